@@ -1,0 +1,1 @@
+//! Configuration: one TOML file, TRAWL_* environment overrides, validated at start.

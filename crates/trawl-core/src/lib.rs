@@ -1,0 +1,23 @@
+//! Trawl's shared vocabulary, at the bottom of the crate graph.
+//!
+//! This crate owns the wire formats every other crate agrees on:
+//! - [`article`]: the [`Article`] the extractor produces and workers publish;
+//! - [`message`]: the pipeline messages between frontier and workers
+//!   ([`FetchTask`], [`FetchReport`]);
+//! - [`outcome`]: the closed set of named fetch outcomes;
+//! - [`id`]: stable ids and URL fingerprints.
+//!
+//! Every message carries a `schema_version`; a change to a schema bumps it and
+//! is written down in `docs/schemas.md`. It has no I/O and no async.
+
+pub mod article;
+pub mod id;
+pub mod message;
+pub mod outcome;
+
+pub use article::{Article, Block, BlockKind, Image, RelatedLink, ARTICLE_SCHEMA_VERSION};
+pub use id::{article_id, url_fingerprint};
+pub use message::{
+    DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, MESSAGE_SCHEMA_VERSION,
+};
+pub use outcome::FetchOutcome;

@@ -1,0 +1,150 @@
+//! Pipeline messages between the frontier and the workers (version
+//! [`MESSAGE_SCHEMA_VERSION`]).
+//!
+//! - frontier → workers: [`FetchTask`] on the fetch-task queue;
+//! - workers → frontier: [`FetchReport`] (outcome + discovered links) on the report queue;
+//! - workers → consumers: [`crate::Article`] on the `articles` topic exchange.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::FetchOutcome;
+
+/// Version of [`FetchTask`] and [`FetchReport`].
+pub const MESSAGE_SCHEMA_VERSION: u32 = 1;
+
+/// What kind of page a task is expected to fetch; drives priority and parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    Seed,
+    Sitemap,
+    Feed,
+    Article,
+    Listing,
+}
+
+/// A unit of work handed to a worker: fetch one URL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchTask {
+    pub schema_version: u32,
+    /// Unique per hand-out (a re-queued task gets a new id).
+    pub task_id: String,
+    /// Canonical URL to fetch.
+    pub url: String,
+    /// The host key the frontier leased for this task (`scheme://host:port`).
+    pub host: String,
+    pub kind: TaskKind,
+    /// Link depth from the seed (seeds are 0).
+    pub depth: u32,
+    /// Attempts made before this one.
+    pub attempt: u32,
+    /// Validators from the last fetch, for conditional GET.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// When the frontier queued it.
+    pub enqueued_at: DateTime<FixedOffset>,
+}
+
+/// One hop of a redirect chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedirectHop {
+    pub url: String,
+    pub status: u16,
+}
+
+/// How a discovered link was found; the frontier maps it to a priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// From a sitemap `<loc>` or sitemap index.
+    Sitemap,
+    /// From an RSS/Atom item.
+    Feed,
+    /// From a page's `<a href>`.
+    Page,
+    /// A sitemap named in robots.txt.
+    RobotsSitemap,
+    /// The target of a redirect or canonical link.
+    Canonical,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveredLink {
+    pub url: String,
+    pub kind: LinkKind,
+}
+
+/// A worker's report on a task: its outcome, and what it found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchReport {
+    pub schema_version: u32,
+    pub task_id: String,
+    /// The task's URL.
+    pub url: String,
+    pub host: String,
+    pub depth: u32,
+    pub attempt: u32,
+    pub outcome: FetchOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Final URL after redirects (absent when there were none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<String>,
+    #[serde(default)]
+    pub redirects: Vec<RedirectHop>,
+    /// Links to consider for the frontier.
+    #[serde(default)]
+    pub links: Vec<DiscoveredLink>,
+    /// Set when the page was extracted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_fingerprint: Option<String>,
+    #[serde(default)]
+    pub is_article: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    /// Crawl-delay from robots.txt, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crawl_delay_seconds: Option<f64>,
+    /// Retry-After from a 429/503, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<f64>,
+    /// How long the fetch took, seconds.
+    pub elapsed_seconds: f64,
+    /// Human-readable cause for failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub fetched_at: DateTime<FixedOffset>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_round_trips() {
+        let t = FetchTask {
+            schema_version: MESSAGE_SCHEMA_VERSION,
+            task_id: "t1".into(),
+            url: "https://example.com/".into(),
+            host: "https://example.com:443".into(),
+            kind: TaskKind::Seed,
+            depth: 0,
+            attempt: 0,
+            etag: None,
+            last_modified: None,
+            enqueued_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap(),
+        };
+        let s = serde_json::to_string(&t).unwrap();
+        assert!(s.contains("\"kind\":\"seed\""));
+        assert_eq!(serde_json::from_str::<FetchTask>(&s).unwrap(), t);
+    }
+}

@@ -1,0 +1,1 @@
+//! Polite, robots-aware, hardened HTTP fetcher (reqwest/rustls) with an SSRF guard.

@@ -1,0 +1,1 @@
+//! The frontier service: admits links, dedups, schedules per host, hands out fetch tasks.

@@ -1,0 +1,1 @@
+//! Prometheus metrics for every Trawl process, and the /metrics, /healthz, /readyz server.

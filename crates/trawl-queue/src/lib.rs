@@ -1,0 +1,1 @@
+//! Message transport: fetch tasks, reports and articles over RabbitMQ (lapin) or in memory.

@@ -1,0 +1,1 @@
+//! URL canonicalization, scope and spider-trap rules. Pure logic, no I/O.

@@ -1,0 +1,1 @@
+//! The fetch/extract worker: consumes tasks, fetches, extracts, publishes articles and reports.

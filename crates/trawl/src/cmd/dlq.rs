@@ -1,0 +1,10 @@
+//! `trawl dlq`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`trawl dlq` is not built yet")
+}

@@ -1,0 +1,10 @@
+//! `trawl seed`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`trawl seed` is not built yet")
+}

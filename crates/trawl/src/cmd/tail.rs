@@ -1,0 +1,10 @@
+//! `trawl tail`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`trawl tail` is not built yet")
+}

@@ -1,0 +1,72 @@
+//! `trawl`: one binary, every role a subcommand.
+//!
+//! - `extract`: run the extractor over files (no network);
+//! - `fetch`: fetch one URL through the polite fetcher and show why it was or was not ingested;
+//! - `crawl`: the embedded default (frontier + workers in one process, in-memory queue and dedup);
+//! - `frontier`, `worker`: the distributed roles over RabbitMQ and Redis;
+//! - `seed`, `status`, `tail`, `dlq`: operate a running deployment.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trawl",
+    version,
+    about = "Crawl news sites into clean, structured articles"
+)]
+struct Cli {
+    /// Log format: human or json.
+    #[arg(long, global = true, env = "TRAWL_LOG_FORMAT", default_value = "human")]
+    log_format: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Extract articles from HTML files, a directory, or stdin.
+    Extract(cmd::extract::Args),
+    /// Fetch one URL (robots, politeness, SSRF guard included) and show the outcome and the article.
+    Fetch(cmd::fetch::Args),
+    /// Crawl from seeds with frontier and workers in one process (no services needed).
+    Crawl(cmd::crawl::Args),
+    /// Run the frontier service (RabbitMQ + Redis).
+    Frontier(cmd::frontier::Args),
+    /// Run a fetch/extract worker (RabbitMQ).
+    Worker(cmd::worker::Args),
+    /// Add seed, sitemap or feed URLs to a running deployment.
+    Seed(cmd::seed::Args),
+    /// Show what a deployment is doing.
+    Status(cmd::status::Args),
+    /// Consume the article stream.
+    Tail(cmd::tail::Args),
+    /// List or requeue dead letters.
+    Dlq(cmd::dlq::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cmd::init_tracing(&cli.log_format);
+    let result = match cli.command {
+        Command::Extract(a) => cmd::extract::run(a),
+        Command::Fetch(a) => cmd::fetch::run(a),
+        Command::Crawl(a) => cmd::crawl::run(a),
+        Command::Frontier(a) => cmd::frontier::run(a),
+        Command::Worker(a) => cmd::worker::run(a),
+        Command::Seed(a) => cmd::seed::run(a),
+        Command::Status(a) => cmd::status::run(a),
+        Command::Tail(a) => cmd::tail::run(a),
+        Command::Dlq(a) => cmd::dlq::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("trawl: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

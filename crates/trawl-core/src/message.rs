@@ -122,6 +122,11 @@ pub struct FetchReport {
     /// Human-readable cause for failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Set when the body was fetched but could not be processed (extraction or
+    /// feed/sitemap parsing failed or panicked). The frontier retries such a task a
+    /// bounded number of times, then dead-letters it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_error: Option<String>,
     pub fetched_at: DateTime<FixedOffset>,
 }
 

@@ -85,6 +85,8 @@ pub struct FetchReport {
     /// The task's URL.
     pub url: String,
     pub host: String,
+    /// The task's kind, as handed out.
+    pub kind: TaskKind,
     pub depth: u32,
     pub attempt: u32,
     pub outcome: FetchOutcome,

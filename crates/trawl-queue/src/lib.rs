@@ -35,6 +35,10 @@ pub enum QueueError {
     Rejected(String),
     #[error("message could not be encoded/decoded: {0}")]
     Codec(String),
+    /// Bad configuration (an invalid AMQP URL, queue name or binding key):
+    /// permanent. Added by the queue implementation.
+    #[error("invalid broker configuration: {0}")]
+    Config(String),
 }
 
 impl QueueError {
@@ -60,6 +64,18 @@ impl WorkQueue {
             WorkQueue::Seeds => "seeds",
         }
     }
+
+    /// Inverse of [`WorkQueue::as_str`].
+    pub fn from_name(name: &str) -> Option<WorkQueue> {
+        match name {
+            "tasks" => Some(WorkQueue::Tasks),
+            "reports" => Some(WorkQueue::Reports),
+            "seeds" => Some(WorkQueue::Seeds),
+            _ => None,
+        }
+    }
+
+    pub const ALL: [WorkQueue; 3] = [WorkQueue::Tasks, WorkQueue::Reports, WorkQueue::Seeds];
 }
 
 /// `trawl seed` → frontier: URLs to add as seeds (pages, sitemaps or feeds).

@@ -16,7 +16,11 @@ use thiserror::Error;
 use trawl_core::TaskKind;
 
 pub mod memory;
+pub mod neardup;
 pub mod redis_store;
+
+#[cfg(test)]
+mod conformance;
 
 /// Store failures. `Unavailable` is transient (retry with backoff); the rest are not.
 #[derive(Debug, Error)]
@@ -178,6 +182,12 @@ pub trait FrontierStore: Send + Sync + 'static {
         simhash: u64,
         max_distance: u32,
     ) -> Result<ContentClaim, StoreError>;
+
+    /// The URLs recorded as aliases of `article_id` by [`FrontierStore::claim_content`]
+    /// (sorted, without the first claimant's own URL). Added by trawl-store so the
+    /// recorded aliases can be read back (by `trawl status`, tests, or a consumer that
+    /// wants them); an unknown id has none.
+    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError>;
 
     /// Counts (cheap enough to call every second).
     async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError>;

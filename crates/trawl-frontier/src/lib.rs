@@ -1,1 +1,24 @@
-//! The frontier service: admits links, dedups, schedules per host, hands out fetch tasks.
+//! The frontier: admits links, dedups them, schedules them per host and hands out
+//! fetch tasks; consumes the workers' reports.
+//!
+//! Layout:
+//! - [`config`]: [`FrontierConfig`], plain values with defaults;
+//! - [`schedule`]: pure scheduling decisions (priorities, next due time of a host,
+//!   retry or dead-letter) — no I/O, unit-tested;
+//! - [`admit`]: link admission: canonicalize → scope → trap guard → (seen-set in the
+//!   store) → host queue;
+//! - [`service`]: [`Frontier`], the loops that tie the store ([`trawl_store::FrontierStore`])
+//!   and the broker ([`trawl_queue::Broker`]) together.
+//!
+//! The same `Frontier` runs embedded (memory store + memory broker, `trawl crawl`) and
+//! distributed (Redis + RabbitMQ, `trawl frontier`). It keeps no state of its own
+//! that a restart would lose: queues, leases, the seen-set and the schedule live in
+//! the store; the in-process pieces (trap counters, summary counters) are advisory.
+
+pub mod admit;
+pub mod config;
+pub mod schedule;
+pub mod service;
+
+pub use config::FrontierConfig;
+pub use service::{CrawlSummary, Frontier, FrontierError};

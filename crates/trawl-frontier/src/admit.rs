@@ -1,0 +1,336 @@
+//! Link admission: canonicalize → scope → depth → trap guard. The seen-set check
+//! and queueing happen in the store ([`crate::Frontier`]); everything here is pure
+//! (in-memory state only) and unit-tested.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, RwLock};
+
+use serde::Serialize;
+use trawl_core::{DiscoveredLink, LinkKind, TaskKind};
+use trawl_store::QueuedUrl;
+use trawl_url::{CanonRules, FilterReason, Scope, ScopeConfig, TrapConfig, TrapGuard};
+use url::Url;
+
+use crate::config::FrontierConfig;
+use crate::schedule;
+
+/// What an admission round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AdmitSummary {
+    pub discovered: u64,
+    pub accepted: u64,
+    pub deduped: u64,
+    /// Filtered links by reason.
+    pub filtered: BTreeMap<String, u64>,
+}
+
+/// Candidates that passed the pure checks (to be deduped by the store), and counts
+/// of the rest.
+#[derive(Debug, Default)]
+pub struct Judged {
+    pub discovered: u64,
+    pub accepted: Vec<QueuedUrl>,
+    pub rejected: HashMap<FilterReason, u64>,
+}
+
+/// The pure half of admission.
+pub struct Admitter {
+    rules: CanonRules,
+    scope: RwLock<Scope>,
+    traps: Mutex<TrapGuard>,
+}
+
+impl Admitter {
+    pub fn new(cfg: &FrontierConfig) -> Self {
+        let rules = CanonRules {
+            extra_tracking_params: cfg.extra_tracking_params.clone(),
+            ..CanonRules::default()
+        };
+        let scope_cfg = ScopeConfig {
+            domains: cfg.allowed_domains.clone(),
+            include_subdomains: cfg.include_subdomains,
+            max_depth: cfg.max_depth,
+            ..ScopeConfig::default()
+        };
+        // Bad domains were rejected by config validation; fall back to seed hosts only.
+        let scope = Scope::new(&scope_cfg).unwrap_or_else(|_| {
+            Scope::new(&ScopeConfig {
+                max_depth: cfg.max_depth,
+                include_subdomains: cfg.include_subdomains,
+                ..ScopeConfig::default()
+            })
+            .expect("a scope without domains or patterns always builds")
+        });
+        Admitter {
+            rules,
+            scope: RwLock::new(scope),
+            traps: Mutex::new(TrapGuard::new(TrapConfig::default())),
+        }
+    }
+
+    /// Host names (lowercase, IDNA) of the URLs that parse.
+    pub fn scope_hosts_of(&self, urls: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = urls
+            .iter()
+            .filter_map(|u| trawl_url::canonicalize(u, None, &self.rules).ok())
+            .filter_map(|u| u.host_str().map(str::to_string))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Put hosts (as returned by [`Self::scope_hosts_of`]) in scope.
+    pub fn add_scope_hosts(&self, hosts: &[String]) {
+        if let Ok(mut scope) = self.scope.write() {
+            for h in hosts {
+                if let Ok(u) = Url::parse(&format!("http://{h}/")) {
+                    scope.add_host(&u);
+                }
+            }
+        }
+    }
+
+    /// Canonical fingerprints of URLs (those that canonicalize).
+    pub fn fingerprints_of(&self, urls: &[String]) -> Vec<u128> {
+        urls.iter()
+            .filter_map(|u| trawl_url::canonicalize(u, None, &self.rules).ok())
+            .map(|u| trawl_core::url_fingerprint(u.as_str()))
+            .collect()
+    }
+
+    /// Judge seed URLs: canonical, http(s); scope is theirs by definition.
+    pub fn judge_seeds(&self, urls: &[String]) -> Judged {
+        let mut j = Judged {
+            discovered: urls.len() as u64,
+            ..Default::default()
+        };
+        for raw in urls {
+            match trawl_url::canonicalize(raw, None, &self.rules) {
+                Ok(u) => {
+                    let kind = match schedule::task_kind(LinkKind::Page, &u) {
+                        TaskKind::Feed if u.path().to_ascii_lowercase().contains("sitemap") => {
+                            TaskKind::Sitemap
+                        }
+                        TaskKind::Feed => TaskKind::Feed,
+                        _ => TaskKind::Seed,
+                    };
+                    j.accepted.push(QueuedUrl {
+                        host: trawl_url::host_key(&u),
+                        url: u.into(),
+                        priority: schedule::priority(kind),
+                        depth: 0,
+                        kind,
+                        attempt: 0,
+                    });
+                }
+                Err(e) => *j.rejected.entry(FilterReason::from(&e)).or_default() += 1,
+            }
+        }
+        j
+    }
+
+    /// Judge links found on a page at `parent_depth`: canonical form, scope, depth
+    /// and the stateless trap checks. (Per-family trap budgets are charged later, by
+    /// [`Self::admit_new`], for URLs the seen-set did not know.)
+    pub fn judge_links(&self, links: &[DiscoveredLink], parent_depth: u32) -> Judged {
+        let mut j = Judged {
+            discovered: links.len() as u64,
+            ..Default::default()
+        };
+        let mut seen_here: HashSet<String> = HashSet::new();
+        let scope = match self.scope.read() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        };
+        let traps = match self.traps.lock() {
+            Ok(t) => t,
+            Err(p) => p.into_inner(),
+        };
+        for link in links {
+            let u = match trawl_url::canonicalize(&link.url, None, &self.rules) {
+                Ok(u) => u,
+                Err(e) => {
+                    *j.rejected.entry(FilterReason::from(&e)).or_default() += 1;
+                    continue;
+                }
+            };
+            let depth = match link.kind {
+                LinkKind::Page => parent_depth.saturating_add(1),
+                _ => parent_depth,
+            };
+            if let Err(reason) = scope.check(&u, depth).and_then(|_| traps.check_static(&u)) {
+                *j.rejected.entry(reason).or_default() += 1;
+                continue;
+            }
+            if !seen_here.insert(u.as_str().to_string()) {
+                // Same URL twice on one page: counts as a duplicate, like the seen-set would.
+                *j.rejected.entry(FilterReason::Duplicate).or_default() += 1;
+                continue;
+            }
+            let kind = schedule::task_kind(link.kind, &u);
+            j.accepted.push(QueuedUrl {
+                host: trawl_url::host_key(&u),
+                url: u.into(),
+                priority: schedule::priority(kind),
+                depth,
+                kind,
+                attempt: 0,
+            });
+        }
+        j
+    }
+
+    /// Charge a new (not previously seen) URL to its trap family budget.
+    pub fn admit_new(&self, item: &QueuedUrl) -> Result<(), FilterReason> {
+        if item.depth == 0 {
+            return Ok(());
+        }
+        let Ok(u) = Url::parse(&item.url) else {
+            return Err(FilterReason::Invalid);
+        };
+        match self.traps.lock() {
+            Ok(mut t) => t.admit(&u),
+            Err(p) => p.into_inner().admit(&u),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn admitter() -> Admitter {
+        let a = Admitter::new(&FrontierConfig::default());
+        a.add_scope_hosts(&["news.test".to_string()]);
+        a
+    }
+
+    fn page(u: &str) -> DiscoveredLink {
+        DiscoveredLink {
+            url: u.to_string(),
+            kind: LinkKind::Page,
+        }
+    }
+
+    #[test]
+    fn tracking_params_and_fragments_collapse_to_one_url() {
+        let a = admitter();
+        let j = a.judge_links(
+            &[
+                page("http://news.test/world/some-long-article-slug?utm_source=x#top"),
+                page("http://NEWS.test:80/world/some-long-article-slug"),
+            ],
+            0,
+        );
+        assert_eq!(j.accepted.len(), 1);
+        assert_eq!(
+            j.accepted[0].url,
+            "http://news.test/world/some-long-article-slug"
+        );
+        assert_eq!(j.accepted[0].host, "http://news.test:80");
+        assert_eq!(j.accepted[0].depth, 1);
+        assert_eq!(j.rejected.get(&FilterReason::Duplicate), Some(&1));
+    }
+
+    #[test]
+    fn out_of_scope_bad_scheme_and_too_deep_are_filtered_with_reasons() {
+        let a = admitter();
+        let j = a.judge_links(
+            &[
+                page("http://elsewhere.test/a"),
+                page("mailto:someone@news.test"),
+            ],
+            0,
+        );
+        assert!(j.accepted.is_empty());
+        assert_eq!(j.rejected.get(&FilterReason::OutOfScope), Some(&1));
+        assert_eq!(j.rejected.get(&FilterReason::BadScheme), Some(&1));
+        let deep = a.judge_links(
+            &[page("http://news.test/deep")],
+            FrontierConfig::default().max_depth,
+        );
+        assert_eq!(deep.rejected.get(&FilterReason::TooDeep), Some(&1));
+    }
+
+    #[test]
+    fn sitemap_links_keep_their_parent_depth() {
+        let a = admitter();
+        let j = a.judge_links(
+            &[DiscoveredLink {
+                url: "http://news.test/sitemap-2.xml".into(),
+                kind: LinkKind::Sitemap,
+            }],
+            3,
+        );
+        assert_eq!(j.accepted[0].depth, 3);
+        assert_eq!(j.accepted[0].kind, TaskKind::Sitemap);
+        assert_eq!(j.accepted[0].priority, 0);
+    }
+
+    #[test]
+    fn seeds_define_the_scope_and_invalid_seeds_are_counted() {
+        let a = Admitter::new(&FrontierConfig::default());
+        let seeds = vec![
+            "http://One.test/".to_string(),
+            "http://two.test/feed.xml".to_string(),
+            "not a url".to_string(),
+            "http://two.test/sitemap_index.xml".to_string(),
+        ];
+        let hosts = a.scope_hosts_of(&seeds);
+        assert_eq!(hosts, vec!["one.test".to_string(), "two.test".to_string()]);
+        a.add_scope_hosts(&hosts);
+        let j = a.judge_seeds(&seeds);
+        assert_eq!(j.accepted.len(), 3);
+        assert_eq!(j.accepted[0].kind, TaskKind::Seed);
+        assert_eq!(j.accepted[1].kind, TaskKind::Feed);
+        assert_eq!(j.accepted[2].kind, TaskKind::Sitemap);
+        assert_eq!(j.rejected.values().sum::<u64>(), 1);
+        let links = a.judge_links(&[page("http://one.test/x/a-long-article-name-here")], 0);
+        assert_eq!(links.accepted.len(), 1);
+    }
+
+    #[test]
+    fn endless_calendars_are_bounded_per_family() {
+        let a = admitter();
+        let mut admitted = 0;
+        for day in 0..500 {
+            let d = 1 + day % 28;
+            let m = 1 + (day / 28) % 12;
+            let y = 2000 + day / 336;
+            let link = page(&format!(
+                "http://news.test/calendar?date={y:04}-{m:02}-{d:02}"
+            ));
+            let j = a.judge_links(&[link], 1);
+            for item in &j.accepted {
+                if a.admit_new(item).is_ok() {
+                    admitted += 1;
+                }
+            }
+        }
+        assert!(admitted > 0);
+        assert!(
+            admitted <= TrapConfig::default().max_calendar_per_family,
+            "{admitted}"
+        );
+    }
+
+    #[test]
+    fn subdomains_only_when_configured() {
+        let cfg = FrontierConfig {
+            include_subdomains: true,
+            ..Default::default()
+        };
+        let a = Admitter::new(&cfg);
+        a.add_scope_hosts(&["news.test".to_string()]);
+        let j = a.judge_links(
+            &[
+                page("http://sub.news.test/a"),
+                page("http://evilnews.test/a"),
+            ],
+            0,
+        );
+        assert_eq!(j.accepted.len(), 1);
+        assert_eq!(j.rejected.get(&FilterReason::OutOfScope), Some(&1));
+    }
+}

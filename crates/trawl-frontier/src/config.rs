@@ -1,0 +1,58 @@
+//! Frontier settings.
+
+use std::time::Duration;
+
+/// Frontier settings; `Default` gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct FrontierConfig {
+    /// Links deeper than this (seed = 0) are filtered.
+    pub max_depth: u32,
+    /// At most this many URLs admitted per host (0 = unlimited).
+    pub max_pages_per_host: u64,
+    /// Politeness delay between the end of a fetch and the start of the next to
+    /// the same host (raised to the host's Crawl-delay).
+    pub politeness_delay: Duration,
+    /// Upper bound for any host delay (caps absurd Crawl-delay / Retry-After values).
+    pub max_host_delay: Duration,
+    /// How long a host lease lives before the store recovers it.
+    pub lease_ttl: Duration,
+    /// Attempts (first try included) before a task is dead-lettered.
+    pub max_attempts: u32,
+    /// Re-fetch seeds, feeds and sitemaps this often; `None` = fetch once.
+    pub recrawl_interval: Option<Duration>,
+    /// Keep about this many tasks waiting in the task queue.
+    pub queue_target: usize,
+    /// How often the dispatcher looks for due hosts when idle.
+    pub dispatch_tick: Duration,
+    /// Reports processed concurrently (consumer prefetch).
+    pub report_prefetch: u16,
+    /// Near-duplicate SimHash distance (used by workers; kept here for status).
+    pub near_dup_distance: u32,
+    /// Include subdomains of seed hosts in scope.
+    pub include_subdomains: bool,
+    /// Extra tracking query parameters to drop.
+    pub extra_tracking_params: Vec<String>,
+    /// Extra allowed domains (besides the seed hosts).
+    pub allowed_domains: Vec<String>,
+}
+
+impl Default for FrontierConfig {
+    fn default() -> Self {
+        FrontierConfig {
+            max_depth: 16,
+            max_pages_per_host: 0,
+            politeness_delay: Duration::from_secs(1),
+            max_host_delay: Duration::from_secs(600),
+            lease_ttl: Duration::from_secs(600),
+            max_attempts: 4,
+            recrawl_interval: Some(Duration::from_secs(15 * 60)),
+            queue_target: 256,
+            dispatch_tick: Duration::from_millis(25),
+            report_prefetch: 64,
+            near_dup_distance: 3,
+            include_subdomains: false,
+            extra_tracking_params: Vec::new(),
+            allowed_domains: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! Pure scheduling decisions. No I/O, no clocks: callers pass times in.
+
+use std::time::Duration;
+
+use trawl_core::{FetchOutcome, FetchReport, LinkKind, TaskKind};
+
+/// Queue priority of a task kind: 0 first. Seeds, sitemaps and feeds lead discovery,
+/// then fresh article links, then listings.
+pub fn priority(kind: TaskKind) -> u8 {
+    match kind {
+        TaskKind::Seed | TaskKind::Sitemap | TaskKind::Feed => 0,
+        TaskKind::Article => 1,
+        TaskKind::Listing => 2,
+    }
+}
+
+/// What a discovered link is expected to be. Page links are guessed from the URL
+/// shape: an article URL usually ends in a long slug or an id.
+pub fn task_kind(link: LinkKind, url: &url::Url) -> TaskKind {
+    match link {
+        LinkKind::Sitemap | LinkKind::RobotsSitemap => {
+            if looks_like_feed_or_sitemap(url) {
+                TaskKind::Sitemap
+            } else {
+                // A <loc> in a urlset is a page; a sitemap index child ends in .xml.
+                TaskKind::Article
+            }
+        }
+        LinkKind::Feed => TaskKind::Article,
+        LinkKind::Canonical => TaskKind::Article,
+        LinkKind::Page => {
+            if looks_like_feed_or_sitemap(url) {
+                TaskKind::Feed
+            } else if looks_like_article(url) {
+                TaskKind::Article
+            } else {
+                TaskKind::Listing
+            }
+        }
+    }
+}
+
+fn looks_like_feed_or_sitemap(url: &url::Url) -> bool {
+    let p = url.path().to_ascii_lowercase();
+    p.ends_with(".xml")
+        || p.ends_with(".xml.gz")
+        || p.ends_with(".rss")
+        || p.ends_with(".atom")
+        || p.ends_with("/feed")
+        || p.ends_with("/rss")
+}
+
+fn looks_like_article(url: &url::Url) -> bool {
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|seg| !seg.is_empty()))
+        .unwrap_or("");
+    let digits = last.chars().filter(|c| c.is_ascii_digit()).count();
+    let dashes = last.matches('-').count();
+    dashes >= 2 || digits >= 4 || last.len() >= 24
+}
+
+/// What the frontier does with a finished task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disposition {
+    /// Finished (successfully or permanently failed): nothing more to do.
+    Done,
+    /// Try again after `after`, as attempt number `attempt` (0-based).
+    Retry { attempt: u32, after: Duration },
+    /// Give up: send to the dead-letter queue with this reason.
+    DeadLetter { reason: String },
+}
+
+/// Retry policy: transient fetch outcomes and processing failures are retried with
+/// exponential backoff (2 s, 4 s, 8 s … capped at 5 min) until `max_attempts`
+/// attempts were made, then dead-lettered; everything else is done.
+/// `jitter` in [0, 1) spreads retries (pass a random number).
+pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disposition {
+    let failed_reason = if let Some(e) = &report.process_error {
+        Some(format!("process_error: {e}"))
+    } else if report.outcome.is_transient() {
+        Some(match &report.error {
+            Some(e) => format!("{}: {e}", report.outcome),
+            None => report.outcome.to_string(),
+        })
+    } else {
+        None
+    };
+    let Some(reason) = failed_reason else {
+        return Disposition::Done;
+    };
+    let next = report.attempt + 1;
+    if next >= max_attempts.max(1) {
+        return Disposition::DeadLetter {
+            reason: format!("{reason} (after {next} attempts)"),
+        };
+    }
+    let base = 2f64.powi(next.min(16) as i32).min(300.0);
+    let after = Duration::from_secs_f64(base * (1.0 + 0.5 * jitter.clamp(0.0, 1.0)));
+    Disposition::Retry {
+        attempt: next,
+        after,
+    }
+}
+
+/// Inputs of [`host_delay`].
+#[derive(Debug, Clone, Default)]
+pub struct HostDelayInput {
+    /// Configured politeness delay.
+    pub base: Duration,
+    /// Crawl-delay from the host's robots.txt.
+    pub crawl_delay: Option<Duration>,
+    /// Retry-After sent with a 429/503.
+    pub retry_after: Option<Duration>,
+    /// HTTP status of the last response.
+    pub status: Option<u16>,
+    /// How long the last fetch took.
+    pub elapsed: Duration,
+    /// The ceiling for any delay.
+    pub max: Duration,
+}
+
+/// How long a host must rest after a fetch ended, before the next one starts.
+///
+/// The largest of: the configured delay, the host's Crawl-delay, Retry-After, and
+/// (adaptive) the last response time when the server is slow (a server taking
+/// 3 s to answer is given 3 s of rest). A 429 or 503 without Retry-After at least
+/// doubles the delay (minimum 5 s). Capped at `max`.
+pub fn host_delay(i: &HostDelayInput) -> Duration {
+    let mut d = i.base;
+    if let Some(c) = i.crawl_delay {
+        d = d.max(c);
+    }
+    if i.elapsed > Duration::from_secs(1) {
+        d = d.max(i.elapsed);
+    }
+    match (i.status, i.retry_after) {
+        (_, Some(r)) => d = d.max(r),
+        (Some(429) | Some(503), None) => d = (d * 2).max(Duration::from_secs(5)),
+        _ => {}
+    }
+    d.min(i.max)
+}
+
+/// The Retry-After a report carries, or `None`.
+pub fn report_retry_after(r: &FetchReport) -> Option<Duration> {
+    r.retry_after_seconds
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)))
+}
+
+/// Whether a finished fetch of this kind is fetched again later.
+pub fn recrawls(kind: TaskKind, outcome: FetchOutcome) -> bool {
+    matches!(kind, TaskKind::Seed | TaskKind::Feed | TaskKind::Sitemap)
+        && matches!(outcome, FetchOutcome::Ok | FetchOutcome::NotModified)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn report(outcome: FetchOutcome, attempt: u32) -> FetchReport {
+        FetchReport {
+            schema_version: 1,
+            task_id: "t".into(),
+            url: "http://a.test/".into(),
+            host: "http://a.test:80".into(),
+            kind: TaskKind::Article,
+            depth: 0,
+            attempt,
+            outcome,
+            status: None,
+            final_url: None,
+            redirects: vec![],
+            links: vec![],
+            article_id: None,
+            content_fingerprint: None,
+            is_article: false,
+            canonical_url: None,
+            etag: None,
+            last_modified: None,
+            crawl_delay_seconds: None,
+            retry_after_seconds: None,
+            elapsed_seconds: 0.1,
+            error: None,
+            process_error: None,
+            fetched_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+        }
+    }
+
+    #[test]
+    fn seeds_come_before_articles_before_listings() {
+        assert!(priority(TaskKind::Seed) < priority(TaskKind::Article));
+        assert!(priority(TaskKind::Article) < priority(TaskKind::Listing));
+        assert_eq!(priority(TaskKind::Feed), priority(TaskKind::Sitemap));
+    }
+
+    #[test]
+    fn link_kinds_are_guessed_from_url_shape() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        assert_eq!(
+            task_kind(
+                LinkKind::Page,
+                &u("http://a.test/world/2024/05/some-long-article-slug")
+            ),
+            TaskKind::Article
+        );
+        assert_eq!(
+            task_kind(LinkKind::Page, &u("http://a.test/world/")),
+            TaskKind::Listing
+        );
+        assert_eq!(
+            task_kind(LinkKind::Page, &u("http://a.test/news/1234567")),
+            TaskKind::Article
+        );
+        assert_eq!(
+            task_kind(LinkKind::Page, &u("http://a.test/rss.xml")),
+            TaskKind::Feed
+        );
+        assert_eq!(
+            task_kind(LinkKind::RobotsSitemap, &u("http://a.test/sitemap.xml")),
+            TaskKind::Sitemap
+        );
+        assert_eq!(
+            task_kind(LinkKind::Sitemap, &u("http://a.test/a/story")),
+            TaskKind::Article
+        );
+    }
+
+    #[test]
+    fn permanent_outcomes_are_done_transient_ones_retried_then_dead_lettered() {
+        assert_eq!(
+            disposition(&report(FetchOutcome::Ok, 0), 4, 0.0),
+            Disposition::Done
+        );
+        assert_eq!(
+            disposition(&report(FetchOutcome::ClientError, 0), 4, 0.0),
+            Disposition::Done
+        );
+        assert_eq!(
+            disposition(&report(FetchOutcome::RobotsDenied, 0), 4, 0.0),
+            Disposition::Done
+        );
+        match disposition(&report(FetchOutcome::Timeout, 0), 4, 0.0) {
+            Disposition::Retry { attempt, after } => {
+                assert_eq!(attempt, 1);
+                assert_eq!(after, Duration::from_secs(2));
+            }
+            d => panic!("expected retry, got {d:?}"),
+        }
+        match disposition(&report(FetchOutcome::ServerError, 3), 4, 0.0) {
+            Disposition::DeadLetter { reason } => {
+                assert!(reason.starts_with("server_error"), "{reason}");
+                assert!(reason.contains("4 attempts"), "{reason}");
+            }
+            d => panic!("expected dead letter, got {d:?}"),
+        }
+    }
+
+    #[test]
+    fn processing_failures_are_retried_like_transient_ones() {
+        let mut r = report(FetchOutcome::Ok, 0);
+        r.process_error = Some("extractor panicked".into());
+        assert!(matches!(
+            disposition(&r, 2, 0.5),
+            Disposition::Retry { attempt: 1, .. }
+        ));
+        r.attempt = 1;
+        match disposition(&r, 2, 0.5) {
+            Disposition::DeadLetter { reason } => assert!(reason.contains("extractor panicked")),
+            d => panic!("{d:?}"),
+        }
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let mut last = Duration::ZERO;
+        for attempt in 0..30 {
+            if let Disposition::Retry { after, .. } =
+                disposition(&report(FetchOutcome::Timeout, attempt), 100, 0.99)
+            {
+                assert!(after >= last);
+                assert!(after <= Duration::from_secs(450));
+                last = after;
+            }
+        }
+        assert!(last >= Duration::from_secs(300));
+    }
+
+    #[test]
+    fn host_delay_takes_the_largest_constraint() {
+        let base = HostDelayInput {
+            base: Duration::from_secs(1),
+            max: Duration::from_secs(600),
+            ..Default::default()
+        };
+        assert_eq!(host_delay(&base), Duration::from_secs(1));
+        let slow = HostDelayInput {
+            elapsed: Duration::from_secs(3),
+            ..base.clone()
+        };
+        assert_eq!(host_delay(&slow), Duration::from_secs(3));
+        let crawl_delay = HostDelayInput {
+            crawl_delay: Some(Duration::from_secs(7)),
+            ..base.clone()
+        };
+        assert_eq!(host_delay(&crawl_delay), Duration::from_secs(7));
+        let throttled = HostDelayInput {
+            status: Some(429),
+            ..base.clone()
+        };
+        assert_eq!(host_delay(&throttled), Duration::from_secs(5));
+        let retry_after = HostDelayInput {
+            status: Some(503),
+            retry_after: Some(Duration::from_secs(120)),
+            ..base.clone()
+        };
+        assert_eq!(host_delay(&retry_after), Duration::from_secs(120));
+        let absurd = HostDelayInput {
+            crawl_delay: Some(Duration::from_secs(86_400)),
+            ..base
+        };
+        assert_eq!(host_delay(&absurd), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn zero_delay_stays_zero_for_fast_hosts() {
+        let i = HostDelayInput {
+            max: Duration::from_secs(600),
+            elapsed: Duration::from_millis(5),
+            ..Default::default()
+        };
+        assert_eq!(host_delay(&i), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_discovery_pages_are_recrawled() {
+        assert!(recrawls(TaskKind::Feed, FetchOutcome::Ok));
+        assert!(recrawls(TaskKind::Seed, FetchOutcome::NotModified));
+        assert!(!recrawls(TaskKind::Article, FetchOutcome::Ok));
+        assert!(!recrawls(TaskKind::Feed, FetchOutcome::ClientError));
+    }
+}

@@ -1,0 +1,746 @@
+//! [`Frontier`]: the loops that tie the store and the broker together.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::Utc;
+use serde::Serialize;
+use thiserror::Error;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+use trawl_core::{DiscoveredLink, FetchReport, FetchTask, MESSAGE_SCHEMA_VERSION};
+use trawl_queue::{publish_json, Broker, QueueError, SeedRequest, WorkQueue};
+use trawl_store::{FrontierStore, Lease, QueuedUrl, StoreError};
+
+use crate::admit::{AdmitSummary, Admitter};
+use crate::config::FrontierConfig;
+use crate::schedule::{self, Disposition, HostDelayInput};
+
+/// Frontier failures. Both kinds are transient: the loops log them, back off and go on.
+#[derive(Debug, Error)]
+pub enum FrontierError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+}
+
+/// Counters for the end-of-crawl summary (advisory, per process).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CrawlSummary {
+    /// Fetches by outcome.
+    pub fetched: BTreeMap<String, u64>,
+    /// Pages extracted as articles (reported by workers).
+    pub articles: u64,
+    pub links_discovered: u64,
+    pub links_accepted: u64,
+    pub links_deduped: u64,
+    /// Links filtered, by reason.
+    pub filtered: BTreeMap<String, u64>,
+    pub retried: u64,
+    pub dead_lettered: u64,
+}
+
+impl CrawlSummary {
+    pub fn pages(&self) -> u64 {
+        self.fetched.values().sum()
+    }
+}
+
+struct Inner {
+    cfg: FrontierConfig,
+    store: Arc<dyn FrontierStore>,
+    broker: Arc<dyn Broker>,
+    admitter: Admitter,
+    summary: Mutex<CrawlSummary>,
+    wake: tokio::sync::Notify,
+}
+
+/// The frontier service. Cheap to clone.
+#[derive(Clone)]
+pub struct Frontier {
+    inner: Arc<Inner>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+impl Frontier {
+    /// A frontier over `store` and `broker`. Loads the persisted scope (seed hosts).
+    pub async fn new(
+        cfg: FrontierConfig,
+        store: Arc<dyn FrontierStore>,
+        broker: Arc<dyn Broker>,
+    ) -> Result<Self, FrontierError> {
+        let admitter = Admitter::new(&cfg);
+        let hosts = store.set_members("scope_hosts").await?;
+        admitter.add_scope_hosts(&hosts);
+        Ok(Frontier {
+            inner: Arc::new(Inner {
+                cfg,
+                store,
+                broker,
+                admitter,
+                summary: Mutex::new(CrawlSummary::default()),
+                wake: tokio::sync::Notify::new(),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &FrontierConfig {
+        &self.inner.cfg
+    }
+
+    pub fn store(&self) -> &Arc<dyn FrontierStore> {
+        &self.inner.store
+    }
+
+    /// The summary counters so far.
+    pub fn summary(&self) -> CrawlSummary {
+        self.inner
+            .summary
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// Add seed URLs (pages, sitemaps or feeds): their hosts join the scope, and
+    /// each URL is admitted at depth 0 with seed priority. Invalid seeds are counted
+    /// as filtered and returned in the summary's `rejected`.
+    pub async fn add_seeds(&self, urls: &[String]) -> Result<AdmitSummary, FrontierError> {
+        let inner = &self.inner;
+        let hosts = inner.admitter.scope_hosts_of(urls);
+        if !hosts.is_empty() {
+            inner.store.set_add("scope_hosts", &hosts).await?;
+            inner.admitter.add_scope_hosts(&hosts);
+        }
+        let candidates = inner.admitter.judge_seeds(urls);
+        self.admit_judged(candidates).await
+    }
+
+    /// Admit links found on a page at `depth` (children get `depth + 1`; sitemap,
+    /// feed and canonical targets keep the parent's depth).
+    pub async fn admit_links(
+        &self,
+        links: &[DiscoveredLink],
+        parent_depth: u32,
+    ) -> Result<AdmitSummary, FrontierError> {
+        let candidates = self.inner.admitter.judge_links(links, parent_depth);
+        self.admit_judged(candidates).await
+    }
+
+    async fn admit_judged(
+        &self,
+        judged: crate::admit::Judged,
+    ) -> Result<AdmitSummary, FrontierError> {
+        let inner = &self.inner;
+        let m = trawl_metrics::global();
+        let mut summary = AdmitSummary {
+            discovered: judged.discovered,
+            ..Default::default()
+        };
+        for (reason, n) in &judged.rejected {
+            *summary
+                .filtered
+                .entry(reason.as_str().to_string())
+                .or_default() += n;
+        }
+        let fps: Vec<u128> = judged
+            .accepted
+            .iter()
+            .map(|q| trawl_core::url_fingerprint(&q.url))
+            .collect();
+        let fresh = if fps.is_empty() {
+            Vec::new()
+        } else {
+            inner.store.insert_seen(&fps).await?
+        };
+        let mut to_queue: Vec<QueuedUrl> = Vec::new();
+        for (item, is_new) in judged.accepted.into_iter().zip(fresh) {
+            if !is_new {
+                summary.deduped += 1;
+                continue;
+            }
+            match inner.admitter.admit_new(&item) {
+                Ok(()) => to_queue.push(item),
+                Err(reason) => {
+                    *summary
+                        .filtered
+                        .entry(reason.as_str().to_string())
+                        .or_default() += 1;
+                }
+            }
+        }
+        // Per-host page budget.
+        if inner.cfg.max_pages_per_host > 0 && !to_queue.is_empty() {
+            let mut per_host: BTreeMap<String, i64> = BTreeMap::new();
+            for q in &to_queue {
+                *per_host.entry(q.host.clone()).or_default() += 1;
+            }
+            let mut allowed: BTreeMap<String, i64> = BTreeMap::new();
+            for (host, n) in per_host {
+                let after = inner.store.host_meta_incr(&host, "admitted", n).await?;
+                let before = after - n;
+                let room = (inner.cfg.max_pages_per_host as i64 - before).clamp(0, n);
+                allowed.insert(host, room);
+            }
+            to_queue.retain(|q| match allowed.get_mut(&q.host) {
+                Some(room) if *room > 0 => {
+                    *room -= 1;
+                    true
+                }
+                _ => {
+                    *summary
+                        .filtered
+                        .entry(trawl_url::FilterReason::HostPageLimit.as_str().to_string())
+                        .or_default() += 1;
+                    false
+                }
+            });
+        }
+        summary.accepted = to_queue.len() as u64;
+        if !to_queue.is_empty() {
+            inner.store.enqueue(&to_queue, now_ms()).await?;
+            inner.wake.notify_one();
+        }
+        m.links_discovered_total.inc_by(summary.discovered);
+        m.links_accepted_total.inc_by(summary.accepted);
+        m.links_deduped_total.inc_by(summary.deduped);
+        for (reason, n) in &summary.filtered {
+            m.links_filtered_total
+                .with_label_values(&[reason.as_str()])
+                .inc_by(*n);
+        }
+        if let Ok(mut s) = inner.summary.lock() {
+            s.links_discovered += summary.discovered;
+            s.links_accepted += summary.accepted;
+            s.links_deduped += summary.deduped;
+            for (reason, n) in &summary.filtered {
+                *s.filtered.entry(reason.clone()).or_default() += n;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Lease due hosts and publish one task for each, keeping about
+    /// `queue_target` tasks waiting. Returns how many tasks were published.
+    pub async fn dispatch_once(&self) -> Result<usize, FrontierError> {
+        let inner = &self.inner;
+        let waiting = inner.broker.depth(WorkQueue::Tasks).await? as usize;
+        if waiting >= inner.cfg.queue_target {
+            return Ok(0);
+        }
+        let budget = inner.cfg.queue_target - waiting;
+        let now = now_ms();
+        let leases = inner
+            .store
+            .lease(now, budget, inner.cfg.lease_ttl.as_millis() as u64)
+            .await?;
+        if leases.is_empty() {
+            return Ok(0);
+        }
+        let n = leases.len();
+        let mut set = JoinSet::new();
+        for lease in leases {
+            let this = self.clone();
+            set.spawn(async move { this.publish_task(lease).await });
+        }
+        let mut published = 0;
+        while let Some(r) = set.join_next().await {
+            match r {
+                Ok(Ok(())) => published += 1,
+                Ok(Err(e)) => warn!(error = %e, "could not hand out a task; its URL was put back"),
+                Err(e) => warn!(error = %e, "task publisher failed"),
+            }
+        }
+        debug!(leased = n, published, "dispatched");
+        Ok(published)
+    }
+
+    async fn publish_task(&self, lease: Lease) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        let (etag, last_modified) =
+            if schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok) {
+                inner
+                    .store
+                    .validators_get(&lease.item.url)
+                    .await?
+                    .unwrap_or((None, None))
+            } else {
+                (None, None)
+            };
+        let task = FetchTask {
+            schema_version: MESSAGE_SCHEMA_VERSION,
+            task_id: lease.lease_id.clone(),
+            url: lease.item.url.clone(),
+            host: lease.host.clone(),
+            kind: lease.item.kind,
+            depth: lease.item.depth,
+            attempt: lease.item.attempt,
+            etag,
+            last_modified,
+            enqueued_at: Utc::now().fixed_offset(),
+        };
+        let m = trawl_metrics::global();
+        let timer = m
+            .amqp_call_duration_seconds
+            .with_label_values(&["publish"])
+            .start_timer();
+        let res = publish_json(inner.broker.as_ref(), WorkQueue::Tasks, &task).await;
+        timer.observe_duration();
+        match res {
+            Ok(()) => {
+                m.amqp_publish_total
+                    .with_label_values(&["task", "confirmed"])
+                    .inc();
+                Ok(())
+            }
+            Err(e) => {
+                m.amqp_publish_total
+                    .with_label_values(&["task", "error"])
+                    .inc();
+                // Put the URL back, then free the host: nothing is lost.
+                inner.store.enqueue(&[lease.item], now_ms()).await?;
+                inner
+                    .store
+                    .release(&lease.host, &lease.lease_id, now_ms())
+                    .await?;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Apply a worker's report: admit what it found, record validators and the
+    /// host's crawl delay, retry or dead-letter failures, and free the host until
+    /// its politeness delay has passed.
+    pub async fn handle_report(&self, report: &FetchReport) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        let m = trawl_metrics::global();
+        let now = now_ms();
+        if let Ok(mut s) = inner.summary.lock() {
+            *s.fetched
+                .entry(report.outcome.as_str().to_string())
+                .or_default() += 1;
+            if report.is_article {
+                s.articles += 1;
+            }
+        }
+        // 1. Redirect targets and canonical URLs count as seen: the same page is
+        //    not fetched again under its other name.
+        let mut aliases = Vec::new();
+        if let Some(f) = &report.final_url {
+            aliases.push(f.clone());
+        }
+        if let Some(c) = &report.canonical_url {
+            aliases.push(c.clone());
+        }
+        let alias_fps = inner.admitter.fingerprints_of(&aliases);
+        if !alias_fps.is_empty() {
+            inner.store.insert_seen(&alias_fps).await?;
+        }
+        // 2. Discovered links.
+        if !report.links.is_empty() {
+            self.admit_links(&report.links, report.depth).await?;
+        }
+        // 3. Host facts.
+        if let Some(cd) = report
+            .crawl_delay_seconds
+            .filter(|s| s.is_finite() && *s >= 0.0)
+        {
+            inner
+                .store
+                .host_meta_set(
+                    &report.host,
+                    "crawl_delay_ms",
+                    &((cd * 1000.0) as u64).to_string(),
+                )
+                .await?;
+        }
+        let crawl_delay = match report.crawl_delay_seconds {
+            Some(cd) if cd.is_finite() && cd >= 0.0 => {
+                Some(Duration::from_secs_f64(cd.min(86_400.0)))
+            }
+            _ => inner
+                .store
+                .host_meta_get(&report.host, "crawl_delay_ms")
+                .await?
+                .and_then(|v| v.parse::<u64>().ok())
+                .map(Duration::from_millis),
+        };
+        // 4. Retry, dead-letter or done.
+        let item = QueuedUrl {
+            url: report.url.clone(),
+            host: report.host.clone(),
+            priority: 0,
+            depth: report.depth,
+            kind: report.kind,
+            attempt: report.attempt,
+        };
+        let kind = report.kind;
+        let item = QueuedUrl {
+            priority: schedule::priority(kind),
+            kind,
+            ..item
+        };
+        match schedule::disposition(report, inner.cfg.max_attempts, rand::random::<f64>()) {
+            Disposition::Done => {
+                m.frontier_urls_done_total.inc();
+                if schedule::recrawls(kind, report.outcome) {
+                    if report.etag.is_some() || report.last_modified.is_some() {
+                        inner
+                            .store
+                            .validators_set(
+                                &report.url,
+                                report.etag.as_deref(),
+                                report.last_modified.as_deref(),
+                            )
+                            .await?;
+                    }
+                    if let Some(every) = inner.cfg.recrawl_interval {
+                        let due = now + every.as_millis() as u64;
+                        inner.store.schedule_recrawl(&item, due).await?;
+                    }
+                }
+            }
+            Disposition::Retry { attempt, after } => {
+                m.retries_total.with_label_values(&["task"]).inc();
+                if let Ok(mut s) = inner.summary.lock() {
+                    s.retried += 1;
+                }
+                let retry = QueuedUrl { attempt, ..item };
+                inner.store.enqueue(&[retry], now).await?;
+                // The host rests at least as long as the backoff.
+                inner
+                    .store
+                    .defer_host(&report.host, now + after.as_millis() as u64)
+                    .await?;
+            }
+            Disposition::DeadLetter { reason } => {
+                let label = if report.process_error.is_some() {
+                    "process_error"
+                } else {
+                    report.outcome.as_str()
+                };
+                m.dead_letters_total.with_label_values(&[label]).inc();
+                if let Ok(mut s) = inner.summary.lock() {
+                    s.dead_lettered += 1;
+                }
+                warn!(url = %report.url, %reason, "dead-lettering task");
+                let payload = serde_json::to_vec(report).unwrap_or_default();
+                inner
+                    .broker
+                    .dead_letter(WorkQueue::Tasks, &payload, &reason)
+                    .await?;
+                m.amqp_publish_total
+                    .with_label_values(&["dead_letter", "confirmed"])
+                    .inc();
+            }
+        }
+        // 5. Free the host after its politeness delay.
+        let delay = schedule::host_delay(&HostDelayInput {
+            base: inner.cfg.politeness_delay,
+            crawl_delay,
+            retry_after: schedule::report_retry_after(report),
+            status: report.status,
+            elapsed: Duration::from_secs_f64(report.elapsed_seconds.clamp(0.0, 3600.0)),
+            max: inner.cfg.max_host_delay,
+        });
+        let released = inner
+            .store
+            .release(
+                &report.host,
+                &report.task_id,
+                now + delay.as_millis() as u64,
+            )
+            .await?;
+        if !released {
+            debug!(url = %report.url, "report for a lease that had expired or was already released");
+        }
+        m.stage_last_progress_timestamp_seconds
+            .with_label_values(&["frontier"])
+            .set(now as f64 / 1000.0);
+        inner.wake.notify_one();
+        Ok(())
+    }
+
+    /// Move due recrawls (feeds, sitemaps, seeds) back into their host queues.
+    pub async fn requeue_recrawls(&self) -> Result<usize, FrontierError> {
+        let due = self.inner.store.take_due_recrawls(now_ms(), 1000).await?;
+        if !due.is_empty() {
+            let fresh: Vec<QueuedUrl> = due
+                .into_iter()
+                .map(|q| QueuedUrl { attempt: 0, ..q })
+                .collect();
+            self.inner.store.enqueue(&fresh, now_ms()).await?;
+            self.inner.wake.notify_one();
+            return Ok(fresh.len());
+        }
+        Ok(0)
+    }
+
+    /// Nothing queued, nothing in flight, no report waiting: the crawl is over
+    /// (recrawls aside).
+    pub async fn is_drained(&self) -> Result<bool, FrontierError> {
+        let stats = self.inner.store.stats(now_ms()).await?;
+        if !stats.drained() {
+            return Ok(false);
+        }
+        let tasks = self.inner.broker.depth(WorkQueue::Tasks).await?;
+        let reports = self.inner.broker.depth(WorkQueue::Reports).await?;
+        Ok(tasks == 0 && reports == 0)
+    }
+
+    /// Refresh the frontier gauges from the store and the broker.
+    pub async fn update_gauges(&self) -> Result<trawl_store::StoreStats, FrontierError> {
+        let m = trawl_metrics::global();
+        let stats = self.inner.store.stats(now_ms()).await?;
+        m.frontier_hosts
+            .with_label_values(&["ready"])
+            .set(stats.hosts_ready as i64);
+        m.frontier_hosts
+            .with_label_values(&["waiting"])
+            .set(stats.hosts_waiting as i64);
+        m.frontier_hosts
+            .with_label_values(&["leased"])
+            .set(stats.hosts_leased as i64);
+        m.frontier_urls_queued.set(stats.queued as i64);
+        m.frontier_urls_in_flight.set(stats.in_flight as i64);
+        for q in [WorkQueue::Tasks, WorkQueue::Reports] {
+            if let Ok(d) = self.inner.broker.depth(q).await {
+                m.amqp_queue_messages
+                    .with_label_values(&[q.as_str()])
+                    .set(d as i64);
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Run the frontier until `shutdown`: the dispatcher, the report consumer, the
+    /// seed consumer, recrawls and gauges. Errors are logged and retried with backoff.
+    pub async fn run(&self, shutdown: CancellationToken) {
+        let mut set = JoinSet::new();
+        {
+            let this = self.clone();
+            let stop = shutdown.clone();
+            set.spawn(async move { this.dispatch_loop(stop).await });
+        }
+        {
+            let this = self.clone();
+            let stop = shutdown.clone();
+            set.spawn(async move { this.report_loop(stop).await });
+        }
+        {
+            let this = self.clone();
+            let stop = shutdown.clone();
+            set.spawn(async move { this.seed_loop(stop).await });
+        }
+        {
+            let this = self.clone();
+            let stop = shutdown.clone();
+            set.spawn(async move { this.housekeeping_loop(stop).await });
+        }
+        while set.join_next().await.is_some() {}
+        info!("frontier stopped");
+    }
+
+    async fn dispatch_loop(&self, stop: CancellationToken) {
+        let mut backoff = Backoff::new();
+        while !stop.is_cancelled() {
+            match self.dispatch_once().await {
+                Ok(n) => {
+                    backoff.reset();
+                    if n == 0 {
+                        tokio::select! {
+                            _ = stop.cancelled() => break,
+                            _ = self.inner.wake.notified() => {}
+                            _ = tokio::time::sleep(self.inner.cfg.dispatch_tick) => {}
+                        }
+                    }
+                }
+                Err(e) => {
+                    let wait = backoff.next_delay();
+                    warn!(error = %e, retry_in = ?wait, "dispatch failed");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn report_loop(&self, stop: CancellationToken) {
+        let mut backoff = Backoff::new();
+        while !stop.is_cancelled() {
+            let consumer = tokio::select! {
+                _ = stop.cancelled() => break,
+                c = self.inner.broker.consume(WorkQueue::Reports, self.inner.cfg.report_prefetch) => c,
+            };
+            let mut consumer = match consumer {
+                Ok(c) => c,
+                Err(e) => {
+                    let wait = backoff.next_delay();
+                    warn!(error = %e, retry_in = ?wait, "cannot consume reports");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                    continue;
+                }
+            };
+            backoff.reset();
+            loop {
+                let delivery = tokio::select! {
+                    _ = stop.cancelled() => return,
+                    d = consumer.next() => d,
+                };
+                let Some(delivery) = delivery else { break };
+                let report: FetchReport = match delivery.json() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        warn!(error = %e, "undecodable report: dead-lettering it");
+                        let _ = self
+                            .inner
+                            .broker
+                            .dead_letter(
+                                WorkQueue::Reports,
+                                &delivery.payload,
+                                &format!("undecodable: {e}"),
+                            )
+                            .await;
+                        let _ = delivery.ack().await;
+                        continue;
+                    }
+                };
+                let mut attempt_backoff = Backoff::new();
+                loop {
+                    match self.handle_report(&report).await {
+                        Ok(()) => {
+                            if let Err(e) = delivery.ack().await {
+                                warn!(error = %e, "could not ack a report (it will be redelivered)");
+                            }
+                            break;
+                        }
+                        Err(e) => {
+                            let wait = attempt_backoff.next_delay();
+                            warn!(error = %e, url = %report.url, retry_in = ?wait, "report handling failed");
+                            tokio::select! {
+                                _ = stop.cancelled() => return,
+                                _ = tokio::time::sleep(wait) => {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn seed_loop(&self, stop: CancellationToken) {
+        let mut backoff = Backoff::new();
+        while !stop.is_cancelled() {
+            let consumer = tokio::select! {
+                _ = stop.cancelled() => break,
+                c = self.inner.broker.consume(WorkQueue::Seeds, 8) => c,
+            };
+            let mut consumer = match consumer {
+                Ok(c) => c,
+                Err(e) => {
+                    let wait = backoff.next_delay();
+                    warn!(error = %e, retry_in = ?wait, "cannot consume seeds");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                    continue;
+                }
+            };
+            backoff.reset();
+            loop {
+                let delivery = tokio::select! {
+                    _ = stop.cancelled() => return,
+                    d = consumer.next() => d,
+                };
+                let Some(delivery) = delivery else { break };
+                match delivery.json::<SeedRequest>() {
+                    Ok(req) => match self.add_seeds(&req.urls).await {
+                        Ok(s) => {
+                            info!(accepted = s.accepted, deduped = s.deduped, filtered = ?s.filtered, "seeds added");
+                            let _ = delivery.ack().await;
+                        }
+                        Err(e) => {
+                            warn!(error = %e, "could not add seeds; requeueing");
+                            let _ = delivery.requeue().await;
+                            tokio::time::sleep(backoff.next_delay()).await;
+                        }
+                    },
+                    Err(e) => {
+                        warn!(error = %e, "undecodable seed request: dead-lettering it");
+                        let _ = self
+                            .inner
+                            .broker
+                            .dead_letter(
+                                WorkQueue::Seeds,
+                                &delivery.payload,
+                                &format!("undecodable: {e}"),
+                            )
+                            .await;
+                        let _ = delivery.ack().await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn housekeeping_loop(&self, stop: CancellationToken) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !stop.is_cancelled() {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            if self.inner.cfg.recrawl_interval.is_some() {
+                if let Err(e) = self.requeue_recrawls().await {
+                    warn!(error = %e, "recrawl scheduling failed");
+                }
+            }
+            if let Err(e) = self.update_gauges().await {
+                debug!(error = %e, "gauge update failed");
+            }
+        }
+    }
+}
+
+/// Exponential backoff with jitter: 100 ms doubling to 30 s.
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    pub fn new() -> Self {
+        Backoff {
+            next: Duration::from_millis(100),
+        }
+    }
+    pub fn reset(&mut self) {
+        self.next = Duration::from_millis(100);
+    }
+    pub fn next_delay(&mut self) -> Duration {
+        let cur = self.next;
+        self.next = (self.next * 2).min(Duration::from_secs(30));
+        cur.mul_f64(0.5 + rand::random::<f64>() * 0.5)
+    }
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -108,7 +108,9 @@ impl RobotsRules {
                         rules.crawl_delay = robot
                             .delay
                             .filter(|d| d.is_finite() && *d >= 0.0)
-                            .and_then(|d| Duration::try_from_secs_f32(d).ok());
+                            // f32 seconds → whole milliseconds (0.2 must stay 200 ms).
+                            .map(|d| (f64::from(d) * 1000.0).round().min(u64::MAX as f64))
+                            .map(|ms| Duration::from_millis(ms as u64));
                         rules.sitemaps = robot.sitemaps.clone();
                         rules.robot = Some(robot);
                     }

@@ -1,1 +1,1262 @@
-//! See crate docs.
+//! [`RedisStore`]: the frontier state in Redis, for the distributed deployment.
+//!
+//! No frontier state lives only in a process: a frontier restart (or a Redis restart
+//! with AOF on) resumes from what Redis holds, and several frontier replicas can call
+//! [`FrontierStore::lease`] at once. Every multi-key change is one Lua script (run
+//! with EVALSHA, loaded on first use), so it is atomic in Redis; every key a script
+//! touches shares one hash tag, so the layout works on Redis Cluster. The key layout
+//! and the atomicity argument are in `docs/redis-layout.md`.
+//!
+//! Hosts are partitioned into `shards` (default 16) by xxh3 of the host key; a shard
+//! `NN` owns the keys tagged `{sNN}` (its schedule, leases, counters and its hosts'
+//! queues). The seen-set is bucketed by the top bits of a 64-bit URL fingerprint into
+//! Redis SETs of integers, which Redis keeps as compact `intset`s (8 bytes a member)
+//! while a set holds at most `set-max-intset-entries` (default 512) members; the
+//! number of buckets is chosen from [`RedisStoreOptions::seen_capacity`] so that each
+//! holds about 300 at capacity. Beyond that, sets that pass 512 members convert to
+//! hashtables: still exact and correct, only several times larger per URL.
+//!
+//! Semantics are those of [`crate::memory::MemoryStore`] (the same conformance suite
+//! runs against both), with one difference: a queue holds a given item (identical
+//! JSON) at most once, so queuing an identical item that is still waiting is a no-op.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{ErrorKind, RedisError, Script, ServerErrorKind};
+use trawl_core::url_fingerprint;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::neardup;
+use crate::{ContentClaim, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
+
+/// Layout version written to `<prefix>:layout`; bumped on incompatible key changes.
+const LAYOUT_VERSION: u32 = 1;
+/// Mean seen-bucket size aimed for at `seen_capacity` (below the 512 intset limit
+/// with room for the spread between buckets).
+const SEEN_BUCKET_TARGET: u64 = 384;
+/// Items per enqueue script call (bounds how long one script blocks Redis).
+const ENQUEUE_CHUNK: usize = 500;
+/// Expired leases recovered per shard per `lease` call.
+const RECOVER_PER_CALL: usize = 1000;
+
+/// Tuning and layout options of a [`RedisStore`].
+#[derive(Debug, Clone)]
+pub struct RedisStoreOptions {
+    /// Number of host shards (hash tags). Fixed for a prefix once created: a store
+    /// connecting to an existing prefix adopts the recorded value (with a warning
+    /// if it differs).
+    pub shards: u16,
+    /// Expected number of distinct URLs; sizes the seen-set buckets. Also fixed per
+    /// prefix once created.
+    pub seen_capacity: u64,
+    /// Fingerprints per pipeline in `insert_seen`.
+    pub seen_batch: usize,
+    /// Pipelines in flight at once in `insert_seen` (over the one multiplexed
+    /// connection).
+    pub seen_concurrency: usize,
+    pub connect_timeout: Duration,
+    pub response_timeout: Duration,
+}
+
+impl Default for RedisStoreOptions {
+    fn default() -> Self {
+        RedisStoreOptions {
+            shards: 16,
+            seen_capacity: 10_000_000,
+            seen_batch: 1000,
+            seen_concurrency: 4,
+            connect_timeout: Duration::from_secs(5),
+            response_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Number of seen-set bucket bits for an expected capacity.
+pub fn seen_bits_for(capacity: u64) -> u8 {
+    let mut bits = 0u8;
+    while bits < 24 && capacity >> bits > SEEN_BUCKET_TARGET {
+        bits += 1;
+    }
+    bits
+}
+
+/// The frontier state in Redis. Clone-free sharing: wrap in an `Arc`.
+pub struct RedisStore {
+    con: ConnectionManager,
+    prefix: String,
+    shards: u16,
+    seen_bits: u8,
+    opts: RedisStoreOptions,
+    round_robin: AtomicUsize,
+    scripts: Scripts,
+}
+
+struct Scripts {
+    enqueue: Script,
+    lease: Script,
+    release: Script,
+    defer: Script,
+    take_recrawls: Script,
+    claim: Script,
+}
+
+impl Scripts {
+    fn new() -> Self {
+        Scripts {
+            enqueue: Script::new(ENQUEUE_LUA),
+            lease: Script::new(LEASE_LUA),
+            release: Script::new(RELEASE_LUA),
+            defer: Script::new(DEFER_LUA),
+            take_recrawls: Script::new(TAKE_RECRAWLS_LUA),
+            claim: Script::new(CLAIM_LUA),
+        }
+    }
+}
+
+/// Keys of one host shard.
+struct ShardKeys {
+    due: String,
+    leases: String,
+    inflight: String,
+    hostdue: String,
+    stats: String,
+    seq: String,
+    recrawl: String,
+    recrawl_items: String,
+    /// Prefix of the per-host queue keys (`…:q:<host>`).
+    queue_prefix: String,
+}
+
+/// `redis://user:secret@host` → `redis://user:***@host`, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s + 3 => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
+                None => format!("{}***{}", &url[..s + 3], &url[at..]),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn map_err(e: RedisError) -> StoreError {
+    let transient = e.is_io_error()
+        || e.is_timeout()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || matches!(
+            e.kind(),
+            ErrorKind::Server(
+                ServerErrorKind::BusyLoading
+                    | ServerErrorKind::TryAgain
+                    | ServerErrorKind::ClusterDown
+                    | ServerErrorKind::MasterDown
+                    | ServerErrorKind::ReadOnly
+                    | ServerErrorKind::Moved
+                    | ServerErrorKind::Ask
+            ) | ErrorKind::ClusterConnectionNotFound
+        );
+    if transient {
+        StoreError::Unavailable(e.to_string())
+    } else if matches!(
+        e.kind(),
+        ErrorKind::AuthenticationFailed | ErrorKind::InvalidClientConfig
+    ) {
+        StoreError::Config(e.to_string())
+    } else {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+fn parse_item(json: &str) -> Result<QueuedUrl, StoreError> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt(format!("queued item: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(format!("serialize: {e}")))
+}
+
+/// Escape glob metacharacters for SCAN MATCH.
+fn glob_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+type BoxFut<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+fn lease_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+impl RedisStore {
+    /// Connect to `url` (`redis://[user:pass@]host:port[/db]`) and use keys under
+    /// `prefix` (e.g. `trawl`; no `{`, `}` or whitespace). Errors: `Config` for a bad
+    /// URL, prefix or options; `Unavailable` (transient: retry with backoff) when
+    /// Redis does not answer. After connecting, the `ConnectionManager` reconnects by
+    /// itself; calls made while Redis is away fail with `Unavailable`.
+    pub async fn connect(
+        url: &str,
+        prefix: &str,
+        options: RedisStoreOptions,
+    ) -> Result<Self, StoreError> {
+        if prefix.is_empty()
+            || prefix.len() > 200
+            || prefix
+                .chars()
+                .any(|c| c == '{' || c == '}' || c.is_whitespace() || c.is_control())
+        {
+            return Err(StoreError::Config(format!(
+                "redis key prefix {prefix:?}: must be 1-200 characters without braces or whitespace"
+            )));
+        }
+        if options.shards == 0 || options.shards > 4096 {
+            return Err(StoreError::Config(format!(
+                "redis shards = {}: must be 1..=4096",
+                options.shards
+            )));
+        }
+        if options.seen_batch == 0 || options.seen_concurrency == 0 {
+            return Err(StoreError::Config(
+                "redis seen_batch and seen_concurrency must be at least 1".into(),
+            ));
+        }
+        let client = redis::Client::open(url)
+            .map_err(|e| StoreError::Config(format!("redis url {}: {e}", redact_url(url))))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(options.connect_timeout))
+            .set_response_timeout(Some(options.response_timeout))
+            .set_number_of_retries(3)
+            .set_max_delay(Duration::from_secs(2));
+        let con = ConnectionManager::new_with_config(client, config)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("redis at {}: {e}", redact_url(url))))?;
+        let mut store = RedisStore {
+            con,
+            prefix: prefix.to_string(),
+            shards: options.shards,
+            seen_bits: seen_bits_for(options.seen_capacity),
+            opts: options,
+            round_robin: AtomicUsize::new(0),
+            scripts: Scripts::new(),
+        };
+        store.adopt_layout().await?;
+        Ok(store)
+    }
+
+    /// Record this prefix's layout on first use, or adopt the recorded one.
+    async fn adopt_layout(&mut self) -> Result<(), StoreError> {
+        let key = format!("{}:layout", self.prefix);
+        let mut con = self.con.clone();
+        let (version, shards, bits): (Option<u32>, Option<u16>, Option<u8>) = redis::pipe()
+            .cmd("HSETNX")
+            .arg(&key)
+            .arg("version")
+            .arg(LAYOUT_VERSION)
+            .ignore()
+            .cmd("HSETNX")
+            .arg(&key)
+            .arg("shards")
+            .arg(self.shards)
+            .ignore()
+            .cmd("HSETNX")
+            .arg(&key)
+            .arg("seen_bits")
+            .arg(self.seen_bits)
+            .ignore()
+            .cmd("HMGET")
+            .arg(&key)
+            .arg("version")
+            .arg("shards")
+            .arg("seen_bits")
+            .query_async::<((Option<u32>, Option<u16>, Option<u8>),)>(&mut con)
+            .await
+            .map_err(map_err)?
+            .0;
+        if version != Some(LAYOUT_VERSION) {
+            return Err(StoreError::Config(format!(
+                "redis prefix {:?} holds key layout version {version:?}, this build uses {LAYOUT_VERSION}",
+                self.prefix
+            )));
+        }
+        let (Some(shards), Some(bits)) = (shards, bits) else {
+            return Err(StoreError::Corrupt(format!(
+                "{key}: incomplete layout record"
+            )));
+        };
+        if shards == 0 || bits > 24 {
+            return Err(StoreError::Corrupt(format!(
+                "{key}: shards={shards} seen_bits={bits}"
+            )));
+        }
+        if shards != self.shards || bits != self.seen_bits {
+            tracing::warn!(
+                prefix = %self.prefix,
+                recorded_shards = shards,
+                recorded_seen_bits = bits,
+                configured_shards = self.shards,
+                configured_seen_bits = self.seen_bits,
+                "redis prefix already has a layout; using the recorded one"
+            );
+            self.shards = shards;
+            self.seen_bits = bits;
+        }
+        Ok(())
+    }
+
+    /// The layout in use: (host shards, seen-set bucket bits).
+    pub fn layout(&self) -> (u16, u8) {
+        (self.shards, self.seen_bits)
+    }
+
+    /// The key prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// A clone of the multiplexed connection (for tools and tests, e.g. to read
+    /// `INFO memory`).
+    pub fn connection(&self) -> ConnectionManager {
+        self.con.clone()
+    }
+
+    /// Delete every key under this prefix (SCAN + UNLINK). For tests and ops; not
+    /// atomic with concurrent writers. Returns the number of keys removed.
+    pub async fn purge(&self) -> Result<u64, StoreError> {
+        let mut con = self.con.clone();
+        let pattern = format!("{}:*", glob_escape(&self.prefix));
+        let mut cursor: u64 = 0;
+        let mut removed = 0u64;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut con)
+                .await
+                .map_err(map_err)?;
+            if !keys.is_empty() {
+                let n: u64 = redis::cmd("UNLINK")
+                    .arg(&keys)
+                    .query_async(&mut con)
+                    .await
+                    .map_err(map_err)?;
+                removed += n;
+            }
+            if next == 0 {
+                return Ok(removed);
+            }
+            cursor = next;
+        }
+    }
+
+    fn shard_of(&self, host: &str) -> usize {
+        (xxh3_64(host.as_bytes()) % u64::from(self.shards)) as usize
+    }
+
+    fn tag(&self, shard: usize) -> String {
+        format!("{}:{{s{shard:02}}}", self.prefix)
+    }
+
+    fn shard_keys(&self, shard: usize) -> ShardKeys {
+        let t = self.tag(shard);
+        ShardKeys {
+            due: format!("{t}:due"),
+            leases: format!("{t}:leases"),
+            inflight: format!("{t}:inflight"),
+            hostdue: format!("{t}:hostdue"),
+            stats: format!("{t}:stats"),
+            seq: format!("{t}:seq"),
+            recrawl: format!("{t}:recrawl"),
+            recrawl_items: format!("{t}:recrawl:items"),
+            queue_prefix: format!("{t}:q:"),
+        }
+    }
+
+    fn seen_key(&self, v: u64) -> String {
+        let bucket = if self.seen_bits == 0 {
+            0
+        } else {
+            v >> (64 - u32::from(self.seen_bits))
+        };
+        format!("{}:seen:{{{bucket:x}}}", self.prefix)
+    }
+
+    fn seen_count_key(&self) -> String {
+        format!("{}:seen:count", self.prefix)
+    }
+
+    fn cd(&self) -> String {
+        format!("{}:{{cd}}", self.prefix)
+    }
+
+    async fn insert_seen_chunk(&self, chunk: &[u128]) -> Result<Vec<bool>, StoreError> {
+        let mut pipe = redis::pipe();
+        for fp in chunk {
+            // 64 bits of the fingerprint, stored as a signed integer so Redis keeps
+            // the bucket as an intset.
+            let v = *fp as u64;
+            pipe.cmd("SADD").arg(self.seen_key(v)).arg(v as i64);
+        }
+        let mut con = self.con.clone();
+        let added: Vec<i64> = pipe.query_async(&mut con).await.map_err(map_err)?;
+        if added.len() != chunk.len() {
+            return Err(StoreError::Corrupt(format!(
+                "SADD pipeline answered {} of {}",
+                added.len(),
+                chunk.len()
+            )));
+        }
+        Ok(added.into_iter().map(|a| a == 1).collect())
+    }
+}
+
+#[async_trait]
+impl FrontierStore for RedisStore {
+    async fn insert_seen(&self, fingerprints: &[u128]) -> Result<Vec<bool>, StoreError> {
+        if fingerprints.is_empty() {
+            return Ok(Vec::new());
+        }
+        let calls: Vec<BoxFut<'_, Vec<bool>>> = fingerprints
+            .chunks(self.opts.seen_batch)
+            .map(|chunk| Box::pin(self.insert_seen_chunk(chunk)) as BoxFut<'_, Vec<bool>>)
+            .collect();
+        let parts: Vec<Vec<bool>> = futures::stream::iter(calls)
+            .buffered(self.opts.seen_concurrency)
+            .try_collect()
+            .await?;
+        let out: Vec<bool> = parts.into_iter().flatten().collect();
+        let new = out.iter().filter(|n| **n).count();
+        if new > 0 {
+            // Not atomic with the SADDs: a process dying in between undercounts
+            // `seen` (the set itself stays exact).
+            let mut con = self.con.clone();
+            redis::cmd("INCRBY")
+                .arg(self.seen_count_key())
+                .arg(new)
+                .query_async::<i64>(&mut con)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(out)
+    }
+
+    async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError> {
+        let mut by_shard: HashMap<usize, Vec<&QueuedUrl>> = HashMap::new();
+        for item in items {
+            by_shard
+                .entry(self.shard_of(&item.host))
+                .or_default()
+                .push(item);
+        }
+        let mut calls = Vec::new();
+        for (shard, list) in by_shard {
+            let k = self.shard_keys(shard);
+            for chunk in list.chunks(ENQUEUE_CHUNK) {
+                let mut inv = self.scripts.enqueue.prepare_invoke();
+                inv.key(&k.due)
+                    .key(&k.inflight)
+                    .key(&k.hostdue)
+                    .key(&k.stats)
+                    .key(&k.seq)
+                    .arg(now_ms)
+                    .arg(&k.queue_prefix);
+                for item in chunk {
+                    inv.arg(&item.host).arg(item.priority).arg(to_json(item)?);
+                }
+                calls.push(inv);
+            }
+        }
+        let futs: Vec<BoxFut<'_, i64>> = calls
+            .into_iter()
+            .map(|inv| {
+                let mut con = self.con.clone();
+                Box::pin(async move { inv.invoke_async::<i64>(&mut con).await.map_err(map_err) })
+                    as BoxFut<'_, i64>
+            })
+            .collect();
+        futures::stream::iter(futs)
+            .buffer_unordered(4)
+            .try_collect::<Vec<i64>>()
+            .await?;
+        Ok(())
+    }
+
+    async fn lease(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+    ) -> Result<Vec<Lease>, StoreError> {
+        let shards = usize::from(self.shards);
+        let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
+        let mut out = Vec::new();
+        let mut con = self.con.clone();
+        for i in 0..shards {
+            if out.len() >= max {
+                break;
+            }
+            let k = self.shard_keys((start + i) % shards);
+            let mut inv = self.scripts.lease.prepare_invoke();
+            inv.key(&k.due)
+                .key(&k.leases)
+                .key(&k.inflight)
+                .key(&k.hostdue)
+                .key(&k.stats)
+                .arg(now_ms)
+                .arg(lease_ttl_ms)
+                .arg(&k.queue_prefix)
+                .arg(RECOVER_PER_CALL);
+            for _ in out.len()..max {
+                inv.arg(lease_id());
+            }
+            let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
+            for t in flat.chunks(3) {
+                let [host, id, json] = t else {
+                    return Err(StoreError::Corrupt("lease script reply".into()));
+                };
+                out.push(Lease {
+                    lease_id: id.clone(),
+                    host: host.clone(),
+                    item: parse_item(json)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn release(
+        &self,
+        host: &str,
+        lease_id: &str,
+        next_due_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let k = self.shard_keys(self.shard_of(host));
+        let mut con = self.con.clone();
+        let r: i64 = self
+            .scripts
+            .release
+            .key(&k.due)
+            .key(&k.leases)
+            .key(&k.inflight)
+            .key(&k.hostdue)
+            .key(&k.stats)
+            .key(format!("{}{host}", k.queue_prefix))
+            .arg(host)
+            .arg(lease_id)
+            .arg(next_due_ms)
+            .invoke_async(&mut con)
+            .await
+            .map_err(map_err)?;
+        Ok(r == 1)
+    }
+
+    async fn defer_host(&self, host: &str, due_ms: u64) -> Result<(), StoreError> {
+        let k = self.shard_keys(self.shard_of(host));
+        let mut con = self.con.clone();
+        self.scripts
+            .defer
+            .key(&k.due)
+            .key(&k.hostdue)
+            .arg(host)
+            .arg(due_ms)
+            .invoke_async::<i64>(&mut con)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn host_meta_get(&self, host: &str, field: &str) -> Result<Option<String>, StoreError> {
+        let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
+        let mut con = self.con.clone();
+        redis::cmd("HGET")
+            .arg(key)
+            .arg(field)
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)
+    }
+
+    async fn host_meta_set(&self, host: &str, field: &str, value: &str) -> Result<(), StoreError> {
+        let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
+        let mut con = self.con.clone();
+        redis::cmd("HSET")
+            .arg(key)
+            .arg(field)
+            .arg(value)
+            .query_async::<i64>(&mut con)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn host_meta_incr(&self, host: &str, field: &str, by: i64) -> Result<i64, StoreError> {
+        let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
+        let mut con = self.con.clone();
+        redis::cmd("HINCRBY")
+            .arg(key)
+            .arg(field)
+            .arg(by)
+            .query_async(&mut con)
+            .await
+            .map_err(|e| match map_err(e) {
+                StoreError::Corrupt(m) => StoreError::Corrupt(format!("host field {field:?}: {m}")),
+                other => other,
+            })
+    }
+
+    async fn set_add(&self, set: &str, members: &[String]) -> Result<(), StoreError> {
+        if members.is_empty() {
+            return Ok(());
+        }
+        let mut con = self.con.clone();
+        redis::cmd("SADD")
+            .arg(format!("{}:set:{set}", self.prefix))
+            .arg(members)
+            .query_async::<i64>(&mut con)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn set_members(&self, set: &str) -> Result<Vec<String>, StoreError> {
+        let mut con = self.con.clone();
+        redis::cmd("SMEMBERS")
+            .arg(format!("{}:set:{set}", self.prefix))
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)
+    }
+
+    async fn validators_get(
+        &self,
+        url: &str,
+    ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+        let fp = url_fingerprint(url);
+        let key = format!("{}:val", self.tag((fp % u128::from(self.shards)) as usize));
+        let mut con = self.con.clone();
+        let v: Option<String> = redis::cmd("HGET")
+            .arg(key)
+            .arg(format!("{fp:032x}"))
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)?;
+        match v {
+            None => Ok(None),
+            Some(j) => serde_json::from_str(&j)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("validators: {e}"))),
+        }
+    }
+
+    async fn validators_set(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let fp = url_fingerprint(url);
+        let key = format!("{}:val", self.tag((fp % u128::from(self.shards)) as usize));
+        let field = format!("{fp:032x}");
+        let mut con = self.con.clone();
+        if etag.is_none() && last_modified.is_none() {
+            redis::cmd("HDEL")
+                .arg(key)
+                .arg(field)
+                .query_async::<i64>(&mut con)
+                .await
+                .map_err(map_err)?;
+        } else {
+            redis::cmd("HSET")
+                .arg(key)
+                .arg(field)
+                .arg(to_json(&(etag, last_modified))?)
+                .query_async::<i64>(&mut con)
+                .await
+                .map_err(map_err)?;
+        }
+        Ok(())
+    }
+
+    async fn schedule_recrawl(&self, item: &QueuedUrl, due_ms: u64) -> Result<(), StoreError> {
+        let k = self.shard_keys(self.shard_of(&item.host));
+        let mut con = self.con.clone();
+        redis::pipe()
+            .atomic()
+            .cmd("ZADD")
+            .arg(&k.recrawl)
+            .arg(due_ms)
+            .arg(&item.url)
+            .ignore()
+            .cmd("HSET")
+            .arg(&k.recrawl_items)
+            .arg(&item.url)
+            .arg(to_json(item)?)
+            .ignore()
+            .query_async::<()>(&mut con)
+            .await
+            .map_err(map_err)
+    }
+
+    async fn take_due_recrawls(
+        &self,
+        now_ms: u64,
+        max: usize,
+    ) -> Result<Vec<QueuedUrl>, StoreError> {
+        let shards = usize::from(self.shards);
+        let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
+        let mut out = Vec::new();
+        let mut con = self.con.clone();
+        for i in 0..shards {
+            if out.len() >= max {
+                break;
+            }
+            let k = self.shard_keys((start + i) % shards);
+            let items: Vec<String> = self
+                .scripts
+                .take_recrawls
+                .key(&k.recrawl)
+                .key(&k.recrawl_items)
+                .arg(now_ms)
+                .arg(max - out.len())
+                .invoke_async(&mut con)
+                .await
+                .map_err(map_err)?;
+            for j in items {
+                out.push(parse_item(&j)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn claim_content(
+        &self,
+        article_id: &str,
+        url: &str,
+        simhash: u64,
+        max_distance: u32,
+    ) -> Result<ContentClaim, StoreError> {
+        let cd = self.cd();
+        let mut inv = self.scripts.claim.prepare_invoke();
+        inv.key(format!("{cd}:id:{article_id}"))
+            .key(format!("{cd}:aliases:{article_id}"));
+        for (i, band) in neardup::bands(simhash).iter().enumerate() {
+            inv.key(format!("{cd}:band:{i}:{band:04x}"));
+        }
+        inv.arg(article_id)
+            .arg(url)
+            .arg(format!("{simhash:016x}"))
+            .arg(max_distance.min(64))
+            .arg(format!("{cd}:aliases:"))
+            .arg(neardup::encode_entry(simhash, article_id, url));
+        let mut con = self.con.clone();
+        let r: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
+        match r.as_slice() {
+            [tag] if tag == "new" => Ok(ContentClaim::New),
+            [tag, aid, of_url] if tag == "dup" => Ok(ContentClaim::Duplicate {
+                of_article_id: aid.clone(),
+                of_url: of_url.clone(),
+            }),
+            other => Err(StoreError::Corrupt(format!("claim script reply {other:?}"))),
+        }
+    }
+
+    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        let mut con = self.con.clone();
+        let mut v: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(format!("{}:aliases:{article_id}", self.cd()))
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)?;
+        v.sort();
+        Ok(v)
+    }
+
+    async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("GET").arg(self.seen_count_key());
+        for shard in 0..usize::from(self.shards) {
+            let k = self.shard_keys(shard);
+            pipe.cmd("HMGET")
+                .arg(&k.stats)
+                .arg("queued")
+                .arg("inflight")
+                .arg("done")
+                .cmd("ZCOUNT")
+                .arg(&k.due)
+                .arg("-inf")
+                .arg(now_ms)
+                .cmd("ZCARD")
+                .arg(&k.due)
+                .cmd("ZCARD")
+                .arg(&k.leases);
+        }
+        let mut con = self.con.clone();
+        let vals: Vec<redis::Value> = pipe.query_async(&mut con).await.map_err(map_err)?;
+        let conv = |v: &redis::Value| -> Result<i64, StoreError> {
+            Ok(redis::from_redis_value_ref::<Option<i64>>(v)
+                .map_err(|e| StoreError::Corrupt(format!("stats: {e}")))?
+                .unwrap_or(0))
+        };
+        let mut s = StoreStats {
+            seen: conv(
+                vals.first()
+                    .ok_or_else(|| StoreError::Corrupt("stats".into()))?,
+            )?
+            .max(0) as u64,
+            ..Default::default()
+        };
+        for quad in vals[1..].chunks(4) {
+            let [counts, ready, due_total, leased] = quad else {
+                return Err(StoreError::Corrupt("stats reply".into()));
+            };
+            let (q, f, d): (Option<i64>, Option<i64>, Option<i64>) =
+                redis::from_redis_value_ref(counts)
+                    .map_err(|e| StoreError::Corrupt(format!("stats: {e}")))?;
+            s.queued += q.unwrap_or(0).max(0) as u64;
+            s.in_flight += f.unwrap_or(0).max(0) as u64;
+            s.done += d.unwrap_or(0).max(0) as u64;
+            let (r, t) = (conv(ready)?.max(0) as u64, conv(due_total)?.max(0) as u64);
+            s.hosts_ready += r;
+            s.hosts_waiting += t.saturating_sub(r);
+            s.hosts_leased += conv(leased)?.max(0) as u64;
+        }
+        Ok(s)
+    }
+
+    async fn ping(&self) -> bool {
+        let mut con = self.con.clone();
+        matches!(
+            tokio::time::timeout(
+                Duration::from_secs(1),
+                redis::cmd("PING").query_async::<String>(&mut con)
+            )
+            .await,
+            Ok(Ok(_))
+        )
+    }
+}
+
+// ---- Lua scripts -------------------------------------------------------------
+//
+// Numbers: Lua 5.1 numbers are doubles and turn into strings with "%.14g" when
+// passed to redis.call, so every score or time computed in Lua is formatted with
+// `fmt` ("%.0f", exact below 2^53); scores read from Redis are passed on as the
+// strings they came as.
+//
+// In-flight record (HASH inflight, field host): "<lease_id>\n<queue score>\n<item json>".
+
+const ENQUEUE_LUA: &str = r#"
+-- KEYS: due, inflight, hostdue, stats, seq
+-- ARGV: now, queue prefix, then (host, priority, item json) triples
+local function fmt(x) return string.format('%.0f', x) end
+local n = (#ARGV - 2) / 3
+if n < 1 then return 0 end
+local seq = redis.call('INCRBY', KEYS[5], n) - n
+local added = 0
+local touched = {}
+for i = 3, #ARGV, 3 do
+  local host = ARGV[i]
+  seq = seq + 1
+  local score = tonumber(ARGV[i + 1]) * 1099511627776 + seq
+  added = added + redis.call('ZADD', ARGV[2] .. host, 'NX', fmt(score), ARGV[i + 2])
+  touched[host] = true
+end
+if added > 0 then redis.call('HINCRBY', KEYS[4], 'queued', added) end
+for host, _ in pairs(touched) do
+  if redis.call('HEXISTS', KEYS[2], host) == 0 and not redis.call('ZSCORE', KEYS[1], host) then
+    local due = redis.call('HGET', KEYS[3], host)
+    if not due then
+      due = ARGV[1]
+      redis.call('HSET', KEYS[3], host, due)
+    end
+    redis.call('ZADD', KEYS[1], due, host)
+  end
+end
+return added
+"#;
+
+const LEASE_LUA: &str = r#"
+-- KEYS: due, leases, inflight, hostdue, stats
+-- ARGV: now, ttl, queue prefix, recover limit, then one fresh lease id per lease wanted
+local function fmt(x) return string.format('%.0f', x) end
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+local qp = ARGV[3]
+local max = #ARGV - 4
+-- (a) expired leases: the item goes back into its queue (original score, attempt+1),
+-- the host is due now (or later if deferred).
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[4]))
+for _, host in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], host)
+  local v = redis.call('HGET', KEYS[3], host)
+  if v then
+    redis.call('HDEL', KEYS[3], host)
+    redis.call('HINCRBY', KEYS[5], 'inflight', -1)
+    local p1 = string.find(v, '\n', 1, true)
+    local p2 = p1 and string.find(v, '\n', p1 + 1, true)
+    if p2 then
+      local score = string.sub(v, p1 + 1, p2 - 1)
+      local ok, item = pcall(cjson.decode, string.sub(v, p2 + 1))
+      local json = string.sub(v, p2 + 1)
+      if ok and type(item) == 'table' then
+        item['attempt'] = (tonumber(item['attempt']) or 0) + 1
+        json = cjson.encode(item)
+      end
+      local added = redis.call('ZADD', qp .. host, 'NX', score, json)
+      if added > 0 then redis.call('HINCRBY', KEYS[5], 'queued', added) end
+    end
+    local due = tonumber(redis.call('HGET', KEYS[4], host) or '0') or 0
+    if due < now then
+      due = now
+      redis.call('HSET', KEYS[4], host, fmt(due))
+    end
+    if redis.call('ZCARD', qp .. host) > 0 then
+      redis.call('ZADD', KEYS[1], fmt(due), host)
+    end
+  end
+end
+-- (b) due hosts, longest waiting first: pop the most urgent URL of each.
+local out = {}
+if max < 1 then return out end
+local hosts = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, max)
+local used = 0
+for _, host in ipairs(hosts) do
+  redis.call('ZREM', KEYS[1], host)
+  local popped = redis.call('ZPOPMIN', qp .. host)
+  if #popped == 2 then
+    used = used + 1
+    local id = ARGV[4 + used]
+    redis.call('ZADD', KEYS[2], fmt(now + ttl), host)
+    redis.call('HSET', KEYS[3], host, id .. '\n' .. popped[2] .. '\n' .. popped[1])
+    redis.call('HINCRBY', KEYS[5], 'queued', -1)
+    redis.call('HINCRBY', KEYS[5], 'inflight', 1)
+    out[#out + 1] = host
+    out[#out + 1] = id
+    out[#out + 1] = popped[1]
+  end
+end
+return out
+"#;
+
+const RELEASE_LUA: &str = r#"
+-- KEYS: due, leases, inflight, hostdue, stats, queue of the host
+-- ARGV: host, lease id, next due
+local function fmt(x) return string.format('%.0f', x) end
+local host = ARGV[1]
+local v = redis.call('HGET', KEYS[3], host)
+if not v then return 0 end
+local p1 = string.find(v, '\n', 1, true)
+if not p1 or string.sub(v, 1, p1 - 1) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[3], host)
+redis.call('ZREM', KEYS[2], host)
+redis.call('HINCRBY', KEYS[5], 'inflight', -1)
+redis.call('HINCRBY', KEYS[5], 'done', 1)
+local due = tonumber(redis.call('HGET', KEYS[4], host) or '0') or 0
+local nd = tonumber(ARGV[3])
+if nd > due then
+  due = nd
+  redis.call('HSET', KEYS[4], host, ARGV[3])
+end
+if redis.call('ZCARD', KEYS[6]) > 0 then
+  redis.call('ZADD', KEYS[1], fmt(due), host)
+end
+return 1
+"#;
+
+const DEFER_LUA: &str = r#"
+-- KEYS: due, hostdue   ARGV: host, due
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+if cur and tonumber(cur) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+end
+return 1
+"#;
+
+const TAKE_RECRAWLS_LUA: &str = r#"
+-- KEYS: recrawl (url -> due), recrawl items (url -> json)   ARGV: now, max
+local urls = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, u in ipairs(urls) do
+  redis.call('ZREM', KEYS[1], u)
+  local j = redis.call('HGET', KEYS[2], u)
+  if j then
+    redis.call('HDEL', KEYS[2], u)
+    out[#out + 1] = j
+  end
+end
+return out
+"#;
+
+const CLAIM_LUA: &str = r#"
+-- KEYS: id key, aliases of this id, the 4 band sets of this simhash
+-- ARGV: article id, url, simhash (16 hex), max distance, aliases key prefix, band entry
+local owner = redis.call('GET', KEYS[1])
+if owner then
+  if owner == ARGV[2] then return {'new'} end
+  redis.call('SADD', KEYS[2], ARGV[2])
+  return {'dup', ARGV[1], owner}
+end
+local POP = {0,1,1,2,1,2,2,3,1,2,2,3,2,3,3,4}
+local function dist(a, b)
+  local d = 0
+  for i = 1, 16 do
+    local x = tonumber(string.sub(a, i, i), 16)
+    local y = tonumber(string.sub(b, i, i), 16)
+    if not x or not y then return 65 end
+    d = d + POP[bit.bxor(x, y) + 1]
+  end
+  return d
+end
+local maxd = tonumber(ARGV[4])
+local best_aid, best_url, best_d = nil, nil, 65
+for b = 3, 6 do
+  local entries = redis.call('SMEMBERS', KEYS[b])
+  for _, e in ipairs(entries) do
+    local rest = string.sub(e, 18)
+    local c = string.find(rest, ':', 1, true)
+    if c then
+      local url = string.sub(rest, c + 1)
+      if url ~= ARGV[2] then
+        local d = dist(string.sub(e, 1, 16), ARGV[3])
+        if d <= maxd and d < best_d then
+          best_aid, best_url, best_d = string.sub(rest, 1, c - 1), url, d
+        end
+      end
+    end
+  end
+end
+if best_aid then
+  redis.call('SADD', ARGV[5] .. best_aid, ARGV[2])
+  return {'dup', best_aid, best_url}
+end
+redis.call('SET', KEYS[1], ARGV[2])
+for b = 3, 6 do redis.call('SADD', KEYS[b], ARGV[6]) end
+return {'new'}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conformance::{self, conformance_tests, Store};
+    use std::sync::Arc;
+
+    fn redis_url() -> String {
+        std::env::var("TRAWL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+    }
+
+    fn unique_prefix() -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!(
+            "trawltest:{}:{nanos}:{:x}",
+            std::process::id(),
+            rand::random::<u32>()
+        )
+    }
+
+    async fn connect_with(prefix: &str, opts: RedisStoreOptions) -> RedisStore {
+        RedisStore::connect(&redis_url(), prefix, opts)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "Redis at {} is needed for this test (set TRAWL_TEST_REDIS_URL): {e}",
+                    redact_url(&redis_url())
+                )
+            })
+    }
+
+    async fn make() -> (Store, Arc<RedisStore>) {
+        // Few shards and a small seen capacity so the tests cross shard and bucket
+        // boundaries.
+        let opts = RedisStoreOptions {
+            shards: 4,
+            seen_capacity: 4096,
+            seen_batch: 700,
+            ..Default::default()
+        };
+        let s = Arc::new(connect_with(&unique_prefix(), opts).await);
+        (s.clone(), s)
+    }
+
+    async fn cleanup(s: Arc<RedisStore>) {
+        s.purge().await.expect("purge");
+    }
+
+    conformance_tests!(make, cleanup);
+
+    #[tokio::test]
+    async fn state_survives_a_new_connection() {
+        let prefix = unique_prefix();
+        let a = connect_with(&prefix, RedisStoreOptions::default()).await;
+        let h = "http://a.test";
+        a.insert_seen(&[11, 12]).await.unwrap();
+        a.enqueue(&[conformance::item(h, 1, 1), conformance::item(h, 2, 0)], 0)
+            .await
+            .unwrap();
+        let lease = a.lease(0, 5, 1000).await.unwrap().pop().unwrap();
+        a.host_meta_set(h, "robots", "ok").await.unwrap();
+        drop(a);
+        // A "restarted frontier", configured differently: adopts the recorded layout.
+        let b = connect_with(
+            &prefix,
+            RedisStoreOptions {
+                shards: 7,
+                seen_capacity: 1000,
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(b.layout(), (16, seen_bits_for(10_000_000)));
+        assert_eq!(b.insert_seen(&[11, 13]).await.unwrap(), vec![false, true]);
+        let s = b.stats(0).await.unwrap();
+        assert_eq!(
+            (s.seen, s.queued, s.in_flight, s.hosts_leased),
+            (3, 1, 1, 1)
+        );
+        assert!(b.release(h, &lease.lease_id, 0).await.unwrap());
+        let next = b.lease(0, 5, 1000).await.unwrap();
+        assert_eq!(next[0].item.url, "http://a.test/page/1");
+        assert_eq!(
+            b.host_meta_get(h, "robots").await.unwrap().as_deref(),
+            Some("ok")
+        );
+        assert!(b.purge().await.unwrap() > 0);
+        assert_eq!(b.purge().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn replicas_on_separate_connections_share_work_safely() {
+        let prefix = unique_prefix();
+        let opts = RedisStoreOptions {
+            shards: 3,
+            ..Default::default()
+        };
+        let a: Store = Arc::new(connect_with(&prefix, opts.clone()).await);
+        let b: Store = Arc::new(connect_with(&prefix, opts).await);
+        let res = tokio::spawn(conformance::concurrent_leases(vec![a, b])).await;
+        connect_with(&prefix, RedisStoreOptions::default())
+            .await
+            .purge()
+            .await
+            .unwrap();
+        if let Err(e) = res {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
+    #[tokio::test]
+    async fn seen_buckets_are_intsets() {
+        let prefix = unique_prefix();
+        let store = connect_with(
+            &prefix,
+            RedisStoreOptions {
+                seen_capacity: 100_000,
+                ..Default::default()
+            },
+        )
+        .await;
+        let (_, bits) = store.layout();
+        assert_eq!(bits, seen_bits_for(100_000));
+        let fps: Vec<u128> = (0..20_000u64)
+            .map(|i| url_fingerprint(&format!("https://x.test/{i}")))
+            .collect();
+        assert!(store.insert_seen(&fps).await.unwrap().iter().all(|n| *n));
+        let mut con = store.connection();
+        let key = store.seen_key(fps[0] as u64);
+        let enc: String = redis::cmd("OBJECT")
+            .arg("ENCODING")
+            .arg(&key)
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        assert_eq!(enc, "intset");
+        let card: u64 = redis::cmd("SCARD")
+            .arg(&key)
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        assert!(card > 1 && card < 512, "{card}");
+        store.purge().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn bad_prefix_and_options_are_config_errors() {
+        for p in ["", "a{b}", "has space"] {
+            let e = RedisStore::connect(&redis_url(), p, Default::default())
+                .await
+                .err()
+                .expect("error");
+            assert!(matches!(e, StoreError::Config(_)), "{p:?}: {e:?}");
+        }
+        let e = RedisStore::connect(
+            &redis_url(),
+            "x",
+            RedisStoreOptions {
+                shards: 0,
+                ..Default::default()
+            },
+        )
+        .await
+        .err()
+        .expect("error");
+        assert!(matches!(e, StoreError::Config(_)));
+        let e = RedisStore::connect("notaurl://", "x", Default::default())
+            .await
+            .err()
+            .expect("error");
+        assert!(matches!(e, StoreError::Config(_)), "{e:?}");
+    }
+
+    #[tokio::test]
+    async fn unreachable_redis_is_transient_and_redacted() {
+        // Port 1 on loopback: nothing listens.
+        let e = RedisStore::connect(
+            "redis://user:hunter2@127.0.0.1:1",
+            "x",
+            RedisStoreOptions {
+                connect_timeout: Duration::from_millis(500),
+                ..Default::default()
+            },
+        )
+        .await
+        .err()
+        .expect("error");
+        assert!(e.is_transient(), "{e:?}");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(
+            redact_url("redis://u:p@h:1/0"),
+            "redis://u:***@h:1/0".to_string()
+        );
+        assert_eq!(redact_url("redis://p@h"), "redis://***@h".to_string());
+        assert_eq!(redact_url("redis://h:1"), "redis://h:1".to_string());
+        assert_eq!(glob_escape("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
+        assert_eq!(seen_bits_for(10_000_000), 15);
+        assert_eq!(seen_bits_for(1), 0);
+        assert!(10_000_000u64 >> seen_bits_for(10_000_000) <= SEEN_BUCKET_TARGET);
+        assert_eq!(seen_bits_for(u64::MAX), 24);
+    }
+}

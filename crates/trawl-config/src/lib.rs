@@ -1,1 +1,301 @@
 //! Configuration: one TOML file, TRAWL_* environment overrides, validated at start.
+//!
+//! Precedence, lowest to highest: built-in defaults < the TOML file <
+//! `TRAWL_<SECTION>_<KEY>` environment variables < flags (the binary passes
+//! them as `section.key = value` overrides). [`Config::load`] reports *all*
+//! problems at once, each naming the key, where its value came from, and why.
+//!
+//! The environment is passed in as a map ([`env_from_process`] builds it from
+//! the process environment), so tests never mutate process-global state.
+//!
+//! Credentials in URLs are wrapped in [`SecretUrl`], whose `Debug` and
+//! `Display` redact the password (`amqp://guest:***@127.0.0.1:5672/%2f`).
+//!
+//! See `docs/configuration.md` for every key, default and environment variable.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+mod load;
+mod redact;
+mod validate;
+
+pub use load::{env_from_process, ConfigError, ConfigErrors, Origin, Sources};
+pub use redact::{redact_url, SecretUrl};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[amqp]`: RabbitMQ.
+    pub amqp: AmqpSection,
+    /// `[redis]`: Redis.
+    pub redis: RedisSection,
+    /// `[fetch]`: the HTTP fetcher.
+    pub fetch: FetchSection,
+    /// `[frontier]`: scope, traps, scheduling.
+    pub frontier: FrontierSection,
+    /// `[worker]`: fetch/extract workers.
+    pub worker: WorkerSection,
+    /// `[metrics]`: the Prometheus endpoint.
+    pub metrics: MetricsSection,
+    /// `[log]`: logging.
+    pub log: LogSection,
+}
+
+/// `[amqp]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AmqpSection {
+    /// Broker URL (`amqp://` or `amqps://`). Redacted in logs.
+    pub url: SecretUrl,
+    /// Prefix of every exchange and queue name.
+    pub prefix: String,
+    /// Consumer prefetch (unacked deliveries per consumer), 1..=65535.
+    pub prefetch: u32,
+    /// How long to wait for a publisher confirm.
+    #[serde(with = "humantime_serde")]
+    pub confirm_timeout: Duration,
+    /// Upper bound of the reconnect backoff after a broker loss.
+    #[serde(with = "humantime_serde")]
+    pub reconnect_max_backoff: Duration,
+}
+
+impl Default for AmqpSection {
+    fn default() -> Self {
+        AmqpSection {
+            url: SecretUrl::new("amqp://guest:guest@127.0.0.1:5672/%2f"),
+            prefix: "trawl".into(),
+            prefetch: 64,
+            confirm_timeout: Duration::from_secs(10),
+            reconnect_max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `[redis]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisSection {
+    /// Redis URL (`redis://`, `rediss://` or `unix://`). Redacted in logs.
+    pub url: SecretUrl,
+    /// Prefix of every key.
+    pub prefix: String,
+    /// Timeout of one Redis command or pipeline.
+    #[serde(with = "humantime_serde")]
+    pub command_timeout: Duration,
+}
+
+impl Default for RedisSection {
+    fn default() -> Self {
+        RedisSection {
+            url: SecretUrl::new("redis://127.0.0.1:6379"),
+            prefix: "trawl".into(),
+            command_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// `[fetch]`: plain types; the binary maps them onto the fetcher's own config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchSection {
+    /// User-agent product token (matched against robots.txt groups).
+    pub user_agent: String,
+    /// URL where site owners learn about the crawl (sent in the User-Agent).
+    pub contact_url: String,
+    /// CIDRs the SSRF guard lets through (e.g. `127.0.0.0/8` for local tests).
+    pub allow_cidrs: Vec<String>,
+    /// TCP + TLS connect timeout.
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// Time to the response headers.
+    #[serde(with = "humantime_serde")]
+    pub first_byte_timeout: Duration,
+    /// Whole request including the body.
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+    /// Cap on the decoded body.
+    pub max_body_bytes: u64,
+    /// Redirect hops followed.
+    pub max_redirects: u32,
+    /// Retries after the first attempt for transient failures.
+    pub max_retries: u32,
+    /// Minimum gap between two requests to one host (robots Crawl-delay may raise it).
+    #[serde(with = "humantime_serde")]
+    pub politeness_delay: Duration,
+    /// Largest robots.txt Crawl-delay honoured.
+    #[serde(with = "humantime_serde")]
+    pub max_crawl_delay: Duration,
+    /// How long a robots.txt is cached.
+    #[serde(with = "humantime_serde")]
+    pub robots_ttl: Duration,
+    /// Obey robots.txt.
+    pub respect_robots: bool,
+}
+
+impl Default for FetchSection {
+    fn default() -> Self {
+        FetchSection {
+            user_agent: "trawl".into(),
+            contact_url: "https://example.invalid/trawl-bot".into(),
+            allow_cidrs: Vec::new(),
+            connect_timeout: Duration::from_secs(10),
+            first_byte_timeout: Duration::from_secs(20),
+            timeout: Duration::from_secs(60),
+            max_body_bytes: 10 * 1024 * 1024,
+            max_redirects: 5,
+            max_retries: 2,
+            politeness_delay: Duration::from_secs(1),
+            max_crawl_delay: Duration::from_secs(30),
+            robots_ttl: Duration::from_secs(24 * 3600),
+            respect_robots: true,
+        }
+    }
+}
+
+/// `[frontier]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontierSection {
+    /// Maximum link depth from a seed.
+    pub max_depth: u32,
+    /// Pages fetched per host at most; 0 = unlimited.
+    pub max_pages_per_host: u64,
+    /// Domains in scope; empty = the seeds' hosts.
+    pub scope_domains: Vec<String>,
+    /// Also accept subdomains of the scope domains.
+    pub include_subdomains: bool,
+    /// Regexes; when non-empty, a URL must match one.
+    pub allow_patterns: Vec<String>,
+    /// Regexes; a matching URL is out of scope.
+    pub deny_patterns: Vec<String>,
+    /// Extra tracking query parameters to drop (`name` or `prefix*`).
+    pub tracking_params: Vec<String>,
+    /// Extra session-id parameters to drop.
+    pub session_params: Vec<String>,
+    /// Extra extensions treated as non-HTML (without the dot).
+    pub blocked_extensions: Vec<String>,
+    /// Maximum canonical URL length in bytes.
+    pub max_url_len: u32,
+    /// Maximum path segments before a URL is a trap.
+    pub max_path_depth: u32,
+    /// Calendar-like URLs admitted per URL family.
+    pub max_calendar_per_family: u32,
+    /// Paginated URLs admitted per URL family.
+    pub max_pagination_per_family: u32,
+    /// How often feeds, sitemaps and home pages are re-fetched.
+    #[serde(with = "humantime_serde")]
+    pub recrawl_interval: Duration,
+    /// How long a host lease lasts before a dead worker's claim expires.
+    #[serde(with = "humantime_serde")]
+    pub lease_ttl: Duration,
+    /// Attempts per URL before it is dead-lettered.
+    pub max_attempts: u32,
+    /// URLs checked against the seen-set per Redis round trip.
+    pub dedup_batch_size: u32,
+    /// Fetch tasks handed out per scheduling round.
+    pub dispatch_batch_size: u32,
+}
+
+impl Default for FrontierSection {
+    fn default() -> Self {
+        FrontierSection {
+            max_depth: 10,
+            max_pages_per_host: 0,
+            scope_domains: Vec::new(),
+            include_subdomains: false,
+            allow_patterns: Vec::new(),
+            deny_patterns: Vec::new(),
+            tracking_params: Vec::new(),
+            session_params: Vec::new(),
+            blocked_extensions: Vec::new(),
+            max_url_len: 2048,
+            max_path_depth: 12,
+            max_calendar_per_family: 60,
+            max_pagination_per_family: 100,
+            recrawl_interval: Duration::from_secs(15 * 60),
+            lease_ttl: Duration::from_secs(120),
+            max_attempts: 3,
+            dedup_batch_size: 1000,
+            dispatch_batch_size: 100,
+        }
+    }
+}
+
+/// `[worker]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerSection {
+    /// Tasks (hosts) in flight per worker.
+    pub concurrency: u32,
+    /// Time to finish or hand back in-flight tasks after SIGTERM.
+    #[serde(with = "humantime_serde")]
+    pub grace_period: Duration,
+}
+
+impl Default for WorkerSection {
+    fn default() -> Self {
+        WorkerSection {
+            concurrency: 32,
+            grace_period: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `[metrics]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSection {
+    /// Address of the /metrics, /healthz and /readyz server.
+    pub listen: String,
+}
+
+impl Default for MetricsSection {
+    fn default() -> Self {
+        MetricsSection {
+            listen: "0.0.0.0:9090".into(),
+        }
+    }
+}
+
+impl MetricsSection {
+    /// The listen address (validated by [`Config::load`]).
+    pub fn listen_addr(&self) -> Option<std::net::SocketAddr> {
+        self.listen.parse().ok()
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSection {
+    /// `human` or `json`.
+    pub format: LogFormat,
+    /// Level or `tracing` filter directives, e.g. `info` or `info,trawl_fetch=debug`.
+    pub level: String,
+}
+
+impl Default for LogSection {
+    fn default() -> Self {
+        LogSection {
+            format: LogFormat::Human,
+            level: "info".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

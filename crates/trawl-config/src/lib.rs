@@ -155,6 +155,23 @@ impl Default for FetchSection {
     }
 }
 
+impl FetchSection {
+    /// `allow_cidrs` parsed; a bare IP becomes a single-host network
+    /// (`127.0.0.1` → `127.0.0.1/32`). Entries that do not parse are skipped
+    /// ([`Config::load`] has already refused them).
+    pub fn allow_cidrs_parsed(&self) -> Vec<ipnet::IpNet> {
+        self.allow_cidrs
+            .iter()
+            .filter_map(|s| {
+                let s = s.trim();
+                s.parse::<ipnet::IpNet>()
+                    .ok()
+                    .or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+            })
+            .collect()
+    }
+}
+
 /// `[frontier]`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -326,6 +326,23 @@ fn unknown_keys_get_hints() {
 }
 
 #[test]
+fn allow_cidrs_parse_to_networks() {
+    let c = load(
+        None,
+        &env(&[("TRAWL_FETCH_ALLOW_CIDRS", "127.0.0.0/8,::1,10.1.2.3")]),
+        &[],
+    )
+    .unwrap();
+    let nets: Vec<String> = c
+        .fetch
+        .allow_cidrs_parsed()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(nets, ["127.0.0.0/8", "::1/128", "10.1.2.3/32"]);
+}
+
+#[test]
 fn odd_environment_names_do_not_panic() {
     let c = load(
         None,

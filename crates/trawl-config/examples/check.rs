@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(2)
+            ExitCode::from(trawl_config::ConfigErrors::EXIT_CODE)
         }
     }
 }

@@ -56,6 +56,10 @@ impl fmt::Display for ConfigError {
 pub struct ConfigErrors(pub Vec<ConfigError>);
 
 impl ConfigErrors {
+    /// Exit status for a process that refuses to start on a bad configuration
+    /// (`EX_USAGE` from sysexits.h).
+    pub const EXIT_CODE: u8 = 64;
+
     /// The errors.
     pub fn errors(&self) -> &[ConfigError] {
         &self.0

@@ -160,22 +160,30 @@ label_enum!(
     }
 );
 
-/// Known `trawl_links_filtered_total{reason}` values (pre-created at 0). Other snake_case reasons are accepted
-/// up to the guard's cap; everything past it becomes `other`.
+/// Known `trawl_links_filtered_total{reason}` values (pre-created at 0): the `FilterReason` names of
+/// `trawl-url`, plus `other`. Other snake_case reasons are accepted up to the guard's cap; everything past it
+/// becomes `other`.
 pub const LINK_FILTER_REASONS: &[&str] = &[
-    "invalid_url",
-    "scheme",
     "out_of_scope",
-    "trap",
-    "extension",
+    "too_deep",
+    "trap_path_depth",
+    "trap_repeated_segment",
+    "trap_calendar",
+    "trap_pagination",
     "too_long",
-    "max_depth",
-    "robots",
+    "bad_scheme",
+    "invalid",
+    "non_html_extension",
+    "robots_denied",
+    "duplicate",
+    "host_page_limit",
     "other",
 ];
 
-/// Known `trawl_dead_letters_total{reason}` values.
-pub const DEAD_LETTER_REASONS: &[&str] = &["max_retries", "decode_error", "poison", "other"];
+/// Known `trawl_dead_letters_total{reason}` values besides the 12 fetch outcome names (a task given up after
+/// its last attempt is counted under its final outcome): a report whose processing failed, an undecodable
+/// message, and `other`.
+pub const DEAD_LETTER_REASONS: &[&str] = &["process_error", "undecodable", "other"];
 
 /// Known `trawl_redis_call_duration_seconds{op}` values.
 pub const REDIS_OPS: &[&str] = &[

@@ -291,7 +291,10 @@ impl Metrics {
                 &["stage"],
             )?,
             link_reasons: LabelGuard::new(LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES),
-            dead_letter_reasons: LabelGuard::new(DEAD_LETTER_REASONS, MAX_OPEN_LABEL_VALUES),
+            dead_letter_reasons: LabelGuard::new(
+                &FetchOutcome::ALL.map(FetchOutcome::as_str).iter().chain(DEAD_LETTER_REASONS).copied().collect::<Vec<_>>(),
+                MAX_OPEN_LABEL_VALUES,
+            ),
             redis_ops: LabelGuard::new(REDIS_OPS, MAX_OPEN_LABEL_VALUES),
             amqp_ops: LabelGuard::new(AMQP_OPS, MAX_OPEN_LABEL_VALUES),
             registry: r,
@@ -316,6 +319,7 @@ impl Metrics {
                 self.fetch_total.with_label_values(&[o.as_str(), sc]);
             }
             self.fetch_duration_seconds.with_label_values(&[o.as_str()]);
+            self.dead_letters_total.with_label_values(&[o.as_str()]);
         }
         for d in RobotsDecision::ALL {
             self.robots_decisions_total.with_label_values(&[d.as_str()]);
@@ -466,8 +470,8 @@ impl Metrics {
             .inc();
     }
 
-    /// Count one dead-lettered message. `reason` should be one of [`DEAD_LETTER_REASONS`] (clamped like
-    /// [`Metrics::link_filtered`]).
+    /// Count one dead-lettered message. `reason` should be a fetch outcome name or one of
+    /// [`DEAD_LETTER_REASONS`] (clamped like [`Metrics::link_filtered`]).
     pub fn dead_letter(&self, reason: &str) {
         let reason = self.dead_letter_reasons.clamp(reason);
         self.dead_letters_total.with_label_values(&[reason]).inc();

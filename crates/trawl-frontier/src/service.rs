@@ -433,7 +433,21 @@ impl Frontier {
                     s.dead_lettered += 1;
                 }
                 warn!(url = %report.url, %reason, "dead-lettering task");
-                let payload = serde_json::to_vec(report).unwrap_or_default();
+                // The dead letter is the task itself (fresh attempt count), so that
+                // `trawl dlq requeue` hands it straight back to the workers.
+                let task = FetchTask {
+                    schema_version: MESSAGE_SCHEMA_VERSION,
+                    task_id: format!("dlq-{}", report.task_id),
+                    url: report.url.clone(),
+                    host: report.host.clone(),
+                    kind: report.kind,
+                    depth: report.depth,
+                    attempt: 0,
+                    etag: None,
+                    last_modified: None,
+                    enqueued_at: Utc::now().fixed_offset(),
+                };
+                let payload = serde_json::to_vec(&task).unwrap_or_default();
                 inner
                     .broker
                     .dead_letter(WorkQueue::Tasks, &payload, &reason)

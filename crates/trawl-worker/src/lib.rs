@@ -1,1 +1,585 @@
-//! The fetch/extract worker: consumes tasks, fetches, extracts, publishes articles and reports.
+//! The fetch/extract worker.
+//!
+//! A worker consumes [`FetchTask`]s, fetches each through [`trawl_fetch::Fetcher`]
+//! (robots, politeness, SSRF guard, limits), and then, by what the body is:
+//! - a sitemap or feed: parses it with `trawl-discover` and reports its URLs;
+//! - HTML: extracts it with `trawl-extract`; an article (not a near-duplicate of one
+//!   already emitted) is published to the articles exchange; its outlinks are reported.
+//!
+//! Order of effects per task, for at-least-once delivery: publish the article
+//! (confirmed) → publish the report (confirmed) → ack the task. A crash anywhere
+//! before the ack redelivers the task; consumers dedupe articles by their stable id.
+//!
+//! On shutdown the worker stops taking tasks, lets in-flight ones finish within the
+//! grace period, and abandons the rest unacked (the broker redelivers them).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+use trawl_core::{
+    Article, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind, TaskKind,
+    MESSAGE_SCHEMA_VERSION,
+};
+use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
+use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
+use trawl_store::{ContentClaim, FrontierStore};
+
+/// Worker settings.
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    /// Tasks processed at once (also the consumer prefetch).
+    pub concurrency: usize,
+    /// How long in-flight tasks may take to finish after shutdown was asked.
+    pub grace_period: Duration,
+    /// SimHash distance at or below which two bodies are the same article.
+    pub near_dup_distance: u32,
+    /// Extraction gives up on bodies larger than this.
+    pub max_extract_bytes: usize,
+    /// Extraction of one page may take at most this long.
+    pub extract_timeout: Duration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            concurrency: 32,
+            grace_period: Duration::from_secs(25),
+            near_dup_distance: 3,
+            max_extract_bytes: 16 * 1024 * 1024,
+            extract_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What processing one task produced (before anything is published).
+#[derive(Debug)]
+pub struct Processed {
+    pub report: FetchReport,
+    /// The article to publish, when the page is one and not a near-duplicate.
+    pub article: Option<Article>,
+    /// Set when the article was a near-duplicate of this earlier one.
+    pub duplicate_of: Option<String>,
+}
+
+/// A fetch/extract worker. Cheap to clone.
+#[derive(Clone)]
+pub struct Worker {
+    cfg: WorkerConfig,
+    broker: Arc<dyn Broker>,
+    store: Option<Arc<dyn FrontierStore>>,
+    fetcher: Fetcher,
+}
+
+impl Worker {
+    /// `store` is used for near-duplicate claims; without one every article is emitted.
+    pub fn new(
+        cfg: WorkerConfig,
+        broker: Arc<dyn Broker>,
+        store: Option<Arc<dyn FrontierStore>>,
+        fetcher: Fetcher,
+    ) -> Self {
+        Worker {
+            cfg,
+            broker,
+            store,
+            fetcher,
+        }
+    }
+
+    /// Fetch and process one task. Never fails: every failure is in the report.
+    pub async fn process(&self, task: &FetchTask) -> Processed {
+        let m = trawl_metrics::global();
+        let started = Instant::now();
+        let request = match url::Url::parse(&task.url) {
+            Ok(url) => FetchRequest {
+                url,
+                etag: task.etag.clone(),
+                last_modified: task.last_modified.clone(),
+                purpose: match task.kind {
+                    TaskKind::Sitemap | TaskKind::Feed | TaskKind::Seed => Purpose::Discovery,
+                    TaskKind::Article | TaskKind::Listing => Purpose::Page,
+                },
+            },
+            Err(e) => {
+                let mut report = self.blank_report(task, FetchOutcome::ClientError, started);
+                report.error = Some(format!("invalid task URL: {e}"));
+                return Processed {
+                    report,
+                    article: None,
+                    duplicate_of: None,
+                };
+            }
+        };
+        let resp = self.fetcher.fetch(request).await;
+        record_fetch_metrics(&resp);
+        let mut report = self.report_from(task, &resp);
+        let mut processed = Processed {
+            report: FetchReport {
+                elapsed_seconds: resp.elapsed.as_secs_f64(),
+                ..self.blank_report(task, resp.outcome, started)
+            },
+            article: None,
+            duplicate_of: None,
+        };
+        for s in &resp.robots_sitemaps {
+            report.links.push(DiscoveredLink {
+                url: s.clone(),
+                kind: LinkKind::RobotsSitemap,
+            });
+        }
+        if let (FetchOutcome::Ok, Some(body)) = (resp.outcome, resp.body.clone()) {
+            let final_url = resp.final_url.to_string();
+            match trawl_discover::sniff(resp.content_type.as_deref(), &body) {
+                trawl_discover::Kind::Sitemap => match trawl_discover::parse_sitemap(
+                    &body,
+                    &resp.final_url,
+                    trawl_discover::Limits::default(),
+                ) {
+                    Ok(sm) => {
+                        for u in sm.sitemaps {
+                            report.links.push(DiscoveredLink {
+                                url: u,
+                                kind: LinkKind::RobotsSitemap,
+                            });
+                        }
+                        for u in sm.urls {
+                            report.links.push(DiscoveredLink {
+                                url: u.loc,
+                                kind: LinkKind::Sitemap,
+                            });
+                        }
+                    }
+                    Err(e) => report.process_error = Some(format!("sitemap: {e}")),
+                },
+                trawl_discover::Kind::Feed => {
+                    match trawl_discover::parse_feed(&body, &resp.final_url) {
+                        Ok(items) => {
+                            for it in items {
+                                report.links.push(DiscoveredLink {
+                                    url: it.url,
+                                    kind: LinkKind::Feed,
+                                });
+                            }
+                        }
+                        Err(e) => report.process_error = Some(format!("feed: {e}")),
+                    }
+                }
+                _ => {
+                    let timer = Instant::now();
+                    let extracted = self
+                        .extract(body, final_url.clone(), resp.content_type.clone())
+                        .await;
+                    m.extract_duration_seconds
+                        .observe(timer.elapsed().as_secs_f64());
+                    match extracted {
+                        Ok(mut article) => {
+                            m.extract_total
+                                .with_label_values(&[if article.is_article {
+                                    "article"
+                                } else {
+                                    "non_article"
+                                }])
+                                .inc();
+                            for l in &article.links {
+                                report.links.push(DiscoveredLink {
+                                    url: l.clone(),
+                                    kind: LinkKind::Page,
+                                });
+                            }
+                            report.is_article = article.is_article;
+                            report.article_id = Some(article.id.clone());
+                            report.content_fingerprint = Some(article.content_fingerprint.clone());
+                            report.canonical_url = article.canonical_url.clone();
+                            if article.is_article {
+                                article.fetched_at = Some(Utc::now().fixed_offset());
+                                match self.claim(&article).await {
+                                    Ok(None) => processed.article = Some(article),
+                                    Ok(Some(of)) => processed.duplicate_of = Some(of),
+                                    Err(e) => {
+                                        report.process_error =
+                                            Some(format!("near-duplicate check: {e}"));
+                                    }
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            m.extract_total.with_label_values(&["error"]).inc();
+                            if e.permanent {
+                                report.error = Some(format!("extract: {}", e.message));
+                            } else {
+                                report.process_error = Some(format!("extract: {}", e.message));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        report.elapsed_seconds = processed.report.elapsed_seconds;
+        processed.report = report;
+        processed
+    }
+
+    async fn extract(
+        &self,
+        body: bytes::Bytes,
+        url: String,
+        content_type: Option<String>,
+    ) -> Result<Article, ExtractFailure> {
+        let opts = trawl_extract::Options {
+            max_input_bytes: self.cfg.max_extract_bytes,
+        };
+        let job = tokio::task::spawn_blocking(move || {
+            trawl_extract::extract_with(&body, &url, content_type.as_deref(), &opts)
+        });
+        match tokio::time::timeout(self.cfg.extract_timeout, job).await {
+            Ok(Ok(Ok(a))) => Ok(a),
+            Ok(Ok(Err(e))) => Err(ExtractFailure {
+                message: e.to_string(),
+                permanent: true,
+            }),
+            Ok(Err(join)) => Err(ExtractFailure {
+                message: if join.is_panic() {
+                    "extractor panicked".to_string()
+                } else {
+                    format!("extractor task failed: {join}")
+                },
+                permanent: false,
+            }),
+            Err(_) => Err(ExtractFailure {
+                message: format!("extraction took longer than {:?}", self.cfg.extract_timeout),
+                permanent: false,
+            }),
+        }
+    }
+
+    /// `Ok(None)`: emit it; `Ok(Some(id))`: a near-duplicate of article `id`.
+    async fn claim(&self, article: &Article) -> Result<Option<String>, trawl_store::StoreError> {
+        let Some(store) = &self.store else {
+            return Ok(None);
+        };
+        let simhash = u64::from_str_radix(&article.content_fingerprint, 16).unwrap_or(0);
+        match store
+            .claim_content(
+                &article.id,
+                &article.url,
+                simhash,
+                self.cfg.near_dup_distance,
+            )
+            .await?
+        {
+            ContentClaim::New => Ok(None),
+            ContentClaim::Duplicate { of_article_id, .. } => Ok(Some(of_article_id)),
+        }
+    }
+
+    fn blank_report(
+        &self,
+        task: &FetchTask,
+        outcome: FetchOutcome,
+        started: Instant,
+    ) -> FetchReport {
+        FetchReport {
+            schema_version: MESSAGE_SCHEMA_VERSION,
+            task_id: task.task_id.clone(),
+            url: task.url.clone(),
+            host: task.host.clone(),
+            kind: task.kind,
+            depth: task.depth,
+            attempt: task.attempt,
+            outcome,
+            status: None,
+            final_url: None,
+            redirects: Vec::new(),
+            links: Vec::new(),
+            article_id: None,
+            content_fingerprint: None,
+            is_article: false,
+            canonical_url: None,
+            etag: None,
+            last_modified: None,
+            crawl_delay_seconds: None,
+            retry_after_seconds: None,
+            elapsed_seconds: started.elapsed().as_secs_f64(),
+            error: None,
+            process_error: None,
+            fetched_at: Utc::now().fixed_offset(),
+        }
+    }
+
+    fn report_from(&self, task: &FetchTask, resp: &FetchResponse) -> FetchReport {
+        let mut r = self.blank_report(task, resp.outcome, Instant::now());
+        r.status = resp.status;
+        if resp.final_url.as_str() != task.url {
+            r.final_url = Some(resp.final_url.to_string());
+        }
+        r.redirects = resp.redirects.clone();
+        r.etag = resp.etag.clone();
+        r.last_modified = resp.last_modified.clone();
+        r.crawl_delay_seconds = resp.crawl_delay.map(|d| d.as_secs_f64());
+        r.retry_after_seconds = resp.retry_after.map(|d| d.as_secs_f64());
+        r.error = resp.error.clone();
+        r.elapsed_seconds = resp.elapsed.as_secs_f64();
+        r
+    }
+
+    /// Process a delivery end to end: fetch, extract, publish the article and the
+    /// report (both confirmed), then ack. If publishing keeps failing until
+    /// shutdown, the task is left unacked for redelivery.
+    pub async fn handle(&self, delivery: Delivery, stop: &CancellationToken) {
+        let m = trawl_metrics::global();
+        let task: FetchTask = match delivery.json() {
+            Ok(t) => t,
+            Err(e) => {
+                warn!(error = %e, "undecodable task: dead-lettering it");
+                if self
+                    .broker
+                    .dead_letter(
+                        WorkQueue::Tasks,
+                        &delivery.payload,
+                        &format!("undecodable task: {e}"),
+                    )
+                    .await
+                    .is_ok()
+                {
+                    let _ = delivery.ack().await;
+                }
+                m.dead_letters_total
+                    .with_label_values(&["undecodable"])
+                    .inc();
+                return;
+            }
+        };
+        m.worker_tasks_in_progress.inc();
+        let processed = self.process(&task).await;
+        let ok = self.publish_outputs(&processed, stop).await;
+        m.worker_tasks_in_progress.dec();
+        if ok {
+            match delivery.ack().await {
+                Ok(()) => {
+                    m.worker_tasks_total.with_label_values(&["done"]).inc();
+                    m.stage_last_progress_timestamp_seconds
+                        .with_label_values(&["worker"])
+                        .set(Utc::now().timestamp_millis() as f64 / 1000.0);
+                }
+                Err(e) => {
+                    warn!(url = %task.url, error = %e, "ack failed; the task will be redelivered")
+                }
+            }
+        } else {
+            // Shutting down with outputs unconfirmed: leave it for redelivery.
+            let _ = delivery.requeue().await;
+        }
+    }
+
+    async fn publish_outputs(&self, p: &Processed, stop: &CancellationToken) -> bool {
+        let m = trawl_metrics::global();
+        if let Some(article) = &p.article {
+            let payload = match serde_json::to_vec(article) {
+                Ok(v) => v,
+                Err(e) => {
+                    warn!(error = %e, "article not serializable");
+                    return false;
+                }
+            };
+            let key = routing_key(article);
+            let ok = retry_until_stopped(stop, "article", || {
+                self.broker.publish_article(&key, &payload)
+            })
+            .await;
+            if !ok {
+                return false;
+            }
+            m.articles_published_total.inc();
+            m.stage_last_progress_timestamp_seconds
+                .with_label_values(&["publish"])
+                .set(Utc::now().timestamp_millis() as f64 / 1000.0);
+        }
+        let payload = match serde_json::to_vec(&p.report) {
+            Ok(v) => v,
+            Err(e) => {
+                warn!(error = %e, "report not serializable");
+                return false;
+            }
+        };
+        retry_until_stopped(stop, "report", || {
+            self.broker.publish(WorkQueue::Reports, &payload)
+        })
+        .await
+    }
+
+    /// Consume tasks until `stop`, then drain within the grace period.
+    pub async fn run(&self, stop: CancellationToken) {
+        let permits = Arc::new(Semaphore::new(self.cfg.concurrency.max(1)));
+        let prefetch = self.cfg.concurrency.clamp(1, u16::MAX as usize) as u16;
+        let mut in_flight = JoinSet::new();
+        let mut backoff = Duration::from_millis(100);
+        'outer: while !stop.is_cancelled() {
+            let consumer = tokio::select! {
+                _ = stop.cancelled() => break,
+                c = self.broker.consume(WorkQueue::Tasks, prefetch) => c,
+            };
+            let mut consumer = match consumer {
+                Ok(c) => c,
+                Err(e) => {
+                    warn!(error = %e, retry_in = ?backoff, "cannot consume tasks");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    continue;
+                }
+            };
+            backoff = Duration::from_millis(100);
+            loop {
+                let permit = tokio::select! {
+                    _ = stop.cancelled() => break 'outer,
+                    p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break 'outer },
+                };
+                let delivery = tokio::select! {
+                    _ = stop.cancelled() => break 'outer,
+                    d = consumer.next() => d,
+                };
+                let Some(delivery) = delivery else { break };
+                let this = self.clone();
+                let task_stop = stop.clone();
+                in_flight.spawn(async move {
+                    this.handle(delivery, &task_stop).await;
+                    drop(permit);
+                });
+                while let Some(r) = in_flight.try_join_next() {
+                    if let Err(e) = r {
+                        warn!(error = %e, "task handler failed");
+                    }
+                }
+            }
+        }
+        let n = in_flight.len();
+        if n > 0 {
+            info!(in_flight = n, grace = ?self.cfg.grace_period, "draining in-flight tasks");
+        }
+        let drained = tokio::time::timeout(self.cfg.grace_period, async {
+            while in_flight.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            warn!(
+                abandoned = in_flight.len(),
+                "grace period over: abandoning in-flight tasks (they will be redelivered)"
+            );
+            in_flight.abort_all();
+        }
+        info!("worker stopped");
+    }
+}
+
+struct ExtractFailure {
+    message: String,
+    permanent: bool,
+}
+
+/// Routing key of an article on the topic exchange: `<site>.<section>`, each part
+/// reduced to `[a-z0-9_]` (dots in host names become `_`), `none` when unknown.
+pub fn routing_key(article: &Article) -> String {
+    let host = url::Url::parse(&article.url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    format!(
+        "{}.{}",
+        slug(&host),
+        slug(article.section.as_deref().unwrap_or(""))
+    )
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+        if out.len() >= 48 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "none".to_string()
+    } else {
+        out
+    }
+}
+
+fn record_fetch_metrics(resp: &FetchResponse) {
+    let m = trawl_metrics::global();
+    let class = trawl_metrics::status_class_opt(resp.status);
+    m.fetch_total
+        .with_label_values(&[resp.outcome.as_str(), class])
+        .inc();
+    m.fetch_duration_seconds
+        .with_label_values(&[resp.outcome.as_str()])
+        .observe(resp.elapsed.as_secs_f64());
+    if let Some(b) = &resp.body {
+        m.fetch_bytes_total.inc_by(b.len() as u64);
+    }
+}
+
+async fn retry_until_stopped<F, Fut>(stop: &CancellationToken, what: &str, mut op: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), QueueError>>,
+{
+    let m = trawl_metrics::global();
+    let kind = if what == "article" {
+        "article"
+    } else {
+        "report"
+    };
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match op().await {
+            Ok(()) => {
+                m.amqp_publish_total
+                    .with_label_values(&[kind, "confirmed"])
+                    .inc();
+                return true;
+            }
+            Err(e) => {
+                m.amqp_publish_total
+                    .with_label_values(&[kind, "error"])
+                    .inc();
+                if stop.is_cancelled() {
+                    return false;
+                }
+                debug!(error = %e, what, retry_in = ?wait, "publish failed; retrying");
+                tokio::select! {
+                    _ = stop.cancelled() => return false,
+                    _ = tokio::time::sleep(wait) => {}
+                }
+                wait = (wait * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routing_keys_are_two_bounded_words() {
+        let mut a = Article::empty("https://www.Tass.com/politics/123");
+        a.section = Some("Russian Politics & Diplomacy".into());
+        assert_eq!(routing_key(&a), "tass_com.russian_politics_diplomacy");
+        let b = Article::empty("https://news.test/a");
+        assert_eq!(routing_key(&b), "news_test.none");
+    }
+}

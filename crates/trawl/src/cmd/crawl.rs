@@ -1,10 +1,291 @@
-//! `trawl crawl`.
+//! `trawl crawl`: the embedded default. Frontier and workers in one process over the
+//! in-memory store and broker — the same components as the distributed deployment —
+//! writing articles as JSON Lines.
 
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+use trawl_core::Article;
+use trawl_frontier::{Frontier, FrontierConfig};
+use trawl_queue::memory::MemoryBroker;
+use trawl_queue::Broker;
+use trawl_store::memory::MemoryStore;
+use trawl_store::FrontierStore;
+use trawl_worker::{Worker, WorkerConfig};
+
+use super::common;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Seed URLs, or files with one URL per line (`#` comments allowed). Pages,
+    /// sitemaps and feeds are all fine.
+    #[arg(long, num_args = 1.., required = true, value_name = "FILE|URL")]
+    pub seeds: Vec<String>,
+    /// Where articles are written, one JSON object per line.
+    #[arg(long, default_value = "articles.jsonl")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub fetch: common::FetchFlags,
+    /// Pages fetched at once (across hosts; one at a time per host).
+    #[arg(long, default_value_t = 16)]
+    pub workers: usize,
+    /// Stop after this many fetches.
+    #[arg(long)]
+    pub max_pages: Option<u64>,
+    /// Stop after this long (e.g. 90s, 10m).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub max_time: Option<Duration>,
+    /// Politeness delay between two requests to one host (raised to Crawl-delay).
+    #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
+    pub delay: Duration,
+    /// Maximum link depth from the seeds.
+    #[arg(long, default_value_t = 16)]
+    pub max_depth: u32,
+    /// At most this many URLs per host (0 = no limit).
+    #[arg(long, default_value_t = 0)]
+    pub max_pages_per_host: u64,
+    /// Also follow links to subdomains of the seed hosts.
+    #[arg(long)]
+    pub include_subdomains: bool,
+    /// Serve /metrics, /healthz and /readyz here while crawling (e.g. 127.0.0.1:9090).
+    #[arg(long)]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Print the final summary as JSON on stdout as well.
+    #[arg(long)]
+    pub summary_json: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`trawl crawl` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let seeds = common::read_seeds(&args.seeds)?;
+    if seeds.is_empty() {
+        anyhow::bail!("no seed URLs given");
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(crawl(args, seeds))
+}
+
+async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let store: Arc<dyn FrontierStore> = Arc::new(MemoryStore::new());
+    let broker: Arc<dyn Broker> = Arc::new(MemoryBroker::new());
+
+    if let Some(addr) = args.metrics_addr {
+        let health = trawl_metrics::Health::new();
+        let (bound, _handle) = trawl_metrics::serve(addr, health)
+            .await
+            .with_context(|| format!("serving metrics on {addr}"))?;
+        info!(%bound, "metrics at http://{bound}/metrics");
+    }
+
+    let frontier_cfg = FrontierConfig {
+        max_depth: args.max_depth,
+        max_pages_per_host: args.max_pages_per_host,
+        politeness_delay: args.delay,
+        recrawl_interval: None,
+        queue_target: (args.workers * 2).max(4),
+        include_subdomains: args.include_subdomains,
+        ..FrontierConfig::default()
+    };
+    let frontier = Frontier::new(frontier_cfg, store.clone(), broker.clone()).await?;
+
+    let mut fetch_cfg = args.fetch.to_config()?;
+    fetch_cfg.politeness.min_delay = args.delay;
+    let fetcher = trawl_fetch::Fetcher::new(fetch_cfg).context("building the HTTP client")?;
+    let worker = Worker::new(
+        WorkerConfig {
+            concurrency: args.workers.max(1),
+            ..WorkerConfig::default()
+        },
+        broker.clone(),
+        Some(store.clone()),
+        fetcher,
+    );
+
+    // The article sink: subscribed before anything can be published.
+    let articles = broker.subscribe_articles(None, "#", 256).await?;
+    let written = Arc::new(AtomicU64::new(0));
+    let out =
+        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    let sink_stop = CancellationToken::new();
+    let sink = tokio::spawn(write_articles(
+        articles,
+        out,
+        written.clone(),
+        sink_stop.clone(),
+    ));
+
+    let admitted = frontier.add_seeds(&seeds).await?;
+    if admitted.accepted == 0 {
+        warn!(filtered = ?admitted.filtered, "none of the seeds was accepted");
+    }
+
+    let stop = CancellationToken::new();
+    let frontier_task = {
+        let f = frontier.clone();
+        let s = stop.clone();
+        tokio::spawn(async move { f.run(s).await })
+    };
+    let worker_task = {
+        let w = worker.clone();
+        let s = stop.clone();
+        tokio::spawn(async move { w.run(s).await })
+    };
+
+    let mut reason = "drained";
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut last_progress = Instant::now();
+    let mut drained_seen = 0;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = tokio::signal::ctrl_c() => { reason = "interrupted"; break; }
+        }
+        let summary = frontier.summary();
+        if let Some(max) = args.max_pages {
+            if summary.pages() >= max {
+                reason = "max-pages";
+                break;
+            }
+        }
+        if let Some(max) = args.max_time {
+            if started.elapsed() >= max {
+                reason = "max-time";
+                break;
+            }
+        }
+        // Two consecutive drained observations, so that a report in transit is not missed.
+        if frontier.is_drained().await.unwrap_or(false) {
+            drained_seen += 1;
+            if drained_seen >= 2 {
+                break;
+            }
+        } else {
+            drained_seen = 0;
+        }
+        if last_progress.elapsed() >= Duration::from_secs(2) {
+            last_progress = Instant::now();
+            let stats = store
+                .stats(trawl_frontier::service::now_ms())
+                .await
+                .unwrap_or_default();
+            eprintln!(
+                "[{:>5.0}s] fetched {} | articles {} | queued {} | in flight {} | hosts ready {} waiting {} | seen {}",
+                started.elapsed().as_secs_f64(),
+                summary.pages(),
+                written.load(Ordering::Relaxed),
+                stats.queued,
+                stats.in_flight,
+                stats.hosts_ready,
+                stats.hosts_waiting,
+                stats.seen,
+            );
+        }
+    }
+    stop.cancel();
+    let _ = worker_task.await;
+    let _ = frontier_task.await;
+    sink_stop.cancel();
+    let sink_result = sink.await.context("article writer")?;
+    sink_result?;
+
+    let summary = frontier.summary();
+    let stats = store
+        .stats(trawl_frontier::service::now_ms())
+        .await
+        .unwrap_or_default();
+    let elapsed = started.elapsed().as_secs_f64();
+    eprintln!("crawl finished ({reason}) in {elapsed:.1}s");
+    eprintln!(
+        "  pages fetched: {} ({:.1}/s)",
+        summary.pages(),
+        summary.pages() as f64 / elapsed.max(0.001)
+    );
+    for (outcome, n) in &summary.fetched {
+        eprintln!("    {outcome}: {n}");
+    }
+    eprintln!(
+        "  articles written: {} -> {}",
+        written.load(Ordering::Relaxed),
+        args.out.display()
+    );
+    eprintln!(
+        "  links: {} discovered, {} accepted, {} deduped",
+        summary.links_discovered, summary.links_accepted, summary.links_deduped
+    );
+    for (why, n) in &summary.filtered {
+        eprintln!("    filtered {why}: {n}");
+    }
+    if summary.retried > 0 || summary.dead_lettered > 0 {
+        eprintln!(
+            "  retried: {}, dead-lettered: {}",
+            summary.retried, summary.dead_lettered
+        );
+    }
+    if stats.queued > 0 {
+        eprintln!("  left in the frontier: {} queued URLs", stats.queued);
+    }
+    if args.summary_json {
+        let json = serde_json::json!({
+            "reason": reason,
+            "elapsed_seconds": elapsed,
+            "articles_written": written.load(Ordering::Relaxed),
+            "summary": summary,
+            "frontier": stats,
+        });
+        println!("{json}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Write each article once (by id) and ack it after it is written.
+async fn write_articles(
+    mut consumer: Box<dyn trawl_queue::Consumer>,
+    file: File,
+    written: Arc<AtomicU64>,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(file);
+    let mut ids: HashSet<String> = HashSet::new();
+    loop {
+        let next = if stop.is_cancelled() {
+            // Drain what is already buffered, then finish.
+            tokio::time::timeout(Duration::from_millis(300), consumer.next())
+                .await
+                .ok()
+                .flatten()
+        } else {
+            tokio::select! {
+                d = consumer.next() => d,
+                _ = stop.cancelled() => continue,
+            }
+        };
+        let Some(delivery) = next else { break };
+        match delivery.json::<Article>() {
+            Ok(article) => {
+                if ids.insert(article.id.clone()) {
+                    serde_json::to_writer(&mut out, &article)?;
+                    out.write_all(b"\n")?;
+                    out.flush()?;
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(e) => warn!(error = %e, "skipping an undecodable article message"),
+        }
+        let _ = delivery.ack().await;
+    }
+    out.flush()?;
+    Ok(())
 }

@@ -1,11 +1,13 @@
 //! One module per subcommand: each has `Args` (clap) and `run(Args) -> anyhow::Result<ExitCode>`.
 
+pub mod common;
 pub mod crawl;
 pub mod dlq;
 pub mod extract;
 pub mod fetch;
 pub mod frontier;
 pub mod seed;
+pub mod service;
 pub mod status;
 pub mod tail;
 pub mod worker;

@@ -1,10 +1,60 @@
-//! `trawl status`.
+//! `trawl status`: what a deployment is doing.
 
 use std::process::ExitCode;
+use std::time::Duration;
+
+use trawl_queue::{Broker, WorkQueue};
+use trawl_store::FrontierStore;
+
+use super::service::{self, ConfigFlags};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub config: ConfigFlags,
+    /// Machine-readable output (one JSON object); `drained` says whether the crawl is over.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`trawl status` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let cfg = args.config.load()?;
+    service::runtime()?.block_on(async move {
+        let store = service::connect_store(&cfg, Some(Duration::from_secs(10))).await?;
+        let broker = service::connect_broker(&cfg, Some(Duration::from_secs(10))).await?;
+        let stats = store.stats(trawl_frontier::service::now_ms()).await?;
+        let tasks = broker.depth(WorkQueue::Tasks).await?;
+        let reports = broker.depth(WorkQueue::Reports).await?;
+        let seeds = broker.depth(WorkQueue::Seeds).await?;
+        let dead = broker.peek_dead_letters(10_000).await.map(|d| d.len()).unwrap_or(0);
+        let drained = stats.drained() && tasks == 0 && reports == 0 && seeds == 0;
+        if args.json {
+            let v = serde_json::json!({
+                "drained": drained,
+                "urls": {
+                    "seen": stats.seen,
+                    "queued": stats.queued,
+                    "in_flight": stats.in_flight,
+                    "done": stats.done,
+                },
+                "hosts": {
+                    "ready": stats.hosts_ready,
+                    "waiting": stats.hosts_waiting,
+                    "leased": stats.hosts_leased,
+                },
+                "queues": { "tasks": tasks, "reports": reports, "seeds": seeds, "dead_letters": dead },
+            });
+            println!("{v}");
+        } else {
+            println!("urls:   {} seen, {} queued, {} in flight, {} done", stats.seen, stats.queued, stats.in_flight, stats.done);
+            println!(
+                "hosts:  {} ready, {} waiting, {} leased",
+                stats.hosts_ready, stats.hosts_waiting, stats.hosts_leased
+            );
+            println!("queues: {tasks} tasks, {reports} reports, {seeds} seeds, {dead} dead letters");
+            println!("state:  {}", if drained { "drained" } else { "crawling" });
+        }
+        broker.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
 }

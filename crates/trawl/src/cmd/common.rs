@@ -1,0 +1,73 @@
+//! Flags and helpers shared by several subcommands.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use ipnet::IpNet;
+
+/// Fetcher flags common to `fetch`, `crawl` and `worker`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct FetchFlags {
+    /// Let the SSRF guard through for this range (repeatable), e.g. 127.0.0.0/8 for a local test site.
+    #[arg(long = "allow-cidr", value_name = "CIDR")]
+    pub allow_cidr: Vec<IpNet>,
+    /// User-agent product token (robots.txt groups are matched against it).
+    #[arg(long, env = "TRAWL_FETCH_USER_AGENT")]
+    pub user_agent: Option<String>,
+    /// Contact URL sent in the User-Agent header.
+    #[arg(long, env = "TRAWL_FETCH_CONTACT_URL")]
+    pub contact_url: Option<String>,
+    /// Total timeout of one request (e.g. 30s).
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Ignore robots.txt (for testing your own site only).
+    #[arg(long)]
+    pub no_robots: bool,
+}
+
+impl FetchFlags {
+    pub fn to_config(&self) -> anyhow::Result<trawl_fetch::FetchConfig> {
+        let mut cfg = trawl_fetch::FetchConfig::default();
+        self.apply(&mut cfg);
+        Ok(cfg)
+    }
+
+    pub fn apply(&self, cfg: &mut trawl_fetch::FetchConfig) {
+        cfg.allow_cidrs.extend(self.allow_cidr.iter().cloned());
+        if let Some(ua) = &self.user_agent {
+            cfg.user_agent.product = ua.clone();
+        }
+        if let Some(c) = &self.contact_url {
+            cfg.user_agent.contact_url = c.clone();
+        }
+        if let Some(t) = self.timeout {
+            cfg.total_timeout = t;
+        }
+        if self.no_robots {
+            cfg.respect_robots = false;
+        }
+    }
+}
+
+/// Seeds from arguments: each is a URL, or a file of URLs (one per line, `#` comments).
+pub fn read_seeds(args: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for a in args {
+        let looks_like_url = a.contains("://");
+        if !looks_like_url && std::path::Path::new(a).is_file() {
+            let text =
+                std::fs::read_to_string(a).with_context(|| format!("reading seed file {a}"))?;
+            for line in text.lines() {
+                let line = line.trim();
+                if !line.is_empty() && !line.starts_with('#') {
+                    out.push(line.to_string());
+                }
+            }
+        } else if looks_like_url {
+            out.push(a.clone());
+        } else {
+            anyhow::bail!("seed {a:?} is neither a URL (scheme://...) nor a readable file");
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,226 @@
+//! Wiring shared by the distributed roles: configuration, connections to RabbitMQ
+//! and Redis, the metrics/health server, and signal handling.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+use trawl_config::Config;
+use trawl_frontier::FrontierConfig;
+use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
+use trawl_queue::Broker;
+use trawl_store::redis_store::{RedisStore, RedisStoreOptions};
+use trawl_store::FrontierStore;
+use trawl_worker::WorkerConfig;
+
+/// `--config FILE` and `--set section.key=value` (repeatable), over `TRAWL_*` env.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigFlags {
+    /// TOML configuration file (see docs/configuration.md).
+    #[arg(long, short = 'c', env = "TRAWL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Override one setting, e.g. `--set worker.concurrency=64` (repeatable).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl ConfigFlags {
+    /// Load and validate; every problem is reported at once.
+    pub fn load(&self) -> anyhow::Result<Config> {
+        let env: HashMap<String, String> = trawl_config::env_from_process();
+        let mut overrides = Vec::new();
+        for s in &self.set {
+            let Some((k, v)) = s.split_once('=') else {
+                anyhow::bail!("--set {s:?}: expected SECTION.KEY=VALUE");
+            };
+            overrides.push((k.trim().to_string(), v.trim().to_string()));
+        }
+        Config::load_path(self.config.as_deref(), &env, &overrides).map_err(|errs| {
+            let lines: Vec<String> = errs.errors().iter().map(|e| format!("  - {e}")).collect();
+            anyhow::anyhow!("invalid configuration:\n{}", lines.join("\n"))
+        })
+    }
+}
+
+pub fn frontier_config(cfg: &Config) -> FrontierConfig {
+    let f = &cfg.frontier;
+    FrontierConfig {
+        max_depth: f.max_depth,
+        max_pages_per_host: f.max_pages_per_host,
+        politeness_delay: cfg.fetch.politeness_delay,
+        lease_ttl: f.lease_ttl,
+        max_attempts: f.max_attempts,
+        recrawl_interval: if f.recrawl_interval.is_zero() {
+            None
+        } else {
+            Some(f.recrawl_interval)
+        },
+        include_subdomains: f.include_subdomains,
+        extra_tracking_params: f.tracking_params.clone(),
+        allowed_domains: f.scope_domains.clone(),
+        queue_target: (f.dispatch_batch_size as usize).max(16) * 2,
+        ..FrontierConfig::default()
+    }
+}
+
+pub fn fetch_config(cfg: &Config) -> anyhow::Result<trawl_fetch::FetchConfig> {
+    let s = &cfg.fetch;
+    let mut f = trawl_fetch::FetchConfig::default();
+    f.user_agent.product = s.user_agent.clone();
+    f.user_agent.contact_url = s.contact_url.clone();
+    for c in &s.allow_cidrs {
+        f.allow_cidrs.push(
+            c.parse()
+                .with_context(|| format!("fetch.allow_cidrs: {c:?}"))?,
+        );
+    }
+    f.connect_timeout = s.connect_timeout;
+    f.first_byte_timeout = s.first_byte_timeout;
+    f.total_timeout = s.timeout;
+    f.max_body_bytes = s.max_body_bytes;
+    f.max_redirects = s.max_redirects;
+    f.max_retries = s.max_retries;
+    f.politeness.min_delay = s.politeness_delay;
+    f.politeness.max_crawl_delay = s.max_crawl_delay;
+    f.robots_ttl = s.robots_ttl;
+    f.respect_robots = s.respect_robots;
+    Ok(f)
+}
+
+pub fn worker_config(cfg: &Config) -> WorkerConfig {
+    WorkerConfig {
+        concurrency: cfg.worker.concurrency.max(1) as usize,
+        grace_period: cfg.worker.grace_period,
+        ..WorkerConfig::default()
+    }
+}
+
+/// Connect to RabbitMQ. `patience`: `None` retries forever (services), else gives up.
+pub async fn connect_broker(
+    cfg: &Config,
+    patience: Option<Duration>,
+) -> anyhow::Result<Arc<AmqpBroker>> {
+    let options = AmqpOptions {
+        connect_timeout: patience,
+        ..AmqpOptions::default()
+    };
+    let broker = AmqpBroker::connect(cfg.amqp.url.expose(), &cfg.amqp.prefix, options)
+        .await
+        .with_context(|| format!("connecting to RabbitMQ at {}", cfg.amqp.url.redacted()))?;
+    Ok(Arc::new(broker))
+}
+
+/// Connect to Redis, retrying with backoff until `patience` runs out (`None` = forever).
+pub async fn connect_store(
+    cfg: &Config,
+    patience: Option<Duration>,
+) -> anyhow::Result<Arc<RedisStore>> {
+    let started = std::time::Instant::now();
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match RedisStore::connect(
+            cfg.redis.url.expose(),
+            &cfg.redis.prefix,
+            RedisStoreOptions::default(),
+        )
+        .await
+        {
+            Ok(s) => return Ok(Arc::new(s)),
+            Err(e) if e.is_transient() && patience.is_none_or(|p| started.elapsed() < p) => {
+                warn!(
+                    redis = %cfg.redis.url.redacted(),
+                    error = %e,
+                    retry_in = ?wait,
+                    "Redis unreachable; retrying"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+            Err(e) => {
+                return Err(anyhow::anyhow!(e)).with_context(|| {
+                    format!("connecting to Redis at {}", cfg.redis.url.redacted())
+                })
+            }
+        }
+    }
+}
+
+/// Start `/metrics`, `/healthz`, `/readyz` on the configured address.
+pub async fn start_metrics(cfg: &Config) -> anyhow::Result<trawl_metrics::Health> {
+    let health = trawl_metrics::Health::new();
+    if cfg.metrics.listen.trim().is_empty() {
+        return Ok(health);
+    }
+    let addr = cfg
+        .metrics
+        .listen_addr()
+        .with_context(|| format!("metrics.listen {:?} is not host:port", cfg.metrics.listen))?;
+    let (bound, _handle) = trawl_metrics::serve(addr, health.clone())
+        .await
+        .with_context(|| format!("serving metrics on {addr}"))?;
+    info!(%bound, "serving /metrics, /healthz and /readyz");
+    Ok(health)
+}
+
+/// Keep `/readyz` in step with the connections.
+pub fn watch_readiness(
+    health: trawl_metrics::Health,
+    broker: Option<Arc<dyn Broker>>,
+    store: Option<Arc<dyn FrontierStore>>,
+    stop: CancellationToken,
+) {
+    tokio::spawn(async move {
+        loop {
+            if let Some(b) = &broker {
+                health.set_ready("amqp", b.is_connected().await);
+            }
+            if let Some(s) = &store {
+                health.set_ready("redis", s.ping().await);
+            }
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+            }
+        }
+    });
+}
+
+/// A token cancelled on SIGTERM or SIGINT (handled alike).
+pub fn shutdown_on_signals() -> CancellationToken {
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = term.recv() => info!("SIGTERM: shutting down"),
+                        _ = tokio::signal::ctrl_c() => info!("SIGINT: shutting down"),
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        t.cancel();
+    });
+    token
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -217,12 +217,12 @@ def role_env(prefix, metrics_port):
     return {
         "TRAWL_AMQP_URL": os.environ.get("TRAWL_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f"),
         "TRAWL_REDIS_URL": os.environ.get("TRAWL_REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "TRAWL_QUEUE_PREFIX": prefix,
+        "TRAWL_AMQP_PREFIX": prefix,
         "TRAWL_REDIS_PREFIX": prefix,
-        "TRAWL_METRICS_ADDR": f"127.0.0.1:{metrics_port}" if metrics_port else "127.0.0.1:0",
+        "TRAWL_METRICS_LISTEN": f"127.0.0.1:{metrics_port}" if metrics_port else "127.0.0.1:0",
         # The test site is on loopback, which the fetcher's SSRF guard refuses by default.
         "TRAWL_FETCH_ALLOW_CIDRS": "127.0.0.0/8",
-        "TRAWL_POLITENESS_DELAY": "0s",
+        "TRAWL_FETCH_POLITENESS_DELAY": "0s",
         "TRAWL_LOG_FORMAT": "json",
     }
 

@@ -5,7 +5,8 @@
 #      the PrometheusRule is identical to deploy/prometheus/alerts.yml.
 #   2. Prometheus: promtool check config / check rules (alerts, PrometheusRule groups, every dashboard
 #      expression as a recording rule); the dashboard JSON is what deploy/grafana/gen_dashboard.py writes.
-#   3. compose: YAML sanity of deploy/docker-compose.yml and the files it mounts.
+#   3. compose: YAML sanity of deploy/docker-compose.yml and the files it mounts; deploy/trawl.toml and
+#      k8s/base/trawl.toml load with trawl-config under the env of each compose service / Deployment.
 #   4. Dockerfile: hadolint (when installable).
 #   5. promtool check metrics on a live /metrics scrape of `cargo run -p trawl-metrics --example serve`.
 #   6. scripts/e2e_prometheus.py --mode example: a real Prometheus scrapes two example servers; every dashboard
@@ -58,6 +59,11 @@ echo "dashboard JSON is up to date with deploy/grafana/gen_dashboard.py"
 step "docker compose"
 python3 scripts/validate_deploy.py compose
 
+step "trawl.toml files load with the environment their deployments set (crates/trawl-config)"
+cargo build -q -p trawl-config --example check
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+python3 scripts/validate_deploy.py config "$TARGET_DIR/debug/examples/check"
+
 step "Dockerfile"
 if command -v hadolint >/dev/null 2>&1; then
   hadolint deploy/Dockerfile && echo "hadolint: deploy/Dockerfile clean"
@@ -67,7 +73,6 @@ fi
 
 step "promtool check metrics on a live scrape"
 cargo build -q -p trawl-metrics --example serve
-TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$TARGET_DIR/debug/examples/serve" "127.0.0.1:$PORT" >"$TMP/serve.log" 2>&1 &
 SERVE_PID=$!

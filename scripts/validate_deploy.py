@@ -7,6 +7,8 @@ kubernetes-validate).
   validate_deploy.py prometheusrule-groups OUT write the PrometheusRule's groups as a promtool rule file
   validate_deploy.py dashboard-rules OUT       write every dashboard expression as a recording rule (promtool)
   validate_deploy.py compose                   sanity of deploy/docker-compose.yml and the files it mounts
+  validate_deploy.py config CHECK_BIN          both trawl.toml files load with the env their deployments set
+                                               (CHECK_BIN = trawl-config's `check` example)
 """
 import json
 import os
@@ -47,6 +49,19 @@ def render(overlay):
     return [d for d in yaml.safe_load_all(out) if d]
 
 
+def worker_grace_seconds(path=os.path.join(ROOT, "k8s/base/trawl.toml")):
+    """worker.grace_period of the k8s ConfigMap in seconds (default 30s as in crates/trawl-config)."""
+    import tomllib
+
+    with open(path, "rb") as f:
+        raw = tomllib.load(f).get("worker", {}).get("grace_period", "30s")
+    m = re.fullmatch(r"(\d+)(ms|s|m)", raw.strip())
+    if not m:
+        raise SystemExit(f"{path}: cannot read worker.grace_period {raw!r}")
+    n, unit = int(m.group(1)), m.group(2)
+    return {"ms": n / 1000, "s": n, "m": n * 60}[unit]
+
+
 def pod_policy(doc, where, fail):
     """Trawl's own rules for a workload, beyond schema validity."""
     spec = doc["spec"]["template"]["spec"]
@@ -72,8 +87,10 @@ def pod_policy(doc, where, fail):
     env = {e["name"] for e in c.get("env", [])}
     fail.check({"TRAWL_AMQP_URL", "TRAWL_REDIS_URL", "TRAWL_CONFIG"} <= env, where, "missing TRAWL_* env")
     if name == "trawl-worker":
-        # worker grace_period defaults to 25s: the pod must get longer than that to drain.
-        fail.check(spec.get("terminationGracePeriodSeconds", 30) >= 30, where, "grace period < 30s")
+        # The pod must outlive the worker's drain (worker.grace_period in the ConfigMap) by >= 10s.
+        drain = worker_grace_seconds()
+        fail.check(spec.get("terminationGracePeriodSeconds", 30) >= drain + 10, where,
+                   f"terminationGracePeriodSeconds must be >= worker.grace_period ({drain}s) + 10s")
         fail.check(bool(spec.get("topologySpreadConstraints")), where, "no topology spread")
 
 
@@ -218,7 +235,7 @@ def cmd_compose():
         s = services.get(role, {})
         fail.check(s.get("command") == [role], path, f"{role}: command must be [{role}]")
         env = s.get("environment", {})
-        for var in ["TRAWL_AMQP_URL", "TRAWL_REDIS_URL", "TRAWL_METRICS_ADDR"]:
+        for var in ["TRAWL_AMQP_URL", "TRAWL_REDIS_URL", "TRAWL_METRICS_LISTEN"]:
             fail.check(var in env, path, f"{role}: {var} not set")
         fail.check("ports" not in s, path, f"{role}: host ports would break --scale")
         fail.check("container_name" not in s, path, f"{role}: container_name would break --scale")
@@ -255,6 +272,43 @@ def cmd_compose():
     return 1 if fail.items else 0
 
 
+def expand_compose(value):
+    """${VAR:-default} -> default (what compose substitutes with an empty environment)."""
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+
+
+def run_check(check_bin, toml_path, env, where):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRAWL_")}
+    r = subprocess.run([check_bin, toml_path], env={**clean, **env}, capture_output=True, text=True)
+    ok = r.returncode == 0
+    print(f"  {'ok  ' if ok else 'FAIL'} {where}: {(r.stdout + r.stderr).strip()}")
+    return ok
+
+
+def cmd_config(check_bin):
+    ok = True
+    with open(os.path.join(ROOT, "deploy/docker-compose.yml"), encoding="utf-8") as f:
+        compose = yaml.safe_load(f)
+    for role in ("frontier", "worker"):
+        env = {k: expand_compose(v) for k, v in compose["services"][role]["environment"].items()}
+        ok &= run_check(check_bin, os.path.join(ROOT, "deploy/trawl.toml"), env, f"compose {role}")
+    samples = {"amqp-url": "amqp://u:p@rabbitmq:5672/%2f", "redis-url": "redis://redis:6379/0"}
+    for overlay in ("dev", "prod"):
+        for doc in render(os.path.join(ROOT, "k8s/overlays", overlay)):
+            if doc["kind"] != "Deployment":
+                continue
+            c = doc["spec"]["template"]["spec"]["containers"][0]
+            env = {}
+            for e in c.get("env", []):
+                if "value" in e:
+                    env[e["name"]] = e["value"]
+                elif "secretKeyRef" in e.get("valueFrom", {}):
+                    env[e["name"]] = samples[e["valueFrom"]["secretKeyRef"]["key"]]
+            ok &= run_check(check_bin, os.path.join(ROOT, "k8s/base/trawl.toml"), env,
+                            f"k8s {overlay} {doc['metadata']['name']}")
+    return 0 if ok else 1
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
@@ -270,6 +324,8 @@ def main(argv):
         return cmd_dashboard_rules(args[0])
     if cmd == "compose":
         return cmd_compose()
+    if cmd == "config":
+        return cmd_config(args[0])
     print(__doc__)
     return 2
 

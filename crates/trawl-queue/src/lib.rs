@@ -78,11 +78,24 @@ impl WorkQueue {
     pub const ALL: [WorkQueue; 3] = [WorkQueue::Tasks, WorkQueue::Reports, WorkQueue::Seeds];
 }
 
+/// Version of [`SeedRequest`] (see `docs/messaging.md` for the versioning rule).
+pub const SEED_SCHEMA_VERSION: u32 = 1;
+
 /// `trawl seed` → frontier: URLs to add as seeds (pages, sitemaps or feeds).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedRequest {
     pub schema_version: u32,
     pub urls: Vec<String>,
+}
+
+impl SeedRequest {
+    /// A request at the current [`SEED_SCHEMA_VERSION`].
+    pub fn new(urls: Vec<String>) -> Self {
+        SeedRequest {
+            schema_version: SEED_SCHEMA_VERSION,
+            urls,
+        }
+    }
 }
 
 /// A message taken from the dead-letter queue.

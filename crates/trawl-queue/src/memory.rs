@@ -189,6 +189,12 @@ impl Broker for MemoryBroker {
     }
 
     async fn publish_article(&self, routing_key: &str, payload: &[u8]) -> Result<(), QueueError> {
+        if routing_key.len() > 255 {
+            return Err(QueueError::Config(format!(
+                "routing key longer than 255 bytes ({} bytes)",
+                routing_key.len()
+            )));
+        }
         let targets: Vec<Arc<MemQueue>> = {
             let mut articles = lock(&self.inner.articles);
             articles.bindings.retain(|(_, q)| !q.is_deleted());

@@ -41,6 +41,9 @@ const LAYOUT_VERSION: u32 = 1;
 const SEEN_BUCKET_TARGET: u64 = 384;
 /// Items per enqueue script call (bounds how long one script blocks Redis).
 const ENQUEUE_CHUNK: usize = 500;
+/// Leases handed out by one script call (one shard); a `lease` call asking for more
+/// walks on to the next shards.
+const MAX_LEASES_PER_SCRIPT: usize = 1000;
 /// Expired leases recovered per shard per `lease` call.
 const RECOVER_PER_CALL: usize = 1000;
 
@@ -522,7 +525,7 @@ impl FrontierStore for RedisStore {
                 .arg(lease_ttl_ms)
                 .arg(&k.queue_prefix)
                 .arg(RECOVER_PER_CALL);
-            for _ in out.len()..max {
+            for _ in 0..(max - out.len()).min(MAX_LEASES_PER_SCRIPT) {
                 inv.arg(lease_id());
             }
             let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;

@@ -119,16 +119,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .query_async(&mut con)
         .await?;
     let result = match result {
-        Ok(()) => schedule(&args, &store).await,
+        Ok(()) => schedule(&args, &store, "RedisStore").await,
+        e => e,
+    };
+    let result = match result {
+        Ok(()) => {
+            schedule(
+                &args,
+                &trawl_store::memory::MemoryStore::new(),
+                "MemoryStore",
+            )
+            .await
+        }
         e => e,
     };
     store.purge().await?;
     result
 }
 
-/// Scheduling throughput of the same store: enqueue `n / 10` URLs over 1,000 hosts,
+/// Scheduling throughput of a store (the Redis one, then a MemoryStore for comparison): enqueue `n / 10` URLs over 1,000 hosts,
 /// then lease (64 at a time) and release (concurrently) until drained.
-async fn schedule(args: &Args, store: &RedisStore) -> Result<(), Box<dyn std::error::Error>> {
+async fn schedule(
+    args: &Args,
+    store: &dyn FrontierStore,
+    name: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
     use trawl_store::QueuedUrl;
     let n = (args.n / 10).max(1000);
     let items: Vec<QueuedUrl> = (0..n)
@@ -171,7 +186,7 @@ async fn schedule(args: &Args, store: &RedisStore) -> Result<(), Box<dyn std::er
         return Err(format!("leased {leased} of {n}").into());
     }
     println!(
-        "schedule ({n} URLs over 1000 hosts): enqueue {:>8.0} URLs/s, lease+release {:>8.0} URLs/s \
+        "{name:<11} schedule ({n} URLs over 1000 hosts): enqueue {:>8.0} URLs/s, lease+release {:>8.0} URLs/s \
          (lease 64 at a time, releases concurrent; {:.0}% of the time in lease calls)",
         n as f64 / enqueue_s,
         n as f64 / lease_s,

@@ -23,11 +23,21 @@
 //!   a URL that kills its worker every time still uses up its retry budget), and
 //!   the host is due at once (or at its deferred due time if later);
 //! - `validators_set(url, None, None)` forgets the URL's validators.
+//!
+//! Persistence (for a resumable embedded crawl): [`MemoryStore::save`] writes a
+//! consistent snapshot of the whole state to a file (atomically: temp file, fsync,
+//! rename) and [`MemoryStore::load`] reads it back. URLs under a lease at snapshot
+//! time come back queued (same attempt count: the interruption was ours, not the
+//! URL's), so nothing queued or in flight is lost; what happened after the last
+//! snapshot is redone (URLs fetched since then are fetched again).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 use trawl_core::url_fingerprint;
 
 use crate::neardup;
@@ -42,6 +52,62 @@ pub struct MemoryStore {
 impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Write a snapshot of the whole state to `path` (replaced atomically: written to
+    /// `<path>.tmp`, fsynced, renamed). Blocking file I/O: from async code call it in
+    /// `spawn_blocking` or accept the short block. The store is locked only while the
+    /// snapshot is serialized, not while it is written.
+    /// Errors: `Unavailable` when the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<(), StoreError> {
+        let bytes = {
+            let g = self.lock();
+            serde_json::to_vec(&Snapshot::of(&g))
+                .map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))?
+        };
+        let io = |what: &str, e: std::io::Error| {
+            StoreError::Unavailable(format!("{what} {}: {e}", path.display()))
+        };
+        let mut tmp_name = path.as_os_str().to_owned();
+        tmp_name.push(".tmp");
+        let tmp = std::path::PathBuf::from(tmp_name);
+        let mut f = std::fs::File::create(&tmp).map_err(|e| io("creating", e))?;
+        f.write_all(&bytes).map_err(|e| io("writing", e))?;
+        f.sync_all().map_err(|e| io("syncing", e))?;
+        drop(f);
+        std::fs::rename(&tmp, path).map_err(|e| io("renaming into", e))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Make the rename itself durable; not possible everywhere, so best-effort.
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+
+    /// Read a snapshot written by [`MemoryStore::save`]. `Ok(None)` when `path` does
+    /// not exist; `Corrupt` when it is not a snapshot of this version; `Unavailable`
+    /// when it cannot be read.
+    pub fn load(path: &Path) -> Result<Option<Self>, StoreError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(StoreError::Unavailable(format!(
+                    "reading {}: {e}",
+                    path.display()
+                )))
+            }
+        };
+        let snap: Snapshot = serde_json::from_slice(&bytes).map_err(|e| {
+            StoreError::Corrupt(format!("frontier snapshot {}: {e}", path.display()))
+        })?;
+        let inner = snap.restore().map_err(|e| {
+            StoreError::Corrupt(format!("frontier snapshot {}: {e}", path.display()))
+        })?;
+        Ok(Some(MemoryStore {
+            inner: Mutex::new(inner),
+        }))
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -183,6 +249,120 @@ impl Inner {
             self.in_flight = self.in_flight.saturating_sub(1);
             self.due.insert((hs.due_ms, host));
         }
+    }
+}
+
+const SNAPSHOT_VERSION: u32 = 1;
+
+/// The serialized form of [`Inner`] (see [`MemoryStore::save`]).
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    version: u32,
+    seen: Vec<u128>,
+    /// (host, due_ms, queued items with their (priority, seq) keys; the leased item
+    /// included).
+    hosts: Vec<(String, u64, Vec<(u8, u64, QueuedUrl)>)>,
+    seq: u64,
+    lease_counter: u64,
+    done: u64,
+    meta: HashMap<String, HashMap<String, String>>,
+    sets: HashMap<String, BTreeSet<String>>,
+    validators: Vec<(u128, Option<String>, Option<String>)>,
+    recrawls: Vec<(u64, QueuedUrl)>,
+    content_ids: HashMap<String, String>,
+    /// Every New claim once: (simhash, article_id, url).
+    content_claims: Vec<BandEntry>,
+    aliases: HashMap<String, BTreeSet<String>>,
+}
+
+impl Snapshot {
+    fn of(g: &Inner) -> Self {
+        let hosts = g
+            .hosts
+            .iter()
+            .map(|(h, hs)| {
+                let mut q: Vec<(u8, u64, QueuedUrl)> = hs
+                    .queue
+                    .iter()
+                    .map(|(k, it)| (k.0, k.1, it.clone()))
+                    .collect();
+                if let Some(l) = &hs.lease {
+                    q.push((l.key.0, l.key.1, l.item.clone()));
+                }
+                (h.clone(), hs.due_ms, q)
+            })
+            .collect();
+        Snapshot {
+            version: SNAPSHOT_VERSION,
+            seen: g.seen.iter().copied().collect(),
+            hosts,
+            seq: g.seq,
+            lease_counter: g.lease_counter,
+            done: g.done,
+            meta: g.meta.clone(),
+            sets: g.sets.clone(),
+            validators: g
+                .validators
+                .iter()
+                .map(|(k, (e, l))| (*k, e.clone(), l.clone()))
+                .collect(),
+            recrawls: g.recrawl_items.values().cloned().collect(),
+            content_ids: g.content.ids.clone(),
+            // Every claim sits in all four bands; band 0 lists each once.
+            content_claims: g.content.bands[0].values().flatten().cloned().collect(),
+            aliases: g.content.aliases.clone(),
+        }
+    }
+
+    fn restore(self) -> Result<Inner, String> {
+        if self.version != SNAPSHOT_VERSION {
+            return Err(format!(
+                "version {} (this build reads {SNAPSHOT_VERSION})",
+                self.version
+            ));
+        }
+        let mut g = Inner {
+            seen: self.seen.into_iter().collect(),
+            seq: self.seq,
+            lease_counter: self.lease_counter,
+            done: self.done,
+            meta: self.meta,
+            sets: self.sets,
+            validators: self
+                .validators
+                .into_iter()
+                .map(|(k, e, l)| (k, (e, l)))
+                .collect(),
+            ..Default::default()
+        };
+        for (host, due_ms, items) in self.hosts {
+            let mut hs = HostState::new(due_ms);
+            for (p, seq, item) in items {
+                g.seq = g.seq.max(seq);
+                if hs.queue.insert((p, seq), item).is_none() {
+                    g.queued += 1;
+                }
+            }
+            if hs.schedulable() {
+                g.due.insert((due_ms, host.clone()));
+            }
+            g.hosts.insert(host, hs);
+        }
+        for (due, item) in self.recrawls {
+            g.recrawl_due.insert((due, item.url.clone()));
+            g.recrawl_items.insert(item.url.clone(), (due, item));
+        }
+        g.content.ids = self.content_ids;
+        g.content.aliases = self.aliases;
+        for (h, aid, url) in self.content_claims {
+            for (i, band) in neardup::bands(h).iter().enumerate() {
+                g.content.bands[i]
+                    .entry(*band)
+                    .or_default()
+                    .push((h, aid.clone(), url.clone()));
+            }
+        }
+        Ok(g)
     }
 }
 
@@ -470,6 +650,95 @@ mod tests {
     async fn cleanup(_: ()) {}
 
     conformance_tests!(make, cleanup);
+
+    #[tokio::test]
+    async fn snapshot_round_trip_resumes_the_crawl() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("frontier.json");
+        assert!(MemoryStore::load(&path).unwrap().is_none());
+        let a = MemoryStore::new();
+        let (h, g) = ("http://a.test", "http://b.test");
+        a.insert_seen(&[1, 2, u128::MAX]).await.unwrap();
+        a.enqueue(
+            &[
+                conformance::item(h, 1, 1),
+                conformance::item(h, 2, 0),
+                conformance::item(g, 1, 1),
+            ],
+            0,
+        )
+        .await
+        .unwrap();
+        let leased = a.lease(0, 1, 1000).await.unwrap().pop().unwrap();
+        assert_eq!(leased.item.url, "http://a.test/page/2");
+        let other = a.lease(0, 1, 1000).await.unwrap().pop().unwrap();
+        assert!(a.release(&other.host, &other.lease_id, 5000).await.unwrap());
+        a.host_meta_set(h, "robots", "ok").await.unwrap();
+        a.set_add("scope_hosts", &[h.into()]).await.unwrap();
+        a.validators_set("http://a.test/feed", Some("e"), None)
+            .await
+            .unwrap();
+        a.schedule_recrawl(&conformance::item(h, 9, 0), 7000)
+            .await
+            .unwrap();
+        assert_eq!(
+            a.claim_content("id1", "http://a.test/s", 0xabcd, 3)
+                .await
+                .unwrap(),
+            ContentClaim::New
+        );
+        a.claim_content("id1", "http://a.test/s2", 0, 3)
+            .await
+            .unwrap();
+        a.save(&path).unwrap();
+        a.save(&path).unwrap(); // replacing an existing snapshot works too
+        drop(a);
+
+        let b = MemoryStore::load(&path).unwrap().expect("snapshot");
+        let s = b.stats(0).await.unwrap();
+        // The leased URL is back in its queue; the released host keeps its due time.
+        assert_eq!((s.seen, s.queued, s.in_flight, s.done), (3, 2, 0, 1));
+        assert_eq!(b.insert_seen(&[2, 3]).await.unwrap(), vec![false, true]);
+        let l = b.lease(0, 5, 1000).await.unwrap();
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].item, leased.item);
+        b.enqueue(&[conformance::item(h, 3, 1)], 0).await.unwrap();
+        assert!(b.release(h, &l[0].lease_id, 0).await.unwrap());
+        // New items queue behind restored ones of the same priority.
+        let next = b.lease(0, 5, 1000).await.unwrap();
+        assert_eq!(next[0].item.url, "http://a.test/page/1");
+        assert_eq!(
+            b.host_meta_get(h, "robots").await.unwrap().as_deref(),
+            Some("ok")
+        );
+        assert_eq!(b.set_members("scope_hosts").await.unwrap(), vec![h]);
+        assert_eq!(
+            b.validators_get("http://a.test/feed").await.unwrap(),
+            Some((Some("e".into()), None))
+        );
+        assert_eq!(b.take_due_recrawls(7000, 5).await.unwrap().len(), 1);
+        assert!(matches!(
+            b.claim_content("id9", "http://c.test/x", 0xabcd ^ 0b111, 3)
+                .await
+                .unwrap(),
+            ContentClaim::Duplicate { .. }
+        ));
+        assert_eq!(
+            b.content_aliases("id1").await.unwrap(),
+            vec!["http://a.test/s2", "http://c.test/x"]
+        );
+
+        std::fs::write(&path, b"{not json").unwrap();
+        assert!(matches!(
+            MemoryStore::load(&path),
+            Err(StoreError::Corrupt(_))
+        ));
+        let missing_dir = dir.path().join("no/such/dir/f.json");
+        assert!(matches!(
+            b.save(&missing_dir),
+            Err(StoreError::Unavailable(_))
+        ));
+    }
 
     #[tokio::test]
     async fn large_frontier_leases_every_url_once() {

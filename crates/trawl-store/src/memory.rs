@@ -254,6 +254,9 @@ impl Inner {
 
 const SNAPSHOT_VERSION: u32 = 1;
 
+/// A queued item with its (priority, seq) key, as snapshotted.
+type KeyedItem = (u8, u64, QueuedUrl);
+
 /// The serialized form of [`Inner`] (see [`MemoryStore::save`]).
 #[derive(Serialize, Deserialize)]
 struct Snapshot {
@@ -261,7 +264,7 @@ struct Snapshot {
     seen: Vec<u128>,
     /// (host, due_ms, queued items with their (priority, seq) keys; the leased item
     /// included).
-    hosts: Vec<(String, u64, Vec<(u8, u64, QueuedUrl)>)>,
+    hosts: Vec<(String, u64, Vec<KeyedItem>)>,
     seq: u64,
     lease_counter: u64,
     done: u64,
@@ -281,7 +284,7 @@ impl Snapshot {
             .hosts
             .iter()
             .map(|(h, hs)| {
-                let mut q: Vec<(u8, u64, QueuedUrl)> = hs
+                let mut q: Vec<KeyedItem> = hs
                     .queue
                     .iter()
                     .map(|(k, it)| (k.0, k.1, it.clone()))

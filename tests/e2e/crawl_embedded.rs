@@ -1,0 +1,119 @@
+//! `trawl crawl` (the embedded default) over a local multi-host news site: every
+//! reachable article exactly once, robots.txt first and obeyed, politeness held,
+//! traps bounded.
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use trawl_e2e::{canonical_counts, read_articles, trawl_bin, write_lines};
+use trawl_testsite::{SiteSpec, TestSite};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_crawl_emits_every_reachable_article_exactly_once_and_politely() {
+    let site = TestSite::start(SiteSpec {
+        hosts: 3,
+        articles_per_host: 12,
+        crawl_delay: Some(0.2),
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds.txt");
+    let out = dir.path().join("articles.jsonl");
+    write_lines(&seeds, &site.home_pages());
+
+    let started = Instant::now();
+    let bin = trawl_bin();
+    let seeds_arg = seeds.display().to_string();
+    let out_arg = out.display().to_string();
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new(bin)
+            .args([
+                "crawl",
+                "--seeds",
+                &seeds_arg,
+                "--out",
+                &out_arg,
+                "--allow-cidr",
+                "127.0.0.0/8",
+                "--delay",
+                "50ms",
+                "--workers",
+                "8",
+                "--max-time",
+                "240s",
+                "--summary-json",
+            ])
+            .env("TRAWL_LOG", "warn")
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("running trawl crawl");
+    let stderr = String::from_utf8_lossy(&status.stderr);
+    assert!(status.status.success(), "trawl crawl failed: {stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap_or_else(|e| {
+        panic!(
+            "summary JSON: {e}; stdout: {}",
+            String::from_utf8_lossy(&status.stdout)
+        )
+    });
+    assert_eq!(
+        summary["reason"], "drained",
+        "the crawl should end by itself: {summary}"
+    );
+    eprintln!("crawl took {:?}", started.elapsed());
+
+    // Every reachable article, exactly once.
+    let articles = read_articles(&out);
+    let counts = canonical_counts(&articles);
+    let expected: HashSet<String> = site
+        .expected_articles()
+        .into_iter()
+        .map(|a| a.canonical_url)
+        .collect();
+    let got: HashSet<String> = counts.keys().cloned().collect();
+    let missing: Vec<_> = expected.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&expected).collect();
+    assert!(
+        missing.is_empty(),
+        "missing articles: {missing:?}\n{stderr}"
+    );
+    assert!(extra.is_empty(), "unexpected articles: {extra:?}");
+    let dups: Vec<_> = counts.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(dups.is_empty(), "articles emitted more than once: {dups:?}");
+    let ids: HashSet<&str> = articles.iter().filter_map(|a| a["id"].as_str()).collect();
+    assert_eq!(ids.len(), articles.len(), "ids are unique per article");
+
+    // Polite: robots.txt first on every host, no disallowed URL, the crawl delay held.
+    assert!(
+        site.disallowed_requests().is_empty(),
+        "{:?}",
+        site.disallowed_requests()
+    );
+    assert!(
+        site.robots_first_violations().is_empty(),
+        "{:?}",
+        site.robots_first_violations()
+    );
+    let violations = site.politeness_violations(Duration::from_millis(20));
+    assert!(
+        violations.is_empty(),
+        "politeness violations: {violations:#?}"
+    );
+    assert_eq!(site.max_in_flight_per_host(), 1);
+
+    // The endless calendar is bounded.
+    let calendar = site
+        .request_log()
+        .iter()
+        .filter(|r| r.path_and_query.starts_with("/calendar"))
+        .count();
+    assert!(
+        calendar <= 3 * 70,
+        "calendar trap not bounded: {calendar} requests"
+    );
+    site.shutdown().await;
+}

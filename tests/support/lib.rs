@@ -1,0 +1,126 @@
+//! Helpers for the end-to-end tests: locating the `trawl` binary, unique names, and
+//! reading article files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The `trawl` binary built by the same `cargo test` run (target/<profile>/trawl).
+pub fn trawl_bin() -> PathBuf {
+    if let Ok(p) = std::env::var("TRAWL_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("current_exe");
+    // target/<profile>/deps/<test> → target/<profile>/trawl
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let bin = dir.join("trawl");
+    assert!(
+        bin.exists(),
+        "{} not found: build it first (cargo build -p trawl) or set TRAWL_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A name unique to this test run (process id + time), for queue and key prefixes.
+pub fn unique(tag: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("t{}-{}-{:x}", tag, std::process::id(), nanos & 0xffff_ffff)
+}
+
+pub fn amqp_url() -> String {
+    std::env::var("TRAWL_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
+}
+
+pub fn redis_url() -> String {
+    std::env::var("TRAWL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// Articles in a JSON Lines file, as JSON values.
+pub fn read_articles(path: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The article's canonical URL (or its URL when it has none).
+pub fn canonical_of(a: &serde_json::Value) -> String {
+    a.get("canonical_url")
+        .and_then(|v| v.as_str())
+        .or_else(|| a.get("url").and_then(|v| v.as_str()))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Count of each canonical URL.
+pub fn canonical_counts(articles: &[serde_json::Value]) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for a in articles {
+        *m.entry(canonical_of(a)).or_insert(0) += 1;
+    }
+    m
+}
+
+/// A child process killed when dropped (so a failing test leaves nothing running).
+pub struct Proc {
+    pub name: String,
+    pub child: Child,
+}
+
+impl Proc {
+    pub fn spawn(name: &str, cmd: &mut Command) -> Proc {
+        let child = cmd
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning {name}: {e}"));
+        Proc {
+            name: name.to_string(),
+            child,
+        }
+    }
+
+    /// SIGTERM, then wait up to `grace`; SIGKILL after that. Returns whether it exited by itself.
+    pub fn terminate(&mut self, grace: Duration) -> bool {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + grace;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        false
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Write seeds to a file, one per line.
+pub fn write_lines(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").expect("writing seeds");
+}

@@ -97,22 +97,22 @@ pub struct FetchResponse {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     /// Wall time of the whole fetch, including robots, politeness waits and retries.
-    #[serde(serialize_with = "crate::ser_secs")]
+    #[serde(serialize_with = "crate::ser_secs", rename = "elapsed_seconds")]
     pub elapsed: Duration,
     /// HTTP attempts made (retries and redirect hops included; robots.txt not).
     pub attempts: u32,
     /// Retry-After of the last 429/503, if any.
-    #[serde(serialize_with = "crate::ser_opt_secs")]
+    #[serde(serialize_with = "crate::ser_opt_secs", rename = "retry_after_seconds")]
     pub retry_after: Option<Duration>,
     /// Crawl-delay of the final URL's origin.
-    #[serde(serialize_with = "crate::ser_opt_secs")]
+    #[serde(serialize_with = "crate::ser_opt_secs", rename = "crawl_delay_seconds")]
     pub crawl_delay: Option<Duration>,
     /// `Sitemap:` lines of the final URL's robots.txt.
     pub robots_sitemaps: Vec<String>,
     /// How robots.txt was judged for the last URL checked (`None` when not consulted).
     pub robots: Option<RobotsStatus>,
     /// Time spent waiting for the per-host politeness gate.
-    #[serde(serialize_with = "crate::ser_secs")]
+    #[serde(serialize_with = "crate::ser_secs", rename = "politeness_wait_seconds")]
     pub politeness_wait: Duration,
     /// Human-readable cause when the outcome is not ok / not_modified.
     pub error: Option<String>,
@@ -463,10 +463,23 @@ impl Fetcher {
                 .counters
                 .robots_fetches
                 .fetch_add(1, Ordering::Relaxed);
-            match self
+            // robots.txt is a request to the host like any other: it goes through the
+            // politeness gate, so the first page fetch after it waits its turn (and the
+            // Crawl-delay it announces, which is applied before that page is let through).
+            let host = u.host_str().unwrap_or("").to_ascii_lowercase();
+            let mut scratch = FetchResponse::new(u.clone());
+            let mut ticket = self.enter(&host, &mut scratch).await;
+            let attempt = self
                 .attempt(&u, (None, None), Accept::Any, cfg.robots_max_bytes, true)
-                .await
-            {
+                .await;
+            match &attempt {
+                Attempt::Response(r) => ticket.complete(Some(r.status), r.retry_after, false),
+                Attempt::Failed { outcome, .. } => {
+                    ticket.complete(None, None, *outcome == FetchOutcome::Timeout)
+                }
+            }
+            drop(ticket);
+            match attempt {
                 Attempt::Failed { error, .. } => {
                     return RobotsFetch::Failed(format!("robots.txt at {u}: {error}"))
                 }

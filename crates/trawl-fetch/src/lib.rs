@@ -19,6 +19,8 @@ pub mod ssrf;
 
 pub use config::{FetchConfig, UserAgent};
 pub use fetcher::{FetchError, FetchRequest, FetchResponse, Fetcher, FetcherStats, Purpose};
+/// Re-exported so callers can build `allow_cidrs` without their own dependency.
+pub use ipnet;
 pub use politeness::{Completion, HostState, PolitenessConfig, PolitenessPolicy};
 pub use robots::{RobotsDecision, RobotsStatus};
 pub use ssrf::{Blocked, SsrfGuard};

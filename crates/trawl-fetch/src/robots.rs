@@ -43,7 +43,7 @@ pub struct RobotsDecision {
     pub allowed: bool,
     pub status: RobotsStatus,
     /// Crawl-delay of our group (or the file's global one).
-    #[serde(serialize_with = "crate::ser_opt_secs")]
+    #[serde(serialize_with = "crate::ser_opt_secs", rename = "crawl_delay_seconds")]
     pub crawl_delay: Option<Duration>,
     /// `Sitemap:` lines (they apply to every agent).
     pub sitemaps: Vec<String>,

@@ -107,11 +107,13 @@ async fn client(args: &[String]) {
     let requests: usize = arg(args, "--requests", 20_000);
     let concurrency: usize = arg(args, "--concurrency", 100);
     let gate = !args.iter().any(|a| a == "--no-gate");
-    let mut cfg = FetchConfig::default();
-    cfg.allow_cidrs = vec!["127.0.0.0/8".parse().expect("cidr")];
+    let mut cfg = FetchConfig {
+        allow_cidrs: vec!["127.0.0.0/8".parse().expect("cidr")],
+        pool_max_idle_per_host: 8,
+        ..FetchConfig::default()
+    };
     cfg.politeness.min_delay = Duration::ZERO;
     cfg.politeness.enabled = gate;
-    cfg.pool_max_idle_per_host = 8;
     let fetcher = Fetcher::new(cfg).expect("fetcher");
     let urls: Vec<url::Url> = (0..requests)
         .map(|i| {

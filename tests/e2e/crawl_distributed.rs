@@ -73,13 +73,13 @@ listen = "127.0.0.1:0"
     let cfg = config.clone();
     let tail_path = tail_out.clone();
     let seeds_path = seeds.clone();
-    let site_ref = &site;
-    let expected: HashSet<String> = site_ref
+    let expected: HashSet<String> = site
         .expected_articles()
         .into_iter()
         .map(|a| a.canonical_url)
         .collect();
 
+    let expected_in = expected.clone();
     let (articles, elapsed) = tokio::task::spawn_blocking(move || {
         // The consumer first, so that no article is published before it is bound.
         let mut tail = Proc::spawn(
@@ -130,7 +130,7 @@ listen = "127.0.0.1:0"
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let got: HashSet<String> = read_articles(&tail_path).iter().map(canonical_of).collect();
-            if got.is_superset(&expected) || Instant::now() > deadline {
+            if got.is_superset(&expected_in) || Instant::now() > deadline {
                 break;
             }
             std::thread::sleep(Duration::from_millis(250));

@@ -326,7 +326,16 @@ async fn handle(State(st): State<Arc<HostState>>, req: Request) -> Response {
 }
 
 async fn bind(ip: Ipv4Addr, port: u16) -> io::Result<tokio::net::TcpListener> {
-    tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), port)).await
+    tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), port))
+        .await
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot bind {ip}:{port}: {e} (every host needs one file descriptor: for many hosts raise `ulimit -n`)"
+                ),
+            )
+        })
 }
 
 impl TestSite {

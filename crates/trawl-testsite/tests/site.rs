@@ -276,11 +276,12 @@ async fn calendar_files_private_and_disallowed_log() {
 
 #[tokio::test]
 async fn politeness_checks_see_fast_and_slow_requests() {
-    let s = site(5, Some(0.3)).await;
+    // A long delay, so that "immediately again" stays too soon even on a loaded machine.
+    let s = site(5, Some(1.0)).await;
     let c = client();
     let base = &s.hosts()[2];
     get(&c, &format!("{base}/robots.txt")).await;
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1050)).await;
     get(&c, &format!("{base}/")).await;
     assert!(s.robots_first_violations().is_empty());
     assert!(s.politeness_violations(Duration::ZERO).is_empty());

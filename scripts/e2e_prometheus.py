@@ -12,8 +12,7 @@ Two modes:
       The real thing: a local test site, `trawl frontier` and `trawl worker` on the local RabbitMQ and Redis
       (unique queue prefix and Redis key prefix), a seed, and Prometheus scraping both. Asserts that
       trawl_fetch_total and trawl_articles_published_total rose and that every dashboard/alert expression
-      evaluates. Needs the crawl pipeline (`trawl frontier`/`trawl worker`); the env names in ROLE_ENV are
-      those docs/deploy.md documents — adjust them here if trawl-config chose others.
+      evaluates, that /readyz reports amqp and redis up, and deletes the run's queues, exchanges and keys.
 
 Exit 0 on success, 1 on a failed check, 77 when a prerequisite is missing (printed as SKIPPED).
 Env: TRAWL_BIN (default target/debug/trawl), SERVE_BIN (the example), CARGO_TARGET_DIR.
@@ -69,6 +68,7 @@ class Procs:
     def __init__(self, logdir):
         self.procs = []
         self.logdir = logdir
+        self.on_stop = None
 
     def start(self, name, argv, env=None):
         log = open(os.path.join(self.logdir, f"{name}.log"), "w")
@@ -86,6 +86,8 @@ class Procs:
             except subprocess.TimeoutExpired:
                 p.kill()
             log.close()
+        if self.on_stop:
+            self.on_stop()
 
     def tail(self, name, n=30):
         path = os.path.join(self.logdir, f"{name}.log")
@@ -227,28 +229,66 @@ def role_env(prefix, metrics_port):
     }
 
 
+WORDS = ("harbour council quay market fishermen budget ferry tide lighthouse mayor school library railway "
+         "bridge festival museum hospital river storm garden bakery stadium tram orchard vineyard").split()
+
+
 def make_site(root):
-    """A small news site: an index linking to articles, each with a headline, byline, date and paragraphs."""
+    """A small news site: an index linking to 8 articles, each with its own text (so near-duplicate
+    detection keeps them all), a headline, byline, date and several paragraphs."""
     os.makedirs(os.path.join(root, "news"), exist_ok=True)
     links = []
-    para = ("The council met on Tuesday to discuss the harbour plan, which has divided residents for months. "
-            "Supporters say the new quay will bring jobs; opponents fear the loss of the old fish market. ") * 4
     for i in range(1, 9):
-        path = f"news/2026/11/story-{i}.html"
+        topic = WORDS[(i * 7) % len(WORDS)]
+        paras = []
+        for j in range(6):
+            words = [WORDS[(i * 31 + j * 17 + k * k) % len(WORDS)] for k in range(60)]
+            paras.append(f"<p>Story {i} on the {topic}, part {j}: " + " ".join(words) + ".</p>")
+        path = f"news/2026/11/{topic}-story-{i}.html"
         os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
         with open(os.path.join(root, path), "w", encoding="utf-8") as f:
             f.write(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Harbour plan, part {i} - Local Gazette</title>
-<meta property="og:type" content="article"><meta property="article:published_time" content="2026-11-2{i % 8}T08:00:00Z">
+<title>The {topic} question, part {i} - Local Gazette</title>
+<meta property="og:type" content="article"><meta property="article:published_time" content="2026-11-{10 + i}T08:00:00Z">
 <meta name="author" content="Ann Reporter"></head><body><header><nav><a href="/">Home</a></nav></header>
-<article><h1>Harbour plan, part {i}</h1><p class="byline">By Ann Reporter</p>
-{''.join(f'<p>{para} Paragraph {j} of story {i}.</p>' for j in range(6))}
+<article><h1>The {topic} question, part {i}</h1><p class="byline">By Ann Reporter</p>
+{''.join(paras)}
 </article><footer>(c) Local Gazette</footer></body></html>""")
-        links.append(f'<li><a href="/{path}">Harbour plan, part {i}</a></li>')
+        links.append(f'<li><a href="/{path}">The {topic} question, part {i}</a></li>')
     with open(os.path.join(root, "index.html"), "w", encoding="utf-8") as f:
         f.write(f"<!doctype html><html><head><title>Local Gazette</title></head><body><ul>{''.join(links)}</ul></body></html>")
     with open(os.path.join(root, "robots.txt"), "w", encoding="utf-8") as f:
         f.write("User-agent: *\nAllow: /\n")
+
+
+def cleanup_services(prefix):
+    """Delete the run's RabbitMQ queues/exchanges and Redis keys (all named with the unique prefix)."""
+    def run(argv):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+
+    left = []
+    r = run(["redis-cli", "--scan", "--pattern", f"{prefix}*"])
+    keys = r.stdout.split() if r and r.returncode == 0 else []
+    for i in range(0, len(keys), 500):
+        run(["redis-cli", "del", *keys[i:i + 500]])
+    if shutil.which("rabbitmqctl"):
+        r = run(["rabbitmqctl", "list_queues", "-q", "name"])
+        for q in (r.stdout.split() if r else []):
+            if q.startswith(prefix + "."):
+                run(["rabbitmqctl", "delete_queue", "-q", q])
+        r = run(["rabbitmqctl", "list_exchanges", "-q", "name"])
+        for x in (r.stdout.split() if r else []):
+            if x.startswith(prefix + "."):
+                erl = f'rabbit_exchange:delete(rabbit_misc:r(<<"/">>, exchange, <<"{x}">>), false, <<"e2e">>).'
+                r2 = run(["rabbitmqctl", "eval", erl])
+                if not r2 or r2.returncode != 0:
+                    left.append(f"exchange {x}")
+    else:
+        left.append("RabbitMQ queues/exchanges (no rabbitmqctl)")
+    print(f"  cleanup: {len(keys)} Redis keys deleted" + (f"; left: {', '.join(left)}" if left else ""))
 
 
 def mode_crawl(procs, tmp, fails):
@@ -267,6 +307,7 @@ def mode_crawl(procs, tmp, fails):
     wait_http(f"http://127.0.0.1:{site_port}/robots.txt", 20, "test site")
 
     prefix = f"trawl-e2e-{os.getpid()}"
+    procs.on_stop = lambda: cleanup_services(prefix)
     ports = {"trawl-frontier": free_port(), "trawl-worker": free_port()}
     for job, port in ports.items():
         role = job.split("-", 1)[1]
@@ -282,8 +323,11 @@ def mode_crawl(procs, tmp, fails):
     before_f = prom.scalar("sum(trawl_fetch_total)") or 0
     before_a = prom.scalar("sum(trawl_articles_published_total)") or 0
 
-    subprocess.run([trawl, "seed", f"http://127.0.0.1:{site_port}/"], env={**os.environ, **role_env(prefix, None)},
-                   check=True, timeout=60)
+    seed = subprocess.run([trawl, "seed", f"http://127.0.0.1:{site_port}/"], env={**os.environ, **role_env(prefix, None)},
+                          capture_output=True, text=True, timeout=60)
+    if seed.returncode != 0:
+        fails.append(f"trawl seed failed ({seed.returncode}): {seed.stderr[-2000:]}")
+        return
     deadline = time.time() + 120
     fetches = articles = 0
     while time.time() < deadline:
@@ -296,13 +340,16 @@ def mode_crawl(procs, tmp, fails):
     if fetches < 9:
         fails.append(f"trawl_fetch_total rose by {fetches}, expected >= 9 (index + 8 stories)\n"
                      f"{procs.tail('trawl-worker')}")
-    if articles < 1:
-        fails.append(f"trawl_articles_published_total rose by {articles}\n{procs.tail('trawl-worker')}")
+    if articles < 8:
+        fails.append(f"trawl_articles_published_total rose by {articles}, expected 8\n{procs.tail('trawl-worker')}")
+    for job, port in ports.items():
+        code, body = http_get(f"http://127.0.0.1:{port}/readyz")
+        if code != 200 or "amqp: up" not in body or "redis: up" not in body:
+            fails.append(f"{job} /readyz {code}: {body!r}")
     ready = prom.scalar('sum(up{job=~"trawl-frontier|trawl-worker"})')
     if ready != 2:
         fails.append(f"expected 2 trawl targets up, got {ready}")
     check_expressions(prom, fails)
-    # Cleanup of the unique queues/keys is left to `trawl` tooling; see TODO in docs/deploy.md.
 
 
 def main():

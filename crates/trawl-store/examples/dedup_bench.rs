@@ -119,17 +119,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .query_async(&mut con)
         .await?;
     let result = match result {
-        Ok(()) => schedule(&args, &store, "RedisStore").await,
+        Ok(()) => schedule(&args, &store, "RedisStore", Some((&mut con, &prefix))).await,
         e => e,
     };
     let result = match result {
         Ok(()) => {
-            schedule(
-                &args,
-                &trawl_store::memory::MemoryStore::new(),
-                "MemoryStore",
-            )
-            .await
+            let memory = trawl_store::memory::MemoryStore::new();
+            schedule(&args, &memory, "MemoryStore", None).await
         }
         e => e,
     };
@@ -143,6 +139,7 @@ async fn schedule(
     args: &Args,
     store: &dyn FrontierStore,
     name: &str,
+    redis: Option<(&mut ConnectionManager, &str)>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use trawl_store::QueuedUrl;
     let n = (args.n / 10).max(1000);
@@ -161,6 +158,13 @@ async fn schedule(
         store.enqueue(chunk, 0).await?;
     }
     let enqueue_s = t.elapsed().as_secs_f64();
+    if let Some((con, prefix)) = redis {
+        let (bytes, keys) = memory_usage(con, &format!("{prefix}:{{s*}}:q:*")).await?;
+        println!(
+            "{name:<11} queues: {:.0} bytes per queued URL (MEMORY USAGE over {keys} host queues)",
+            bytes as f64 / n as f64
+        );
+    }
     let t = Instant::now();
     let mut leased = 0usize;
     let mut lease_time = 0.0;

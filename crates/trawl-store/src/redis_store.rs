@@ -257,7 +257,28 @@ impl RedisStore {
             scripts: Scripts::new(),
         };
         store.adopt_layout().await?;
+        store.check_eviction_policy().await;
         Ok(store)
+    }
+
+    /// Warn when Redis may evict keys: frontier state must never be evicted.
+    /// Best-effort (managed Redis services often refuse CONFIG).
+    async fn check_eviction_policy(&self) {
+        let mut con = self.con.clone();
+        let r: Result<Vec<String>, _> = redis::cmd("CONFIG")
+            .arg("GET")
+            .arg("maxmemory-policy")
+            .query_async(&mut con)
+            .await;
+        if let Ok(v) = r {
+            if let Some(policy) = v.get(1).filter(|p| p.as_str() != "noeviction") {
+                tracing::warn!(
+                    maxmemory_policy = %policy,
+                    "Redis may evict keys under memory pressure, which would lose frontier \
+                     state; set maxmemory-policy noeviction"
+                );
+            }
+        }
     }
 
     /// Record this prefix's layout on first use, or adopt the recorded one.

@@ -507,3 +507,45 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::{canonicalize, CanonRules, Scope, ScopeConfig};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Scope and trap checks never panic; without eviction no family
+        /// admits more than its cap; with a small table the table stays bounded.
+        #[test]
+        fn checks_never_panic_and_caps_hold(
+            paths in proptest::collection::vec("(/[a-z0-9]{0,4}){0,8}(\\?(page|p|date|month|x)=[0-9-]{0,10}){0,2}", 1..60)
+        ) {
+            let rules = CanonRules::default();
+            let scope = Scope::new(&ScopeConfig::default()).unwrap();
+            let caps = TrapConfig {
+                max_calendar_per_family: 3,
+                max_pagination_per_family: 3,
+                ..TrapConfig::default()
+            };
+            let mut big = TrapGuard::new(caps.clone());
+            let mut small = TrapGuard::new(TrapConfig { max_families: 4, ..caps });
+            let mut admitted: HashMap<String, u32> = HashMap::new();
+            for p in paths {
+                if let Ok(u) = canonicalize(&format!("http://e.com{p}"), None, &rules) {
+                    prop_assert_eq!(scope.check(&u, 1), Ok(()));
+                    if big.admit(&u).is_ok() && classify(&u).is_some() {
+                        *admitted.entry(family_of(&u)).or_default() += 1;
+                    }
+                    let _ = small.admit(&u);
+                    prop_assert!(small.families_len() <= 4);
+                }
+            }
+            for (fam, n) in &admitted {
+                prop_assert!(*n <= 3, "family {} admitted {} times", fam, n);
+            }
+        }
+    }
+}

@@ -346,6 +346,31 @@ def mode_crawl(procs, tmp, fails):
         code, body = http_get(f"http://127.0.0.1:{port}/readyz")
         if code != 200 or "amqp: up" not in body or "redis: up" not in body:
             fails.append(f"{job} /readyz {code}: {body!r}")
+    # What the crawl must have moved, beyond the two headline counters.
+    must_move = {
+        "trawl_worker_tasks_total": 'sum(trawl_worker_tasks_total{result="done"})',
+        "trawl_extract_total{result=article}": 'sum(trawl_extract_total{result="article"})',
+        "trawl_amqp_publish_total{kind=article,result=confirmed}":
+            'sum(trawl_amqp_publish_total{kind="article",result="confirmed"})',
+        "trawl_amqp_publish_total{kind=task,result=confirmed}":
+            'sum(trawl_amqp_publish_total{kind="task",result="confirmed"})',
+        "trawl_links_discovered_total": "sum(trawl_links_discovered_total)",
+        "trawl_frontier_urls_done_total": "sum(trawl_frontier_urls_done_total)",
+        "trawl_fetch_bytes_total": "sum(trawl_fetch_bytes_total)",
+        "trawl_stage_last_progress_timestamp_seconds{stage=worker}":
+            'max(trawl_stage_last_progress_timestamp_seconds{stage="worker"})',
+    }
+    for what, expr in must_move.items():
+        v = prom.scalar(expr)
+        if not v:
+            fails.append(f"{what} did not move during the crawl ({expr} = {v})")
+    # Informational: metric families no process set during the crawl (empty dashboard panels).
+    r = prom.query('count by (__name__) ({__name__=~"trawl_.+", __name__!~".*_bucket"} != 0)')
+    moved = {x["metric"]["__name__"] for x in r["data"]["result"]} if r.get("status") == "success" else set()
+    r = prom.query('count by (__name__) ({__name__=~"trawl_.+", __name__!~".*_bucket"})')
+    allm = {x["metric"]["__name__"] for x in r["data"]["result"]} if r.get("status") == "success" else set()
+    idle = sorted(n for n in allm - moved if not n.endswith("_sum"))
+    print(f"  {len(moved)} trawl_* series names non-zero; still zero after the crawl: {', '.join(idle) or 'none'}")
     ready = prom.scalar('sum(up{job=~"trawl-frontier|trawl-worker"})')
     if ready != 2:
         fails.append(f"expected 2 trawl targets up, got {ready}")

@@ -429,6 +429,38 @@ impl RedisStore {
         format!("{}:{{cd}}", self.prefix)
     }
 
+    /// The shards, in round-robin order from a rotating start (so no shard starves),
+    /// where one of the two ZSETs named by `zsets` has a member scored ≤ `now_ms`: one
+    /// pipelined round trip, so that a poll finding nothing due costs one round trip
+    /// instead of one script call per shard. A shard that gains work after this check
+    /// is served by the next call.
+    async fn shards_with_work(
+        &self,
+        now_ms: u64,
+        zsets: impl Fn(&ShardKeys) -> [String; 2],
+    ) -> Result<Vec<usize>, StoreError> {
+        let shards = usize::from(self.shards);
+        let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
+        let order: Vec<usize> = (0..shards).map(|i| (start + i) % shards).collect();
+        let mut pipe = redis::pipe();
+        for &shard in &order {
+            for key in zsets(&self.shard_keys(shard)) {
+                pipe.cmd("ZCOUNT").arg(key).arg("-inf").arg(now_ms);
+            }
+        }
+        let mut con = self.con.clone();
+        let counts: Vec<u64> = pipe.query_async(&mut con).await.map_err(map_err)?;
+        if counts.len() != 2 * shards {
+            return Err(StoreError::Corrupt("ZCOUNT pipeline reply".into()));
+        }
+        Ok(order
+            .into_iter()
+            .zip(counts.chunks(2))
+            .filter(|(_, c)| c.iter().any(|n| *n > 0))
+            .map(|(shard, _)| shard)
+            .collect())
+    }
+
     async fn insert_seen_chunk(&self, chunk: &[u128]) -> Result<Vec<bool>, StoreError> {
         let mut pipe = redis::pipe();
         for fp in chunk {
@@ -527,15 +559,19 @@ impl FrontierStore for RedisStore {
         max: usize,
         lease_ttl_ms: u64,
     ) -> Result<Vec<Lease>, StoreError> {
-        let shards = usize::from(self.shards);
-        let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
-        let mut out = Vec::new();
+        if max == 0 {
+            return Ok(Vec::new());
+        }
         let mut con = self.con.clone();
-        for i in 0..shards {
+        let mut out = Vec::new();
+        for shard in self
+            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()])
+            .await?
+        {
             if out.len() >= max {
                 break;
             }
-            let k = self.shard_keys((start + i) % shards);
+            let k = self.shard_keys(shard);
             let mut inv = self.scripts.lease.prepare_invoke();
             inv.key(&k.due)
                 .key(&k.leases)
@@ -742,15 +778,19 @@ impl FrontierStore for RedisStore {
         now_ms: u64,
         max: usize,
     ) -> Result<Vec<QueuedUrl>, StoreError> {
-        let shards = usize::from(self.shards);
-        let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
-        let mut out = Vec::new();
+        if max == 0 {
+            return Ok(Vec::new());
+        }
         let mut con = self.con.clone();
-        for i in 0..shards {
+        let mut out = Vec::new();
+        for shard in self
+            .shards_with_work(now_ms, |k| [k.recrawl.clone(), k.recrawl.clone()])
+            .await?
+        {
             if out.len() >= max {
                 break;
             }
-            let k = self.shard_keys((start + i) % shards);
+            let k = self.shard_keys(shard);
             let items: Vec<String> = self
                 .scripts
                 .take_recrawls

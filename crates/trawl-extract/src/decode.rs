@@ -129,7 +129,8 @@ mod tests {
 
     const RU: &str = "Москва, 8 октября. Консультации о визите Ким Чен Ына в Россию идут, сообщил Дмитрий Песков. Ёлка, щука, объём, съезд.";
     const JA: &str = "金正恩氏のロシア訪問について協議が進行中だとクレムリンが発表しました。東京、大阪、日本語のテキストです。";
-    const ZH: &str = "克里姆林宫表示，关于金正恩访问俄罗斯的磋商正在进行中。中华人民共和国，北京，上海，广州。";
+    const ZH: &str =
+        "克里姆林宫表示，关于金正恩访问俄罗斯的磋商正在进行中。中华人民共和国，北京，上海，广州。";
     const FR: &str = "Le président français a déclaré à Paris que les négociations étaient très avancées, déjà à l'été. Où ça? Là-bas, près du château.";
 
     fn page(enc: &'static Encoding, text: &str, meta: bool) -> Vec<u8> {
@@ -205,7 +206,10 @@ mod tests {
     fn utf8_and_bom() {
         let html = format!("<html><body>{RU}</body></html>");
         let d = decode(html.as_bytes(), None);
-        assert!(matches!(d.text, Cow::Borrowed(_)), "valid UTF-8 is not copied");
+        assert!(
+            matches!(d.text, Cow::Borrowed(_)),
+            "valid UTF-8 is not copied"
+        );
         assert_eq!(d.text, html);
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice(html.as_bytes());
@@ -230,11 +234,15 @@ mod tests {
         let d = decode(&with_meta, Some("text/html;charset=windows-1251"));
         assert!(d.text.contains(RU));
         assert_eq!(
-            charset_from_meta(b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-16\">"),
+            charset_from_meta(
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=utf-16\">"
+            ),
             Some(UTF_8)
         );
         assert_eq!(
-            charset_from_meta(b"<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=Windows-1251'>"),
+            charset_from_meta(
+                b"<META HTTP-EQUIV='content-type' CONTENT='text/html;charset=Windows-1251'>"
+            ),
             Some(encoding_rs::WINDOWS_1251)
         );
         assert_eq!(charset_from_meta(b"<meta charset=bogus-label>"), None);
@@ -242,8 +250,14 @@ mod tests {
 
     #[test]
     fn content_type_parsing() {
-        assert_eq!(charset_from_content_type("text/html; charset=UTF-8"), Some("UTF-8"));
-        assert_eq!(charset_from_content_type("text/html;Charset=\"koi8-r\""), Some("koi8-r"));
+        assert_eq!(
+            charset_from_content_type("text/html; charset=UTF-8"),
+            Some("UTF-8")
+        );
+        assert_eq!(
+            charset_from_content_type("text/html;Charset=\"koi8-r\""),
+            Some("koi8-r")
+        );
         assert_eq!(charset_from_content_type("text/html"), None);
         assert_eq!(charset_from_content_type("text/html; charset="), None);
     }

@@ -12,6 +12,7 @@
 
 pub mod content;
 pub mod decode;
+pub mod guard;
 pub mod meta;
 pub mod simhash;
 
@@ -48,16 +49,184 @@ impl Default for Options {
 }
 
 /// Extract an article with default [`Options`].
-pub fn extract(body: &[u8], url: &str, content_type: Option<&str>) -> Result<Article, ExtractError> {
+pub fn extract(
+    body: &[u8],
+    url: &str,
+    content_type: Option<&str>,
+) -> Result<Article, ExtractError> {
     extract_with(body, url, content_type, &Options::default())
 }
 
 /// Extract an article.
+///
+/// Steps: size check → content-type check → [`decode`] → parse once with
+/// `scraper` → [`meta::extract_meta`] and [`content::extract_content`] over the
+/// same DOM → composition (body, word count, SimHash, id, `is_article`).
 pub fn extract_with(
-    _body: &[u8],
-    _url: &str,
-    _content_type: Option<&str>,
-    _options: &Options,
+    body: &[u8],
+    url: &str,
+    content_type: Option<&str>,
+    options: &Options,
 ) -> Result<Article, ExtractError> {
-    todo!("composition of decode, meta and content")
+    if body.len() > options.max_input_bytes {
+        return Err(ExtractError::TooLarge {
+            size: body.len(),
+            limit: options.max_input_bytes,
+        });
+    }
+    let base = url::Url::parse(url).map_err(|e| ExtractError::BadUrl {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })?;
+    if let Some(ct) = content_type {
+        if !is_html_type(ct) {
+            return Err(ExtractError::NotHtml(ct.to_string()));
+        }
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ExtractError::Empty);
+    }
+    let decoded = decode::decode(body, content_type);
+    if !looks_like_markup(&decoded.text) {
+        return Err(ExtractError::NotHtml(match content_type {
+            Some(ct) => format!("{ct} body does not look like HTML"),
+            None => "body does not look like HTML (binary or plain text)".to_string(),
+        }));
+    }
+    let html = guard::limit_nesting(&decoded.text, guard::MAX_DEPTH);
+    let doc = scraper::Html::parse_document(&html);
+    drop(html);
+    drop(decoded);
+    let meta = meta::extract_meta(&doc, &base);
+    let content = content::extract_content(&doc, &base, meta.title.as_deref());
+    drop(doc);
+    Ok(compose(url, meta, content))
+}
+
+/// Media types we parse. Unknown binary types are refused; a missing type is sniffed.
+fn is_html_type(content_type: &str) -> bool {
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    mime.is_empty()
+        || mime == "text/html"
+        || mime == "application/xhtml+xml"
+        || mime.ends_with("+html")
+        || mime == "application/octet-stream"
+}
+
+/// Cheap sniff: markup in the first KiB, and not binary (NULs / many control chars).
+fn looks_like_markup(text: &str) -> bool {
+    let head: &str = {
+        let mut end = text.len().min(1024);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    };
+    let controls = head
+        .chars()
+        .filter(|c| (c.is_control() && !c.is_whitespace()) || *c == '\u{fffd}')
+        .count();
+    head.contains('<') && controls * 20 < head.chars().count().max(1)
+}
+
+fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
+    let mut body = String::new();
+    for b in &content.blocks {
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&b.text);
+    }
+    let word_count = u32::try_from(body.split_whitespace().count()).unwrap_or(u32::MAX);
+    let is_article = decide_is_article(url, &meta, &content, word_count);
+    let dateline = content
+        .blocks
+        .first()
+        .and_then(|b| meta::dateline_from_text(&b.text))
+        .or(meta.dateline);
+    let language = meta
+        .language
+        .or_else(|| meta::guess_language_from_script(&body).map(str::to_string));
+    let id = trawl_core::article_id(meta.canonical_url.as_deref().unwrap_or(url));
+    let content_fingerprint = format!("{:016x}", simhash::simhash64(&body));
+    Article {
+        schema_version: trawl_core::ARTICLE_SCHEMA_VERSION,
+        id,
+        url: url.to_string(),
+        canonical_url: meta.canonical_url,
+        title: meta.title,
+        lead: meta.lead,
+        authors: meta.authors,
+        published_at: meta.published_at,
+        modified_at: meta.modified_at,
+        section: meta.section,
+        topics: meta.topics,
+        dateline,
+        language,
+        body,
+        paragraphs: content.blocks,
+        word_count,
+        image: meta.image,
+        related: content.related,
+        links: meta.links,
+        content_fingerprint,
+        is_article,
+        fetched_at: None,
+        aliases: Vec::new(),
+    }
+}
+
+/// `is_article`: the content scorer's verdict, overruled by the page's own
+/// statements. A page that declares itself a listing (JSON-LD
+/// `CollectionPage`/`SearchResultsPage`, or `og:type=website` with no article
+/// markup and no publish date), a search URL or an error title is not an
+/// article; a page the scorer doubts is one when its metadata says "article"
+/// (og:type article, JSON-LD article type) and it has a publish date and at
+/// least 80 words of body.
+fn decide_is_article(url: &str, meta: &meta::Meta, content: &content::Content, words: u32) -> bool {
+    let s = &meta.signals;
+    let og_article = s
+        .og_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("article"));
+    let says_article = og_article || s.jsonld_article;
+    let says_listing = s.jsonld_page_types.iter().any(|t| {
+        matches!(
+            t.as_str(),
+            "collectionpage"
+                | "searchresultspage"
+                | "profilepage"
+                | "itempage"
+                | "aboutpage"
+                | "contactpage"
+        )
+    }) && !s.jsonld_article;
+    let website_only =
+        s.og_type.as_deref() == Some("website") && !s.jsonld_article && meta.published_at.is_none();
+    let error_page = meta.title.as_deref().is_some_and(|t| {
+        let t = t.to_ascii_lowercase();
+        t.contains("404")
+            || t.contains("not found")
+            || t.contains("page unavailable")
+            || t.starts_with("error")
+    });
+    let search = url::Url::parse(url).is_ok_and(|u| {
+        u.path()
+            .split('/')
+            .any(|seg| seg.eq_ignore_ascii_case("search"))
+            || u.query_pairs()
+                .any(|(k, _)| k == "q" || k == "query" || k == "s")
+    });
+    if says_listing || error_page || search || words == 0 {
+        return false;
+    }
+    if content.looks_like_article {
+        return !website_only || words >= 150;
+    }
+    says_article && meta.published_at.is_some() && words >= 80
 }

@@ -590,11 +590,19 @@ impl FrontierStore for RedisStore {
                 let [host, id, json] = t else {
                     return Err(StoreError::Corrupt("lease script reply".into()));
                 };
-                out.push(Lease {
-                    lease_id: id.clone(),
-                    host: host.clone(),
-                    item: parse_item(json)?,
-                });
+                match parse_item(json) {
+                    Ok(item) => out.push(Lease {
+                        lease_id: id.clone(),
+                        host: host.clone(),
+                        item,
+                    }),
+                    Err(e) => {
+                        // Not ours (written by something else, or by an incompatible
+                        // build): drop it rather than have it come back forever.
+                        tracing::error!(host = %host, error = %e, "dropping an unreadable queued item");
+                        self.release(host, id, now_ms).await?;
+                    }
+                }
             }
         }
         Ok(out)
@@ -1261,6 +1269,48 @@ mod tests {
             .unwrap();
         assert!(card > 1 && card < 512, "{card}");
         store.purge().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn unreadable_queued_item_is_dropped_not_handed_out() {
+        let (store, s) = make().await;
+        let h = "http://a.test";
+        store
+            .enqueue(&[conformance::item(h, 1, 0), conformance::item(h, 2, 1)], 0)
+            .await
+            .unwrap();
+        // Corrupt the most urgent item in place (same score, garbage member).
+        let mut con = s.connection();
+        let qkey = format!("{}{h}", s.shard_keys(s.shard_of(h)).queue_prefix);
+        let (member, score): (String, f64) = {
+            let v: Vec<(String, f64)> = redis::cmd("ZRANGE")
+                .arg(&qkey)
+                .arg(0)
+                .arg(0)
+                .arg("WITHSCORES")
+                .query_async(&mut con)
+                .await
+                .unwrap();
+            v[0].clone()
+        };
+        let _: () = redis::pipe()
+            .cmd("ZREM")
+            .arg(&qkey)
+            .arg(&member)
+            .ignore()
+            .cmd("ZADD")
+            .arg(&qkey)
+            .arg(score)
+            .arg("{not an item")
+            .ignore()
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        assert!(store.lease(0, 5, 1000).await.unwrap().is_empty());
+        let next = store.lease(0, 5, 1000).await.unwrap();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].item.url, "http://a.test/page/2");
+        s.purge().await.unwrap();
     }
 
     #[tokio::test]

@@ -1,1 +1,1748 @@
-//! See the crate docs.
+//! Main-content extraction: which part of a parsed page is the article body.
+//!
+//! The method (readability / boilerpipe lineage, no per-site rules):
+//!
+//! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
+//!    nested elements cannot overflow the stack). Subtrees that never hold body text
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered.
+//! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
+//!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
+//!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
+//!    inside camelCase/compound names) are pruned — unless the element holds at least
+//!    half of the page's prose (a page wrapper such as `<body class="has-sidebar">`).
+//! 3. **Scoring**: every block with ≥ 25 characters of its own text (a `<p>`, a `<div>`
+//!    of `<br>`-separated text, a text run beside block children) scores
+//!    `1 + commas + min(chars/100, 3)` and passes it to up to five ancestors (with
+//!    decreasing weight). Candidates start from a tag prior and a class/id weight;
+//!    the final score is multiplied by `1 - link density`.
+//! 4. **Selection**: the best candidate, widened to a common ancestor when several
+//!    strong candidates share one, plus sibling blocks that score high or read like
+//!    prose (paragraph clustering).
+//! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
+//!    list items, quotes and preformatted blocks, dropping in-body boilerplate:
+//!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
+//!    (their links go to `related`), template placeholders (`{{…}}`), and the headline.
+
+use std::collections::HashSet;
+
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+use trawl_core::{Block, BlockKind, RelatedLink};
+use url::Url;
+
+/// `TRAWL_CONTENT_DEBUG=1` prints the pruning and candidate decisions to stderr
+/// (a development aid for improving the method).
+static DEBUG: once_cell::sync::Lazy<bool> =
+    once_cell::sync::Lazy::new(|| std::env::var_os("TRAWL_CONTENT_DEBUG").is_some());
+
+/// The result of main-content extraction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Content {
+    /// Body blocks in reading order (the headline excluded).
+    pub blocks: Vec<Block>,
+    /// "Read also"-style links found in or beside the body.
+    pub related: Vec<RelatedLink>,
+    /// True when the page reads like one article (enough coherent prose in one
+    /// cluster), false for listings, home, search and error pages.
+    pub looks_like_article: bool,
+}
+
+/// Extract the main content of a parsed page. `title` is the detected headline, kept
+/// out of the body. Never panics; an empty or odd page gives an empty `Content`.
+pub fn extract_content(doc: &Html, base: &Url, title: Option<&str>) -> Content {
+    let arena = Arena::build(doc);
+    if arena.nodes.is_empty() {
+        return Content::default();
+    }
+    let mut ex = Extractor::new(&arena, base, title);
+    ex.run()
+}
+
+// ---------------------------------------------------------------------------
+// Tags
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Text,
+    /// Generic block container (div, section, …, unknown elements).
+    Div,
+    Section,
+    Article,
+    Main,
+    Body,
+    P,
+    H(u8),
+    Li,
+    Dt,
+    Dd,
+    Ul,
+    Ol,
+    Dl,
+    Blockquote,
+    Pre,
+    Table,
+    Tr,
+    Td,
+    Th,
+    Figure,
+    Figcaption,
+    Header,
+    Footer,
+    Aside,
+    Form,
+    Address,
+    A,
+    Br,
+    Hr,
+    Img,
+    Input,
+    Embed,
+    /// Transparent inline element (span, b, em, …).
+    Inline,
+}
+
+impl Tag {
+    fn is_inline(self) -> bool {
+        matches!(
+            self,
+            Tag::Text | Tag::A | Tag::Inline | Tag::Br | Tag::Img | Tag::Input | Tag::Embed
+        )
+    }
+    fn is_block(self) -> bool {
+        !self.is_inline()
+    }
+}
+
+/// How an element is treated when the arena is built.
+enum Class {
+    /// Not entered at all.
+    Skip,
+    Keep(Tag),
+}
+
+fn classify(name: &str) -> Class {
+    use Class::{Keep, Skip};
+    let t = match name {
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "button"
+        | "select" | "option" | "textarea" | "canvas" | "head" | "title" | "meta" | "link"
+        | "nav" | "audio" | "map" | "dialog" | "menu" | "frameset" | "frame" | "object"
+        | "source" | "track" | "picture" | "datalist" | "optgroup" | "param" => return Skip,
+        "div" | "center" | "main-content" | "details" | "summary" | "fieldset" | "legend"
+        | "hgroup" | "caption" | "tbody" | "thead" | "tfoot" | "html" | "font-block" => Tag::Div,
+        "section" => Tag::Section,
+        "article" => Tag::Article,
+        "main" => Tag::Main,
+        "body" => Tag::Body,
+        "p" => Tag::P,
+        "h1" => Tag::H(1),
+        "h2" => Tag::H(2),
+        "h3" => Tag::H(3),
+        "h4" => Tag::H(4),
+        "h5" => Tag::H(5),
+        "h6" => Tag::H(6),
+        "li" => Tag::Li,
+        "dt" => Tag::Dt,
+        "dd" => Tag::Dd,
+        "ul" => Tag::Ul,
+        "ol" => Tag::Ol,
+        "dl" => Tag::Dl,
+        "blockquote" => Tag::Blockquote,
+        "pre" => Tag::Pre,
+        "table" => Tag::Table,
+        "tr" => Tag::Tr,
+        "td" => Tag::Td,
+        "th" => Tag::Th,
+        "figure" => Tag::Figure,
+        "figcaption" => Tag::Figcaption,
+        "header" => Tag::Header,
+        "footer" => Tag::Footer,
+        "aside" => Tag::Aside,
+        "form" => Tag::Form,
+        "address" => Tag::Address,
+        "a" => Tag::A,
+        "br" => Tag::Br,
+        "hr" => Tag::Hr,
+        "img" => Tag::Img,
+        "input" => Tag::Input,
+        "embed" | "video" => Tag::Embed,
+        "span" | "b" | "i" | "em" | "strong" | "u" | "s" | "small" | "big" | "sub" | "sup"
+        | "abbr" | "acronym" | "cite" | "code" | "q" | "time" | "mark" | "label" | "font"
+        | "tt" | "kbd" | "samp" | "var" | "dfn" | "bdi" | "bdo" | "data" | "wbr" | "nobr"
+        | "ins" | "del" | "strike" | "ruby" | "rt" | "rp" => Tag::Inline,
+        _ => Tag::Div,
+    };
+    Keep(t)
+}
+
+// ---------------------------------------------------------------------------
+// Class/id hints
+
+/// Long hints, matched anywhere in the lower-cased class/id (catches `relatedArticles`,
+/// `sharebar`, `commentlist`).
+const NEG_SUBSTR: &[&str] = &[
+    "comment",
+    "disqus",
+    "related",
+    "recommend",
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "promo",
+    "sponsor",
+    "advert",
+    "outbrain",
+    "taboola",
+    "popup",
+    "trending",
+    "mostread",
+    "most-read",
+    "most_read",
+    "popular",
+    "signup",
+    "banner",
+    "widget",
+    "masthead",
+    "toolbar",
+    "pagination",
+    "byline",
+    "dateline",
+    "timestamp",
+    "caption",
+    "copyright",
+    "skiplink",
+    "readmore",
+    "read-more",
+    "readalso",
+    "read-also",
+    "see-also",
+    "seealso",
+    "newsfeed",
+    "news-feed",
+    "teaser",
+    "footnote",
+];
+
+/// Short hints, matched as whole tokens of the class/id (so `shadow`, `navigable`,
+/// `header-ad-free` do not match `ad`/`nav` unless they are a token).
+const NEG_TOKENS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "adsense",
+    "advertising",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "tags",
+    "tag",
+    "tools",
+    "tool",
+    "modal",
+    "overlay",
+    "credit",
+    "credits",
+    "author",
+    "authors",
+    "meta",
+    "date",
+    "hidden",
+    "hide",
+    "print",
+    "rss",
+    "login",
+    "search",
+    "foot",
+    "footer",
+    "pager",
+    "combx",
+    "shoutbox",
+    "skyscraper",
+    "supplemental",
+    "more",
+    "extra",
+    "topics",
+    "keywords",
+    "sr",
+    "visually",
+    "offscreen",
+];
+
+const POS_TOKENS: &[&str] = &[
+    "article",
+    "articlebody",
+    "content",
+    "body",
+    "main",
+    "story",
+    "entry",
+    "post",
+    "text",
+    "blog",
+    "hentry",
+    "prose",
+];
+
+const POS_SUBSTR: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "storybody",
+    "story-body",
+    "post-body",
+    "entry-content",
+    "post-content",
+    "article-content",
+    "articletext",
+    "article-text",
+];
+
+#[derive(Default, Clone, Copy)]
+struct Hints {
+    neg: bool,
+    pos: bool,
+    strong_pos: bool,
+    /// Readability-style class weight (±25 per attribute).
+    weight: i32,
+    related: bool,
+}
+
+fn attr_hints(value: &str, buf: &mut String, h: &mut Hints) {
+    buf.clear();
+    for c in value.chars() {
+        buf.push(c.to_ascii_lowercase());
+    }
+    let mut neg = NEG_SUBSTR.iter().any(|s| buf.contains(s));
+    let mut pos = POS_SUBSTR.iter().any(|s| buf.contains(s));
+    if pos {
+        h.strong_pos = true;
+    }
+    for tok in buf.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if tok.is_empty() {
+            continue;
+        }
+        if !neg && NEG_TOKENS.contains(&tok) {
+            neg = true;
+        }
+        if !pos && POS_TOKENS.contains(&tok) {
+            pos = true;
+        }
+    }
+    if buf.contains("related")
+        || buf.contains("readalso")
+        || buf.contains("read-also")
+        || buf.contains("see-also")
+        || buf.contains("seealso")
+        || buf.contains("readmore")
+        || buf.contains("read-more")
+    {
+        h.related = true;
+    }
+    if neg {
+        h.weight -= 25;
+        h.neg = true;
+    }
+    if pos {
+        h.weight += 25;
+        h.pos = true;
+    }
+}
+
+fn element_hints(el: &scraper::node::Element, buf: &mut String) -> Hints {
+    let mut h = Hints::default();
+    if let Some(c) = el.attr("class") {
+        attr_hints(c, buf, &mut h);
+    }
+    if let Some(i) = el.attr("id") {
+        attr_hints(i, buf, &mut h);
+    }
+    if let Some(role) = el.attr("role") {
+        if matches!(
+            role,
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "dialog"
+                | "alert"
+                | "search"
+                | "menu"
+                | "menubar"
+        ) {
+            h.neg = true;
+            h.weight -= 25;
+        }
+    }
+    if let Some(ip) = el.attr("itemprop") {
+        if ip.contains("articleBody") || ip.contains("articlebody") {
+            h.pos = true;
+            h.strong_pos = true;
+            h.weight += 50;
+        }
+    }
+    h
+}
+
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s = style.as_bytes();
+        // cheap, allocation-free check for display:none / visibility:hidden
+        let mut compact = [0u8; 64];
+        let mut n = 0;
+        for &b in s.iter() {
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            if n == compact.len() {
+                // long style attribute: shift window
+                compact.copy_within(32.., 0);
+                n = 32;
+            }
+            compact[n] = b.to_ascii_lowercase();
+            n += 1;
+            let w = &compact[..n];
+            if w.ends_with(b"display:none") || w.ends_with(b"visibility:hidden") {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------
+// Arena
+
+struct ANode<'a> {
+    node: NodeRef<'a, Node>,
+    parent: u32,
+    /// One past the last descendant (pre-order).
+    end: u32,
+    tag: Tag,
+    hints: Hints,
+    /// Text nodes: non-whitespace chars. Elements: 0.
+    chars: u32,
+    commas: u16,
+    in_link: bool,
+    in_pre: bool,
+}
+
+struct Arena<'a> {
+    nodes: Vec<ANode<'a>>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl<'a> Arena<'a> {
+    fn build(doc: &'a Html) -> Arena<'a> {
+        let root = doc.tree.root();
+        // start at <body> when there is one, else at the root
+        let mut start = root;
+        for child in root.children() {
+            if let Node::Element(e) = child.value() {
+                if e.name() == "html" {
+                    start = child;
+                    for c in child.children() {
+                        if let Node::Element(e2) = c.value() {
+                            if e2.name() == "body" {
+                                start = c;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(1024);
+        let mut buf = String::new();
+        // explicit stack of (arena index) of open elements
+        let mut open: Vec<u32> = Vec::with_capacity(64);
+        let mut link_depth = 0u32;
+        let mut pre_depth = 0u32;
+
+        // iterative pre-order walk over ego_tree with subtree skipping
+        let mut cur = Some(start);
+        let mut entered_children;
+        while let Some(n) = cur {
+            entered_children = false;
+            let parent = open.last().copied().unwrap_or(NONE);
+            match n.value() {
+                Node::Text(t) => {
+                    let (chars, commas) = text_stats(&t.text);
+                    if chars > 0 || t.text.contains(|c: char| c.is_whitespace()) {
+                        nodes.push(ANode {
+                            node: n,
+                            parent,
+                            end: nodes.len() as u32 + 1,
+                            tag: Tag::Text,
+                            hints: Hints::default(),
+                            chars,
+                            commas,
+                            in_link: link_depth > 0,
+                            in_pre: pre_depth > 0,
+                        });
+                    }
+                }
+                Node::Element(e) => {
+                    if let Class::Keep(tag) = classify(e.name()) {
+                        if !is_hidden(e) {
+                            let hints = if tag == Tag::Br || tag == Tag::Img {
+                                Hints::default()
+                            } else {
+                                element_hints(e, &mut buf)
+                            };
+                            let idx = nodes.len() as u32;
+                            nodes.push(ANode {
+                                node: n,
+                                parent,
+                                end: idx + 1,
+                                tag,
+                                hints,
+                                chars: 0,
+                                commas: 0,
+                                in_link: link_depth > 0,
+                                in_pre: pre_depth > 0,
+                            });
+                            if n.has_children() {
+                                open.push(idx);
+                                if tag == Tag::A {
+                                    link_depth += 1;
+                                }
+                                if tag == Tag::Pre {
+                                    pre_depth += 1;
+                                }
+                                entered_children = true;
+                            }
+                        }
+                    }
+                }
+                Node::Document | Node::Fragment if n.has_children() => {
+                    // not recorded; children attach to the current parent
+                    entered_children = true;
+                }
+                _ => {}
+            }
+            // advance
+            if entered_children {
+                cur = n.first_child();
+                continue;
+            }
+            // climb until a next sibling exists, closing elements on the way
+            let mut m = n;
+            loop {
+                if m.id() == start.id() {
+                    cur = None;
+                    break;
+                }
+                if let Some(s) = m.next_sibling() {
+                    cur = Some(s);
+                    break;
+                }
+                match m.parent() {
+                    Some(p) => {
+                        m = p;
+                        // close p if it is the open element
+                        if let Some(&top) = open.last() {
+                            if nodes[top as usize].node.id() == p.id() {
+                                open.pop();
+                                let end = nodes.len() as u32;
+                                let t = nodes[top as usize].tag;
+                                nodes[top as usize].end = end;
+                                if t == Tag::A {
+                                    link_depth = link_depth.saturating_sub(1);
+                                }
+                                if t == Tag::Pre {
+                                    pre_depth = pre_depth.saturating_sub(1);
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        cur = None;
+                        break;
+                    }
+                }
+            }
+        }
+        // anything still open ends at the arena end
+        let end = nodes.len() as u32;
+        for idx in open {
+            nodes[idx as usize].end = end;
+        }
+        Arena { nodes }
+    }
+}
+
+/// Non-whitespace chars and commas of a text.
+fn text_stats(s: &str) -> (u32, u16) {
+    let mut chars = 0u32;
+    let mut commas = 0u16;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            continue;
+        }
+        chars += 1;
+        if matches!(c, ',' | '，' | '、' | '،') {
+            commas = commas.saturating_add(1);
+        }
+    }
+    (chars, commas)
+}
+
+// ---------------------------------------------------------------------------
+// Statistics over the arena (excluding pruned subtrees)
+
+#[derive(Default, Clone)]
+struct Stats {
+    /// Subtree totals.
+    text: Vec<u32>,
+    link: Vec<u32>,
+    commas: Vec<u32>,
+    p: Vec<u16>,
+    img: Vec<u16>,
+    li: Vec<u16>,
+    input: Vec<u16>,
+    embed: Vec<u16>,
+    /// Text owned directly by a block (not through a nested block).
+    own_text: Vec<u32>,
+    own_link: Vec<u32>,
+    own_commas: Vec<u32>,
+    /// Whether the block has block-level element children.
+    has_block_child: Vec<bool>,
+    /// Prose: own text of blocks that read like paragraphs, summed over the subtree.
+    prose: Vec<u32>,
+}
+
+fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
+    let n = a.nodes.len();
+    let mut s = Stats {
+        text: vec![0; n],
+        link: vec![0; n],
+        commas: vec![0; n],
+        p: vec![0; n],
+        img: vec![0; n],
+        li: vec![0; n],
+        input: vec![0; n],
+        embed: vec![0; n],
+        own_text: vec![0; n],
+        own_link: vec![0; n],
+        own_commas: vec![0; n],
+        has_block_child: vec![false; n],
+        prose: vec![0; n],
+    };
+    // pre-order pass: own text goes to the nearest block ancestor
+    let mut block_stack: Vec<u32> = Vec::with_capacity(64);
+    let mut i = 0usize;
+    while i < n {
+        if removed[i] {
+            i = a.nodes[i].end as usize;
+            continue;
+        }
+        while let Some(&top) = block_stack.last() {
+            if (i as u32) >= a.nodes[top as usize].end {
+                block_stack.pop();
+            } else {
+                break;
+            }
+        }
+        let node = &a.nodes[i];
+        match node.tag {
+            Tag::Text => {
+                if let Some(&b) = block_stack.last() {
+                    let b = b as usize;
+                    s.own_text[b] += node.chars;
+                    s.own_commas[b] += node.commas as u32;
+                    if node.in_link {
+                        s.own_link[b] += node.chars;
+                    }
+                }
+            }
+            t if t.is_block() => {
+                if node.parent != NONE {
+                    s.has_block_child[node.parent as usize] = true;
+                }
+                block_stack.push(i as u32);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // reverse pass: subtree totals
+    for i in (0..n).rev() {
+        if removed[i] {
+            continue;
+        }
+        let node = &a.nodes[i];
+        match node.tag {
+            Tag::Text => {
+                s.text[i] += node.chars;
+                s.commas[i] += node.commas as u32;
+                if node.in_link {
+                    s.link[i] += node.chars;
+                }
+            }
+            Tag::P => s.p[i] += 1,
+            Tag::Img => s.img[i] += 1,
+            Tag::Li => s.li[i] += 1,
+            Tag::Input => s.input[i] += 1,
+            Tag::Embed => s.embed[i] += 1,
+            _ => {}
+        }
+        let own = s.own_text[i];
+        if own >= 50 && (s.own_link[i] as f32) < 0.3 * own as f32 {
+            s.prose[i] += own;
+        }
+        let p = node.parent;
+        if p != NONE && !removed[p as usize] {
+            let p = p as usize;
+            s.text[p] += s.text[i];
+            s.link[p] += s.link[i];
+            s.commas[p] += s.commas[i];
+            s.p[p] = s.p[p].saturating_add(s.p[i]);
+            s.img[p] = s.img[p].saturating_add(s.img[i]);
+            s.li[p] = s.li[p].saturating_add(s.li[i]);
+            s.input[p] = s.input[p].saturating_add(s.input[i]);
+            s.embed[p] = s.embed[p].saturating_add(s.embed[i]);
+            s.prose[p] += s.prose[i];
+        }
+    }
+    s
+}
+
+fn link_density(s: &Stats, i: usize) -> f32 {
+    let t = s.text[i];
+    if t == 0 {
+        0.0
+    } else {
+        s.link[i] as f32 / t as f32
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The extractor
+
+struct Extractor<'a, 'b> {
+    a: &'b Arena<'a>,
+    base: &'b Url,
+    title: Option<String>,
+    removed: Vec<bool>,
+    /// Pruned subtrees that looked like related-links boxes.
+    related_boxes: Vec<u32>,
+}
+
+impl<'a, 'b> Extractor<'a, 'b> {
+    fn new(a: &'b Arena<'a>, base: &'b Url, title: Option<&str>) -> Self {
+        Extractor {
+            a,
+            base,
+            title: title.map(norm_key).filter(|t| !t.is_empty()),
+            removed: vec![false; a.nodes.len()],
+            related_boxes: Vec::new(),
+        }
+    }
+
+    fn run(&mut self) -> Content {
+        let n = self.a.nodes.len();
+        // pass 1: stats over everything, to know where the prose is
+        let s0 = compute_stats(self.a, &self.removed);
+        let total_prose = s0.prose[0];
+        // pass 2: prune boilerplate
+        let mut i = 0usize;
+        while i < n {
+            let node = &self.a.nodes[i];
+            if node.tag == Tag::Text {
+                i += 1;
+                continue;
+            }
+            let h = node.hints;
+            let boiler_tag = matches!(
+                node.tag,
+                Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
+            );
+            let hinted = h.neg && (h.related || !h.pos) && !h.strong_pos;
+            let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
+            if (boiler_tag || hinted || form_boiler)
+                && !matches!(node.tag, Tag::Body | Tag::Main)
+                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
+            {
+                self.removed[i] = true;
+                if *DEBUG {
+                    if let Node::Element(e) = node.node.value() {
+                        eprintln!(
+                            "PRUNE {} class={:?} id={:?} prose={} total={}",
+                            e.name(),
+                            e.attr("class"),
+                            e.attr("id"),
+                            s0.prose[i],
+                            total_prose
+                        );
+                    }
+                }
+                if h.related {
+                    self.related_boxes.push(i as u32);
+                }
+                i = node.end as usize;
+                continue;
+            }
+            i += 1;
+        }
+        // pass 3: stats without boilerplate
+        let s = compute_stats(self.a, &self.removed);
+
+        // pass 4: score paragraphs into ancestors
+        let mut score = vec![0f32; n];
+        let mut is_cand = vec![false; n];
+        for i in 0..n {
+            let node = &self.a.nodes[i];
+            if node.tag == Tag::Text || node.tag.is_inline() || self.removed[i] {
+                continue;
+            }
+            if self.is_removed_deep(i) {
+                continue;
+            }
+            let own = s.own_text[i];
+            if own < 25 {
+                continue;
+            }
+            let own_ld = s.own_link[i] as f32 / own as f32;
+            if own_ld > 0.5 {
+                continue;
+            }
+            let mut ps = 1.0 + s.own_commas[i] as f32 + (own as f32 / 100.0).floor().min(3.0);
+            // CJK text packs more meaning per char
+            if !matches!(
+                node.tag,
+                Tag::P
+                    | Tag::Div
+                    | Tag::Section
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Td
+                    | Tag::Pre
+                    | Tag::Blockquote
+                    | Tag::Body
+                    | Tag::Address
+            ) {
+                continue;
+            }
+            if own_ld > 0.0 {
+                ps *= 1.0 - own_ld;
+            }
+            // a leaf paragraph scores its parent; a text run beside block children
+            // scores the block it sits in
+            let mut anc = if s.has_block_child[i] {
+                i as u32
+            } else {
+                node.parent
+            };
+            let mut level = 0;
+            while anc != NONE && level < 5 {
+                let ai = anc as usize;
+                if !is_cand[ai] {
+                    is_cand[ai] = true;
+                    score[ai] = self.initial_score(ai);
+                }
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                score[ai] += ps / div;
+                anc = self.a.nodes[ai].parent;
+                level += 1;
+            }
+        }
+        let mut top: Option<usize> = None;
+        let mut best = f32::MIN;
+        let mut finals: Vec<(usize, f32)> = Vec::new();
+        for i in 0..n {
+            if !is_cand[i] {
+                continue;
+            }
+            let f = score[i] * (1.0 - link_density(&s, i));
+            score[i] = f;
+            finals.push((i, f));
+            if f > best {
+                best = f;
+                top = Some(i);
+            }
+        }
+        let Some(mut top) = top else {
+            return Content {
+                blocks: Vec::new(),
+                related: Vec::new(),
+                looks_like_article: false,
+            };
+        };
+        let best_cand = top;
+        // several strong candidates sharing an ancestor: widen to it
+        finals.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
+        let strong: Vec<usize> = finals
+            .iter()
+            .skip(1)
+            .take(5)
+            .filter(|(_, f)| *f >= best * 0.75)
+            .map(|(i, _)| *i)
+            .collect();
+        if strong.len() >= 2 {
+            let mut p = self.a.nodes[top].parent;
+            while p != NONE && !matches!(self.a.nodes[p as usize].tag, Tag::Body) {
+                let pe = self.a.nodes[p as usize].end;
+                let contained = strong
+                    .iter()
+                    .filter(|&&c| c as u32 > p && (c as u32) < pe)
+                    .count();
+                if contained >= 2 {
+                    top = p as usize;
+                    break;
+                }
+                p = self.a.nodes[p as usize].parent;
+            }
+        }
+        // a single-child wrapper chain: go up
+        loop {
+            let p = self.a.nodes[top].parent;
+            if p == NONE || self.a.nodes[p as usize].tag == Tag::Body {
+                break;
+            }
+            if s.text[p as usize] == s.text[top] && self.element_children(p as usize) == 1 {
+                top = p as usize;
+            } else {
+                break;
+            }
+        }
+
+        if *DEBUG {
+            if let Node::Element(e) = self.a.nodes[top].node.value() {
+                eprintln!(
+                    "TOP {} class={:?} id={:?} score={} prose={}",
+                    e.name(),
+                    e.attr("class"),
+                    e.attr("id"),
+                    score[top],
+                    s.prose[top]
+                );
+            }
+            for (c, f) in finals.iter().take(8) {
+                if let Node::Element(e) = self.a.nodes[*c].node.value() {
+                    eprintln!(
+                        "  CAND {} class={:?} id={:?} score={} prose={}",
+                        e.name(),
+                        e.attr("class"),
+                        e.attr("id"),
+                        f,
+                        s.prose[*c]
+                    );
+                }
+            }
+        }
+        // siblings (paragraph clustering)
+        let top_score = score[top].max(0.0);
+        let threshold = (top_score * 0.2).max(10.0);
+        let parent = self.a.nodes[top].parent;
+        let mut chosen: Vec<usize> = Vec::new();
+        if parent == NONE {
+            chosen.push(top);
+        } else {
+            let pe = self.a.nodes[parent as usize].end as usize;
+            let mut c = parent as usize + 1;
+            while c < pe {
+                let node = &self.a.nodes[c];
+                let next = node.end as usize;
+                if self.removed[c] {
+                    c = next;
+                    continue;
+                }
+                let append = if c == top || (is_cand[c] && score[c] >= threshold) {
+                    true
+                } else if node.tag == Tag::Text {
+                    false
+                } else {
+                    let len = s.text[c];
+                    let ld = link_density(&s, c);
+                    let para_like = node.tag == Tag::P
+                        || (!s.has_block_child[c]
+                            && !node.tag.is_inline()
+                            && !is_heading(node.tag));
+                    if para_like && len > 80 && ld < 0.25 {
+                        true
+                    } else if para_like && len > 0 && len <= 80 && ld == 0.0 {
+                        self.ends_sentence(c)
+                    } else {
+                        false
+                    }
+                };
+                if append {
+                    chosen.push(c);
+                }
+                c = next;
+            }
+        }
+
+        // emission
+        let mut em = Emitter::new(self, &s, &score, &is_cand);
+        em.best = best_cand as u32;
+        for &c in &chosen {
+            em.walk(c);
+        }
+        let mut blocks = em.blocks;
+        let mut related = em.related;
+        // related boxes pruned inside the chosen region
+        let (lo, hi) = if parent == NONE {
+            (top as u32, self.a.nodes[top].end)
+        } else {
+            // the enclosing article/main if any, else the parent
+            let mut region = parent as usize;
+            let mut p = parent;
+            while p != NONE {
+                if matches!(self.a.nodes[p as usize].tag, Tag::Article | Tag::Main) {
+                    region = p as usize;
+                    break;
+                }
+                p = self.a.nodes[p as usize].parent;
+            }
+            (region as u32, self.a.nodes[region].end)
+        };
+        let boxes = std::mem::take(&mut self.related_boxes);
+        for b in boxes {
+            if b > lo && b < hi {
+                collect_links(self.a, b as usize, self.base, &mut related);
+            }
+        }
+        dedup_related(&mut related);
+        // headline out of the body
+        if let Some(t) = &self.title {
+            blocks.retain(|b| !(matches!(b.kind, BlockKind::Heading) && title_matches(t, &b.text)));
+            if let Some(first) = blocks.first() {
+                if title_matches(t, &first.text) && norm_key(&first.text).len() >= t.len() / 2 {
+                    blocks.remove(0);
+                }
+            }
+        }
+        let looks_like_article = looks_like_article(&blocks, &s, top);
+        Content {
+            blocks,
+            related,
+            looks_like_article,
+        }
+    }
+
+    fn is_removed_deep(&self, _i: usize) -> bool {
+        // pruned subtrees are skipped by compute_stats, so their blocks have no own text
+        false
+    }
+
+    fn initial_score(&self, i: usize) -> f32 {
+        let node = &self.a.nodes[i];
+        let base = match node.tag {
+            Tag::Div | Tag::Section | Tag::Article | Tag::Main => 5.0,
+            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Address
+            | Tag::Ol
+            | Tag::Ul
+            | Tag::Dl
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Li
+            | Tag::Form => -3.0,
+            Tag::H(_) | Tag::Th => -5.0,
+            _ => 0.0,
+        };
+        let mut w = node.hints.weight as f32;
+        if node.tag == Tag::Article {
+            w += 10.0;
+        }
+        if node.tag == Tag::Body {
+            w -= 10.0;
+        }
+        base + w
+    }
+
+    fn element_children(&self, i: usize) -> usize {
+        let end = self.a.nodes[i].end as usize;
+        let mut c = i + 1;
+        let mut k = 0;
+        while c < end {
+            let node = &self.a.nodes[c];
+            let counts = if node.tag == Tag::Text {
+                node.chars > 0
+            } else {
+                !self.removed[c]
+            };
+            if counts {
+                k += 1;
+            }
+            c = node.end as usize;
+        }
+        k
+    }
+
+    fn ends_sentence(&self, i: usize) -> bool {
+        let text = raw_text(self.a, i, &self.removed);
+        let t = text.trim_end();
+        t.ends_with('.')
+            || t.contains(". ")
+            || t.ends_with('。')
+            || t.ends_with('!')
+            || t.ends_with('?')
+    }
+}
+
+fn is_heading(t: Tag) -> bool {
+    matches!(t, Tag::H(_))
+}
+
+fn raw_text(a: &Arena, i: usize, removed: &[bool]) -> String {
+    let end = a.nodes[i].end as usize;
+    let mut out = String::new();
+    let mut c = i;
+    while c < end {
+        if removed[c] {
+            c = a.nodes[c].end as usize;
+            continue;
+        }
+        if let Node::Text(t) = a.nodes[c].node.value() {
+            out.push_str(&t.text);
+        }
+        c += 1;
+    }
+    out
+}
+
+fn collect_links(a: &Arena, i: usize, base: &Url, out: &mut Vec<RelatedLink>) {
+    let end = a.nodes[i].end as usize;
+    let none = vec![false; 0];
+    let _ = none;
+    let mut c = i;
+    while c < end {
+        let node = &a.nodes[c];
+        if node.tag == Tag::A {
+            if let Node::Element(e) = node.node.value() {
+                if let Some(href) = e.attr("href") {
+                    let mut title = String::new();
+                    let ae = node.end as usize;
+                    for t in &a.nodes[c..ae] {
+                        if let Node::Text(tx) = t.node.value() {
+                            title.push_str(&tx.text);
+                        }
+                    }
+                    let title = normalize_ws(&title);
+                    if title.chars().count() >= 10 {
+                        if let Ok(u) = base.join(href.trim()) {
+                            if matches!(u.scheme(), "http" | "https") {
+                                out.push(RelatedLink {
+                                    title,
+                                    url: u.to_string(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            c = node.end as usize;
+            continue;
+        }
+        c += 1;
+    }
+}
+
+fn dedup_related(v: &mut Vec<RelatedLink>) {
+    let mut seen = HashSet::new();
+    v.retain(|r| seen.insert(r.url.clone()));
+}
+
+// ---------------------------------------------------------------------------
+// Emission
+
+struct Emitter<'x, 'a, 'b> {
+    ex: &'x Extractor<'a, 'b>,
+    s: &'x Stats,
+    score: &'x [f32],
+    is_cand: &'x [bool],
+    blocks: Vec<Block>,
+    related: Vec<RelatedLink>,
+    buf: String,
+    buf_kind: BlockKind,
+    buf_chars: u32,
+    buf_link_chars: u32,
+    /// The best-scoring candidate (before widening), never dropped.
+    best: u32,
+}
+
+impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
+    fn new(ex: &'x Extractor<'a, 'b>, s: &'x Stats, score: &'x [f32], is_cand: &'x [bool]) -> Self {
+        Emitter {
+            ex,
+            s,
+            score,
+            is_cand,
+            blocks: Vec::new(),
+            related: Vec::new(),
+            buf: String::with_capacity(1024),
+            buf_kind: BlockKind::Paragraph,
+            buf_chars: 0,
+            buf_link_chars: 0,
+            best: NONE,
+        }
+    }
+
+    /// Conditional cleaning (readability's `_cleanConditionally`): should this
+    /// container inside the chosen content be dropped?
+    fn drop_container(&self, i: usize) -> bool {
+        let a = self.ex.a;
+        let node = &a.nodes[i];
+        let s = self.s;
+        let is_list = matches!(node.tag, Tag::Ul | Tag::Ol | Tag::Dl);
+        let container = matches!(
+            node.tag,
+            Tag::Div
+                | Tag::Section
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Dl
+                | Tag::Table
+                | Tag::Form
+                | Tag::Figure
+                | Tag::Article
+        );
+        if !container {
+            return false;
+        }
+        // never drop what holds the best candidate, nor a box that is mostly prose
+        if (i as u32) < self.best && self.best < node.end {
+            return false;
+        }
+        if s.prose[i] as f32 >= 0.6 * s.text[i] as f32
+            && s.prose[i] >= 150
+            && node.hints.weight >= 0
+        {
+            return false;
+        }
+        let weight = node.hints.weight as f32;
+        let cs = if self.is_cand[i] { self.score[i] } else { 0.0 };
+        if weight + cs < 0.0 {
+            return true;
+        }
+        if s.commas[i] >= 10 {
+            return false;
+        }
+        let p = s.p[i] as f32;
+        let img = s.img[i] as f32;
+        let input = s.input[i] as f32;
+        let embed = s.embed[i];
+        let ld = link_density(s, i);
+        let len = s.text[i];
+        if node.tag == Tag::Figure {
+            return true;
+        }
+        (img > 1.0 && p / img < 0.5)
+            || input > (p / 3.0).floor()
+            || (!is_list && len < 25 && (img == 0.0 || img > 2.0))
+            || (!is_list && weight < 25.0 && ld > 0.2)
+            || (weight >= 25.0 && ld > 0.5)
+            || (embed == 1 && len < 75)
+            || embed > 1
+            || (is_list && ld > 0.5)
+    }
+
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let kind = self.buf_kind;
+        let text = if kind == BlockKind::Preformatted {
+            self.buf.trim().to_string()
+        } else {
+            normalize_ws(&self.buf)
+        };
+        let text = strip_placeholders(text);
+        let chars = self.buf_chars;
+        let link = self.buf_link_chars;
+        self.buf.clear();
+        self.buf_chars = 0;
+        self.buf_link_chars = 0;
+        if text.is_empty() {
+            return;
+        }
+        // very short link-heavy lines (bare "Read more" links, tag clouds)
+        if chars > 0
+            && link as f32 >= 0.6 * chars as f32
+            && chars < 120
+            && kind != BlockKind::Heading
+        {
+            return;
+        }
+        if is_readalso_line(&text) {
+            return;
+        }
+        if is_boiler_line(&text) {
+            return;
+        }
+        self.blocks.push(Block { kind, text });
+    }
+
+    fn walk(&mut self, root: usize) {
+        let a = self.ex.a;
+        let removed = &self.ex.removed;
+        let end = a.nodes[root].end as usize;
+        // stack of open block elements: (end, kind)
+        let mut stack: Vec<(u32, BlockKind)> = Vec::with_capacity(32);
+        let mut i = root;
+        while i < end {
+            while let Some(&(e, _)) = stack.last() {
+                if i as u32 >= e {
+                    stack.pop();
+                    self.flush();
+                } else {
+                    break;
+                }
+            }
+            let node = &a.nodes[i];
+            if removed[i] {
+                i = node.end as usize;
+                continue;
+            }
+            match node.tag {
+                Tag::Text => {
+                    if let Node::Text(t) = node.node.value() {
+                        if self.buf.is_empty() {
+                            if node.chars == 0 {
+                                i += 1;
+                                continue;
+                            }
+                            self.buf_kind =
+                                stack.last().map(|x| x.1).unwrap_or(BlockKind::Paragraph);
+                        }
+                        self.buf.push_str(&t.text);
+                        self.buf_chars += node.chars;
+                        if node.in_link {
+                            self.buf_link_chars += node.chars;
+                        }
+                    }
+                    i += 1;
+                }
+                Tag::Br | Tag::Hr => {
+                    if !node.in_pre {
+                        self.flush();
+                    } else {
+                        self.buf.push('\n');
+                    }
+                    i += 1;
+                }
+                Tag::Figure | Tag::Figcaption => {
+                    i = node.end as usize;
+                }
+                t if t.is_inline() => {
+                    i += 1;
+                }
+                t => {
+                    // in-body "Read also" box: links to related
+                    if i != root && self.is_readalso_box(i) {
+                        collect_links(a, i, self.ex.base, &mut self.related);
+                        i = node.end as usize;
+                        continue;
+                    }
+                    if i != root && self.drop_container(i) {
+                        i = node.end as usize;
+                        continue;
+                    }
+                    self.flush();
+                    let kind = match t {
+                        Tag::H(_) => BlockKind::Heading,
+                        Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
+                        Tag::Blockquote => BlockKind::Quote,
+                        Tag::Pre => BlockKind::Preformatted,
+                        _ => stack.last().map(|x| x.1).unwrap_or(BlockKind::Paragraph),
+                    };
+                    let kind = match (kind, stack.last()) {
+                        // a paragraph inside a quote stays a quote
+                        (BlockKind::Paragraph, Some(&(_, BlockKind::Quote))) => BlockKind::Quote,
+                        (k, _) => k,
+                    };
+                    stack.push((node.end, kind));
+                    i += 1;
+                }
+            }
+        }
+        while stack.pop().is_some() {
+            self.flush();
+        }
+        self.flush();
+    }
+
+    /// A small box whose text starts with a "Read also"-style marker and holds links.
+    fn is_readalso_box(&self, i: usize) -> bool {
+        let s = self.s;
+        if s.link[i] == 0 || s.text[i] > 600 {
+            return false;
+        }
+        let a = self.ex.a;
+        let end = a.nodes[i].end as usize;
+        // first ~40 chars of text
+        let mut head = String::new();
+        let mut c = i;
+        while c < end && head.len() < 60 {
+            if self.ex.removed[c] {
+                c = a.nodes[c].end as usize;
+                continue;
+            }
+            if let Node::Text(t) = a.nodes[c].node.value() {
+                head.push_str(&t.text);
+                head.push(' ');
+            }
+            c += 1;
+        }
+        let h = normalize_ws(&head);
+        starts_with_readalso(&h)
+    }
+}
+
+const READ_ALSO: &[&str] = &[
+    "read also",
+    "read more",
+    "also read",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "related news",
+    "related content",
+    "more on this",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "читайте также",
+    "смотрите также",
+    "см. также",
+    "читать также",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "lea también",
+    "lee también",
+    "lire aussi",
+    "à lire aussi",
+    "lesen sie auch",
+    "mehr zum thema",
+    "leggi anche",
+    "関連記事",
+    "관련기사",
+];
+
+fn starts_with_readalso(text: &str) -> bool {
+    let lower = text.chars().take(40).collect::<String>().to_lowercase();
+    READ_ALSO.iter().any(|m| lower.starts_with(m))
+}
+
+fn is_readalso_line(text: &str) -> bool {
+    // "READ MORE: headline" / "Read also: …" lines
+    if text.chars().count() > 300 {
+        return false;
+    }
+    let lower = text.chars().take(40).collect::<String>().to_lowercase();
+    READ_ALSO.iter().any(|m| {
+        lower.starts_with(m) && {
+            let rest = lower[m.len()..].trim_start();
+            rest.starts_with(':')
+                || rest.starts_with('»')
+                || rest.starts_with('-')
+                || rest.starts_with('–')
+                || m.ends_with(':')
+        }
+    })
+}
+
+fn is_boiler_line(text: &str) -> bool {
+    let n = text.chars().count();
+    if n > 80 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    const LINES: &[&str] = &[
+        "advertisement",
+        "advertisements",
+        "sponsored",
+        "share this article",
+        "share this",
+        "share",
+        "tweet",
+        "click to share",
+        "story continues below advertisement",
+        "article continues below",
+        "continue reading below",
+        "continue reading",
+        "скрыть рекламу",
+        "реклама",
+        "publicidade",
+        "publicidad",
+        "anzeige",
+        "광고",
+        "広告",
+    ];
+    let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    LINES.contains(&t)
+}
+
+/// Remove unrendered template placeholders such as `{{item.group_date}}`.
+fn strip_placeholders(text: String) -> String {
+    if !text.contains("{{") && !text.contains("{%") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    loop {
+        let a = rest.find("{{");
+        let b = rest.find("{%");
+        let (start, close) = match (a, b) {
+            (Some(x), Some(y)) if y < x => (y, "%}"),
+            (Some(x), _) => (x, "}}"),
+            (None, Some(y)) => (y, "%}"),
+            (None, None) => {
+                out.push_str(rest);
+                break;
+            }
+        };
+        out.push_str(&rest[..start]);
+        match rest[start..].find(close) {
+            Some(e) => rest = &rest[start + e + 2..],
+            None => {
+                out.push_str(&rest[start..]);
+                break;
+            }
+        }
+    }
+    normalize_ws(&out)
+}
+
+/// Collapse every run of Unicode whitespace (and zero-width spaces) to one space, trim.
+pub(crate) fn normalize_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' || c == '\u{00ad}' {
+            if c == '\u{00ad}' || c == '\u{200b}' || c == '\u{feff}' {
+                continue;
+            }
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Lower-cased alphanumerics only: for comparing headlines.
+fn norm_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+fn title_matches(title_key: &str, text: &str) -> bool {
+    let k = norm_key(text);
+    if k.is_empty() || title_key.is_empty() {
+        return false;
+    }
+    k == title_key
+        || (k.len() >= 20 && title_key.starts_with(&k))
+        || (title_key.len() >= 20 && k.starts_with(title_key) && k.len() < title_key.len() + 40)
+}
+
+fn looks_like_article(blocks: &[Block], s: &Stats, top: usize) -> bool {
+    let mut prose = 0usize;
+    let mut long_paras = 0usize;
+    let mut short = 0usize;
+    for b in blocks {
+        let n = b.text.chars().count();
+        if matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote) && n >= 80 {
+            prose += n;
+            long_paras += 1;
+        } else {
+            short += 1;
+        }
+    }
+    let ld = link_density(s, top);
+    prose >= 400 && (long_paras >= 2 || prose >= 800) && ld < 0.5 && short <= long_paras * 4 + 4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(html: &str, title: Option<&str>) -> Content {
+        let doc = Html::parse_document(html);
+        let base = Url::parse("https://example.com/news/story.html").unwrap();
+        extract_content(&doc, &base, title)
+    }
+
+    fn body(c: &Content) -> String {
+        c.blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    const P1: &str = "The city council voted on Tuesday to approve the new budget, which raises spending on schools, roads and public transport by almost ten percent over last year.";
+    const P2: &str = "Opponents said the plan, drafted in a hurry, would leave the city exposed if tax receipts fall, while supporters argued that the investment was long overdue.";
+    const P3: &str = "The mayor, who campaigned on the promise of better buses, said the first new routes would open in the spring, with more to follow later in the year.";
+
+    fn page(inner: &str) -> String {
+        format!(
+            r#"<!doctype html><html><head><title>Budget approved</title><script>var x = "{P1}";</script></head><body>
+            <header class="site-header"><a href="/">Home</a><a href="/news">News</a></header>
+            <nav><ul><li><a href="/a">World news and more</a></li><li><a href="/b">Business</a></li></ul></nav>
+            {inner}
+            <footer><p>Copyright 2024 Example News, all rights reserved, by the owners.</p></footer>
+            </body></html>"#
+        )
+    }
+
+    #[test]
+    fn keeps_paragraphs_and_drops_nav_ads_related() {
+        let html = page(&format!(
+            r##"<div class="sidebar"><p>Most read: something else entirely, another thing, and a third one here.</p></div>
+            <article><h1>Budget approved</h1>
+              <div class="article-body">
+                <p>{P1}</p>
+                <div class="ad-slot">Advertisement</div>
+                <p>{P2}</p>
+                <div class="related-links"><h3>Related</h3><ul><li><a href="/x">Council election results announced today</a></li></ul></div>
+                <p>{P3}</p>
+              </div>
+              <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet this</a></div>
+            </article>"##
+        ));
+        let c = run(&html, Some("Budget approved"));
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+        assert!(c.looks_like_article);
+        assert_eq!(c.related.len(), 1);
+        assert_eq!(
+            c.related[0].title,
+            "Council election results announced today"
+        );
+        assert_eq!(c.related[0].url, "https://example.com/x");
+    }
+
+    #[test]
+    fn br_separated_text_in_divs() {
+        let html = page(&format!(
+            r#"<div id="story">{P1}<br><br>{P2}<br/><br/>{P3}</div>"#
+        ));
+        let c = run(&html, None);
+        let texts: Vec<&str> = c.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, vec![P1, P2, P3]);
+    }
+
+    #[test]
+    fn headings_lists_quotes_kept_with_kinds() {
+        let html = page(&format!(
+            r#"<main><div class="content"><h1>Budget approved</h1><p>{P1}</p><h2>What changes</h2>
+            <ul><li>More buses on every main route</li><li>New bike lanes downtown</li></ul>
+            <blockquote><p>It is a good day for the city, and for everyone who lives here.</p></blockquote>
+            <p>{P2}</p><pre>line 1
+line 2</pre><p>{P3}</p></div></main>"#
+        ));
+        let c = run(&html, Some("Budget approved"));
+        let kinds: Vec<BlockKind> = c.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Heading,
+                BlockKind::ListItem,
+                BlockKind::ListItem,
+                BlockKind::Quote,
+                BlockKind::Paragraph,
+                BlockKind::Preformatted,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(c.blocks[1].text, "What changes");
+        assert_eq!(c.blocks[6].text, "line 1\nline 2");
+        assert!(!body(&c).contains("Budget approved"));
+    }
+
+    #[test]
+    fn read_also_box_goes_to_related_and_placeholders_vanish() {
+        let html = page(&format!(
+            r#"<div class="text-content"><p>{P1}</p>
+            <div class="box"><strong>Read also</strong> <a href="https://example.com/other">Kim expects Russia to help ease sanctions</a></div>
+            <p>{P2} {{{{item.group_date}}}}</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+        assert_eq!(c.related.len(), 1);
+        assert_eq!(c.related[0].url, "https://example.com/other");
+    }
+
+    #[test]
+    fn token_hints_do_not_match_inside_words() {
+        let html = page(&format!(
+            r#"<div class="article-header-ad-free shadow navigable"><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(c.blocks.len(), 3);
+    }
+
+    #[test]
+    fn listing_page_is_not_an_article() {
+        let mut items = String::new();
+        for i in 0..30 {
+            items.push_str(&format!(
+                r#"<div class="item"><a href="/story/{i}">Headline number {i} about something</a><span>2 hours ago</span></div>"#
+            ));
+        }
+        let html = page(&format!(r#"<div class="list">{items}</div>"#));
+        let c = run(&html, None);
+        assert!(!c.looks_like_article);
+    }
+
+    #[test]
+    fn empty_and_garbage_inputs_do_not_panic() {
+        for html in [
+            "",
+            "<html></html>",
+            "<script>only()</script>",
+            "\u{0}\u{1}\u{fffd}<<<>>>",
+            "<p>short</p>",
+        ] {
+            let c = run(html, None);
+            assert!(!c.looks_like_article);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let mut html = String::new();
+        for _ in 0..5_000 {
+            html.push_str("<div>");
+        }
+        html.push_str(P1);
+        let c = run(&html, None);
+        assert!(c.blocks.len() <= 1);
+    }
+
+    #[test]
+    fn whitespace_is_normalized() {
+        assert_eq!(normalize_ws("  a\u{a0}\u{2009}b\n\tc\u{200b}d  "), "a b cd");
+        assert_eq!(
+            strip_placeholders("x {{item.group_date}} y".to_string()),
+            "x y"
+        );
+    }
+}

@@ -810,7 +810,11 @@ impl FrontierStore for RedisStore {
                 .await
                 .map_err(map_err)?;
             for j in items {
-                out.push(parse_item(&j)?);
+                // Already removed from Redis: failing here would lose the good ones too.
+                match parse_item(&j) {
+                    Ok(item) => out.push(item),
+                    Err(e) => tracing::error!(error = %e, "dropping an unreadable recrawl"),
+                }
             }
         }
         Ok(out)

@@ -184,6 +184,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn answers_expire_after_the_ttl() {
+        let allow = SsrfGuard::new(true, vec!["127.0.0.0/8".parse().unwrap()]);
+        let r = GuardedResolver::new(allow, Duration::from_millis(100));
+        r.resolve_host("localhost").await.unwrap();
+        r.resolve_host("localhost").await.unwrap();
+        assert_eq!(r.counters(), (1, 1));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        r.resolve_host("localhost").await.unwrap();
+        assert_eq!(r.counters(), (2, 1), "expired answer looked up again");
+    }
+
+    #[tokio::test]
     async fn unknown_host_is_a_dns_failure() {
         let r = GuardedResolver::new(SsrfGuard::new(true, vec![]), Duration::from_secs(60));
         let err = r.resolve_host("no-such-host.invalid").await.unwrap_err();

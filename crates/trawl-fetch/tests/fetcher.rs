@@ -173,7 +173,9 @@ async fn robots_5xx_disallows_then_is_fetched_again_after_the_error_ttl() {
             }
         })
         .await;
-        let f = Fetcher::new(cfg()).unwrap();
+        let mut c = cfg();
+        c.robots_error_ttl = Duration::from_secs(1);
+        let f = Fetcher::new(c).unwrap();
         let r = get(&f, srv.url("/page")).await;
         assert_eq!(r.outcome, FetchOutcome::RobotsDenied);
         assert_eq!(r.robots, Some(RobotsStatus::Unreachable));
@@ -184,7 +186,7 @@ async fn robots_5xx_disallows_then_is_fetched_again_after_the_error_ttl() {
             get(&f, srv.url("/page")).await.outcome,
             FetchOutcome::RobotsDenied
         );
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(1100)).await;
         let r = get(&f, srv.url("/page")).await;
         assert_eq!(r.outcome, FetchOutcome::Ok);
         assert_eq!(srv.count("/robots.txt"), 2);
@@ -317,7 +319,7 @@ async fn politeness_interval_measured_by_the_server() {
 async fn politeness_disabled_lets_requests_overlap() {
     bounded(async {
         let srv = Server::start(|_| {
-            Reply::Delay(Duration::from_millis(300), Box::new(Reply::html("ok")))
+            Reply::Delay(Duration::from_millis(800), Box::new(Reply::html("ok")))
         })
         .await;
         let mut c = no_robots();

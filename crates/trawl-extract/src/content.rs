@@ -227,6 +227,10 @@ const NEG_SUBSTR: &[&str] = &[
     "news-feed",
     "teaser",
     "footnote",
+    "tooltip",
+    "popover",
+    "hovercard",
+    "rollover",
 ];
 
 /// Short hints, matched as whole tokens of the class/id (so `shadow`, `navigable`,
@@ -442,6 +446,10 @@ struct Arena<'a> {
 
 const NONE: u32 = u32::MAX;
 
+/// A candidate scoring at least this share of the best one, outside it, is a
+/// second chunk of the same article.
+const WIDEN_RATIO: f32 = 0.5;
+
 impl<'a> Arena<'a> {
     fn build(doc: &'a Html) -> Arena<'a> {
         let root = doc.tree.root();
@@ -619,6 +627,8 @@ struct Stats {
     has_block_child: Vec<bool>,
     /// Prose: own text of blocks that read like paragraphs, summed over the subtree.
     prose: Vec<u32>,
+    /// Number of blocks counted in `prose`.
+    prose_blocks: Vec<u32>,
 }
 
 fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
@@ -637,6 +647,7 @@ fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
         own_commas: vec![0; n],
         has_block_child: vec![false; n],
         prose: vec![0; n],
+        prose_blocks: vec![0; n],
     };
     // pre-order pass: own text goes to the nearest block ancestor
     let mut block_stack: Vec<u32> = Vec::with_capacity(64);
@@ -689,7 +700,6 @@ fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
                     s.link[i] += node.chars;
                 }
             }
-            Tag::P => s.p[i] += 1,
             Tag::Img => s.img[i] += 1,
             Tag::Li => s.li[i] += 1,
             Tag::Input => s.input[i] += 1,
@@ -697,8 +707,13 @@ fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
             _ => {}
         }
         let own = s.own_text[i];
+        // paragraphs: <p> elements and any block owning a sentence of text
+        if node.tag == Tag::P || (own >= 25 && node.tag != Tag::Text && node.tag.is_block()) {
+            s.p[i] += 1;
+        }
         if own >= 50 && (s.own_link[i] as f32) < 0.3 * own as f32 {
             s.prose[i] += own;
+            s.prose_blocks[i] += 1;
         }
         let p = node.parent;
         if p != NONE && !removed[p as usize] {
@@ -712,6 +727,7 @@ fn compute_stats(a: &Arena, removed: &[bool]) -> Stats {
             s.input[p] = s.input[p].saturating_add(s.input[i]);
             s.embed[p] = s.embed[p].saturating_add(s.embed[i]);
             s.prose[p] += s.prose[i];
+            s.prose_blocks[p] += s.prose_blocks[i];
         }
     }
     s
@@ -885,26 +901,37 @@ impl<'a, 'b> Extractor<'a, 'b> {
         let best_cand = top;
         // several strong candidates sharing an ancestor: widen to it
         finals.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
+        // strong candidates elsewhere (not ancestors/descendants of the best): the
+        // article is split into several chunks; widen to their common ancestor
+        let top_end = self.a.nodes[top].end as usize;
         let strong: Vec<usize> = finals
             .iter()
             .skip(1)
-            .take(5)
-            .filter(|(_, f)| *f >= best * 0.75)
+            .take(8)
+            .filter(|(c, f)| {
+                *f >= best * WIDEN_RATIO
+                    && !(*c > top && *c < top_end)
+                    && !(*c < top && top < self.a.nodes[*c].end as usize)
+            })
             .map(|(i, _)| *i)
             .collect();
-        if strong.len() >= 2 {
+        for c in strong {
+            // lowest common ancestor of top and c
             let mut p = self.a.nodes[top].parent;
-            while p != NONE && !matches!(self.a.nodes[p as usize].tag, Tag::Body) {
-                let pe = self.a.nodes[p as usize].end;
-                let contained = strong
-                    .iter()
-                    .filter(|&&c| c as u32 > p && (c as u32) < pe)
-                    .count();
-                if contained >= 2 {
-                    top = p as usize;
+            while p != NONE {
+                let pu = p as usize;
+                if pu < c && c < self.a.nodes[pu].end as usize {
                     break;
                 }
-                p = self.a.nodes[p as usize].parent;
+                p = self.a.nodes[pu].parent;
+            }
+            if p == NONE || matches!(self.a.nodes[p as usize].tag, Tag::Body) {
+                continue;
+            }
+            // only when the common ancestor is still mostly prose, not a page shell
+            let pu = p as usize;
+            if link_density(&s, pu) < 0.35 && s.prose[pu] as f32 >= 0.5 * s.text[pu] as f32 {
+                top = pu;
             }
         }
         // a single-child wrapper chain: go up
@@ -1223,6 +1250,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         if s.prose[i] as f32 >= 0.6 * s.text[i] as f32
             && s.prose[i] >= 150
             && node.hints.weight >= 0
+            && (s.img[i] as u32) * 2 <= s.prose_blocks[i]
         {
             return false;
         }
@@ -1243,7 +1271,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         if node.tag == Tag::Figure {
             return true;
         }
-        (img > 1.0 && p / img < 0.5)
+        (img > 1.0 && p / img < 0.5 && s.prose[i] < 200)
+            || self.teaser_grid(i)
             || input > (p / 3.0).floor()
             || (!is_list && len < 25 && (img == 0.0 || img > 2.0))
             || (!is_list && weight < 25.0 && ld > 0.2)
@@ -1251,6 +1280,27 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             || (embed == 1 && len < 75)
             || embed > 1
             || (is_list && ld > 0.5)
+    }
+
+    /// A grid of teasers: at least three child boxes that each hold a link and an
+    /// image (related/popular stories), and little else.
+    fn teaser_grid(&self, i: usize) -> bool {
+        let a = self.ex.a;
+        let s = self.s;
+        let end = a.nodes[i].end as usize;
+        let mut c = i + 1;
+        let (mut children, mut teasers) = (0u32, 0u32);
+        while c < end {
+            let node = &a.nodes[c];
+            if !self.ex.removed[c] && node.tag != Tag::Text && node.tag.is_block() {
+                children += 1;
+                if s.link[c] > 0 && s.img[c] >= 1 && s.text[c] < 400 {
+                    teasers += 1;
+                }
+            }
+            c = node.end as usize;
+        }
+        teasers >= 3 && teasers * 10 >= children * 6
     }
 
     fn flush(&mut self) {
@@ -1463,10 +1513,19 @@ fn is_readalso_line(text: &str) -> bool {
 
 fn is_boiler_line(text: &str) -> bool {
     let n = text.chars().count();
-    if n > 80 {
+    if n > 300 {
         return false;
     }
     let lower = text.to_lowercase();
+    // newsletter sign-up promos inside the body
+    if lower.contains("newsletter")
+        && (lower.contains("sign up") || lower.contains("subscribe") || lower.contains("signup"))
+    {
+        return true;
+    }
+    if n > 80 {
+        return false;
+    }
     const LINES: &[&str] = &[
         "advertisement",
         "advertisements",

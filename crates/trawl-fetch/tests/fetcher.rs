@@ -316,6 +316,39 @@ async fn politeness_interval_measured_by_the_server() {
 }
 
 #[tokio::test]
+async fn a_503_widens_the_host_delay() {
+    bounded(async {
+        let n = Arc::new(AtomicU32::new(0));
+        let n2 = n.clone();
+        let srv = Server::start(move |_| {
+            if n2.fetch_add(1, Ordering::SeqCst) == 0 {
+                Reply::status(503)
+            } else {
+                Reply::html("ok")
+            }
+        })
+        .await;
+        let mut c = no_robots();
+        c.max_retries = 0;
+        c.politeness.min_delay = Duration::from_millis(200);
+        let f = Fetcher::new(c).unwrap();
+        assert_eq!(
+            get(&f, srv.url("/a")).await.outcome,
+            FetchOutcome::ServerError
+        );
+        assert_eq!(get(&f, srv.url("/b")).await.outcome, FetchOutcome::Ok);
+        assert_eq!(get(&f, srv.url("/c")).await.outcome, FetchOutcome::Ok);
+        let log = srv.entries();
+        let after_503 = log[1].start.duration_since(log[0].end);
+        let after_ok = log[2].start.duration_since(log[1].end);
+        // 503 doubles the 200 ms delay; the next success decays it (×0.75 → 300 ms).
+        assert!(after_503 >= Duration::from_millis(400), "{after_503:?}");
+        assert!(after_ok >= Duration::from_millis(300), "{after_ok:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn politeness_disabled_lets_requests_overlap() {
     bounded(async {
         let srv = Server::start(|_| {

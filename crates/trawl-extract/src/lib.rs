@@ -230,3 +230,69 @@ fn decide_is_article(url: &str, meta: &meta::Meta, content: &content::Content, w
     }
     says_article && meta.published_at.is_some() && words >= 80
 }
+
+/// The absolute http(s) `<link rel="canonical" href="…">` in the first 64 KiB of
+/// a raw body, found without parsing (for callers that must choose a page URL
+/// before extracting, such as `trawl extract` on local files).
+pub fn sniff_canonical_url(body: &[u8]) -> Option<String> {
+    use once_cell::sync::Lazy;
+    use regex::bytes::Regex;
+    static LINK: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r#"(?i-u)<link\b[^>]{0,400}>"#).expect("static regex"));
+    static REL: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r#"(?i-u)\brel\s*=\s*["']?canonical\b"#).expect("static regex"));
+    static HREF: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r#"(?i-u)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"#).expect("static regex")
+    });
+    let head = &body[..body.len().min(64 * 1024)];
+    for tag in LINK.find_iter(head) {
+        let tag = tag.as_bytes();
+        if !REL.is_match(tag) {
+            continue;
+        }
+        let caps = HREF.captures(tag)?;
+        let raw = caps.get(1).or(caps.get(2)).or(caps.get(3))?.as_bytes();
+        let href = std::str::from_utf8(raw).ok()?.trim();
+        let u = url::Url::parse(href).ok()?;
+        return matches!(u.scheme(), "http" | "https").then(|| u.to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_sniffing() {
+        assert_eq!(
+            sniff_canonical_url(
+                b"<head><link rel=\"canonical\" href=\"http://tass.com/politics/1024890\">"
+            )
+            .as_deref(),
+            Some("http://tass.com/politics/1024890")
+        );
+        assert_eq!(
+            sniff_canonical_url(b"<link href='https://x.example/a' rel='canonical'/>").as_deref(),
+            Some("https://x.example/a")
+        );
+        assert_eq!(
+            sniff_canonical_url(b"<link rel=canonical href=/relative>"),
+            None
+        );
+        assert_eq!(
+            sniff_canonical_url(b"<link rel=stylesheet href=https://x/a.css>"),
+            None
+        );
+        assert_eq!(sniff_canonical_url(b"\xff\xfe garbage"), None);
+    }
+
+    #[test]
+    fn html_types() {
+        assert!(is_html_type("text/html; charset=utf-8"));
+        assert!(is_html_type("application/xhtml+xml"));
+        assert!(is_html_type(""));
+        assert!(!is_html_type("image/png"));
+        assert!(!is_html_type("application/json"));
+    }
+}

@@ -38,7 +38,7 @@ fn bench(c: &mut Criterion) {
         .iter()
         .filter_map(|l| canonicalize(l, Some(&base), &rules).ok())
         .collect();
-    let scope = Scope::from_seeds(&[base.clone()], &ScopeConfig::default()).unwrap();
+    let scope = Scope::from_seeds(std::slice::from_ref(&base), &ScopeConfig::default()).unwrap();
     g.bench_function("scope_and_traps_1000_urls", |b| {
         let mut traps = TrapGuard::new(TrapConfig::default());
         b.iter(|| {

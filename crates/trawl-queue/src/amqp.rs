@@ -1331,14 +1331,17 @@ impl Consumer for AmqpConsumer {
             };
             // lapin does not always wake a consumer whose connection went away
             // (a client-side close, say): check the channel every second too.
-            let mut health = tokio::time::interval(Duration::from_secs(1));
-            health.tick().await;
+            // (Not `interval`: its immediate first tick costs a timer-wheel
+            // turn, ~1 ms, per delivery.)
+            let health = tokio::time::sleep(Duration::from_secs(1));
+            tokio::pin!(health);
             let item = loop {
                 tokio::select! {
                     biased;
                     _ = closed.wait_for(|c| *c) => break None,
                     item = active.consumer.next() => break Some(item),
-                    _ = health.tick() => {
+                    _ = &mut health => {
+                        health.as_mut().reset(Instant::now() + Duration::from_secs(1));
                         if !active.channel.status().connected() {
                             break Some(Some(Err(lapin::Error::InvalidChannelState(
                                 active.channel.status().state(),

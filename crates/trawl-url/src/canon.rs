@@ -284,7 +284,7 @@ fn hex_val(b: u8) -> Option<u8> {
 }
 
 /// Decode `%XX` escapes of unreserved characters, uppercase the hex of the
-/// others. A `%` not followed by two hex digits is left as it is.
+/// others. A `%` not followed by two hex digits becomes `%25`.
 fn normalize_percent(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
@@ -307,7 +307,13 @@ fn normalize_percent(s: &str) -> String {
                 continue;
             }
         }
-        out.push(bytes[i]);
+        if bytes[i] == b'%' {
+            // A stray `%` is encoded, so that decoding a neighbour can never
+            // form a new escape (`%%33a` must not become `%3a`).
+            out.extend_from_slice(b"%25");
+        } else {
+            out.push(bytes[i]);
+        }
         i += 1;
     }
     // Only ASCII bytes were replaced by ASCII bytes: still valid UTF-8.
@@ -385,8 +391,13 @@ mod tests {
         );
         // non-ASCII encoded by the url crate, uppercase hex
         assert_eq!(c("http://example.com/é"), "http://example.com/%C3%A9");
-        // a stray % is kept
-        assert_eq!(c("http://example.com/100%"), "http://example.com/100%");
+        // a stray % is encoded, and decoding never forms a new escape
+        assert_eq!(c("http://example.com/100%"), "http://example.com/100%25");
+        assert_eq!(c("http://example.com/%%33a"), "http://example.com/%253a");
+        assert_eq!(
+            c("http://example.com/?q=%zz"),
+            "http://example.com/?q=%25zz"
+        );
     }
 
     #[test]

@@ -14,29 +14,28 @@ use std::borrow::Cow;
 /// Default nesting limit (Blink's parser limit).
 pub const MAX_DEPTH: usize = 512;
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-    "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image",
-];
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Void elements, and elements closed implicitly by their siblings
+    /// (`p`, `li`, `td`, ...): they do not make the tree deeper.
+    Flat,
+    /// Raw-text elements: their content is not markup.
+    Raw,
+    Nesting,
+}
 
-/// Elements closed implicitly by their siblings: they do not make the tree deeper.
-const AUTO_CLOSED: &[&str] = &[
-    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb",
-    "rt", "rp", "rtc", "colgroup", "caption", "html", "head", "body",
-];
-
-/// Raw-text elements: their content is not markup.
-const RAW: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "plaintext",
-];
+fn kind(name: &[u8]) -> Kind {
+    match name {
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+        | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"keygen" | b"frame"
+        | b"basefont" | b"bgsound" | b"image" | b"p" | b"li" | b"dt" | b"dd" | b"option"
+        | b"optgroup" | b"tr" | b"td" | b"th" | b"thead" | b"tbody" | b"tfoot" | b"rb" | b"rt"
+        | b"rp" | b"rtc" | b"colgroup" | b"caption" | b"html" | b"head" | b"body" => Kind::Flat,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" | b"plaintext" => Kind::Raw,
+        _ => Kind::Nesting,
+    }
+}
 
 fn tag_name(bytes: &[u8], start: usize) -> (usize, [u8; 16], usize) {
     let mut name = [0u8; 16];
@@ -52,37 +51,36 @@ fn tag_name(bytes: &[u8], start: usize) -> (usize, [u8; 16], usize) {
     (i, name, n.min(16))
 }
 
-fn in_list(name: &[u8], list: &[&str]) -> bool {
-    list.iter().any(|x| x.as_bytes() == name)
-}
-
 /// Find the `>` closing a tag that starts at `i`, skipping quoted attribute values.
 fn tag_end(bytes: &[u8], mut i: usize) -> usize {
-    let mut quote = 0u8;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quote != 0 {
-            if b == quote {
-                quote = 0;
-            }
-        } else if b == b'"' || b == b'\'' {
-            quote = b;
-        } else if b == b'>' {
-            return i + 1;
+    while let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i.min(bytes.len())..]) {
+        let at = i + p;
+        let b = bytes[at];
+        if b == b'>' {
+            return at + 1;
         }
-        i += 1;
+        // Skip the quoted value.
+        match memchr::memchr(b, &bytes[at + 1..]) {
+            Some(q) => i = at + 1 + q + 1,
+            None => return bytes.len(),
+        }
     }
     bytes.len()
 }
 
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    if from >= hay.len() {
-        return None;
+/// Position of `</name` (ASCII case-insensitive) at or after `from`.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        let p = memchr::memmem::find(&bytes[i..], b"</")?;
+        let at = i + p;
+        let rest = &bytes[at + 2..];
+        if rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        i = at + 2;
     }
-    hay[from..]
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-        .map(|p| from + p)
+    None
 }
 
 /// Remove start tags nested deeper than `max_depth` (and as many end tags).
@@ -92,12 +90,13 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
     let mut dropped_open = 0usize;
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while let Some(p) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(p) = memchr::memchr(b'<', &bytes[i.min(bytes.len())..]) {
         let lt = i + p;
         let next = bytes.get(lt + 1).copied().unwrap_or(0);
         if next == b'!' {
             i = if bytes[lt..].starts_with(b"<!--") {
-                find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
+                memchr::memmem::find(&bytes[lt + 4..], b"-->")
+                    .map_or(bytes.len(), |e| lt + 4 + e + 3)
             } else {
                 tag_end(bytes, lt + 1)
             };
@@ -107,7 +106,7 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             let (after, name, n) = tag_name(bytes, lt + 2);
             let end = tag_end(bytes, after);
             let name = &name[..n];
-            if n > 0 && !in_list(name, VOID) && !in_list(name, AUTO_CLOSED) {
+            if n > 0 && kind(name) == Kind::Nesting {
                 if dropped_open > 0 {
                     dropped_open -= 1;
                     cuts.push((lt, end));
@@ -126,14 +125,12 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
         let end = tag_end(bytes, after);
         let name = &name_buf[..n];
         let self_closing = end >= 2 && bytes.get(end - 2) == Some(&b'/');
-        if in_list(name, RAW) {
-            let mut close = Vec::with_capacity(n + 2);
-            close.extend_from_slice(b"</");
-            close.extend_from_slice(name);
-            i = find(bytes, end, &close).unwrap_or(bytes.len());
+        let k = kind(name);
+        if k == Kind::Raw {
+            i = find_end_tag(bytes, end, name).unwrap_or(bytes.len());
             continue;
         }
-        if !self_closing && !in_list(name, VOID) && !in_list(name, AUTO_CLOSED) {
+        if !self_closing && k == Kind::Nesting {
             if depth >= max_depth {
                 dropped_open += 1;
                 cuts.push((lt, end));

@@ -150,144 +150,68 @@ fn segments(s: &str) -> impl Iterator<Item = &str> {
         .filter(|x| !x.is_empty())
 }
 
-fn eq_any(seg: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| seg.eq_ignore_ascii_case(w))
+/// What one class/id segment names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SegKind {
+    Role(Role),
+    Nav,
+    Image,
 }
 
-/// The role a class/id attribute names, if any.
-fn role_of(class_or_id: &str) -> Option<Role> {
-    let mut found: Option<Role> = None;
-    for seg in segments(class_or_id) {
-        let r = if eq_any(
-            seg,
-            &[
-                "byline",
-                "author",
-                "authors",
-                "writer",
-                "reporter",
-                "autor",
-                "contributor",
-            ],
-        ) {
-            Role::Byline
-        } else if eq_any(seg, &["dateline"]) {
-            Role::Dateline
-        } else if eq_any(
-            seg,
-            &[
-                "credit",
-                "credits",
-                "copyright",
-                "photographer",
-                "photocredit",
-            ],
-        ) {
-            Role::Credit
-        } else if eq_any(seg, &["caption", "figcaption"]) {
-            Role::Caption
-        } else if eq_any(
-            seg,
-            &["tags", "tag", "topics", "taglist", "keywords", "subjects"],
-        ) {
-            Role::Tags
-        } else if eq_any(
-            seg,
-            &[
-                "date",
-                "time",
-                "published",
-                "publish",
-                "pubdate",
-                "posted",
-                "timestamp",
-                "datetime",
-                "updated",
-            ],
-        ) {
-            Role::Date
-        } else if eq_any(
-            seg,
-            &[
-                "section",
-                "rubric",
-                "rubrics",
-                "category",
-                "breadcrumb",
-                "breadcrumbs",
-            ],
-        ) {
-            Role::Section
-        } else if eq_any(
-            seg,
-            &[
-                "lead",
-                "standfirst",
-                "subtitle",
-                "subheadline",
-                "subhead",
-                "dek",
-                "summary",
-                "intro",
-                "excerpt",
-                "preview",
-                "announce",
-                "sapo",
-                "chapo",
-            ],
-        ) {
-            Role::Lead
-        } else {
-            continue;
-        };
-        // The more specific roles win over date/section when a name carries several.
-        found = Some(match (found, r) {
-            (Some(Role::Credit), _) | (Some(Role::Byline), _) | (Some(Role::Dateline), _) => {
-                found.unwrap_or(r)
-            }
-            _ => r,
-        });
+fn classify_segment(seg: &str) -> Option<SegKind> {
+    if seg.len() < 3 || seg.len() > 16 {
+        return None;
     }
-    found
-}
-
-fn is_nav_name(class_or_id: &str) -> bool {
-    segments(class_or_id).any(|s| {
-        eq_any(
-            s,
-            &[
-                "nav",
-                "navbar",
-                "navigation",
-                "menu",
-                "sidebar",
-                "feed",
-                "newsfeed",
-                "cookie",
-                "banner",
-            ],
-        )
+    let mut buf = [0u8; 16];
+    for (d, s) in buf.iter_mut().zip(seg.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(match &buf[..seg.len()] {
+        b"byline" | b"author" | b"authors" | b"writer" | b"reporter" | b"autor"
+        | b"contributor" => SegKind::Role(Role::Byline),
+        b"dateline" => SegKind::Role(Role::Dateline),
+        b"credit" | b"credits" | b"copyright" | b"photographer" | b"photocredit" => {
+            SegKind::Role(Role::Credit)
+        }
+        b"caption" | b"figcaption" => SegKind::Role(Role::Caption),
+        b"tags" | b"tag" | b"topics" | b"taglist" | b"keywords" | b"subjects" => {
+            SegKind::Role(Role::Tags)
+        }
+        b"date" | b"time" | b"published" | b"publish" | b"pubdate" | b"posted" | b"timestamp"
+        | b"datetime" | b"updated" => SegKind::Role(Role::Date),
+        b"section" | b"rubric" | b"rubrics" | b"category" | b"breadcrumb" | b"breadcrumbs" => {
+            SegKind::Role(Role::Section)
+        }
+        b"lead" | b"standfirst" | b"subtitle" | b"subheadline" | b"subhead" | b"dek"
+        | b"summary" | b"intro" | b"excerpt" | b"preview" | b"announce" | b"sapo" | b"chapo" => {
+            SegKind::Role(Role::Lead)
+        }
+        b"nav" | b"navbar" | b"navigation" | b"menu" | b"sidebar" | b"feed" | b"newsfeed"
+        | b"cookie" | b"banner" => SegKind::Nav,
+        b"img" | b"image" | b"images" | b"photo" | b"picture" | b"media" | b"figure"
+        | b"gallery" | b"slider" | b"illustration" => SegKind::Image,
+        _ => return None,
     })
 }
 
-fn is_image_container_name(class_or_id: &str) -> bool {
-    segments(class_or_id).any(|s| {
-        eq_any(
-            s,
-            &[
-                "img",
-                "image",
-                "images",
-                "photo",
-                "picture",
-                "media",
-                "figure",
-                "gallery",
-                "slider",
-                "illustration",
-            ],
-        )
-    })
+/// What a class/id attribute names: (role, navigation-like, image container).
+fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
+    let (mut role, mut nav, mut image) = (None, false, false);
+    for seg in segments(class_or_id) {
+        match classify_segment(seg) {
+            // Credit, byline and dateline are more specific than date/section/...
+            Some(SegKind::Role(r))
+                if !matches!(role, Some(Role::Credit | Role::Byline | Role::Dateline)) =>
+            {
+                role = Some(r)
+            }
+            Some(SegKind::Role(_)) => {}
+            Some(SegKind::Nav) => nav = true,
+            Some(SegKind::Image) => image = true,
+            None => {}
+        }
+    }
+    (role, nav, image)
 }
 
 impl<'a> Walk<'a> {
@@ -296,6 +220,7 @@ impl<'a> Walk<'a> {
         let mut frames: Vec<Frame> = Vec::with_capacity(64);
         let mut active: Vec<Collector> = Vec::new();
         let mut seen_links: HashSet<String> = HashSet::new();
+        let mut seen_raw: HashSet<&'a str> = HashSet::new();
         let mut pos = 0usize;
         let mut containers = 0usize;
         for edge in doc.tree.root().traverse() {
@@ -367,21 +292,25 @@ impl<'a> Walk<'a> {
                             }
                             _ => {}
                         }
-                        if role_attr.eq_ignore_ascii_case("navigation")
+                        let (class_role, class_nav, class_image) = if class_attr.is_empty() {
+                            (None, false, false)
+                        } else {
+                            classify_name(class_attr)
+                        };
+                        let (id_role, id_nav, _) = if id_attr.is_empty() {
+                            (None, false, false)
+                        } else {
+                            classify_name(id_attr)
+                        };
+                        if class_nav
+                            || id_nav
+                            || role_attr.eq_ignore_ascii_case("navigation")
                             || role_attr.eq_ignore_ascii_case("contentinfo")
-                            || (!class_attr.is_empty() && is_nav_name(class_attr))
-                            || (!id_attr.is_empty() && is_nav_name(id_attr))
                         {
                             f.in_nav = true;
                         }
-                        let names_role = !class_attr.is_empty()
-                            && matches!(role_of(class_attr), Some(Role::Credit | Role::Caption));
-                        if name == "figure"
-                            || (name != "img"
-                                && !names_role
-                                && !class_attr.is_empty()
-                                && is_image_container_name(class_attr))
-                        {
+                        let names_role = matches!(class_role, Some(Role::Credit | Role::Caption));
+                        if name == "figure" || (name != "img" && !names_role && class_image) {
                             containers += 1;
                             f.container = Some(containers);
                         }
@@ -458,7 +387,7 @@ impl<'a> Walk<'a> {
                             }
                             "a" => {
                                 if let Some(h) = href {
-                                    if w.links.len() < MAX_LINKS {
+                                    if w.links.len() < MAX_LINKS && seen_raw.insert(h) {
                                         if let Some(u) = resolve_http(base, h) {
                                             if seen_links.insert(u.clone()) {
                                                 w.links.push(u);
@@ -499,19 +428,7 @@ impl<'a> Walk<'a> {
                             && name != "body"
                             && name != "html"
                         {
-                            let role = if !class_attr.is_empty() {
-                                role_of(class_attr)
-                            } else {
-                                None
-                            }
-                            .or_else(|| {
-                                if !id_attr.is_empty() {
-                                    role_of(id_attr)
-                                } else {
-                                    None
-                                }
-                            })
-                            .or_else(|| match itemprop {
+                            let role = class_role.or(id_role).or_else(|| match itemprop {
                                 Some(p) if p.eq_ignore_ascii_case("author") => Some(Role::Byline),
                                 Some(p) if p.eq_ignore_ascii_case("keywords") => Some(Role::Tags),
                                 Some(p) if p.eq_ignore_ascii_case("articleSection") => {

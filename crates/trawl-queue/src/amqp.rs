@@ -198,6 +198,8 @@ struct Shared {
     closed_tx: watch::Sender<bool>,
     closed_rx: watch::Receiver<bool>,
     shut_down: AtomicBool,
+    started: std::time::Instant,
+    last_publish_warning_ms: AtomicU64,
 }
 
 #[derive(Default)]
@@ -650,7 +652,7 @@ impl Shared {
             let err = match result {
                 Ok(()) => {
                     if attempt > 0 {
-                        tracing::info!(retries = attempt, "publish confirmed after retrying");
+                        tracing::debug!(retries = attempt, "publish confirmed after retrying");
                     }
                     return Ok(());
                 }
@@ -672,7 +674,7 @@ impl Shared {
                 tracing::warn!(error = %err, "publish failed; retry budget used up");
                 return Err(err);
             }
-            if attempt == 0 {
+            if attempt == 0 && self.publish_warning_due() {
                 tracing::warn!(
                     error = %err,
                     "publish not confirmed; retrying (at-least-once: the message may arrive twice)"
@@ -688,6 +690,18 @@ impl Shared {
             .min(self.options.publish_retry_timeout - elapsed);
             tokio::time::sleep(pause).await;
         }
+    }
+
+    /// At most one "publish retrying" warning per second (hundreds of
+    /// publishes may be in flight when the connection drops).
+    fn publish_warning_due(&self) -> bool {
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let last = self.last_publish_warning_ms.load(Ordering::Relaxed);
+        (last == 0 || now.saturating_sub(last) >= 1000)
+            && self
+                .last_publish_warning_ms
+                .compare_exchange(last, now.max(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     fn to_dead_letter(&self, delivery: &lapin::message::Delivery) -> DeadLetter {
@@ -760,6 +774,8 @@ impl AmqpBroker {
             closed_tx,
             closed_rx,
             shut_down: AtomicBool::new(false),
+            started: std::time::Instant::now(),
+            last_publish_warning_ms: AtomicU64::new(0),
         });
         let start = Instant::now();
         loop {
@@ -1353,6 +1369,13 @@ impl Consumer for AmqpConsumer {
             let Some(item) = item else { continue };
             {
                 match item {
+                    Some(Ok(_)) if !active.channel.status().connected() => {
+                        // Buffered by lapin before the channel died: it cannot
+                        // be acked, and the broker redelivers it. Drop it here
+                        // rather than hand out work whose ack must fail.
+                        tracing::warn!(queue = %active.queue, "channel lost; resubscribing");
+                        self.active = None;
+                    }
                     Some(Ok(d)) => {
                         let acker = AmqpAcker {
                             acker: d.acker.clone(),

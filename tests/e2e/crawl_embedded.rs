@@ -117,3 +117,126 @@ async fn embedded_crawl_emits_every_reachable_article_exactly_once_and_politely(
     );
     site.shutdown().await;
 }
+
+/// `trawl crawl --state DIR`: interrupted with SIGINT midway, the same command again
+/// resumes: finished URLs are not fetched again, and every article ends up in the
+/// output exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interrupted_crawl_resumes_from_its_state_dir() {
+    let site = TestSite::start(SiteSpec {
+        hosts: 2,
+        articles_per_host: 10,
+        crawl_delay: Some(0.15),
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds.txt");
+    let out = dir.path().join("articles.jsonl");
+    let state = dir.path().join("state");
+    write_lines(&seeds, &site.home_pages());
+    let args: Vec<String> = [
+        "crawl",
+        "--seeds",
+        &seeds.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--state",
+        &state.display().to_string(),
+        "--allow-cidr",
+        "127.0.0.0/8",
+        "--delay",
+        "50ms",
+        "--workers",
+        "4",
+        "--max-time",
+        "240s",
+        "--summary-json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+
+    // First run: interrupt it once a few articles were written.
+    let first_args = args.clone();
+    let out_path = out.clone();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(trawl_bin())
+            .args(&first_args)
+            .env("TRAWL_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn trawl crawl");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while read_articles(&out_path).len() < 4 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let output = child.wait_with_output().expect("wait");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).ok()
+    })
+    .await
+    .unwrap();
+    let first = first.expect("first run printed a summary");
+    assert_eq!(first["reason"], "interrupted", "{first}");
+    let after_first = read_articles(&out).len();
+    assert!(after_first >= 4, "first run wrote {after_first} articles");
+    let expected: HashSet<String> = site
+        .expected_articles()
+        .into_iter()
+        .map(|a| a.canonical_url)
+        .collect();
+    assert!(
+        after_first < expected.len(),
+        "the first run should have been interrupted midway"
+    );
+    let requests_first: Vec<String> = site
+        .request_log()
+        .iter()
+        .filter(|r| r.status == 200)
+        .map(|r| format!("{}{}", r.host, r.path_and_query))
+        .collect();
+
+    // Second run: the same command resumes and finishes.
+    let second = tokio::task::spawn_blocking(move || {
+        Command::new(trawl_bin())
+            .args(&args)
+            .env("TRAWL_LOG", "warn")
+            .output()
+            .expect("second run")
+    })
+    .await
+    .unwrap();
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&second.stdout).expect("summary");
+    assert_eq!(summary["reason"], "drained", "{summary}");
+
+    let articles = read_articles(&out);
+    let counts = canonical_counts(&articles);
+    let got: HashSet<String> = counts.keys().cloned().collect();
+    assert_eq!(got, expected, "every article, across both runs");
+    assert!(counts.values().all(|n| *n == 1), "exactly once: {counts:?}");
+
+    // Pages fetched successfully in the first run are not fetched again
+    // (robots.txt is, once per host: the fetcher's robots cache is per process).
+    let log = site.request_log();
+    let second_run = &log[requests_first.len()..];
+    let refetched: Vec<String> = second_run
+        .iter()
+        .map(|r| format!("{}{}", r.host, r.path_and_query))
+        .filter(|u| !u.ends_with("/robots.txt") && requests_first.contains(u))
+        .collect();
+    assert!(
+        refetched.is_empty(),
+        "refetched after resume: {refetched:?}"
+    );
+    site.shutdown().await;
+}

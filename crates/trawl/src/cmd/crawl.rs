@@ -63,6 +63,11 @@ pub struct Args {
     /// Print the final summary as JSON on stdout as well.
     #[arg(long)]
     pub summary_json: bool,
+    /// Keep the frontier on disk in this directory (snapshotted every few seconds and
+    /// at exit): the same command again resumes where it stopped, without refetching
+    /// finished URLs or losing queued ones, and appends to `--out`.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -79,7 +84,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let store: Arc<dyn FrontierStore> = Arc::new(MemoryStore::new());
+    let state_file = match &args.state {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating state directory {}", dir.display()))?;
+            Some(dir.join("frontier.json"))
+        }
+        None => None,
+    };
+    let memory = match &state_file {
+        Some(path) => {
+            match MemoryStore::load(path).with_context(|| format!("reading {}", path.display()))? {
+                Some(store) => {
+                    info!(state = %path.display(), "resuming the crawl from its saved frontier");
+                    Arc::new(store)
+                }
+                None => Arc::new(MemoryStore::new()),
+            }
+        }
+        None => Arc::new(MemoryStore::new()),
+    };
+    let resuming = state_file.as_ref().is_some_and(|p| p.exists());
+    let store: Arc<dyn FrontierStore> = memory.clone();
     let broker: Arc<dyn Broker> = Arc::new(MemoryBroker::new());
 
     if let Some(addr) = args.metrics_addr {
@@ -117,12 +143,25 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     // The article sink: subscribed before anything can be published.
     let articles = broker.subscribe_articles(None, "#", 256).await?;
     let written = Arc::new(AtomicU64::new(0));
-    let out =
-        File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    // A resumed crawl appends, and never writes an article id that is already in the file.
+    let (out, known_ids) = if resuming {
+        let ids = existing_ids(&args.out);
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&args.out)
+            .with_context(|| format!("opening {}", args.out.display()))?;
+        (f, ids)
+    } else {
+        let f =
+            File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+        (f, HashSet::new())
+    };
     let sink_stop = CancellationToken::new();
     let sink = tokio::spawn(write_articles(
         articles,
         out,
+        known_ids,
         written.clone(),
         sink_stop.clone(),
     ));
@@ -132,18 +171,21 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         warn!(filtered = ?admitted.filtered, "none of the seeds was accepted");
     }
 
-    let stop = CancellationToken::new();
+    let frontier_stop = CancellationToken::new();
+    let worker_stop = CancellationToken::new();
     let frontier_task = {
         let f = frontier.clone();
-        let s = stop.clone();
+        let s = frontier_stop.clone();
         tokio::spawn(async move { f.run(s).await })
     };
     let worker_task = {
         let w = worker.clone();
-        let s = stop.clone();
+        let s = worker_stop.clone();
         tokio::spawn(async move { w.run(s).await })
     };
+    let mut last_snapshot = Instant::now();
 
+    let interrupted = super::service::shutdown_on_signals();
     let mut reason = "drained";
     let mut tick = tokio::time::interval(Duration::from_millis(250));
     let mut last_progress = Instant::now();
@@ -151,7 +193,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = tokio::signal::ctrl_c() => { reason = "interrupted"; break; }
+            _ = interrupted.cancelled() => { reason = "interrupted"; break; }
         }
         let summary = frontier.summary();
         if let Some(max) = args.max_pages {
@@ -175,6 +217,12 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         } else {
             drained_seen = 0;
         }
+        if let Some(path) = &state_file {
+            if last_snapshot.elapsed() >= Duration::from_secs(5) {
+                last_snapshot = Instant::now();
+                save_state(&memory, path).await;
+            }
+        }
         if last_progress.elapsed() >= Duration::from_secs(2) {
             last_progress = Instant::now();
             let stats = store
@@ -194,12 +242,38 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    stop.cancel();
+    // Stop taking tasks and let in-flight ones finish; then let the frontier apply
+    // the reports still in the queue (bounded), so finished URLs are recorded as done.
+    worker_stop.cancel();
     let _ = worker_task.await;
+    let settle = Instant::now();
+    while settle.elapsed() < Duration::from_secs(5) {
+        let reports = broker
+            .depth(trawl_queue::WorkQueue::Reports)
+            .await
+            .unwrap_or(0);
+        let in_flight = store
+            .stats(trawl_frontier::service::now_ms())
+            .await
+            .map(|s| s.in_flight)
+            .unwrap_or(0);
+        if reports == 0 && in_flight == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    frontier_stop.cancel();
     let _ = frontier_task.await;
     sink_stop.cancel();
     let sink_result = sink.await.context("article writer")?;
     sink_result?;
+    if let Some(path) = &state_file {
+        save_state(&memory, path).await;
+        eprintln!(
+            "frontier saved to {} (run the same command to resume)",
+            path.display()
+        );
+    }
 
     let summary = frontier.summary();
     let stats = store
@@ -250,15 +324,36 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn save_state(memory: &Arc<MemoryStore>, path: &std::path::Path) {
+    let m = memory.clone();
+    let p = path.to_path_buf();
+    match tokio::task::spawn_blocking(move || m.save(&p)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => warn!(error = %e, "could not save the frontier state"),
+        Err(e) => warn!(error = %e, "frontier snapshot task failed"),
+    }
+}
+
+/// Ids of the articles already in a JSON Lines file (unreadable lines are skipped).
+fn existing_ids(path: &std::path::Path) -> HashSet<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashSet::new();
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string))
+        .collect()
+}
+
 /// Write each article once (by id) and ack it after it is written.
 async fn write_articles(
     mut consumer: Box<dyn trawl_queue::Consumer>,
     file: File,
+    mut ids: HashSet<String>,
     written: Arc<AtomicU64>,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut out = BufWriter::new(file);
-    let mut ids: HashSet<String> = HashSet::new();
     loop {
         let next = if stop.is_cancelled() {
             // Drain what is already buffered, then finish.

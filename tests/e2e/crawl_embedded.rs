@@ -162,7 +162,7 @@ async fn interrupted_crawl_resumes_from_its_state_dir() {
     let first_args = args.clone();
     let out_path = out.clone();
     let first = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(trawl_bin())
+        let child = Command::new(trawl_bin())
             .args(&first_args)
             .env("TRAWL_LOG", "warn")
             .stdout(std::process::Stdio::piped())

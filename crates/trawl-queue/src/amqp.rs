@@ -323,6 +323,8 @@ impl Shared {
                     "precondition failed (a queue or exchange exists with other arguments?): {text}"
                 )),
                 404 => QueueError::Unavailable(format!("not found: {text}")),
+                // At connect: the vhost does not exist or may not be used.
+                530 => QueueError::Config(format!("not allowed: {text}")),
                 _ => QueueError::Unavailable(text),
             },
             _ => QueueError::Unavailable(text),
@@ -411,6 +413,14 @@ impl Shared {
                 );
                 backoff.failures = backoff.failures.saturating_add(1);
                 backoff.next_allowed = Some(Instant::now() + delay);
+                if !e.is_transient() {
+                    tracing::error!(
+                        "RabbitMQ at {} refused us: {}; fix the configuration",
+                        self.redacted,
+                        e
+                    );
+                    return Err(e);
+                }
                 tracing::warn!(
                     "RabbitMQ at {} unreachable: {}; retrying in {:.1}s",
                     self.redacted,

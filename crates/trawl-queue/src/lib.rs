@@ -116,7 +116,10 @@ pub trait Acker: Send + Sync {
     async fn requeue(&self) -> Result<(), QueueError>;
 }
 
-/// One received message. Drop without ack = redelivered later (after the channel closes).
+/// One received message. Dropped without ack or requeue (its task died), it is
+/// handed back to its queue at once and redelivered with `redelivered = true`
+/// (both implementations; on RabbitMQ a `basic.nack(requeue)` is sent from a
+/// spawned task, and a lost channel returns it anyway).
 pub struct Delivery {
     pub payload: Vec<u8>,
     /// True when the broker delivered it before (to this or another consumer).

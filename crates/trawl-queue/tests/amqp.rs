@@ -404,3 +404,46 @@ async fn survives_a_lost_connection_while_consuming_and_publishing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn refused_credentials_and_unknown_vhost_are_permanent_errors() {
+    let base = url();
+    let Some((scheme_user, rest)) = base.split_once(':').and_then(|(s, r)| {
+        // amqp://USER:PASS@HOST... -> ("amqp://USER", "PASS@HOST...")
+        r.split_once(':')
+            .map(|(u, r)| (format!("{s}:{u}"), r.to_string()))
+    }) else {
+        eprintln!("skipped: TRAWL_TEST_AMQP_URL has no password to alter");
+        return;
+    };
+    let Some((_, host_part)) = rest.split_once('@') else {
+        eprintln!("skipped: TRAWL_TEST_AMQP_URL has no credentials");
+        return;
+    };
+    let options = AmqpOptions {
+        connect_timeout: Some(Duration::from_secs(20)),
+        ..AmqpOptions::default()
+    };
+    let bad_password = format!("{scheme_user}:wr0ngpassw0rd@{host_part}");
+    let started = std::time::Instant::now();
+    let err = AmqpBroker::connect(&bad_password, "trawltest-badpw", options.clone())
+        .await
+        .err()
+        .expect("login refused");
+    assert!(matches!(err, QueueError::Config(_)), "{err}");
+    assert!(!err.to_string().contains("wr0ngpassw0rd"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "no retry loop on a refused login"
+    );
+
+    let authority = host_part.split('/').next().unwrap_or_default();
+    let (_, pass_host) = base.split_once("//").unwrap_or_default();
+    let creds = pass_host.split('@').next().unwrap_or_default();
+    let bad_vhost = format!("amqp://{creds}@{authority}/trawl-no-such-vhost");
+    let err = AmqpBroker::connect(&bad_vhost, "trawltest-badvhost", options)
+        .await
+        .err()
+        .expect("unknown vhost refused");
+    assert!(matches!(err, QueueError::Config(_)), "{err}");
+}

@@ -485,6 +485,7 @@ impl RedisStore {
 #[async_trait]
 impl FrontierStore for RedisStore {
     async fn insert_seen(&self, fingerprints: &[u128]) -> Result<Vec<bool>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("insert_seen");
         if fingerprints.is_empty() {
             return Ok(Vec::new());
         }
@@ -513,6 +514,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("enqueue");
         let mut by_shard: HashMap<usize, Vec<&QueuedUrl>> = HashMap::new();
         for item in items {
             by_shard
@@ -559,6 +561,7 @@ impl FrontierStore for RedisStore {
         max: usize,
         lease_ttl_ms: u64,
     ) -> Result<Vec<Lease>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("lease");
         if max == 0 {
             return Ok(Vec::new());
         }
@@ -614,6 +617,7 @@ impl FrontierStore for RedisStore {
         lease_id: &str,
         next_due_ms: u64,
     ) -> Result<bool, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("release");
         let k = self.shard_keys(self.shard_of(host));
         let mut con = self.con.clone();
         let r: i64 = self
@@ -635,6 +639,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn defer_host(&self, host: &str, due_ms: u64) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("defer_host");
         let k = self.shard_keys(self.shard_of(host));
         let mut con = self.con.clone();
         self.scripts
@@ -650,6 +655,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn host_meta_get(&self, host: &str, field: &str) -> Result<Option<String>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("host_meta_get");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HGET")
@@ -661,6 +667,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn host_meta_set(&self, host: &str, field: &str, value: &str) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("host_meta_set");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HSET")
@@ -674,6 +681,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn host_meta_incr(&self, host: &str, field: &str, by: i64) -> Result<i64, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("host_meta_incr");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HINCRBY")
@@ -689,6 +697,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn set_add(&self, set: &str, members: &[String]) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("set_add");
         if members.is_empty() {
             return Ok(());
         }
@@ -703,6 +712,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn set_members(&self, set: &str) -> Result<Vec<String>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("set_members");
         let mut con = self.con.clone();
         redis::cmd("SMEMBERS")
             .arg(format!("{}:set:{set}", self.prefix))
@@ -715,6 +725,7 @@ impl FrontierStore for RedisStore {
         &self,
         url: &str,
     ) -> Result<Option<(Option<String>, Option<String>)>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("validators_get");
         let fp = url_fingerprint(url);
         let key = format!("{}:val", self.tag((fp % u128::from(self.shards)) as usize));
         let mut con = self.con.clone();
@@ -738,6 +749,7 @@ impl FrontierStore for RedisStore {
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("validators_set");
         let fp = url_fingerprint(url);
         let key = format!("{}:val", self.tag((fp % u128::from(self.shards)) as usize));
         let field = format!("{fp:032x}");
@@ -762,6 +774,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn schedule_recrawl(&self, item: &QueuedUrl, due_ms: u64) -> Result<(), StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("schedule_recrawl");
         let k = self.shard_keys(self.shard_of(&item.host));
         let mut con = self.con.clone();
         redis::pipe()
@@ -786,6 +799,7 @@ impl FrontierStore for RedisStore {
         now_ms: u64,
         max: usize,
     ) -> Result<Vec<QueuedUrl>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("take_due_recrawls");
         if max == 0 {
             return Ok(Vec::new());
         }
@@ -827,6 +841,7 @@ impl FrontierStore for RedisStore {
         simhash: u64,
         max_distance: u32,
     ) -> Result<ContentClaim, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("claim_content");
         let cd = self.cd();
         let mut inv = self.scripts.claim.prepare_invoke();
         inv.key(format!("{cd}:id:{article_id}"))
@@ -853,6 +868,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("content_aliases");
         let mut con = self.con.clone();
         let mut v: Vec<String> = redis::cmd("SMEMBERS")
             .arg(format!("{}:aliases:{article_id}", self.cd()))
@@ -864,6 +880,7 @@ impl FrontierStore for RedisStore {
     }
 
     async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("stats");
         let mut pipe = redis::pipe();
         pipe.cmd("GET").arg(self.seen_count_key());
         for shard in 0..usize::from(self.shards) {

@@ -118,6 +118,16 @@ impl Worker {
         let resp = self.fetcher.fetch(request).await;
         record_fetch_metrics(&resp);
         let mut report = self.report_from(task, &resp);
+        if resp.outcome == FetchOutcome::RobotsDenied
+            && resp.robots == Some(trawl_fetch::RobotsStatus::Unreachable)
+        {
+            // robots.txt could not be read (5xx, network): everything is disallowed
+            // *for now*. Not a verdict on the URL: let the frontier try again later.
+            report.process_error = Some(format!(
+                "robots.txt unreachable: {}",
+                resp.error.as_deref().unwrap_or("no detail")
+            ));
+        }
         let mut processed = Processed {
             report: FetchReport {
                 elapsed_seconds: resp.elapsed.as_secs_f64(),
@@ -529,6 +539,17 @@ fn record_fetch_metrics(resp: &FetchResponse) {
         .observe(resp.elapsed.as_secs_f64());
     if let Some(b) = &resp.body {
         m.fetch_bytes_total.inc_by(b.len() as u64);
+    }
+    if !resp.politeness_wait.is_zero() {
+        m.politeness_wait(resp.politeness_wait);
+    }
+    use trawl_fetch::RobotsStatus;
+    use trawl_metrics::RobotsDecision;
+    match (resp.robots, resp.outcome) {
+        (None | Some(RobotsStatus::Ignored), _) => {}
+        (Some(RobotsStatus::Unreachable), _) => m.robots(RobotsDecision::Unavailable),
+        (Some(_), FetchOutcome::RobotsDenied) => m.robots(RobotsDecision::Denied),
+        (Some(_), _) => m.robots(RobotsDecision::Allowed),
     }
 }
 

@@ -85,8 +85,25 @@ pub fn parse_machine(s: &str) -> Option<PartialDate> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
+    let p = parse_machine_inner(s)?;
+    // Placeholders such as 0001-01-01 are not dates.
+    p.year
+        .is_none_or(|y| (1900..=2100).contains(&y))
+        .then_some(p)
+}
+
+fn parse_machine_inner(s: &str) -> Option<PartialDate> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(PartialDate::full(dt));
+    }
+    // "2019-11-20T10:43Z": RFC 3339 without seconds.
+    if let Some(rest) = s.strip_suffix('Z').or_else(|| s.strip_suffix('z')) {
+        if rest.len() == 16 {
+            if let Ok(dt) = DateTime::parse_from_str(&format!("{rest}+00:00"), "%Y-%m-%dT%H:%M%:z")
+            {
+                return Some(PartialDate::full(dt));
+            }
+        }
     }
     const WITH_OFFSET: &[&str] = &[
         "%Y-%m-%dT%H:%M:%S%.f%:z",
@@ -105,7 +122,7 @@ pub fn parse_machine(s: &str) -> Option<PartialDate> {
         }
     }
     if let Some(rest) = s.strip_suffix(" UTC").or_else(|| s.strip_suffix(" GMT")) {
-        if let Some(mut p) = parse_machine(rest) {
+        if let Some(mut p) = parse_machine_inner(rest) {
             if p.offset.is_none() {
                 p.offset = FixedOffset::east_opt(0);
             }
@@ -478,6 +495,16 @@ mod tests {
         assert!(parse_machine("").is_none());
         assert!(parse_machine("not a date").is_none());
         assert!(parse_machine("2018-13-45").is_none());
+        assert!(
+            parse_machine("0001-01-01T00:00:00Z").is_none(),
+            "placeholder"
+        );
+        assert_eq!(
+            parse_machine("2019-11-20T10:43Z")
+                .unwrap()
+                .resolve(None, None),
+            Some(rfc("2019-11-20T10:43:00+00:00"))
+        );
     }
 
     #[test]

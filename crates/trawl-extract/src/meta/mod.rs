@@ -589,21 +589,27 @@ impl<'a> Walk<'a> {
     fn itemprop(&self, key: &str) -> Option<&str> {
         self.itemprops
             .iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.trim().is_empty())
+            .find(|(k, v)| {
+                k.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case(key))
+                    && !v.trim().is_empty()
+            })
             .map(|(_, v)| v.trim())
     }
 }
 
 fn is_useful_itemprop(p: &str) -> bool {
-    [
-        "datePublished",
-        "dateModified",
-        "dateCreated",
-        "headline",
-        "inLanguage",
-    ]
-    .iter()
-    .any(|k| p.eq_ignore_ascii_case(k))
+    p.split_ascii_whitespace().any(|t| {
+        [
+            "datePublished",
+            "dateModified",
+            "dateCreated",
+            "headline",
+            "inLanguage",
+        ]
+        .iter()
+        .any(|k| t.eq_ignore_ascii_case(k))
+    })
 }
 
 /// Collapse whitespace, trim, and drop unrendered template text.
@@ -756,6 +762,14 @@ fn split_people(s: &str) -> Vec<String> {
             s = s[p.len()..].trim();
         }
     }
+    // "Analysis by Chris Cillizza": the name follows the last " by ".
+    if let Some(i) = s.to_ascii_lowercase().rfind(" by ") {
+        if s.is_char_boundary(i + 4) {
+            s = s[i + 4..].trim();
+        }
+    }
+    // A byline that runs on into its date ("Jeff Foust Monday, November 18"): cut it there.
+    let s = cut_at_date_word(s);
     s.split([',', ';', '&', '|'])
         .flat_map(|part| part.split(" and ").flat_map(|x| x.split(" и ")))
         .map(|x| {
@@ -767,10 +781,49 @@ fn split_people(s: &str) -> Vec<String> {
         .collect()
 }
 
+fn cut_at_date_word(s: &str) -> &str {
+    const WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "updated",
+        "published",
+        "posted",
+    ];
+    let mut pos = 0;
+    for w in s.split(|c: char| !c.is_alphanumeric()) {
+        if !w.is_empty()
+            && (WORDS.iter().any(|x| w.eq_ignore_ascii_case(x))
+                || w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return s[..pos].trim_end_matches([' ', ',', '-', '|', '·']).trim();
+        }
+        pos += w.len() + s[pos + w.len()..].chars().next().map_or(0, char::len_utf8);
+    }
+    s
+}
+
 fn plausible_name(s: &str) -> bool {
     let n = s.chars().count();
     (2..=60).contains(&n)
         && !s.contains('@')
+        && !s.contains('*')
+        && !s.contains('(')
         && !s.contains("://")
         && !s.starts_with("www.")
         && s.chars().filter(|c| c.is_ascii_digit()).count() < 3
@@ -864,6 +917,7 @@ fn choose_dates(
 ) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
     const PUB_META: &[&str] = &[
         "article:published_time",
+        "article:published",
         "og:published_time",
         "og:article:published_time",
         "published_time",
@@ -881,6 +935,7 @@ fn choose_dates(
     ];
     const MOD_META: &[&str] = &[
         "article:modified_time",
+        "article:modified",
         "og:updated_time",
         "og:article:modified_time",
         "dc.date.modified",
@@ -947,7 +1002,14 @@ fn choose_dates(
                 .iter()
                 .filter_map(|d| Some((*d, resolve(d)?)))
                 .collect();
-            let first = resolved.first();
+            // A date-only first candidate yields to a timed one on the same day.
+            let first = match resolved.first() {
+                Some((d, _)) if d.time.is_none() => resolved
+                    .iter()
+                    .find(|(o, _)| o.time.is_some() && o.same_day(d))
+                    .or(resolved.first()),
+                f => f,
+            };
             let agree = resolved.iter().all(|(_, r)| Some(r) == first.map(|f| &f.1));
             if let (false, Some(v)) = (agree, visible) {
                 if let Some((_, r)) = resolved.iter().find(|(d, _)| d.same_day(v)) {
@@ -1258,8 +1320,17 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
                         .find_map(|r| pick(r))
                 })
         })
-        .map(|s| clean_text(&s))
-        .filter(|s| !s.is_empty());
+        .map(|s| {
+            clean_text(&s)
+                .trim_end_matches([' ', '-', '|', '/', '»', '›', '>'])
+                .to_string()
+        })
+        .filter(|s| !s.is_empty() && !s.starts_with('@') && Some(s) != title.as_ref());
+    // A title still ending in " - <section>" (no h1 confirmed it) loses that suffix.
+    let title = match (&title, &section) {
+        (Some(t), Some(sec)) => Some(strip_site_name(t, std::slice::from_ref(sec))),
+        _ => title,
+    };
 
     let topics = {
         let tags: Vec<String> = w.metas_all("article:tag").map(str::to_string).collect();
@@ -1403,6 +1474,21 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.authors, ["Ann Lee"]);
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='byline'>Analysis by Chris Cillizza, CNN Editor</div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Chris Cillizza", "CNN Editor"]);
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='author'>Jeff Foust Monday, November 18, 2019</div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Jeff Foust"]);
+        let m = meta_of(
+            "<h1>Headline of the story</h1><label class='author'>Name *</label>",
+            "https://example.com/a",
+        );
+        assert!(m.authors.is_empty());
         let m = meta_of(
             "<meta name=author content='https://facebook.com/x'>",
             "https://example.com/a",

@@ -1,0 +1,414 @@
+//! Shared pieces of the fault tests (`faults.rs`, `faults_restart.rs`): config files,
+//! role processes with their logs in files, deadlines, a tiny HTTP GET for
+//! `/readyz` and `/metrics`, a private `redis-server`, and a guard that brings
+//! RabbitMQ back up whatever happens.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use trawl_e2e::{canonical_of, read_articles, trawl_bin, Proc};
+
+/// Keys added to the `[frontier]`, `[fetch]` and `[worker]` sections of a test config.
+#[derive(Default, Clone)]
+pub struct Extra {
+    pub frontier: String,
+    pub fetch: String,
+    pub worker: String,
+}
+
+/// Write a config for one crawl (each role gets its own metrics port with `--set`).
+pub fn write_config(dir: &Path, amqp: &str, redis: &str, prefix: &str, extra: &Extra) -> PathBuf {
+    let path = dir.join("trawl.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[amqp]
+url = "{amqp}"
+prefix = "{prefix}"
+[redis]
+url = "{redis}"
+prefix = "{prefix}"
+[fetch]
+allow_cidrs = ["127.0.0.0/8"]
+politeness_delay = "50ms"
+{fetch}
+[frontier]
+recrawl_interval = "1h"
+{frontier}
+[worker]
+grace_period = "5s"
+{worker}
+[metrics]
+listen = "127.0.0.1:0"
+"#,
+            fetch = extra.fetch,
+            frontier = extra.frontier,
+            worker = extra.worker,
+        ),
+    )
+    .expect("writing the config");
+    path
+}
+
+/// A `trawl` command reading `config`.
+pub fn trawl(config: &Path) -> Command {
+    let mut c = Command::new(trawl_bin());
+    c.env("TRAWL_CONFIG", config).env("TRAWL_LOG", "info");
+    c
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Start a long-running role (`frontier`, `worker`) with its stderr in `<dir>/<name>.log`
+/// and its metrics server on `metrics_port` (0: none).
+pub fn spawn_role(
+    config: &Path,
+    dir: &Path,
+    name: &str,
+    role: &str,
+    metrics_port: u16,
+) -> (Proc, PathBuf) {
+    let log = dir.join(format!("{name}.log"));
+    let file = std::fs::File::create(&log).expect("log file");
+    let mut cmd = trawl(config);
+    cmd.arg(role);
+    if metrics_port != 0 {
+        cmd.arg("--set")
+            .arg(format!("metrics.listen=127.0.0.1:{metrics_port}"));
+    }
+    cmd.stdout(Stdio::null()).stderr(file);
+    (Proc::spawn(name, &mut cmd), log)
+}
+
+/// `trawl tail --out FILE` (optionally on a named durable queue), once it is ready.
+pub fn spawn_tail(config: &Path, out: &Path, queue: Option<&str>) -> Proc {
+    let mut cmd = trawl(config);
+    cmd.env("TRAWL_LOG", "warn")
+        .args(["tail", "--out"])
+        .arg(out);
+    if let Some(q) = queue {
+        cmd.args(["--queue", q]);
+    }
+    let mut tail = Proc::spawn("tail", cmd.stderr(Stdio::piped()));
+    let stderr = tail.child.stderr.take().expect("tail stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let ready = lines
+        .by_ref()
+        .take(50)
+        .any(|l| l.map(|l| l.contains("tail: ready")).unwrap_or(false));
+    assert!(ready, "trawl tail did not become ready");
+    std::thread::spawn(move || for _ in lines {});
+    tail
+}
+
+/// `trawl seed --file FILE`.
+pub fn seed(config: &Path, urls: &[String], dir: &Path) {
+    let seeds = dir.join("seeds.txt");
+    trawl_e2e::write_lines(&seeds, urls);
+    let ok = trawl(config)
+        .env("TRAWL_LOG", "warn")
+        .args(["seed", "--file"])
+        .arg(&seeds)
+        .stderr(Stdio::null())
+        .status()
+        .expect("trawl seed");
+    assert!(ok.success(), "trawl seed failed");
+}
+
+/// `trawl status --json`.
+pub fn status(config: &Path) -> Option<serde_json::Value> {
+    let out = trawl(config)
+        .env("TRAWL_LOG", "error")
+        .args(["status", "--json"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+/// Wait until `trawl status` says drained twice in a row (with something seen).
+/// Returns the time it took, or `None` past `limit`.
+pub fn wait_drained(config: &Path, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut drained = 0;
+    while started.elapsed() < limit {
+        std::thread::sleep(Duration::from_millis(500));
+        if let Some(s) = status(config) {
+            let seen = s["urls"]["seen"].as_u64().unwrap_or(0);
+            if seen > 0 && s["drained"].as_bool() == Some(true) {
+                drained += 1;
+                if drained >= 2 {
+                    return Some(started.elapsed());
+                }
+            } else {
+                drained = 0;
+            }
+        }
+    }
+    None
+}
+
+/// Poll `f` every 100 ms until it is true or `limit` passes; returns whether it became true.
+pub fn wait_until(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if f() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Canonical URLs in a tail output file.
+pub fn canonicals(path: &Path) -> HashSet<String> {
+    read_articles(path).iter().map(canonical_of).collect()
+}
+
+/// Wait until the tail output holds every expected article (or `limit` passes).
+pub fn wait_articles(path: &Path, expected: &HashSet<String>, limit: Duration) -> bool {
+    wait_until(limit, || canonicals(path).is_superset(expected))
+}
+
+/// A plain HTTP/1.0 GET on 127.0.0.1: `(status, body)`, `None` when nothing answers.
+pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let code = text.split_whitespace().nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Some((code, body))
+}
+
+/// Sum of every sample of the metric family `name` on a role's `/metrics`.
+pub fn metric(port: u16, name: &str) -> Option<f64> {
+    let (code, body) = http_get(port, "/metrics")?;
+    if code != 200 {
+        return None;
+    }
+    let mut total = None;
+    for line in body.lines() {
+        let Some(rest) = line.strip_prefix(name) else {
+            continue;
+        };
+        if !(rest.starts_with(' ') || rest.starts_with('{')) {
+            continue;
+        }
+        if let Some(v) = line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) {
+            *total.get_or_insert(0.0) += v;
+        }
+    }
+    total
+}
+
+/// Delete this test's queues, exchanges (and a named article queue) and Redis keys.
+pub async fn cleanup(prefix: &str, amqp: &str, redis: &str, article_queue: Option<&str>) {
+    if let Ok(store) = trawl_store::redis_store::RedisStore::connect(
+        redis,
+        prefix,
+        trawl_store::redis_store::RedisStoreOptions::default(),
+    )
+    .await
+    {
+        let _ = store.purge().await;
+    }
+    if let Ok(broker) = trawl_queue::amqp::AmqpBroker::connect(
+        amqp,
+        prefix,
+        trawl_queue::amqp::AmqpOptions {
+            connect_timeout: Some(Duration::from_secs(10)),
+            ..Default::default()
+        },
+    )
+    .await
+    {
+        use trawl_queue::Broker;
+        if let Some(q) = article_queue {
+            // Registers the named queue with this broker so that delete_topology removes it.
+            let _ = broker.subscribe_articles(Some(q), "#", 1).await;
+        }
+        let _ = broker.delete_topology().await;
+        broker.shutdown().await;
+    }
+}
+
+/// Paths of article pages (`/news/...`) requested more than once, with their counts.
+pub fn repeated_article_requests(site: &trawl_testsite::TestSite) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in site.request_log() {
+        if r.path_and_query.starts_with("/news/") {
+            *counts
+                .entry(format!("{}{}", r.host, r.path_and_query))
+                .or_default() += 1;
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n > 1).collect()
+}
+
+/// A private `redis-server` (AOF on, fsync always) in its own directory; killed on drop.
+pub struct RedisServer {
+    pub port: u16,
+    pub dir: PathBuf,
+    pub password: Option<String>,
+    proc: Option<Proc>,
+}
+
+impl RedisServer {
+    pub fn start(port: u16, dir: &Path, password: Option<&str>) -> RedisServer {
+        let mut s = RedisServer {
+            port,
+            dir: dir.to_path_buf(),
+            password: password.map(str::to_string),
+            proc: None,
+        };
+        s.restart();
+        s
+    }
+
+    pub fn url(&self) -> String {
+        match &self.password {
+            Some(p) => format!("redis://:{p}@127.0.0.1:{}", self.port),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// (Re)start on the same port and directory; waits until it answers PING.
+    pub fn restart(&mut self) {
+        let mut cmd = Command::new("redis-server");
+        cmd.args(["--port", &self.port.to_string()])
+            .args(["--bind", "127.0.0.1"])
+            .args(["--appendonly", "yes"])
+            .args(["--appendfsync", "always"])
+            .args(["--save", ""])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(p) = &self.password {
+            cmd.args(["--requirepass", p]);
+        }
+        self.proc = Some(Proc::spawn("redis-server", &mut cmd));
+        let port = self.port;
+        let password = self.password.clone();
+        assert!(
+            wait_until(Duration::from_secs(15), || redis_ping(
+                port,
+                password.as_deref()
+            )),
+            "redis-server on port {port} did not answer PING"
+        );
+    }
+
+    /// SIGKILL (no shutdown save: only what the AOF holds survives).
+    pub fn kill(&mut self) {
+        if let Some(mut p) = self.proc.take() {
+            p.kill();
+        }
+    }
+}
+
+/// Whether a Redis on `port` answers PING (after AUTH when a password is given).
+pub fn redis_ping(port: u16, password: Option<&str>) -> bool {
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut cmd = String::new();
+    if let Some(p) = password {
+        cmd.push_str(&format!("AUTH {p}\r\n"));
+    }
+    cmd.push_str("PING\r\n");
+    if s.write_all(cmd.as_bytes()).is_err() {
+        return false;
+    }
+    let mut reader = BufReader::new(s);
+    let mut line = String::new();
+    for _ in 0..2 {
+        line.clear();
+        if reader.read_line(&mut line).is_err() {
+            return false;
+        }
+        if line.starts_with("+PONG") {
+            return true;
+        }
+        if line.starts_with('-') {
+            return false;
+        }
+    }
+    false
+}
+
+/// `rabbitmqctl ARGS` with a deadline; whether it succeeded.
+pub fn rabbitmqctl(args: &[&str], limit: Duration) -> bool {
+    let Ok(mut child) = Command::new("rabbitmqctl")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(s)) => return s.success(),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+        }
+    }
+}
+
+/// Brings the RabbitMQ application back up when dropped, so that a failing broker-restart
+/// test never leaves the shared broker stopped for the tests after it.
+pub struct RabbitGuard;
+
+impl RabbitGuard {
+    pub fn stop_app(&self) -> bool {
+        rabbitmqctl(&["stop_app"], Duration::from_secs(60))
+    }
+    pub fn start_app(&self) -> bool {
+        rabbitmqctl(&["start_app"], Duration::from_secs(60))
+            && rabbitmqctl(&["await_startup"], Duration::from_secs(60))
+    }
+}
+
+impl Drop for RabbitGuard {
+    fn drop(&mut self) {
+        let _ = rabbitmqctl(&["start_app"], Duration::from_secs(60));
+        let _ = rabbitmqctl(&["await_startup"], Duration::from_secs(60));
+    }
+}
+
+/// The text of a log file.
+pub fn read_log(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}

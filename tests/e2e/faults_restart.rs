@@ -1,0 +1,1 @@
+//! Broker and Redis restarts during a crawl (serialized): being written.

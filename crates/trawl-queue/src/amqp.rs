@@ -910,6 +910,30 @@ impl AmqpBroker {
         Ok(())
     }
 
+    /// Ready messages of a queue (passive declare).
+    async fn queue_depth(&self, queue: &str) -> Result<u64, QueueError> {
+        let s = &self.shared;
+        let conn = s.conn().await?;
+        let ch = s
+            .bounded("opening a channel", conn.connection.create_channel())
+            .await?;
+        let q = s
+            .bounded(
+                "reading the queue depth",
+                ch.queue_declare(
+                    queue,
+                    QueueDeclareOptions {
+                        passive: true,
+                        ..QueueDeclareOptions::default()
+                    },
+                    FieldTable::default(),
+                ),
+            )
+            .await?;
+        let _ = ch.close(200, "OK").await;
+        Ok(u64::from(q.message_count()))
+    }
+
     async fn consumer(
         &self,
         target: Target,
@@ -1041,26 +1065,13 @@ impl Broker for AmqpBroker {
     }
 
     async fn depth(&self, queue: WorkQueue) -> Result<u64, QueueError> {
-        let s = &self.shared;
-        let conn = s.conn().await?;
-        let ch = s
-            .bounded("opening a channel", conn.connection.create_channel())
-            .await?;
-        let q = s
-            .bounded(
-                "reading the queue depth",
-                ch.queue_declare(
-                    s.topology.work(queue),
-                    QueueDeclareOptions {
-                        passive: true,
-                        ..QueueDeclareOptions::default()
-                    },
-                    FieldTable::default(),
-                ),
-            )
-            .await?;
-        let _ = ch.close(200, "OK").await;
-        Ok(u64::from(q.message_count()))
+        let name = self.shared.topology.work(queue).to_string();
+        self.queue_depth(&name).await
+    }
+
+    async fn dead_letter_count(&self) -> Result<u64, QueueError> {
+        let name = self.shared.topology.dead_queue.clone();
+        self.queue_depth(&name).await
     }
 
     async fn peek_dead_letters(&self, max: usize) -> Result<Vec<DeadLetter>, QueueError> {

@@ -185,6 +185,12 @@ pub trait Broker: Send + Sync + 'static {
     ) -> Result<Box<dyn Consumer>, QueueError>;
     /// Messages ready in a work queue (for `trawl status`, gauges and autoscaling).
     async fn depth(&self, queue: WorkQueue) -> Result<u64, QueueError>;
+    /// How many dead letters are waiting (cheap: no message is read). The
+    /// default implementation counts a peek; both brokers override it.
+    /// Added by the queue implementation for `trawl status`.
+    async fn dead_letter_count(&self) -> Result<u64, QueueError> {
+        Ok(self.peek_dead_letters(100_000).await?.len() as u64)
+    }
     /// Up to `max` dead letters, left in place (listing only).
     async fn peek_dead_letters(&self, max: usize) -> Result<Vec<DeadLetter>, QueueError>;
     /// Move up to `max` dead letters back to their source queues; returns how many.

@@ -294,6 +294,10 @@ impl Broker for MemoryBroker {
         Ok(lock(&self.work(queue).state).ready.len() as u64)
     }
 
+    async fn dead_letter_count(&self) -> Result<u64, QueueError> {
+        Ok(lock(&self.inner.dead.letters).len() as u64)
+    }
+
     async fn peek_dead_letters(&self, max: usize) -> Result<Vec<DeadLetter>, QueueError> {
         let letters = lock(&self.inner.dead.letters);
         Ok(letters

@@ -616,7 +616,18 @@ impl Frontier {
                     d = consumer.next() => d,
                 };
                 let Some(delivery) = delivery else { break };
-                let report: FetchReport = match delivery.json() {
+                let report: FetchReport = match delivery.json::<FetchReport>() {
+                    Ok(r) if r.schema_version > MESSAGE_SCHEMA_VERSION => {
+                        let reason = format!("unsupported schema_version {}", r.schema_version);
+                        warn!(%reason, "dead-lettering report");
+                        let _ = self
+                            .inner
+                            .broker
+                            .dead_letter(WorkQueue::Reports, &delivery.payload, &reason)
+                            .await;
+                        let _ = delivery.ack().await;
+                        continue;
+                    }
                     Ok(r) => r,
                     Err(e) => {
                         warn!(error = %e, "undecodable report: dead-lettering it");

@@ -364,6 +364,22 @@ impl Worker {
                 return;
             }
         };
+        if task.schema_version > MESSAGE_SCHEMA_VERSION {
+            let reason = format!("unsupported schema_version {}", task.schema_version);
+            warn!(url = %task.url, %reason, "dead-lettering task");
+            if self
+                .broker
+                .dead_letter(WorkQueue::Tasks, &delivery.payload, &reason)
+                .await
+                .is_ok()
+            {
+                let _ = delivery.ack().await;
+            }
+            m.dead_letters_total
+                .with_label_values(&["unsupported_schema"])
+                .inc();
+            return;
+        }
         m.worker_tasks_in_progress.inc();
         let processed = self.process(&task).await;
         let ok = self.publish_outputs(&processed, stop).await;

@@ -533,6 +533,11 @@ impl Frontier {
                     .set(d as i64);
             }
         }
+        if let Ok(d) = self.inner.broker.dead_letter_count().await {
+            m.amqp_queue_messages
+                .with_label_values(&["dead_letter"])
+                .set(d as i64);
+        }
         Ok(stats)
     }
 

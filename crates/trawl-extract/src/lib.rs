@@ -142,7 +142,7 @@ fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
         }
         body.push_str(&b.text);
     }
-    let word_count = u32::try_from(body.split_whitespace().count()).unwrap_or(u32::MAX);
+    let word_count = u32::try_from(count_words(&body)).unwrap_or(u32::MAX);
     let is_article = decide_is_article(url, &meta, &content, word_count);
     let dateline = content
         .blocks
@@ -228,7 +228,31 @@ fn decide_is_article(url: &str, meta: &meta::Meta, content: &content::Content, w
     if content.looks_like_article {
         return !website_only || words >= 150;
     }
-    says_article && meta.published_at.is_some() && words >= 80
+    says_article && meta.published_at.is_some() && words >= 50
+}
+
+/// Words: whitespace-separated tokens, except that each CJK character (Han,
+/// kana) counts as one word, since Chinese and Japanese do not separate words
+/// with spaces (Korean does).
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|tok| {
+            let cjk = tok.chars().filter(|&c| is_cjk(c)).count();
+            if cjk == 0 {
+                1
+            } else {
+                // The CJK characters, plus one for any run of other letters/digits.
+                cjk + usize::from(tok.chars().any(|c| c.is_alphanumeric() && !is_cjk(c)))
+            }
+        })
+        .sum()
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' // kana
+        | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' // Han
+    )
 }
 
 /// The absolute http(s) `<link rel="canonical" href="…">` in the first 64 KiB of
@@ -285,6 +309,14 @@ mod tests {
             None
         );
         assert_eq!(sniff_canonical_url(b"\xff\xfe garbage"), None);
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(count_words("Hello, world  again"), 3);
+        assert_eq!(count_words("東京の天気"), 5);
+        assert_eq!(count_words("iPhone 15を買った"), 2 + 4);
+        assert_eq!(count_words(""), 0);
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn check_content(a: &Article) {
     let got: Vec<&str> = a.paragraphs.iter().map(|b| b.text.as_str()).collect();
     assert_eq!(got, PARAGRAPHS, "body blocks");
     assert_eq!(a.body, PARAGRAPHS.join("\n\n"));
-    assert_eq!(a.word_count as usize, a.body.split_whitespace().count());
+    assert_eq!(a.word_count as usize, trawl_extract::count_words(&a.body));
     assert!(
         a.related
             .iter()

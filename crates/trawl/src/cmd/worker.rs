@@ -36,8 +36,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let health = service::start_metrics(&cfg).await?;
         health.set_ready("amqp", false);
         health.set_ready("redis", false);
-        let store: Arc<dyn FrontierStore> = service::connect_store(&cfg, None).await?;
-        let broker: Arc<dyn Broker> = service::connect_broker(&cfg, None).await?;
+        // Connecting retries forever; a SIGTERM meanwhile (a pod deleted while Redis or
+        // RabbitMQ is away) ends the process instead of leaving it to be killed.
+        let connect = async {
+            let store: Arc<dyn FrontierStore> = service::connect_store(&cfg, None).await?;
+            let broker: Arc<dyn Broker> = service::connect_broker(&cfg, None).await?;
+            anyhow::Ok((store, broker))
+        };
+        let (store, broker) = tokio::select! {
+            _ = stop.cancelled() => {
+                info!("stopped while connecting");
+                return Ok(ExitCode::SUCCESS);
+            }
+            c = connect => c?,
+        };
         service::watch_readiness(
             health,
             Some(broker.clone()),

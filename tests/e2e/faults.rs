@@ -8,7 +8,7 @@
 mod kit;
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kit::*;
 use trawl_e2e::{amqp_url, read_articles, redis_url, unique};
@@ -123,4 +123,225 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
     );
     cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
     site.shutdown().await;
+}
+
+/// Whether a child is still running.
+fn alive(p: &mut trawl_e2e::Proc) -> bool {
+    matches!(p.child.try_wait(), Ok(None))
+}
+
+/// For `secs` seconds, every 500 ms: each process alive, `/healthz` 200 and
+/// `/readyz` 503 on each of `ports`. Returns the first failure.
+fn stays_alive_and_unready(
+    procs: &mut [&mut trawl_e2e::Proc],
+    ports: &[u16],
+    secs: u64,
+) -> Result<(), String> {
+    let end = std::time::Instant::now() + Duration::from_secs(secs);
+    while std::time::Instant::now() < end {
+        for p in procs.iter_mut() {
+            if !alive(p) {
+                return Err(format!("{} exited: {:?}", p.name, p.child.try_wait()));
+            }
+        }
+        for port in ports {
+            let health = http_get(*port, "/healthz").map(|(c, _)| c);
+            let ready = http_get(*port, "/readyz").map(|(c, _)| c);
+            if health != Some(200) || ready != Some(503) {
+                return Err(format!(
+                    "port {port}: /healthz {health:?}, /readyz {ready:?} (want 200, 503)"
+                ));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Ok(())
+}
+
+/// Redis unreachable at start (a closed port, a URL with a password): frontier and
+/// worker log one clear, redacted line per retry, serve `/healthz` 200 and `/readyz`
+/// 503, and stay up; once a Redis (with that password) listens there, both become ready.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_down_at_start_retries_then_becomes_ready() {
+    let password = "s3cr3t-redis";
+    let port = free_port();
+    let url = format!("redis://:{password}@127.0.0.1:{port}");
+    let prefix = unique("fredisdown");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &amqp_url(), &url, &prefix, &Extra::default());
+    let dir_path = dir.path().to_path_buf();
+    let redis_dir = tempfile::tempdir().unwrap();
+    let redis_path = redis_dir.path().to_path_buf();
+    let (became_ready, redis) = tokio::task::spawn_blocking(move || {
+        let (fport, wport) = (free_port(), free_port());
+        let (mut frontier, flog) = spawn_role(&config, &dir_path, "frontier", "frontier", fport);
+        let (mut worker, wlog) = spawn_role(&config, &dir_path, "worker", "worker", wport);
+        assert!(
+            wait_until(Duration::from_secs(30), || {
+                http_get(fport, "/healthz").is_some() && http_get(wport, "/healthz").is_some()
+            }),
+            "metrics servers did not come up"
+        );
+        if let Err(e) = stays_alive_and_unready(&mut [&mut frontier, &mut worker], &[fport, wport], 6)
+        {
+            panic!("while Redis is down: {e}");
+        }
+        let redacted = format!("redis://:***@127.0.0.1:{port}");
+        for (name, log) in [("frontier", &flog), ("worker", &wlog)] {
+            let text = read_log(log);
+            let line = text
+                .lines()
+                .find(|l| l.contains("Redis unreachable; retrying"))
+                .unwrap_or_else(|| panic!("{name}: no retry line in its log:\n{text}"));
+            assert!(line.contains(&redacted), "{name}: retry line does not name {redacted}: {line}");
+            assert!(!text.contains(password), "{name} logged the Redis password:\n{text}");
+        }
+        let retries = read_log(&flog).matches("Redis unreachable; retrying").count();
+        // Redis comes up (with the password) on that port: both become ready.
+        let up = Instant::now();
+        let redis = RedisServer::start(port, &redis_path, Some(password));
+        let ready = wait_until(Duration::from_secs(60), || {
+            [fport, wport]
+                .iter()
+                .all(|p| http_get(*p, "/readyz").map(|(c, _)| c) == Some(200))
+        });
+        let became_ready = up.elapsed();
+        for (name, log) in [("frontier", &flog), ("worker", &wlog)] {
+            assert!(!read_log(log).contains(password), "{name} logged the Redis password");
+        }
+        assert!(alive(&mut frontier) && alive(&mut worker), "a role exited");
+        assert!(frontier.terminate(Duration::from_secs(15)), "frontier did not stop on SIGTERM");
+        assert!(worker.terminate(Duration::from_secs(15)), "worker did not stop on SIGTERM");
+        assert!(ready, "not ready within 60 s of Redis coming up");
+        eprintln!("redis down at start: {retries} retry lines in 6 s; ready {became_ready:?} after Redis came up");
+        (became_ready, redis)
+    })
+    .await
+    .unwrap();
+    let _ = became_ready;
+    cleanup(&prefix, &amqp_url(), &redis.url(), None).await;
+    drop(redis);
+}
+
+/// RabbitMQ unreachable at start: a frontier whose broker never comes (a closed port,
+/// a URL with a password) logs a clear redacted retry line, answers `/healthz` 200 and
+/// `/readyz` 503 and stays up; a worker whose broker appears later (a TCP proxy to the
+/// real RabbitMQ, started after 6 s) connects, declares the topology and becomes ready.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rabbitmq_down_at_start_retries_then_becomes_ready() {
+    let password = "s3cr3t-amqp";
+    let closed = free_port();
+    let proxy_port = free_port();
+    let prefix = unique("frmqdown");
+    let dir = tempfile::tempdir().unwrap();
+    let fdir = dir.path().join("f");
+    let wdir = dir.path().join("w");
+    std::fs::create_dir_all(&fdir).unwrap();
+    std::fs::create_dir_all(&wdir).unwrap();
+    let fconfig = write_config(
+        &fdir,
+        &format!("amqp://guest:{password}@127.0.0.1:{closed}/%2f"),
+        &redis_url(),
+        &prefix,
+        &Extra::default(),
+    );
+    let wconfig = write_config(
+        &wdir,
+        &format!("amqp://guest:guest@127.0.0.1:{proxy_port}/%2f"),
+        &redis_url(),
+        &prefix,
+        &Extra::default(),
+    );
+    let (fport, wport) = (free_port(), free_port());
+    let (mut frontier, flog) = spawn_role(&fconfig, &fdir, "frontier", "frontier", fport);
+    let (mut worker, wlog) = spawn_role(&wconfig, &wdir, "worker", "worker", wport);
+
+    let phase1 = tokio::task::spawn_blocking(move || {
+        assert!(
+            wait_until(Duration::from_secs(30), || {
+                http_get(fport, "/healthz").is_some() && http_get(wport, "/healthz").is_some()
+            }),
+            "metrics servers did not come up"
+        );
+        let r = stays_alive_and_unready(&mut [&mut frontier, &mut worker], &[fport, wport], 6);
+        (frontier, worker, r)
+    })
+    .await
+    .unwrap();
+    let (mut frontier, mut worker, r) = phase1;
+    if let Err(e) = r {
+        panic!("while RabbitMQ is down: {e}");
+    }
+    let ftext = read_log(&flog);
+    let redacted = format!("RabbitMQ at amqp://guest:***@127.0.0.1:{closed}/%2f unreachable");
+    assert!(
+        ftext.contains(&redacted),
+        "frontier: no line with {redacted:?}:\n{ftext}"
+    );
+    assert!(
+        !ftext.contains(password),
+        "frontier logged the AMQP password:\n{ftext}"
+    );
+    let retries = ftext.matches("unreachable").count();
+
+    // The broker "comes up": a TCP proxy to the real RabbitMQ on the worker's port.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", proxy_port))
+        .await
+        .expect("binding the proxy port");
+    let upstream: std::net::SocketAddr = amqp_url()
+        .split('@')
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|hp| std::net::ToSocketAddrs::to_socket_addrs(hp).ok()?.next())
+        .unwrap_or_else(|| ([127, 0, 0, 1], 5672).into());
+    let proxy = tokio::spawn(async move {
+        while let Ok((mut down, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                if let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await {
+                    let _ = tokio::io::copy_bidirectional(&mut down, &mut up).await;
+                }
+            });
+        }
+    });
+    let up = Instant::now();
+    let (ready, frontier_still_503, became_ready) = tokio::task::spawn_blocking(move || {
+        let ready = wait_until(Duration::from_secs(60), || {
+            http_get(wport, "/readyz").map(|(c, _)| c) == Some(200)
+        });
+        let became_ready = up.elapsed();
+        let f503 = http_get(fport, "/readyz").map(|(c, _)| c) == Some(503) && alive(&mut frontier);
+        assert!(
+            worker.terminate(Duration::from_secs(15)),
+            "worker did not stop on SIGTERM"
+        );
+        assert!(
+            frontier.terminate(Duration::from_secs(15)),
+            "frontier did not stop on SIGTERM"
+        );
+        (ready, f503, became_ready)
+    })
+    .await
+    .unwrap();
+    proxy.abort();
+    assert!(
+        ready,
+        "worker not ready within 60 s of the broker coming up"
+    );
+    assert!(
+        frontier_still_503,
+        "the frontier without a broker should stay up and unready"
+    );
+    let wtext = read_log(&wlog);
+    assert!(
+        wtext.contains("connected to RabbitMQ") || wtext.contains("reconnected to RabbitMQ"),
+        "worker never logged its connection:\n{wtext}"
+    );
+    assert!(
+        !read_log(&flog).contains(password),
+        "frontier logged the AMQP password"
+    );
+    eprintln!(
+        "rabbitmq down at start: frontier logged {retries} retry lines in 6 s; worker ready {became_ready:?} after the broker came up"
+    );
+    cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
 }

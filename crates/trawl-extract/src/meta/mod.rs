@@ -1163,7 +1163,48 @@ fn clean_credit(s: &str) -> Option<String> {
         .trim_start_matches("Фото:")
         .trim();
     let s = s.strip_prefix("Photo").map(str::trim).unwrap_or(s);
-    (!s.is_empty() && s.chars().count() <= 200).then(|| s.to_string())
+    (!s.is_empty()
+        && s.chars().count() <= 120
+        && !s.to_ascii_lowercase().contains("rights reserved"))
+    .then(|| s.to_string())
+}
+
+/// Text that is page furniture rather than a standfirst: an image credit or a byline.
+fn looks_like_furniture(s: &str) -> bool {
+    let lower = s.trim_start().to_lowercase();
+    [
+        "image copyright",
+        "©",
+        "(c)",
+        "photo:",
+        "by ",
+        "by:",
+        "posted ",
+        "published ",
+        "updated ",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+/// A topic as shown, or `None` for tracking tokens and widget text that sites
+/// leave in their tag metadata (`@post-id:1`, `_no-apple-news`, `ctp_video`,
+/// `/article`, "Share this with Facebook").
+fn clean_topic(t: &str) -> Option<String> {
+    let t = clean_text(t);
+    let t = match t.split_once(':') {
+        Some((k, v)) if k.eq_ignore_ascii_case("category") || k.eq_ignore_ascii_case("tag") => {
+            v.trim().to_string()
+        }
+        _ => t,
+    };
+    let junk = t.is_empty()
+        || t.chars().count() > 80
+        || t.starts_with(['@', '_', '/', '#'])
+        || t.contains('_')
+        || t.contains("://")
+        || t.to_ascii_lowercase().starts_with("share ");
+    (!junk).then_some(t)
 }
 
 fn choose_image(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> Option<Image> {
@@ -1268,7 +1309,9 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
     };
 
     let lead = visible(Role::Lead, 600)
-        .filter(|l| l.chars().count() >= 20 && Some(l) != title.as_ref())
+        .filter(|l| {
+            l.chars().count() >= 20 && Some(l) != title.as_ref() && !looks_like_furniture(l)
+        })
         .or_else(|| {
             [
                 "og:description",
@@ -1355,12 +1398,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
                 .next()
                 .unwrap_or_default()
         };
-        dedupe(
-            list.into_iter()
-                .map(|t| clean_text(&t))
-                .filter(|t| !t.is_empty() && t.chars().count() <= 80),
-            50,
-        )
+        dedupe(list.into_iter().filter_map(|t| clean_topic(&t)), 50)
     };
 
     let dateline = w
@@ -1644,6 +1682,12 @@ mod tests {
         );
         assert_eq!(m.section.as_deref(), Some("World"));
         assert_eq!(m.topics, ["Foreign policy"]);
+        let m = meta_of(
+            "<meta property='article:tag' content='@post-id:19'><meta property='article:tag' content='ctp_video'>\
+             <meta property='article:tag' content='Category: Jupiter'><meta property='article:tag' content='Europa'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.topics, ["Jupiter", "Europa"]);
     }
 
     #[test]

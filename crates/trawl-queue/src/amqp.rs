@@ -200,6 +200,30 @@ struct Shared {
     shut_down: AtomicBool,
     started: std::time::Instant,
     last_publish_warning_ms: AtomicU64,
+    counters: Counters,
+}
+
+#[derive(Default)]
+struct Counters {
+    reconnects: AtomicU64,
+    connect_failures: AtomicU64,
+    publish_retries: AtomicU64,
+    resubscribes: AtomicU64,
+}
+
+/// Counters of an [`AmqpBroker`] since it was created, for metrics
+/// (`trawl_amqp_reconnects_total`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AmqpStats {
+    /// Successful reconnects after a lost connection.
+    pub reconnects: u64,
+    /// Failed connection attempts (at start and after a loss).
+    pub connect_failures: u64,
+    /// Publish attempts retried after a transient failure.
+    pub publish_retries: u64,
+    /// Consumer re-subscriptions after a lost channel or connection.
+    pub resubscribes: u64,
+    pub connected: bool,
 }
 
 #[derive(Default)]
@@ -391,6 +415,9 @@ impl Shared {
             .is_some();
         match self.connect_once().await {
             Ok(c) => {
+                if had_connection {
+                    self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                }
                 if had_connection || backoff.failures > 0 {
                     tracing::info!(
                         url = %self.redacted,
@@ -413,6 +440,9 @@ impl Shared {
                 );
                 backoff.failures = backoff.failures.saturating_add(1);
                 backoff.next_allowed = Some(Instant::now() + delay);
+                self.counters
+                    .connect_failures
+                    .fetch_add(1, Ordering::Relaxed);
                 if !e.is_transient() {
                     tracing::error!(
                         "RabbitMQ at {} refused us: {}; fix the configuration",
@@ -691,6 +721,9 @@ impl Shared {
                 );
             }
             attempt = attempt.saturating_add(1);
+            self.counters
+                .publish_retries
+                .fetch_add(1, Ordering::Relaxed);
             let pause = backoff_delay(
                 self.options.initial_backoff,
                 Duration::from_secs(2),
@@ -786,6 +819,7 @@ impl AmqpBroker {
             shut_down: AtomicBool::new(false),
             started: std::time::Instant::now(),
             last_publish_warning_ms: AtomicU64::new(0),
+            counters: Counters::default(),
         });
         let start = Instant::now();
         loop {
@@ -833,6 +867,18 @@ impl AmqpBroker {
     /// client_properties`), e.g. to close it in a fault test.
     pub fn connection_name(&self) -> &str {
         &self.shared.connection_name
+    }
+
+    /// Reconnect, retry and resubscribe counters (for metrics).
+    pub fn stats(&self) -> AmqpStats {
+        let c = &self.shared.counters;
+        AmqpStats {
+            reconnects: c.reconnects.load(Ordering::Relaxed),
+            connect_failures: c.connect_failures.load(Ordering::Relaxed),
+            publish_retries: c.publish_retries.load(Ordering::Relaxed),
+            resubscribes: c.resubscribes.load(Ordering::Relaxed),
+            connected: self.shared.live().is_some(),
+        }
     }
 
     /// The broker URL with its password redacted.
@@ -947,11 +993,15 @@ impl AmqpBroker {
             closed: self.shared.closed_rx.clone(),
             failures: 0,
             stopped: false,
+            opened_once: false,
         };
         // Subscribe now, so that an articles subscription is bound before the
         // caller publishes; a transient failure is retried by `next`.
         match consumer.open().await {
-            Ok(active) => consumer.active = Some(active),
+            Ok(active) => {
+                consumer.active = Some(active);
+                consumer.opened_once = true;
+            }
             Err(e) if !e.is_transient() => return Err(e),
             Err(e) => tracing::warn!(
                 queue = %consumer.target.describe(),
@@ -1217,6 +1267,8 @@ struct AmqpConsumer {
     closed: watch::Receiver<bool>,
     failures: u32,
     stopped: bool,
+    /// A later `open` is a re-subscription.
+    opened_once: bool,
 }
 
 impl AmqpConsumer {
@@ -1331,10 +1383,15 @@ impl Consumer for AmqpConsumer {
             if self.active.is_none() {
                 match self.open().await {
                     Ok(active) => {
-                        if self.failures > 0 {
+                        if self.opened_once {
                             tracing::info!(queue = %self.target.describe(), "resubscribed");
+                            self.shared
+                                .counters
+                                .resubscribes
+                                .fetch_add(1, Ordering::Relaxed);
                         }
                         self.failures = 0;
+                        self.opened_once = true;
                         self.active = Some(active);
                     }
                     Err(e) => {

@@ -238,6 +238,10 @@ async fn survives_a_broker_side_connection_close() {
         assert!(common::nothing_within(&mut c, 300).await);
         assert!(b.is_connected().await);
         common::eventually_depth(&b, WorkQueue::Tasks, 0).await;
+        let stats = b.stats();
+        assert_eq!(stats.reconnects, 1, "{stats:?}");
+        assert_eq!(stats.resubscribes, 1, "{stats:?}");
+        assert!(stats.connected);
     })
     .await;
 }

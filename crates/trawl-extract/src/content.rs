@@ -127,8 +127,8 @@ fn classify(name: &str) -> Class {
         | "select" | "option" | "textarea" | "canvas" | "head" | "title" | "meta" | "link"
         | "nav" | "audio" | "map" | "dialog" | "menu" | "frameset" | "frame" | "object"
         | "source" | "track" | "picture" | "datalist" | "optgroup" | "param" => return Skip,
-        "div" | "center" | "main-content" | "details" | "summary" | "fieldset" | "legend"
-        | "hgroup" | "caption" | "tbody" | "thead" | "tfoot" | "html" | "font-block" => Tag::Div,
+        "div" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup" | "caption"
+        | "tbody" | "thead" | "tfoot" | "html" | "font-block" => Tag::Div,
         "section" => Tag::Section,
         "article" => Tag::Article,
         "main" => Tag::Main,
@@ -169,6 +169,9 @@ fn classify(name: &str) -> Class {
         | "abbr" | "acronym" | "cite" | "code" | "q" | "time" | "mark" | "label" | "font"
         | "tt" | "kbd" | "samp" | "var" | "dfn" | "bdi" | "bdo" | "data" | "wbr" | "nobr"
         | "ins" | "del" | "strike" | "ruby" | "rt" | "rp" => Tag::Inline,
+        // custom elements (`<hl-trusted-source>`, `<x-ref>`) mostly wrap inline
+        // content; their block children are still blocks
+        n if n.contains('-') => Tag::Inline,
         _ => Tag::Div,
     };
     Keep(t)
@@ -316,6 +319,8 @@ struct Hints {
     /// Readability-style class weight (±25 per attribute).
     weight: i32,
     related: bool,
+    /// class/id names an embed (`twitter-tweet`, `social-embed`, `instagram-media`).
+    embed: bool,
 }
 
 fn attr_hints(value: &str, buf: &mut String, h: &mut Hints) {
@@ -348,6 +353,9 @@ fn attr_hints(value: &str, buf: &mut String, h: &mut Hints) {
         || buf.contains("read-more")
     {
         h.related = true;
+    }
+    if buf.contains("embed") || buf.contains("tweet") || buf.contains("instagram-media") {
+        h.embed = true;
     }
     if neg {
         h.weight -= 25;
@@ -783,7 +791,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 node.tag,
                 Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
             );
-            let hinted = h.neg && (h.related || !h.pos) && !h.strong_pos;
+            let hinted =
+                h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i);
             let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
             if (boiler_tag || hinted || form_boiler)
                 && !matches!(node.tag, Tag::Body | Tag::Main)
@@ -810,6 +819,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
             }
             i += 1;
         }
+        drop(s0);
         // pass 3: stats without boilerplate
         let s = compute_stats(self.a, &self.removed);
 
@@ -1062,6 +1072,19 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
     }
 
+    /// An embedded post (tweet, Instagram post) inside the body: its quoted text is
+    /// part of the article as readers see it, even in a "social" wrapper.
+    fn is_embedded_post(&self, i: usize) -> bool {
+        let node = &self.a.nodes[i];
+        if !node.hints.embed && node.tag != Tag::Blockquote {
+            return false;
+        }
+        let end = node.end as usize;
+        self.a.nodes[i..end]
+            .iter()
+            .any(|n| n.tag == Tag::Blockquote && n.hints.embed)
+    }
+
     fn is_removed_deep(&self, _i: usize) -> bool {
         // pruned subtrees are skipped by compute_stats, so their blocks have no own text
         false
@@ -1243,7 +1266,11 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         if !container {
             return false;
         }
-        // never drop what holds the best candidate, nor a box that is mostly prose
+        // never drop what holds the best candidate, nor a box that is mostly prose,
+        // nor an embedded post
+        if self.ex.is_embedded_post(i) {
+            return false;
+        }
         if (i as u32) < self.best && self.best < node.end {
             return false;
         }
@@ -1523,12 +1550,54 @@ fn is_boiler_line(text: &str) -> bool {
     {
         return true;
     }
+    // tag/category lines
+    if [
+        "tags:",
+        "tags :",
+        "tagged:",
+        "tagged with",
+        "filed under",
+        "categories:",
+        "category:",
+        "temas:",
+        "теги:",
+        "метки:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
     if n > 80 {
         return false;
+    }
+    if is_date_line(&lower) {
+        return true;
     }
     const LINES: &[&str] = &[
         "advertisement",
         "advertisements",
+        "comments",
+        "comment",
+        "leave a comment",
+        "leave a reply",
+        "add a comment",
+        "show comments",
+        "view comments",
+        "tell us what you think",
+        "tags",
+        "related",
+        "related articles",
+        "related posts",
+        "more",
+        "back to top",
+        "print",
+        "email",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
         "sponsored",
         "share this article",
         "share this",
@@ -1549,6 +1618,31 @@ fn is_boiler_line(text: &str) -> bool {
     ];
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)
+}
+
+/// A line that is only a date/time ("November 20, 2019", "22 de janeiro de 2018 às 0:13"):
+/// at least two digit groups, one of them a year, at most six words, no sentence end.
+fn is_date_line(lower: &str) -> bool {
+    if lower.ends_with('.') && !lower.ends_with("m.") {
+        return false;
+    }
+    let mut digit_groups = 0;
+    let mut year = false;
+    let mut words = 0;
+    for tok in lower.split(|c: char| !c.is_alphanumeric()) {
+        if tok.is_empty() {
+            continue;
+        }
+        if tok.chars().all(|c| c.is_ascii_digit()) {
+            digit_groups += 1;
+            if tok.len() == 4 && (tok.starts_with("19") || tok.starts_with("20")) {
+                year = true;
+            }
+        } else {
+            words += 1;
+        }
+    }
+    year && digit_groups >= 2 && words <= 6
 }
 
 /// Remove unrendered template placeholders such as `{{item.group_date}}`.
@@ -1803,5 +1897,35 @@ line 2</pre><p>{P3}</p></div></main>"#
             strip_placeholders("x {{item.group_date}} y".to_string()),
             "x y"
         );
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        assert!(is_boiler_line("November 20, 2019"));
+        assert!(is_boiler_line(
+            "segunda-feira, 22 de janeiro de 2018 às 0:13"
+        ));
+        assert!(!is_boiler_line("In 2018 he won the race."));
+        assert!(!is_boiler_line(
+            "The plan costs 20 million euros in 2019 and 2020 and will be reviewed."
+        ));
+        assert!(is_boiler_line("Tags: politics, economy"));
+        assert!(is_boiler_line("Advertisement"));
+        assert!(is_boiler_line("Sign up for our free daily newsletter."));
+        assert!(is_readalso_line("READ MORE: Council approves the budget"));
+        assert!(!is_readalso_line("Read more books, the mayor said."));
+    }
+
+    #[test]
+    fn embedded_tweet_in_social_wrapper_is_kept_and_custom_inline_elements_join() {
+        let html = page(&format!(
+            r#"<div class="story-text"><p>{P1}</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>This budget is a disgrace, and voters will remember it next year.</p>- Someone (@someone) <a href="https://twitter.com/x/status/1">November 18, 2019</a></blockquote></div>
+            <p>{P2} (<x-source><a href="https://pubmed.example/1">1</a></x-source>).</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("This budget is a disgrace"), "{b}");
+        assert!(b.contains("overdue. (1)."), "{b}");
     }
 }

@@ -345,3 +345,243 @@ async fn rabbitmq_down_at_start_retries_then_becomes_ready() {
     );
     cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
 }
+
+/// A tiny HTTP server for poison pages: `/robots.txt` 404, `/sitemap.xml` a malformed
+/// sitemap served as `application/xml`, anything else never answered (the connection
+/// is held open). Records each request path.
+struct PoisonServer {
+    port: u16,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl PoisonServer {
+    fn start() -> PoisonServer {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("poison server");
+        let port = listener.local_addr().unwrap().port();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log2 = log.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { break };
+                let log = log2.clone();
+                std::thread::spawn(move || {
+                    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16384 {
+                        match conn.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&head);
+                    let path = text.split_whitespace().nth(1).unwrap_or("").to_string();
+                    log.lock().unwrap().push(path.clone());
+                    let reply = |status: &str, ctype: &str, body: &str| {
+                        format!(
+                            "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                    };
+                    let out = match path.as_str() {
+                        "/robots.txt" => reply("404 Not Found", "text/plain", ""),
+                        "/sitemap.xml" => reply(
+                            "200 OK",
+                            "application/xml",
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>http://127.0.0.1/a</loc></urlset>",
+                        ),
+                        _ => {
+                            // Never answer; hold the connection until the client gives up.
+                            std::thread::sleep(Duration::from_secs(20));
+                            return;
+                        }
+                    };
+                    let _ = conn.write_all(out.as_bytes());
+                });
+            }
+        });
+        PoisonServer { port, log }
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn count(&self, path: &str) -> usize {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
+    }
+}
+
+fn dead_letters(config: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = trawl(config)
+        .env("TRAWL_LOG", "warn")
+        .args(["dlq", "list", "--json"])
+        .output()
+        .expect("trawl dlq list");
+    assert!(out.status.success(), "trawl dlq list failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad dlq line {l:?}: {e}")))
+        .collect()
+}
+
+/// The dead letter (if any) whose task is for `url`, as (reason, source).
+fn letter_for(letters: &[serde_json::Value], url: &str) -> Option<(String, String)> {
+    letters.iter().find_map(|l| {
+        let task: serde_json::Value =
+            serde_json::from_str(l["payload"].as_str().unwrap_or("")).ok()?;
+        (task["url"].as_str() == Some(url)).then(|| {
+            (
+                l["reason"].as_str().unwrap_or("").to_string(),
+                l["source"].as_str().unwrap_or("").to_string(),
+            )
+        })
+    })
+}
+
+/// Poison tasks beside a healthy site: a sitemap that is malformed XML (the worker
+/// reports a processing error) and a page whose server never answers (a 1 s fetch
+/// timeout). Each is tried `max_attempts` (3) times, then dead-lettered with its reason;
+/// the rest of the crawl completes. `trawl dlq list --json` shows both; `trawl dlq
+/// requeue` hands them back to the workers, which fetch them again (and the frontier
+/// dead-letters them again after another 3 attempts).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_tasks_are_retried_then_dead_lettered_and_requeueable() {
+    let mut features = Features::default();
+    features.set("calendar", false).unwrap();
+    let site = TestSite::start(SiteSpec {
+        hosts: 2,
+        articles_per_host: 8,
+        crawl_delay: Some(0.1),
+        features,
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let poison = PoisonServer::start();
+    let sitemap_url = format!("{}/sitemap.xml", poison.base());
+    let hang_url = format!("{}/news/world/a-page-that-never-answers", poison.base());
+    let prefix = unique("fpoison");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &amqp_url(),
+        &redis_url(),
+        &prefix,
+        &Extra {
+            frontier: "max_attempts = 3\nlease_ttl = \"30s\"".into(),
+            fetch: "timeout = \"1s\"\nconnect_timeout = \"1s\"\nfirst_byte_timeout = \"1s\"\nmax_retries = 0"
+                .into(),
+            worker: "concurrency = 4".into(),
+        },
+    );
+    let expected = expected_of(&site);
+    let mut seeds = site.home_pages();
+    seeds.push(sitemap_url.clone());
+    seeds.push(hang_url.clone());
+    let tail_out = dir.path().join("tail.jsonl");
+    let dir_path = dir.path().to_path_buf();
+    let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
+    let (su, hu) = (sitemap_url.clone(), hang_url.clone());
+    let poison_log = poison.log.clone();
+    let count = move |path: &str| {
+        poison_log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
+    };
+    let hang_path = "/news/world/a-page-that-never-answers";
+
+    let (first, second, drained_in, counts_first) = tokio::task::spawn_blocking(move || {
+        let mut tail = spawn_tail(&cfg, &tail_path, None);
+        let (mut frontier, _) = spawn_role(&cfg, &dir_path, "frontier", "frontier", 0);
+        let (mut w1, _) = spawn_role(&cfg, &dir_path, "worker-1", "worker", 0);
+        let (mut w2, _) = spawn_role(&cfg, &dir_path, "worker-2", "worker", 0);
+        seed(&cfg, &seeds, &dir_path);
+        let drained_in = wait_drained(&cfg, Duration::from_secs(120));
+        let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
+        let first = dead_letters(&cfg);
+        let counts_first = (count("/sitemap.xml"), count(hang_path));
+
+        // Requeue: the workers fetch both again; after 3 more attempts they are back.
+        let out = trawl(&cfg)
+            .env("TRAWL_LOG", "warn")
+            .args(["dlq", "requeue"])
+            .output()
+            .expect("trawl dlq requeue");
+        let requeue_msg = String::from_utf8_lossy(&out.stderr).to_string();
+        let refetched = wait_until(Duration::from_secs(30), || {
+            count("/sitemap.xml") > counts_first.0 && count(hang_path) > counts_first.1
+        });
+        let second_round = wait_until(Duration::from_secs(90), || {
+            let l = dead_letters(&cfg);
+            letter_for(&l, &su).is_some() && letter_for(&l, &hu).is_some()
+        }) && wait_drained(&cfg, Duration::from_secs(60)).is_some();
+        let second = dead_letters(&cfg);
+        assert!(
+            w1.terminate(Duration::from_secs(15)),
+            "worker 1 did not stop on SIGTERM"
+        );
+        assert!(
+            w2.terminate(Duration::from_secs(15)),
+            "worker 2 did not stop on SIGTERM"
+        );
+        assert!(
+            frontier.terminate(Duration::from_secs(15)),
+            "frontier did not stop on SIGTERM"
+        );
+        tail.terminate(Duration::from_secs(5));
+        assert!(
+            drained_in.is_some(),
+            "the crawl did not drain with poison tasks in it"
+        );
+        assert!(caught_up, "the healthy hosts' articles are missing");
+        assert!(
+            out.status.success() && requeue_msg.contains("requeued 2 dead letter(s)"),
+            "dlq requeue: {requeue_msg}"
+        );
+        assert!(refetched, "the requeued tasks were not fetched again");
+        assert!(
+            second_round,
+            "the requeued tasks were not dead-lettered again after their retries"
+        );
+        (first, second, drained_in, counts_first)
+    })
+    .await
+    .unwrap();
+
+    // First round: both dead-lettered once, with their reasons, after exactly 3 attempts.
+    assert_eq!(first.len(), 2, "dead letters: {first:#?}");
+    let (reason, source) = letter_for(&first, &sitemap_url).expect("the sitemap's dead letter");
+    assert_eq!(source, "tasks");
+    assert!(
+        reason.contains("process_error: sitemap") && reason.contains("after 3 attempts"),
+        "sitemap reason: {reason}"
+    );
+    let (reason_hang, _) = letter_for(&first, &hang_url).expect("the hanging page's dead letter");
+    assert!(
+        reason_hang.starts_with("timeout") && reason_hang.contains("after 3 attempts"),
+        "hanging page reason: {reason_hang}"
+    );
+    assert_eq!(
+        counts_first,
+        (3, 3),
+        "(sitemap, hanging page) requests before the requeue"
+    );
+    // Second round: the same two, again after 3 attempts each.
+    assert_eq!(second.len(), 2, "dead letters after requeue: {second:#?}");
+    assert_eq!(poison.count("/sitemap.xml"), 6);
+    assert_eq!(poison.count(hang_path), 6);
+    eprintln!("poison: drained in {drained_in:?}; reasons: {reason:?}, {reason_hang:?}");
+    cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
+    site.shutdown().await;
+}

@@ -451,3 +451,15 @@ async fn refused_credentials_and_unknown_vhost_are_permanent_errors() {
         .expect("unknown vhost refused");
     assert!(matches!(err, QueueError::Config(_)), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn poison_article_round_trip() {
+    let options = AmqpOptions {
+        delivery_limit: 1,
+        ..test_options()
+    };
+    run("poisonart", options, |b| async move {
+        common::poison_article_round_trip(&b, "sink").await
+    })
+    .await;
+}

@@ -171,3 +171,12 @@ async fn consumers_share_a_queue_and_a_panicking_worker_loses_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn poison_article_round_trip() {
+    let b = MemoryBroker::with_options(MemoryOptions {
+        delivery_limit: Some(1),
+        ..MemoryOptions::default()
+    });
+    bounded(common::poison_article_round_trip(&b, "sink")).await;
+}

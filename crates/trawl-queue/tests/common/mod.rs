@@ -316,3 +316,27 @@ pub async fn concurrent_publishes_all_arrive(b: &dyn Broker, n: usize) {
     }
     assert!(nothing_within(&mut c, 300).await);
 }
+
+/// A poison article in a named subscription is dead-lettered with source
+/// `articles.<name>` and can be requeued back into that subscription.
+/// Needs a delivery limit of 1.
+pub async fn poison_article_round_trip(b: &dyn Broker, name: &str) {
+    let mut sub = b.subscribe_articles(Some(name), "#", 1).await.unwrap();
+    b.publish_article("site.news", b"bad").await.unwrap();
+    for _ in 0..2 {
+        let d = next(&mut sub).await;
+        assert_eq!(text(&d), "bad");
+        d.requeue().await.unwrap();
+    }
+    eventually_dead_count(b, 1).await;
+    let dl = b.peek_dead_letters(10).await.unwrap();
+    assert_eq!(dl.len(), 1, "{dl:?}");
+    assert_eq!(dl[0].source, format!("articles.{name}"));
+    assert_eq!(dl[0].reason, "delivery_limit");
+    assert!(nothing_within(&mut sub, 300).await);
+    assert_eq!(b.requeue_dead_letters(10).await.unwrap(), 1);
+    let d = next(&mut sub).await;
+    assert_eq!(text(&d), "bad");
+    d.ack().await.unwrap();
+    eventually_dead_count(b, 0).await;
+}

@@ -120,6 +120,8 @@ fn is_html_type(content_type: &str) -> bool {
 
 /// Cheap sniff: markup in the first KiB, and not binary (NULs / many control chars).
 fn looks_like_markup(text: &str) -> bool {
+    // Leading blank lines (template engines emit many) do not count.
+    let text = text.trim_start();
     let head: &str = {
         let mut end = text.len().min(1024);
         while !text.is_char_boundary(end) {
@@ -309,6 +311,18 @@ mod tests {
             None
         );
         assert_eq!(sniff_canonical_url(b"\xff\xfe garbage"), None);
+    }
+
+    #[test]
+    fn markup_sniffing() {
+        assert!(looks_like_markup(&format!(
+            "{}<html><p>hi</p>",
+            "\n".repeat(5000)
+        )));
+        assert!(!looks_like_markup("just some plain text, no tags at all"));
+        assert!(!looks_like_markup(
+            "<\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}"
+        ));
     }
 
     #[test]

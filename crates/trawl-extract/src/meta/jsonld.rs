@@ -82,6 +82,7 @@ pub fn read(values: &[Value]) -> JsonLd {
     let mut page_types = Vec::new();
     let mut stack: Vec<(&Value, u8)> = values.iter().rev().map(|v| (v, 0)).collect();
     let mut visited = 0usize;
+    let mut articles = 0usize;
     while let Some((v, depth)) = stack.pop() {
         visited += 1;
         if visited > 10_000 || depth > 12 {
@@ -93,19 +94,16 @@ pub fn read(values: &[Value]) -> JsonLd {
             }
             Value::Object(obj) => {
                 let types = types_of(obj);
-                if article.is_none() && types.iter().any(|t| is_article_type(t)) {
-                    article = Some(obj);
+                if types.iter().any(|t| is_article_type(t)) {
+                    articles += 1;
+                    if article.is_none() {
+                        article = Some(obj);
+                    }
                 }
                 if depth <= 2 {
                     page_types.extend(types.into_iter().filter(|t| t.ends_with("page")));
                 }
-                for key in [
-                    "@graph",
-                    "mainEntity",
-                    "mainEntityOfPage",
-                    "hasPart",
-                    "itemListElement",
-                ] {
+                for key in ["@graph", "mainEntity", "mainEntityOfPage"] {
                     if let Some(child) = obj.get(key) {
                         stack.push((child, depth + 1));
                     }
@@ -121,6 +119,11 @@ pub fn read(values: &[Value]) -> JsonLd {
     let Some(a) = article else {
         return out;
     };
+    // Many article objects side by side describe a listing, not one article:
+    // none of them speaks for the page.
+    if articles > 2 {
+        return out;
+    }
     out.is_article = true;
     out.headline = str_field(a, "headline").or_else(|| str_field(a, "name"));
     out.description = str_field(a, "description");
@@ -288,6 +291,18 @@ mod tests {
         let j = read_str(r#"{"@type":"CollectionPage","name":"World news"}"#);
         assert!(!j.is_article);
         assert_eq!(j.page_types, ["collectionpage"]);
+    }
+
+    #[test]
+    fn many_articles_are_a_listing() {
+        let j = read_str(
+            r#"[{"@type":"NewsArticle","headline":"a"},{"@type":"NewsArticle","headline":"b"},{"@type":"NewsArticle","headline":"c"}]"#,
+        );
+        assert!(!j.is_article);
+        let j = read_str(
+            r#"{"@type":"ItemList","itemListElement":[{"@type":"NewsArticle","headline":"a"}]}"#,
+        );
+        assert!(!j.is_article);
     }
 
     #[test]

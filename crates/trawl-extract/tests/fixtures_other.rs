@@ -65,3 +65,41 @@ fn windows_1251_article() {
     let b = extract(&stripped, "https://novosti.example/x", None).unwrap();
     assert_eq!(b.title, a.title);
 }
+
+/// A page whose body reads like an article, under a search URL or an error title, is not one.
+#[test]
+fn search_and_error_pages_are_not_articles() {
+    let para = "<p>The committee met on Tuesday to discuss the budget, and members said the plan, which was \
+                drafted over the summer, would be put to a vote next month after further hearings.</p>";
+    let body = |title: &str| {
+        format!(
+            "<html><head><title>{title}</title><meta property='og:type' content='article'></head>\
+             <body><article><h1>{title}</h1>{}</article></body></html>",
+            para.repeat(8)
+        )
+    };
+    let ok = extract(
+        body("Budget plan goes to a vote").as_bytes(),
+        "https://example.com/news/budget",
+        None,
+    )
+    .unwrap();
+    assert!(
+        ok.is_article,
+        "control: the same page under a normal URL is an article"
+    );
+    let search = extract(
+        body("Budget plan goes to a vote").as_bytes(),
+        "https://example.com/search?q=budget",
+        None,
+    )
+    .unwrap();
+    assert!(!search.is_article);
+    let error = extract(
+        body("404 Not Found").as_bytes(),
+        "https://example.com/news/x",
+        None,
+    )
+    .unwrap();
+    assert!(!error.is_article);
+}

@@ -124,3 +124,59 @@ impl Drop for Proc {
 pub fn write_lines(path: &Path, lines: &[String]) {
     std::fs::write(path, lines.join("\n") + "\n").expect("writing seeds");
 }
+
+/// Run a command to completion, killing it after `limit` (a hang fails the test instead of
+/// blocking it). Returns the output and whether it had to be killed.
+pub fn run_bounded(cmd: &mut Command, limit: Duration) -> (std::process::Output, bool) {
+    use std::io::Read;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawning {cmd:?}: {e}"));
+    // Drain both pipes on threads so a chatty child never blocks on a full pipe.
+    let mut out_pipe = child.stdout.take().expect("piped stdout");
+    let mut err_pipe = child.stderr.take().expect("piped stderr");
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out_pipe.read_to_end(&mut b);
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err_pipe.read_to_end(&mut b);
+        b
+    });
+    let deadline = Instant::now() + limit;
+    let mut killed = false;
+    let status = loop {
+        if let Ok(Some(s)) = child.try_wait() {
+            break s;
+        }
+        if Instant::now() >= deadline {
+            killed = true;
+            let _ = child.kill();
+            break child.wait().expect("waiting for a killed child");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let stdout = out_t.join().unwrap_or_default();
+    let stderr = err_t.join().unwrap_or_default();
+    (
+        std::process::Output {
+            status,
+            stdout,
+            stderr,
+        },
+        killed,
+    )
+}
+
+/// A free TCP port on 127.0.0.1 that nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = l.local_addr().expect("local addr").port();
+    drop(l);
+    port
+}

@@ -66,7 +66,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("trawl: error: {e:#}");
-            ExitCode::from(1)
+            // A configuration that does not validate: EX_USAGE (64), not a generic failure.
+            if e.downcast_ref::<trawl_config::ConfigErrors>().is_some() {
+                ExitCode::from(trawl_config::ConfigErrors::EXIT_CODE)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

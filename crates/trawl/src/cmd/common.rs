@@ -55,8 +55,13 @@ pub fn read_seeds(args: &[String]) -> anyhow::Result<Vec<String>> {
     for a in args {
         let looks_like_url = a.contains("://");
         if !looks_like_url && std::path::Path::new(a).is_file() {
-            let text =
-                std::fs::read_to_string(a).with_context(|| format!("reading seed file {a}"))?;
+            // Bytes that are not UTF-8 become U+FFFD: such a line is then judged (and counted
+            // as filtered) like any other bad URL, instead of failing the whole file.
+            let bytes = std::fs::read(a).with_context(|| format!("reading seed file {a}"))?;
+            let text = String::from_utf8_lossy(&bytes);
+            if matches!(text, std::borrow::Cow::Owned(_)) {
+                tracing::warn!(file = %a, "seed file is not valid UTF-8; bad bytes replaced");
+            }
             for line in text.lines() {
                 let line = line.trim();
                 if !line.is_empty() && !line.starts_with('#') {

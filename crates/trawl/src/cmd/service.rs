@@ -34,15 +34,13 @@ impl ConfigFlags {
         let env: HashMap<String, String> = trawl_config::env_from_process();
         let mut overrides = Vec::new();
         for s in &self.set {
-            let Some((k, v)) = s.split_once('=') else {
-                anyhow::bail!("--set {s:?}: expected SECTION.KEY=VALUE");
-            };
+            // A `--set` without `=` is passed on with no `=`-part: the loader reports it
+            // alongside every other bad key ("nodot").
+            let (k, v) = s.split_once('=').unwrap_or((s.as_str(), ""));
             overrides.push((k.trim().to_string(), v.trim().to_string()));
         }
-        Config::load_path(self.config.as_deref(), &env, &overrides).map_err(|errs| {
-            let lines: Vec<String> = errs.errors().iter().map(|e| format!("  - {e}")).collect();
-            anyhow::anyhow!("invalid configuration:\n{}", lines.join("\n"))
-        })
+        // `ConfigErrors` names every bad key at once; `main` maps it to exit code 64.
+        Config::load_path(self.config.as_deref(), &env, &overrides).map_err(anyhow::Error::new)
     }
 }
 

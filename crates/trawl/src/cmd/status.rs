@@ -26,7 +26,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let tasks = broker.depth(WorkQueue::Tasks).await?;
         let reports = broker.depth(WorkQueue::Reports).await?;
         let seeds = broker.depth(WorkQueue::Seeds).await?;
-        let dead = broker.peek_dead_letters(10_000).await.map(|d| d.len()).unwrap_or(0);
+        let dead = broker.dead_letter_count().await.unwrap_or(0);
         let drained = stats.drained() && tasks == 0 && reports == 0 && seeds == 0;
         if args.json {
             let v = serde_json::json!({

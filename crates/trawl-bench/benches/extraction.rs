@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use trawl_bench::{default_bench_dir, load_pages, run, Engine};
 
 fn bench(c: &mut Criterion) {
@@ -28,9 +28,15 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("extraction");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(8));
+    group.measurement_time(Duration::from_secs(6));
+    group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Bytes(bytes));
-    let engines = [Engine::ParseOnly, Engine::Trawl, Engine::RsTrafilatura];
+    let engines = [
+        Engine::ParseOnly,
+        Engine::ParseContent,
+        Engine::Trawl,
+        Engine::RsTrafilatura,
+    ];
     for engine in engines {
         group.bench_function(engine.name(), |b| {
             b.iter(|| {

@@ -19,6 +19,9 @@ pub enum Engine {
     Trawl,
     RsTrafilatura,
     ParseOnly,
+    /// Parse + `content::extract_content` only (no decoding sniff, no metadata):
+    /// attributes the cost of the main-content stage.
+    ParseContent,
 }
 
 impl Engine {
@@ -27,6 +30,7 @@ impl Engine {
             "trawl" => Some(Engine::Trawl),
             "rs-trafilatura" => Some(Engine::RsTrafilatura),
             "parse" | "parse-only" => Some(Engine::ParseOnly),
+            "parse+content" | "content" => Some(Engine::ParseContent),
             _ => None,
         }
     }
@@ -35,6 +39,7 @@ impl Engine {
             Engine::Trawl => "trawl",
             Engine::RsTrafilatura => "rs-trafilatura",
             Engine::ParseOnly => "parse-only",
+            Engine::ParseContent => "parse+content",
         }
     }
 }
@@ -102,6 +107,19 @@ pub fn run(engine: Engine, page: &Page) -> Output {
                     title: None,
                 },
             }
+        }
+        Engine::ParseContent => {
+            let html = String::from_utf8_lossy(&page.bytes);
+            let doc = scraper::Html::parse_document(&html);
+            let base = url::Url::parse("https://bench.invalid/").expect("static URL parses");
+            let c = trawl_extract::content::extract_content(&doc, &base, None);
+            let body = c
+                .blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            Output { body, title: None }
         }
         Engine::ParseOnly => {
             let html = String::from_utf8_lossy(&page.bytes);

@@ -323,38 +323,74 @@ struct Hints {
     embed: bool,
 }
 
-fn attr_hints(value: &str, buf: &mut String, h: &mut Hints) {
-    buf.clear();
-    for c in value.chars() {
-        buf.push(c.to_ascii_lowercase());
+const CAT_NEG: u8 = 1;
+const CAT_POS: u8 = 2;
+const CAT_RELATED: u8 = 4;
+const CAT_EMBED: u8 = 8;
+
+/// One automaton for every substring hint, built once: each class/id value is
+/// scanned a single time, case-insensitively, without allocating.
+static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasick, Vec<u8>)>> =
+    once_cell::sync::Lazy::new(|| {
+        let mut pats: Vec<&str> = Vec::new();
+        let mut cats: Vec<u8> = Vec::new();
+        let mut add = |list: &[&'static str], cat: u8| {
+            for p in list {
+                pats.push(p);
+                cats.push(cat);
+            }
+        };
+        add(NEG_SUBSTR, CAT_NEG);
+        add(POS_SUBSTR, CAT_POS);
+        add(
+            &[
+                "related",
+                "readalso",
+                "read-also",
+                "see-also",
+                "seealso",
+                "readmore",
+                "read-more",
+            ],
+            CAT_RELATED,
+        );
+        add(&["embed", "tweet", "instagram-media"], CAT_EMBED);
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .ok()
+            .map(|ac| (ac, cats))
+    });
+
+fn attr_hints(value: &str, h: &mut Hints) {
+    let mut cats = 0u8;
+    if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
+        for m in ac.find_overlapping_iter(value) {
+            cats |= pat_cats[m.pattern().as_usize()];
+        }
     }
-    let mut neg = NEG_SUBSTR.iter().any(|s| buf.contains(s));
-    let mut pos = POS_SUBSTR.iter().any(|s| buf.contains(s));
+    let mut neg = cats & CAT_NEG != 0;
+    let mut pos = cats & CAT_POS != 0;
     if pos {
         h.strong_pos = true;
     }
-    for tok in buf.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if tok.is_empty() {
-            continue;
-        }
-        if !neg && NEG_TOKENS.contains(&tok) {
-            neg = true;
-        }
-        if !pos && POS_TOKENS.contains(&tok) {
-            pos = true;
+    if !(neg && pos) {
+        for tok in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if tok.is_empty() || tok.len() > 12 {
+                continue;
+            }
+            if !neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                neg = true;
+            }
+            if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                pos = true;
+            }
         }
     }
-    if buf.contains("related")
-        || buf.contains("readalso")
-        || buf.contains("read-also")
-        || buf.contains("see-also")
-        || buf.contains("seealso")
-        || buf.contains("readmore")
-        || buf.contains("read-more")
-    {
+    if cats & CAT_RELATED != 0 {
         h.related = true;
     }
-    if buf.contains("embed") || buf.contains("tweet") || buf.contains("instagram-media") {
+    if cats & CAT_EMBED != 0 {
         h.embed = true;
     }
     if neg {
@@ -367,13 +403,13 @@ fn attr_hints(value: &str, buf: &mut String, h: &mut Hints) {
     }
 }
 
-fn element_hints(el: &scraper::node::Element, buf: &mut String) -> Hints {
+fn element_hints(el: &scraper::node::Element) -> Hints {
     let mut h = Hints::default();
     if let Some(c) = el.attr("class") {
-        attr_hints(c, buf, &mut h);
+        attr_hints(c, &mut h);
     }
     if let Some(i) = el.attr("id") {
-        attr_hints(i, buf, &mut h);
+        attr_hints(i, &mut h);
     }
     if let Some(role) = el.attr("role") {
         if matches!(
@@ -478,7 +514,6 @@ impl<'a> Arena<'a> {
             }
         }
         let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(1024);
-        let mut buf = String::new();
         // explicit stack of (arena index) of open elements
         let mut open: Vec<u32> = Vec::with_capacity(64);
         let mut link_depth = 0u32;
@@ -513,7 +548,7 @@ impl<'a> Arena<'a> {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()
                             } else {
-                                element_hints(e, &mut buf)
+                                element_hints(e)
                             };
                             let idx = nodes.len() as u32;
                             nodes.push(ANode {

@@ -239,6 +239,8 @@ const NEG_SUBSTR: &[&str] = &[
 /// Short hints, matched as whole tokens of the class/id (so `shadow`, `navigable`,
 /// `header-ad-free` do not match `ad`/`nav` unless they are a token).
 const NEG_TOKENS: &[&str] = &[
+    "dek",
+    "lede",
     "ad",
     "ads",
     "adv",
@@ -319,6 +321,8 @@ struct Hints {
     /// Readability-style class weight (±25 per attribute).
     weight: i32,
     related: bool,
+    /// a negative hint that positive tokens do not veto (standfirst, deck)
+    force: bool,
     /// class/id names an embed (`twitter-tweet`, `social-embed`, `instagram-media`).
     embed: bool,
 }
@@ -327,6 +331,7 @@ const CAT_NEG: u8 = 1;
 const CAT_POS: u8 = 2;
 const CAT_RELATED: u8 = 4;
 const CAT_EMBED: u8 = 8;
+const CAT_FORCE: u8 = 16;
 
 /// One automaton for every substring hint, built once: each class/id value is
 /// scanned a single time, case-insensitively, without allocating.
@@ -355,6 +360,21 @@ static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasick, Vec<u8>
             CAT_RELATED,
         );
         add(&["embed", "tweet", "instagram-media"], CAT_EMBED);
+        // standfirsts / decks: page furniture around the body even inside an
+        // "article-…" wrapper
+        add(
+            &[
+                "standfirst",
+                "abstract",
+                "lead-text",
+                "leadtext",
+                "subtitle",
+                "subheadline",
+                "sub-headline",
+                "excerpt",
+            ],
+            CAT_NEG | CAT_FORCE,
+        );
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&pats)
@@ -392,6 +412,9 @@ fn attr_hints(value: &str, h: &mut Hints) {
     }
     if cats & CAT_EMBED != 0 {
         h.embed = true;
+    }
+    if cats & CAT_FORCE != 0 {
+        h.force = true;
     }
     if neg {
         h.weight -= 25;
@@ -1585,6 +1608,29 @@ fn is_boiler_line(text: &str) -> bool {
     {
         return true;
     }
+    // author contact / follow-us lines
+    if n <= 200
+        && ["twitter", "facebook", "instagram", "@"]
+            .iter()
+            .any(|k| lower.contains(k))
+        && (lower.starts_with("follow")
+            || lower.starts_with("email")
+            || [
+                "follow us",
+                "follow him",
+                "follow her",
+                "follow me",
+                "follow them",
+            ]
+            .iter()
+            .any(|k| lower.contains(k)))
+    {
+        return true;
+    }
+    // gallery chrome: "Image 3 of 5"
+    if n <= 30 && is_n_of_m(&lower) {
+        return true;
+    }
     // tag/category lines
     if [
         "tags:",
@@ -1653,6 +1699,18 @@ fn is_boiler_line(text: &str) -> bool {
     ];
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)
+}
+
+fn is_n_of_m(lower: &str) -> bool {
+    let toks: Vec<&str> = lower.split_whitespace().collect();
+    toks.len() <= 4
+        && toks.len() >= 3
+        && toks.contains(&"of")
+        && toks
+            .iter()
+            .filter(|t| t.chars().all(|c| c.is_ascii_digit()))
+            .count()
+            == 2
 }
 
 /// A line that is only a date/time ("November 20, 2019", "22 de janeiro de 2018 às 0:13"):
@@ -1946,6 +2004,13 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         assert!(is_boiler_line("Tags: politics, economy"));
         assert!(is_boiler_line("Advertisement"));
+        assert!(is_boiler_line("Image 3 of 5"));
+        assert!(is_boiler_line(
+            "Follow The Daily Opinion section on Facebook, Twitter (@DailyOpinion) and Instagram."
+        ));
+        assert!(!is_boiler_line(
+            "He said he would follow the rules, as Twitter users demanded."
+        ));
         assert!(is_boiler_line("Sign up for our free daily newsletter."));
         assert!(is_readalso_line("READ MORE: Council approves the budget"));
         assert!(!is_readalso_line("Read more books, the mayor said."));

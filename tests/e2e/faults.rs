@@ -728,3 +728,106 @@ async fn embedded_crawl_sigkilled_resumes_from_its_last_snapshot() {
     );
     site.shutdown().await;
 }
+
+/// Tasks lost outright (both workers SIGKILLed, then `<p>.tasks` purged, as if the
+/// messages had vanished): their hosts stay leased until `frontier.lease_ttl` (5 s)
+/// passes, then the lease recovery puts the URLs back in their queues and a fresh
+/// worker finishes the crawl with every article.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_tasks_come_back_when_their_leases_expire() {
+    let mut features = Features::default();
+    features.set("calendar", false).unwrap();
+    let site = TestSite::start(SiteSpec {
+        hosts: 3,
+        articles_per_host: 8,
+        crawl_delay: Some(0.1),
+        latency: Duration::from_millis(100),
+        features,
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let prefix = unique("flease");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &amqp_url(),
+        &redis_url(),
+        &prefix,
+        &Extra {
+            frontier: "lease_ttl = \"5s\"".into(),
+            worker: "concurrency = 4".into(),
+            ..Extra::default()
+        },
+    );
+    let expected = expected_of(&site);
+    let seeds = site.home_pages();
+    let tail_out = dir.path().join("tail.jsonl");
+    let dir_path = dir.path().to_path_buf();
+    let tasks_queue = format!("{prefix}.tasks");
+
+    let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
+    let (leased_after_purge, recovered_in, drained_in) = tokio::task::spawn_blocking(move || {
+        let mut tail = spawn_tail(&cfg, &tail_path, None);
+        let (mut frontier, _) = spawn_role(&cfg, &dir_path, "frontier", "frontier", 0);
+        let (mut w1, _) = spawn_role(&cfg, &dir_path, "worker-1", "worker", 0);
+        let (mut w2, _) = spawn_role(&cfg, &dir_path, "worker-2", "worker", 0);
+        seed(&cfg, &seeds, &dir_path);
+        assert!(
+            wait_until(Duration::from_secs(90), || canonicals(&tail_path).len()
+                >= 5),
+            "fewer than 5 articles"
+        );
+        w1.kill();
+        w2.kill();
+        std::thread::sleep(Duration::from_millis(500));
+        assert!(
+            rabbitmqctl(&["purge_queue", &tasks_queue], Duration::from_secs(30)),
+            "rabbitmqctl purge_queue failed"
+        );
+        let purged = Instant::now();
+        let before = canonicals(&tail_path).len();
+        let leased_after_purge = status(&cfg)
+            .and_then(|s| s["hosts"]["leased"].as_u64())
+            .unwrap_or(0);
+        let (mut w3, _) = spawn_role(&cfg, &dir_path, "worker-3", "worker", 0);
+        let progressed = wait_until(Duration::from_secs(60), || {
+            canonicals(&tail_path).len() > before
+        });
+        let recovered_in = purged.elapsed();
+        let drained_in = wait_drained(&cfg, Duration::from_secs(180));
+        let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
+        assert!(
+            w3.terminate(Duration::from_secs(15)),
+            "worker 3 did not stop on SIGTERM"
+        );
+        assert!(
+            frontier.terminate(Duration::from_secs(15)),
+            "frontier did not stop on SIGTERM"
+        );
+        tail.terminate(Duration::from_secs(5));
+        assert!(progressed, "no article within 60 s of losing the tasks");
+        assert!(
+            drained_in.is_some(),
+            "the crawl did not drain after losing its tasks"
+        );
+        assert!(caught_up, "tail is missing articles after the drain");
+        (leased_after_purge, recovered_in, drained_in)
+    })
+    .await
+    .unwrap();
+
+    assert!(
+        leased_after_purge > 0,
+        "no host was leased after the purge: nothing was lost, nothing tested"
+    );
+    let got = canonicals(&tail_out);
+    let missing: Vec<_> = expected.difference(&got).collect();
+    assert!(missing.is_empty(), "missing articles: {missing:?}");
+    eprintln!(
+        "lost tasks: {leased_after_purge} host(s) leased with their tasks gone; first article \
+         {recovered_in:?} after the purge; drained {drained_in:?} after that"
+    );
+    cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
+    site.shutdown().await;
+}

@@ -1227,8 +1227,6 @@ fn raw_text(a: &Arena, i: usize, removed: &[bool]) -> String {
 
 fn collect_links(a: &Arena, i: usize, base: &Url, out: &mut Vec<RelatedLink>) {
     let end = a.nodes[i].end as usize;
-    let none = vec![false; 0];
-    let _ = none;
     let mut c = i;
     while c < end {
         let node = &a.nodes[c];
@@ -1236,11 +1234,20 @@ fn collect_links(a: &Arena, i: usize, base: &Url, out: &mut Vec<RelatedLink>) {
             if let Node::Element(e) = node.node.value() {
                 if let Some(href) = e.attr("href") {
                     let mut title = String::new();
+                    // the link's text, without captions/dates/labels inside a teaser card
                     let ae = node.end as usize;
-                    for t in &a.nodes[c..ae] {
-                        if let Node::Text(tx) = t.node.value() {
-                            title.push_str(&tx.text);
+                    let mut t = c + 1;
+                    while t < ae {
+                        let tn = &a.nodes[t];
+                        if tn.hints.neg && is_card_furniture(tn) {
+                            t = tn.end as usize;
+                            continue;
                         }
+                        if let Node::Text(tx) = tn.node.value() {
+                            title.push_str(&tx.text);
+                            title.push(' ');
+                        }
+                        t += 1;
                     }
                     let title = normalize_ws(&title);
                     if title.chars().count() >= 10 {
@@ -1260,6 +1267,19 @@ fn collect_links(a: &Arena, i: usize, base: &Url, out: &mut Vec<RelatedLink>) {
         }
         c += 1;
     }
+}
+
+/// Caption, credit, date or category label inside a teaser card.
+fn is_card_furniture(n: &ANode) -> bool {
+    let Node::Element(e) = n.node.value() else {
+        return false;
+    };
+    let class = e.attr("class").unwrap_or("");
+    [
+        "caption", "credit", "date", "time", "categor", "label", "kicker",
+    ]
+    .iter()
+    .any(|k| class.contains(k))
 }
 
 fn dedup_related(v: &mut Vec<RelatedLink>) {

@@ -1428,10 +1428,12 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             return;
         }
         // very short link-heavy lines (bare "Read more" links, tag clouds)
+        // short link-heavy lines (bare "Read more" links) and link-only runs of any
+        // length (tag lists, "more stories" strips)
         if chars > 0
-            && link as f32 >= 0.6 * chars as f32
-            && chars < 120
             && kind != BlockKind::Heading
+            && ((link as f32 >= 0.6 * chars as f32 && chars < 120)
+                || link as f32 >= 0.85 * chars as f32)
         {
             return;
         }

@@ -114,9 +114,17 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
     assert_eq!(s["hosts"]["leased"], 0, "hosts still leased: {s}");
     assert_eq!(s["urls"]["queued"], 0, "URLs still queued: {s}");
     let repeats = repeated_article_requests(&site);
+    // Reported, not asserted: a redelivered task does not wait out the politeness delay
+    // that followed the killed worker's last request (see docs/reliability.md).
+    let impolite = site.politeness_violations(Duration::from_millis(20)).len();
+    assert!(
+        site.disallowed_requests().is_empty(),
+        "robots.txt disobeyed"
+    );
     eprintln!(
         "worker kill: killed with {in_progress} task(s) in progress after {at_kill} articles; \
          drained {drained_in:?} after the kill; {} article messages for {} articles; \
+         {impolite} politeness gap(s) shorter than the delay; \
          article pages fetched more than once: {repeats:?}",
         articles.len(),
         got.len()

@@ -27,6 +27,18 @@ fn expected_of(site: &TestSite) -> HashSet<String> {
 /// article reaches `trawl tail`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_a_worker_mid_crawl_loses_no_article() {
+    kill_a_worker("fkill", "5s", Duration::from_secs(180)).await;
+}
+
+/// The same with a 300 s lease: the crawl must still drain within 60 s of the kill,
+/// which only the redelivery of the killed worker's unacked tasks can do (waiting for
+/// its leases to expire would take 5 minutes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_a_worker_its_tasks_are_redelivered_not_waited_out() {
+    kill_a_worker("fredeliver", "300s", Duration::from_secs(60)).await;
+}
+
+async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
     let mut features = Features::default();
     features.set("calendar", false).unwrap();
     let site = TestSite::start(SiteSpec {
@@ -39,7 +51,7 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
     })
     .await
     .expect("test site");
-    let prefix = unique("fkill");
+    let prefix = unique(tag);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
         dir.path(),
@@ -47,7 +59,7 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
         &redis_url(),
         &prefix,
         &Extra {
-            frontier: "lease_ttl = \"5s\"".into(),
+            frontier: format!("lease_ttl = \"{lease_ttl}\""),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
@@ -83,7 +95,7 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
             "the crawl finished before the kill; nothing was tested"
         );
 
-        let drained_in = wait_drained(&cfg, Duration::from_secs(180));
+        let drained_in = wait_drained(&cfg, drain_limit);
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
         let final_status = status(&cfg);
         assert!(
@@ -122,7 +134,7 @@ async fn sigkill_a_worker_mid_crawl_loses_no_article() {
         "robots.txt disobeyed"
     );
     eprintln!(
-        "worker kill: killed with {in_progress} task(s) in progress after {at_kill} articles; \
+        "worker kill (lease_ttl {lease_ttl}): killed with {in_progress} task(s) in progress after {at_kill} articles; \
          drained {drained_in:?} after the kill; {} article messages for {} articles; \
          {impolite} politeness gap(s) shorter than the delay; \
          article pages fetched more than once: {repeats:?}",

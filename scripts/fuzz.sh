@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(canonicalize sitemap feed)
+[ ${#targets[@]} -eq 0 ] && targets=(canonicalize sitemap feed extract robots)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: no nightly toolchain; skipping (the proptest properties in cargo test are the fallback)"
@@ -37,6 +37,16 @@ for t in "${targets[@]}"; do
       echo "fuzz: seeded canonicalize with hrefs from $pages"
     else
       echo "fuzz: $pages absent; seeding from fuzz/seeds only"
+    fi
+  fi
+  if [ "$t" = extract ]; then
+    cp crates/trawl-extract/tests/fixtures/*.html "$corpus"/ 2>/dev/null || true
+    if [ -d "$pages" ]; then
+      # libFuzzer's -max_len below keeps the first 64 KiB of each page.
+      cp "$pages"/*.html "$corpus"/ 2>/dev/null || true
+      echo "fuzz: seeded extract with $pages"
+    else
+      echo "fuzz: $pages absent; seeding extract from fixtures only"
     fi
   fi
   echo "fuzz: $t for ${secs}s"

@@ -171,8 +171,8 @@ impl Admitter {
             let kind = schedule::task_kind(link.kind, &u);
             j.accepted.push(QueuedUrl {
                 host: trawl_url::host_key(&u),
+                priority: schedule::url_priority(kind, &u),
                 url: u.into(),
-                priority: schedule::priority(kind),
                 depth,
                 kind,
                 attempt: 0,

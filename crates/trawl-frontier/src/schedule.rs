@@ -14,6 +14,31 @@ pub fn priority(kind: TaskKind) -> u8 {
     }
 }
 
+/// Priority of a URL of `kind`: like [`priority`], but alternate renderings of a page
+/// (AMP and print versions, by the URL conventions news sites share) wait behind
+/// everything else, so that when both are known the original is fetched first and
+/// wins the near-duplicate check.
+pub fn url_priority(kind: TaskKind, url: &url::Url) -> u8 {
+    let p = priority(kind);
+    if p > 0 && is_alternate_rendering(url) {
+        3
+    } else {
+        p
+    }
+}
+
+fn is_alternate_rendering(url: &url::Url) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    let segs = path.split('/').filter(|s| !s.is_empty());
+    let alt_seg = |s: &str| matches!(s, "amp" | "print" | "printable" | "amp.html");
+    path.ends_with(".amp")
+        || path.ends_with(".amp.html")
+        || segs.into_iter().any(alt_seg)
+        || url
+            .query_pairs()
+            .any(|(k, _)| matches!(k.as_ref(), "amp" | "outputtype" | "print"))
+}
+
 /// What a discovered link is expected to be. Page links are guessed from the URL
 /// shape: an article URL usually ends in a long slug or an id.
 pub fn task_kind(link: LinkKind, url: &url::Url) -> TaskKind {
@@ -194,6 +219,36 @@ mod tests {
         assert!(priority(TaskKind::Seed) < priority(TaskKind::Article));
         assert!(priority(TaskKind::Article) < priority(TaskKind::Listing));
         assert_eq!(priority(TaskKind::Feed), priority(TaskKind::Sitemap));
+    }
+
+    #[test]
+    fn alternate_renderings_wait_behind_originals() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let original = u("http://a.test/world/some-long-article-slug");
+        assert_eq!(url_priority(TaskKind::Article, &original), 1);
+        assert_eq!(
+            url_priority(
+                TaskKind::Article,
+                &u("http://a.test/amp/some-long-article-slug")
+            ),
+            3
+        );
+        assert_eq!(
+            url_priority(
+                TaskKind::Article,
+                &u("http://a.test/print/some-long-article-slug")
+            ),
+            3
+        );
+        assert_eq!(
+            url_priority(TaskKind::Article, &u("http://a.test/world/slug?amp=1")),
+            3
+        );
+        assert_eq!(url_priority(TaskKind::Seed, &u("http://a.test/amp/")), 0);
+        assert_eq!(
+            url_priority(TaskKind::Listing, &u("http://a.test/sections/campus")),
+            2
+        );
     }
 
     #[test]

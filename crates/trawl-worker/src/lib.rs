@@ -207,7 +207,7 @@ impl Worker {
                             report.canonical_url = article.canonical_url.clone();
                             if article.is_article {
                                 article.fetched_at = Some(Utc::now().fixed_offset());
-                                match self.claim(&article).await {
+                                match self.claim(&article, &task.url).await {
                                     Ok(None) => processed.article = Some(article),
                                     Ok(Some(of)) => processed.duplicate_of = Some(of),
                                     Err(e) => {
@@ -268,18 +268,22 @@ impl Worker {
     }
 
     /// `Ok(None)`: emit it; `Ok(Some(id))`: a near-duplicate of article `id`.
-    async fn claim(&self, article: &Article) -> Result<Option<String>, trawl_store::StoreError> {
+    ///
+    /// The claim is made in the name of the *task's* URL, not the final URL after
+    /// redirects: a redelivered task re-claims as itself (and re-publishes, which
+    /// consumers dedupe by id), while a redirect that lands on an article already
+    /// claimed under its own URL is a duplicate and is not emitted twice.
+    async fn claim(
+        &self,
+        article: &Article,
+        task_url: &str,
+    ) -> Result<Option<String>, trawl_store::StoreError> {
         let Some(store) = &self.store else {
             return Ok(None);
         };
         let simhash = u64::from_str_radix(&article.content_fingerprint, 16).unwrap_or(0);
         match store
-            .claim_content(
-                &article.id,
-                &article.url,
-                simhash,
-                self.cfg.near_dup_distance,
-            )
+            .claim_content(&article.id, task_url, simhash, self.cfg.near_dup_distance)
             .await?
         {
             ContentClaim::New => Ok(None),

@@ -536,7 +536,8 @@ impl<'a> Arena<'a> {
                 }
             }
         }
-        let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(1024);
+        // the DOM's node count bounds the arena: one exact allocation, no growth slack
+        let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(doc.tree.values().len());
         // explicit stack of (arena index) of open elements
         let mut open: Vec<u32> = Vec::with_capacity(64);
         let mut link_depth = 0u32;

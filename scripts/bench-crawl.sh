@@ -96,10 +96,15 @@ unset TRAWL_CONFIG
 
 # 3. Scrapy
 if [ "$SKIP_SCRAPY" != 1 ]; then
-  python3 -c 'import scrapy' 2>/dev/null || pip install -q scrapy >/dev/null 2>&1 || true
-  if python3 -c 'import scrapy' 2>/dev/null; then
+  SCRAPY=${SCRAPY:-$(command -v scrapy || true)}
+  if [ -z "$SCRAPY" ]; then
+    # A private virtualenv under target/ (PyPI is the only network this needs).
+    [ -x target/scrapy-venv/bin/scrapy ] || { python3 -m venv target/scrapy-venv && target/scrapy-venv/bin/pip install -q scrapy; } >/dev/null 2>&1 || true
+    [ -x target/scrapy-venv/bin/scrapy ] && SCRAPY=target/scrapy-venv/bin/scrapy
+  fi
+  if [ -n "$SCRAPY" ]; then
     start_site
-    $TIME -v scrapy runspider scripts/scrapy_crawl.py -a seeds="$work/seeds.txt" -a delay=0 -a concurrency="$WORKERS" \
+    $TIME -v "$SCRAPY" runspider scripts/scrapy_crawl.py -a seeds="$work/seeds.txt" -a delay=0 -a concurrency="$WORKERS" \
       -O "$work/scrapy.jsonl" -s LOG_LEVEL=WARNING > "$work/scrapy.out" 2> "$work/scrapy.err" || true
     line=$(grep -h "scrapy-summary" "$work/scrapy.out" "$work/scrapy.err" | tail -1)
     echo "scrapy        : ${line#*scrapy-summary: }, peak RSS $(rss_mb "$work/scrapy.err") MB"

@@ -11,7 +11,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 use trawl_core::{DiscoveredLink, FetchReport, FetchTask, MESSAGE_SCHEMA_VERSION};
-use trawl_queue::{publish_json, Broker, QueueError, SeedRequest, WorkQueue};
+use trawl_queue::{publish_json, Broker, Delivery, QueueError, SeedRequest, WorkQueue};
 use trawl_store::{FrontierStore, Lease, QueuedUrl, StoreError};
 
 use crate::admit::{AdmitSummary, Admitter};
@@ -595,18 +595,30 @@ impl Frontier {
         }
     }
 
-    async fn report_loop(&self, stop: CancellationToken) {
+    /// Consume `queue` until `stop`, reopening the consumer with backoff after a
+    /// broker failure, and hand each delivery to `handle`, which acks it itself.
+    /// `handle` returns false to end the loop (shutdown in the middle of a delivery).
+    async fn consume_loop<F, Fut>(
+        &self,
+        queue: WorkQueue,
+        prefetch: u16,
+        stop: CancellationToken,
+        mut handle: F,
+    ) where
+        F: FnMut(Delivery) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
         let mut backoff = Backoff::new();
         while !stop.is_cancelled() {
             let consumer = tokio::select! {
                 _ = stop.cancelled() => break,
-                c = self.inner.broker.consume(WorkQueue::Reports, self.inner.cfg.report_prefetch) => c,
+                c = self.inner.broker.consume(queue, prefetch) => c,
             };
             let mut consumer = match consumer {
                 Ok(c) => c,
                 Err(e) => {
                     let wait = backoff.next_delay();
-                    warn!(error = %e, retry_in = ?wait, "cannot consume reports");
+                    warn!(error = %e, queue = queue.as_str(), retry_in = ?wait, "cannot consume");
                     tokio::select! {
                         _ = stop.cancelled() => break,
                         _ = tokio::time::sleep(wait) => {}
@@ -621,111 +633,110 @@ impl Frontier {
                     d = consumer.next() => d,
                 };
                 let Some(delivery) = delivery else { break };
-                let report: FetchReport = match delivery.json::<FetchReport>() {
-                    Ok(r) if r.schema_version > MESSAGE_SCHEMA_VERSION => {
-                        let reason = format!("unsupported schema_version {}", r.schema_version);
-                        warn!(%reason, "dead-lettering report");
-                        let _ = self
-                            .inner
-                            .broker
-                            .dead_letter(WorkQueue::Reports, &delivery.payload, &reason)
-                            .await;
-                        let _ = delivery.ack().await;
-                        continue;
-                    }
-                    Ok(r) => r,
-                    Err(e) => {
-                        warn!(error = %e, "undecodable report: dead-lettering it");
-                        let _ = self
-                            .inner
-                            .broker
-                            .dead_letter(
-                                WorkQueue::Reports,
-                                &delivery.payload,
-                                &format!("undecodable: {e}"),
-                            )
-                            .await;
-                        let _ = delivery.ack().await;
-                        continue;
-                    }
+                if !handle(delivery).await {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Decode a delivery, dead-lettering (and acking) what is undecodable or of a
+    /// schema version newer than this build knows.
+    async fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        queue: WorkQueue,
+        delivery: &Delivery,
+        known_version: u32,
+        version_of: impl Fn(&T) -> u32,
+    ) -> Option<T> {
+        let reason = match delivery.json::<T>() {
+            Ok(msg) if version_of(&msg) <= known_version => return Some(msg),
+            Ok(msg) => format!("unsupported schema_version {}", version_of(&msg)),
+            Err(e) => format!("undecodable: {e}"),
+        };
+        warn!(queue = queue.as_str(), %reason, "dead-lettering a message");
+        let _ = self
+            .inner
+            .broker
+            .dead_letter(queue, &delivery.payload, &reason)
+            .await;
+        None
+    }
+
+    async fn report_loop(&self, stop: CancellationToken) {
+        let prefetch = self.inner.cfg.report_prefetch;
+        let s = stop.clone();
+        self.consume_loop(WorkQueue::Reports, prefetch, stop, |delivery| {
+            let stop = s.clone();
+            async move {
+                let Some(report) = self
+                    .decode::<FetchReport>(WorkQueue::Reports, &delivery, MESSAGE_SCHEMA_VERSION, |r| {
+                        r.schema_version
+                    })
+                    .await
+                else {
+                    let _ = delivery.ack().await;
+                    return true;
                 };
-                let mut attempt_backoff = Backoff::new();
+                let mut backoff = Backoff::new();
                 loop {
                     match self.handle_report(&report).await {
                         Ok(()) => {
                             if let Err(e) = delivery.ack().await {
                                 warn!(error = %e, "could not ack a report (it will be redelivered)");
                             }
-                            break;
+                            return true;
                         }
                         Err(e) => {
-                            let wait = attempt_backoff.next_delay();
+                            let wait = backoff.next_delay();
                             warn!(error = %e, url = %report.url, retry_in = ?wait, "report handling failed");
                             tokio::select! {
-                                _ = stop.cancelled() => return,
+                                _ = stop.cancelled() => return false,
                                 _ = tokio::time::sleep(wait) => {}
                             }
                         }
                     }
                 }
             }
-        }
+        })
+        .await;
     }
 
     async fn seed_loop(&self, stop: CancellationToken) {
-        let mut backoff = Backoff::new();
-        while !stop.is_cancelled() {
-            let consumer = tokio::select! {
-                _ = stop.cancelled() => break,
-                c = self.inner.broker.consume(WorkQueue::Seeds, 8) => c,
-            };
-            let mut consumer = match consumer {
-                Ok(c) => c,
-                Err(e) => {
-                    let wait = backoff.next_delay();
-                    warn!(error = %e, retry_in = ?wait, "cannot consume seeds");
-                    tokio::select! {
-                        _ = stop.cancelled() => break,
-                        _ = tokio::time::sleep(wait) => {}
-                    }
-                    continue;
-                }
-            };
-            backoff.reset();
-            loop {
-                let delivery = tokio::select! {
-                    _ = stop.cancelled() => return,
-                    d = consumer.next() => d,
+        let s = stop.clone();
+        self.consume_loop(WorkQueue::Seeds, 8, stop, |delivery| {
+            let stop = s.clone();
+            async move {
+                let Some(req) = self
+                    .decode::<SeedRequest>(
+                        WorkQueue::Seeds,
+                        &delivery,
+                        trawl_queue::SEED_SCHEMA_VERSION,
+                        |r| r.schema_version,
+                    )
+                    .await
+                else {
+                    let _ = delivery.ack().await;
+                    return true;
                 };
-                let Some(delivery) = delivery else { break };
-                match delivery.json::<SeedRequest>() {
-                    Ok(req) => match self.add_seeds(&req.urls).await {
-                        Ok(s) => {
-                            info!(accepted = s.accepted, deduped = s.deduped, filtered = ?s.filtered, "seeds added");
-                            let _ = delivery.ack().await;
-                        }
-                        Err(e) => {
-                            warn!(error = %e, "could not add seeds; requeueing");
-                            let _ = delivery.requeue().await;
-                            tokio::time::sleep(backoff.next_delay()).await;
-                        }
-                    },
-                    Err(e) => {
-                        warn!(error = %e, "undecodable seed request: dead-lettering it");
-                        let _ = self
-                            .inner
-                            .broker
-                            .dead_letter(
-                                WorkQueue::Seeds,
-                                &delivery.payload,
-                                &format!("undecodable: {e}"),
-                            )
-                            .await;
+                match self.add_seeds(&req.urls).await {
+                    Ok(s) => {
+                        info!(accepted = s.accepted, deduped = s.deduped, filtered = ?s.filtered, "seeds added");
                         let _ = delivery.ack().await;
+                        true
+                    }
+                    Err(e) => {
+                        warn!(error = %e, "could not add seeds; requeueing");
+                        let _ = delivery.requeue().await;
+                        tokio::select! {
+                            _ = stop.cancelled() => false,
+                            _ = tokio::time::sleep(Duration::from_secs(1)) => true,
+                        }
                     }
                 }
             }
-        }
+        })
+        .await;
     }
 
     async fn housekeeping_loop(&self, stop: CancellationToken) {

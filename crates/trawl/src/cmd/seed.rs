@@ -29,10 +29,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     service::runtime()?.block_on(async move {
         let broker = service::connect_broker(&cfg, Some(Duration::from_secs(30))).await?;
         for chunk in urls.chunks(1000) {
-            let req = SeedRequest {
-                schema_version: trawl_core::MESSAGE_SCHEMA_VERSION,
-                urls: chunk.to_vec(),
-            };
+            let req = SeedRequest::new(chunk.to_vec());
             publish_json(broker.as_ref(), WorkQueue::Seeds, &req).await?;
         }
         eprintln!("queued {} seed URL(s) for the frontier", urls.len());

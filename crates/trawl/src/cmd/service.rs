@@ -187,6 +187,48 @@ pub fn watch_readiness(
     });
 }
 
+/// What a distributed role runs on once it is connected.
+pub struct Role {
+    pub store: Arc<dyn FrontierStore>,
+    pub broker: Arc<dyn Broker>,
+    /// Cancelled on SIGTERM/SIGINT.
+    pub stop: CancellationToken,
+}
+
+/// The start of every distributed role: signals, the metrics/health server (not
+/// ready until connected), then Redis and RabbitMQ, retrying forever. `None` when a
+/// SIGTERM arrived while still connecting (a pod deleted while a service is away
+/// ends instead of waiting to be killed).
+pub async fn start_role(cfg: &Config) -> anyhow::Result<Option<Role>> {
+    let stop = shutdown_on_signals();
+    let health = start_metrics(cfg).await?;
+    health.set_ready("amqp", false);
+    health.set_ready("redis", false);
+    let connect = async {
+        let store: Arc<dyn FrontierStore> = connect_store(cfg, None).await?;
+        let broker: Arc<dyn Broker> = connect_broker(cfg, None).await?;
+        anyhow::Ok((store, broker))
+    };
+    let (store, broker) = tokio::select! {
+        _ = stop.cancelled() => {
+            info!("stopped while connecting");
+            return Ok(None);
+        }
+        c = connect => c?,
+    };
+    watch_readiness(
+        health,
+        Some(broker.clone()),
+        Some(store.clone()),
+        stop.clone(),
+    );
+    Ok(Some(Role {
+        store,
+        broker,
+        stop,
+    }))
+}
+
 /// A token cancelled on SIGTERM or SIGINT (handled alike).
 pub fn shutdown_on_signals() -> CancellationToken {
     let token = CancellationToken::new();

@@ -1,12 +1,9 @@
 //! `trawl worker`: a fetch/extract worker over RabbitMQ (and Redis for near-duplicates).
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use tracing::info;
-use trawl_queue::Broker;
-use trawl_store::FrontierStore;
 use trawl_worker::Worker;
 
 use super::common::FetchFlags;
@@ -32,34 +29,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         worker_cfg.concurrency = c.max(1);
     }
     service::runtime()?.block_on(async move {
-        let stop = service::shutdown_on_signals();
-        let health = service::start_metrics(&cfg).await?;
-        health.set_ready("amqp", false);
-        health.set_ready("redis", false);
-        // Connecting retries forever; a SIGTERM meanwhile (a pod deleted while Redis or
-        // RabbitMQ is away) ends the process instead of leaving it to be killed.
-        let connect = async {
-            let store: Arc<dyn FrontierStore> = service::connect_store(&cfg, None).await?;
-            let broker: Arc<dyn Broker> = service::connect_broker(&cfg, None).await?;
-            anyhow::Ok((store, broker))
+        let Some(role) = service::start_role(&cfg).await? else {
+            return Ok(ExitCode::SUCCESS);
         };
-        let (store, broker) = tokio::select! {
-            _ = stop.cancelled() => {
-                info!("stopped while connecting");
-                return Ok(ExitCode::SUCCESS);
-            }
-            c = connect => c?,
-        };
-        service::watch_readiness(
-            health,
-            Some(broker.clone()),
-            Some(store.clone()),
-            stop.clone(),
-        );
         let fetcher = trawl_fetch::Fetcher::new(fetch_cfg).context("building the HTTP client")?;
-        let worker = Worker::new(worker_cfg, broker, Some(store), fetcher);
+        let worker = Worker::new(worker_cfg, role.broker, Some(role.store), fetcher);
         info!(prefix = %cfg.amqp.prefix, "worker running");
-        worker.run(stop).await;
+        worker.run(role.stop).await;
         Ok(ExitCode::SUCCESS)
     })
 }

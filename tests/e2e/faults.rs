@@ -4,22 +4,12 @@
 //! Each test runs `trawl` roles as processes against a local test site, with a
 //! unique prefix, and deletes its queues and keys at the end. See docs/reliability.md.
 
-#[path = "fault_kit.rs"]
-mod kit;
-
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use kit::*;
+use trawl_e2e::kit::*;
 use trawl_e2e::{amqp_url, read_articles, redis_url, unique};
 use trawl_testsite::{Features, SiteSpec, TestSite};
-
-fn expected_of(site: &TestSite) -> HashSet<String> {
-    site.expected_articles()
-        .into_iter()
-        .map(|a| a.canonical_url)
-        .collect()
-}
 
 /// SIGKILL one of two workers while it has a task in progress: its unacked tasks go
 /// back to the queue and to the other worker, its host leases expire (5 s TTL) or are

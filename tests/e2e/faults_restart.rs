@@ -5,24 +5,14 @@
 //! binaries never run at the same time as this one. A guard restarts RabbitMQ even
 //! when a test fails. See docs/reliability.md.
 
-#[path = "fault_kit.rs"]
-mod kit;
-
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use kit::*;
+use trawl_e2e::kit::*;
 use trawl_e2e::{amqp_url, read_articles, redis_url, unique};
 use trawl_testsite::{Features, SiteSpec, TestSite};
 
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn expected_of(site: &TestSite) -> HashSet<String> {
-    site.expected_articles()
-        .into_iter()
-        .map(|a| a.canonical_url)
-        .collect()
-}
 
 /// RabbitMQ stops (every connection dropped, unacked deliveries back in their durable
 /// queues) for a few seconds mid-crawl and comes back: every role reconnects with

@@ -1,5 +1,8 @@
 //! Helpers for the end-to-end tests: locating the `trawl` binary, unique names, and
-//! reading article files.
+//! reading article files. `kit` holds the fault tests' shared pieces (config files,
+//! role processes, deadlines, `/readyz` and `/metrics`, a private `redis-server`).
+
+pub mod kit;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

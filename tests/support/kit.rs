@@ -1,8 +1,7 @@
-//! Shared pieces of the fault tests (`faults.rs`, `faults_restart.rs`): config files,
+//! Shared pieces of the fault tests (`faults.rs`, `faults_restart.rs`; `trawl_e2e::kit`): config files,
 //! role processes with their logs in files, deadlines, a tiny HTTP GET for
 //! `/readyz` and `/metrics`, a private `redis-server`, and a guard that brings
 //! RabbitMQ back up whatever happens.
-#![allow(dead_code)]
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -11,7 +10,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use trawl_e2e::{canonical_of, read_articles, trawl_bin, Proc};
+use crate::{canonical_of, read_articles, trawl_bin, Proc};
+
+/// The canonical URLs of every article the test site says is reachable.
+pub fn expected_of(site: &trawl_testsite::TestSite) -> HashSet<String> {
+    site.expected_articles()
+        .into_iter()
+        .map(|a| a.canonical_url)
+        .collect()
+}
 
 /// Keys added to the `[frontier]`, `[fetch]` and `[worker]` sections of a test config.
 #[derive(Default, Clone)]
@@ -116,7 +123,7 @@ pub fn spawn_tail(config: &Path, out: &Path, queue: Option<&str>) -> Proc {
 /// `trawl seed --file FILE`.
 pub fn seed(config: &Path, urls: &[String], dir: &Path) {
     let seeds = dir.join("seeds.txt");
-    trawl_e2e::write_lines(&seeds, urls);
+    crate::write_lines(&seeds, urls);
     let ok = trawl(config)
         .env("TRAWL_LOG", "warn")
         .args(["seed", "--file"])

@@ -29,18 +29,7 @@ async fn sigkill_a_worker_its_tasks_are_redelivered_not_waited_out() {
 }
 
 async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
-    let mut features = Features::default();
-    features.set("calendar", false).unwrap();
-    let site = TestSite::start(SiteSpec {
-        hosts: 3,
-        articles_per_host: 10,
-        crawl_delay: Some(0.1),
-        latency: Duration::from_millis(150),
-        features,
-        ..SiteSpec::default()
-    })
-    .await
-    .expect("test site");
+    let site = fault_site(3, 10, 0.1, Duration::from_millis(150)).await;
     let prefix = unique(tag);
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(
@@ -464,17 +453,7 @@ fn letter_for(letters: &[serde_json::Value], url: &str) -> Option<(String, Strin
 /// dead-letters them again after another 3 attempts).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn poison_tasks_are_retried_then_dead_lettered_and_requeueable() {
-    let mut features = Features::default();
-    features.set("calendar", false).unwrap();
-    let site = TestSite::start(SiteSpec {
-        hosts: 2,
-        articles_per_host: 8,
-        crawl_delay: Some(0.1),
-        features,
-        ..SiteSpec::default()
-    })
-    .await
-    .expect("test site");
+    let site = fault_site(2, 8, 0.1, Duration::ZERO).await;
     let poison = PoisonServer::start();
     let sitemap_url = format!("{}/sitemap.xml", poison.base());
     let hang_url = format!("{}/news/world/a-page-that-never-answers", poison.base());
@@ -745,18 +724,7 @@ async fn embedded_crawl_sigkilled_resumes_from_its_last_snapshot() {
 /// worker finishes the crawl with every article.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_tasks_come_back_when_their_leases_expire() {
-    let mut features = Features::default();
-    features.set("calendar", false).unwrap();
-    let site = TestSite::start(SiteSpec {
-        hosts: 3,
-        articles_per_host: 8,
-        crawl_delay: Some(0.1),
-        latency: Duration::from_millis(100),
-        features,
-        ..SiteSpec::default()
-    })
-    .await
-    .expect("test site");
+    let site = fault_site(3, 8, 0.1, Duration::from_millis(100)).await;
     let prefix = unique("flease");
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(

@@ -21,18 +21,7 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rabbitmq_restart_mid_crawl_loses_nothing() {
     let _serial = SERIAL.lock().await;
-    let mut features = Features::default();
-    features.set("calendar", false).unwrap();
-    let site = TestSite::start(SiteSpec {
-        hosts: 3,
-        articles_per_host: 10,
-        crawl_delay: Some(0.2),
-        latency: Duration::from_millis(50),
-        features,
-        ..SiteSpec::default()
-    })
-    .await
-    .expect("test site");
+    let site = fault_site(3, 10, 0.2, Duration::from_millis(50)).await;
     let prefix = unique("frmq");
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(

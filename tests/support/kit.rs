@@ -12,6 +12,29 @@ use std::time::{Duration, Instant};
 
 use crate::{canonical_of, read_articles, trawl_bin, Proc};
 
+/// The site the fault tests crawl: `hosts` × `articles`, a crawl delay, an added
+/// response latency, and the endless calendar off (these tests measure recovery,
+/// not trap bounding, and the calendar would only make them longer).
+pub async fn fault_site(
+    hosts: usize,
+    articles: usize,
+    crawl_delay: f64,
+    latency: Duration,
+) -> trawl_testsite::TestSite {
+    let mut features = trawl_testsite::Features::default();
+    features.set("calendar", false).expect("a known feature");
+    trawl_testsite::TestSite::start(trawl_testsite::SiteSpec {
+        hosts,
+        articles_per_host: articles,
+        crawl_delay: Some(crawl_delay),
+        latency,
+        features,
+        ..trawl_testsite::SiteSpec::default()
+    })
+    .await
+    .expect("test site")
+}
+
 /// The canonical URLs of every article the test site says is reachable.
 pub fn expected_of(site: &trawl_testsite::TestSite) -> HashSet<String> {
     site.expected_articles()

@@ -1,0 +1,61 @@
+//! Development runner: extract every `*.html` file of a directory and print one JSON
+//! record per page (the `trawl_core::Article` plus `input`), like `trawl extract DIR
+//! --format jsonl`, but without building the `trawl` binary and its service stack.
+//!
+//!   cargo run --release -p trawl-extract --example extract_dir -- DIR [URLS.tsv] > out.jsonl
+//!
+//! `URLS.tsv` (optional): `file-stem<TAB>url` lines giving each page's URL (as a crawl
+//! knows it); without it the page's `<link rel=canonical>` is used, else a placeholder.
+use std::collections::HashMap;
+use std::io::Write;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(dir) = args.next() else {
+        eprintln!("usage: extract_dir DIR [URLS.tsv]");
+        std::process::exit(64);
+    };
+    let urls: HashMap<String, String> = args
+        .next()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|s| {
+            s.lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("readable directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    files.sort();
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    for path in files {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Ok(body) = std::fs::read(&path) else {
+            continue;
+        };
+        let url = urls
+            .get(&stem)
+            .cloned()
+            .or_else(|| trawl_extract::sniff_canonical_url(&body))
+            .unwrap_or_else(|| format!("http://localhost/{stem}.html"));
+        let rec = match trawl_extract::extract(&body, &url, None) {
+            Ok(a) => {
+                let mut v = serde_json::to_value(&a).expect("article serializes");
+                v["input"] = serde_json::Value::String(path.display().to_string());
+                v
+            }
+            Err(e) => {
+                serde_json::json!({"input": path.display().to_string(), "error": e.to_string()})
+            }
+        };
+        let _ = writeln!(out, "{rec}");
+    }
+}

@@ -97,10 +97,28 @@ pub fn extract_with(
     let doc = scraper::Html::parse_document(&html);
     drop(html);
     drop(decoded);
+    // Every URL in the page (links, related, image, canonical) resolves against the
+    // document's base: `<base href>` when present, else the page's (final) URL.
+    let base = document_base(&doc, &base);
     let meta = meta::extract_meta(&doc, &base);
     let content = content::extract_content(&doc, &base, meta.title.as_deref());
     drop(doc);
     Ok(compose(url, meta, content))
+}
+
+/// The URL relative references in `doc` resolve against (HTML "document base URL"): the
+/// first `<base href>`, itself resolved against the page URL, when it is an http(s) URL;
+/// otherwise the page URL.
+pub fn document_base(doc: &scraper::Html, page: &url::Url) -> url::Url {
+    use once_cell::sync::Lazy;
+    static BASE: Lazy<scraper::Selector> =
+        Lazy::new(|| scraper::Selector::parse("base[href]").expect("static selector"));
+    doc.select(&BASE)
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|href| page.join(href.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .unwrap_or_else(|| page.clone())
 }
 
 /// Media types we parse. Unknown binary types are refused; a missing type is sniffed.
@@ -323,6 +341,35 @@ mod tests {
         assert!(!looks_like_markup(
             "<\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}"
         ));
+    }
+
+    #[test]
+    fn base_href_governs_every_url() {
+        let page = b"<html><head><base href=\"/news/\"><link rel=canonical href=\"a-1.html\">\
+            <meta property=\"og:image\" content=\"img/p.jpg\"></head><body><article>\
+            <h1>Headline of the story</h1><p>A paragraph long enough to be the body of this article, \
+            with commas, clauses, and a full stop.</p><p>See <a href=\"b-2.html\">the other story</a> \
+            for more, and more, and more text here.</p></article></body></html>";
+        let a = extract(page, "https://x.example/2024/01/02/a-1.html", None).unwrap();
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://x.example/news/a-1.html")
+        );
+        assert_eq!(
+            a.image.as_ref().map(|i| i.url.as_str()),
+            Some("https://x.example/news/img/p.jpg")
+        );
+        assert!(
+            a.links
+                .iter()
+                .any(|l| l == "https://x.example/news/b-2.html"),
+            "{:?}",
+            a.links
+        );
+        // no <base>: the page URL; a non-http base is ignored
+        let doc = scraper::Html::parse_document("<base href=\"javascript:alert(1)\">");
+        let u = url::Url::parse("https://x.example/a/b").unwrap();
+        assert_eq!(document_base(&doc, &u), u);
     }
 
     #[test]

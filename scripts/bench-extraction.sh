@@ -1,103 +1,130 @@
 #!/usr/bin/env bash
-# Extraction quality + speed, trawl beside rs-trafilatura, on the article-extraction
-# benchmark in ../shared/bench/extraction (read-only reference data; skipped when absent).
+# Extraction quality, speed and memory: trawl beside trafilatura and rs-trafilatura, on every shared
+# set, in one run (read-only reference data in ../shared/bench; a set that is absent is skipped and
+# said so).
 #
-#   scripts/bench-extraction.sh            # quality table + single-core speed + memory
-#   BENCH_DIR=/path/to/extraction scripts/bench-extraction.sh
+#   scripts/bench-extraction.sh            # quality table (all sets, all engines) + speed + memory
 #   REPEAT=5 scripts/bench-extraction.sh   # passes for the speed figures (default 3)
+#   NO_TRAFILATURA=1 scripts/bench-extraction.sh   # skip the Python peer (it takes ~4 min on WCXB)
+# Env: SHARED=/path/to/shared (default ../shared); TRAFILATURA_PY=python with trafilatura 2.3.1
+# (default: a virtualenv made under the bench cache with `pip install trafilatura==2.3.1`).
 #
 # What it does:
-#  1. builds the release `trawl` binary and the `trawl-bench` runners;
-#  2. quality: `trawl extract PAGES --format jsonl` (every core), records mapped to the
-#     evaluator's {"id","body","title"} format; falls back to the in-process runner
-#     (`bench-extract --engine trawl`) when the CLI is not usable;
-#  3. rs-trafilatura (crates.io, a dependency of crates/trawl-bench only) over the same
-#     pages in the same run;
-#  4. the evaluator (eval_extraction.py) for each, printed side by side;
-#  5. speed: single thread, each extraction timed in-process, median of REPEAT passes,
-#     for trawl, rs-trafilatura and bare scraper parsing (the ceiling);
-#  6. peak heap per page as a multiple of the page size (counting allocator).
+#  1. builds the extractor's runner (`examples/extract_dir`, the same library call `trawl extract`
+#     makes, with each page's URL as its set records it) and the `trawl-bench` runners;
+#  2. quality, per set: Zyte DEV (shingle F1, eval_extraction.py) and WCXB-dev (word F1 over all types
+#     and over article pages, is_article, title/author/date; score.py), for trawl, rs-trafilatura
+#     (crates.io, a dependency of crates/trawl-bench only; body and title only) and trafilatura
+#     (Python, bare_extraction with metadata); printed as one table;
+#  3. speed: single thread, each extraction timed in-process, median of REPEAT passes, for trawl,
+#     rs-trafilatura and bare scraper parsing (the ceiling), on the Zyte pages;
+#  4. peak heap per page as a multiple of the page size (counting allocator).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH="${BENCH_DIR:-$ROOT/../shared/bench/extraction}"
+SHARED="${SHARED:-$ROOT/../shared}"
+ZYTE="$SHARED/bench/extraction"
+WCXB="$SHARED/bench/wcxb-dev"
 REPEAT="${REPEAT:-3}"
-if [[ ! -f "$BENCH/truth.json" || ! -d "$BENCH/pages" || ! -f "$BENCH/eval_extraction.py" ]]; then
-  echo "bench-extraction: benchmark not found at $BENCH (needs pages/, truth.json, eval_extraction.py); skipped."
+command -v python3 >/dev/null || { echo "bench-extraction: python3 is needed for the scorers; skipped."; exit 0; }
+# shellcheck source=scripts/bench/sets.sh
+source "$ROOT/scripts/bench/sets.sh"
+if ! have_zyte && ! have_wcxb; then
+  echo "bench-extraction: no shared set found under $SHARED/bench (extraction/, wcxb-dev/); skipped."
   exit 0
 fi
-command -v python3 >/dev/null || { echo "bench-extraction: python3 is needed for the evaluator; skipped."; exit 0; }
 
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 OUT="$(mktemp -d "${TMPDIR:-/tmp}/trawl-bench-extraction.XXXXXX")"
 echo "== building (release)"
-(cd "$ROOT" && cargo build --release -q -p trawl-bench --bins)
-(cd "$ROOT" && cargo build --release -q -p trawl --bin trawl) || echo "   (trawl binary did not build; using the in-process runner)"
+(cd "$ROOT" && cargo build --release -q -p trawl-bench --bins && cargo build --release -q -p trawl-extract --example extract_dir)
 BIN="$TARGET/release"
 
-PAGES="$BENCH/pages"
-NPAGES=$(ls "$PAGES"/*.html | wc -l)
-echo "== $NPAGES pages in $PAGES; outputs in $OUT"
-
-# --- quality: trawl through the CLI when it works, else the runner
-TRAWL_SRC="trawl extract (CLI)"
-if [[ -x "$BIN/trawl" ]] && "$BIN/trawl" extract "$PAGES" --format jsonl >"$OUT/trawl-cli.jsonl" 2>"$OUT/trawl-cli.err"; then
-  python3 - "$OUT/trawl-cli.jsonl" "$OUT/trawl.jsonl" <<'PY'
-import json, os, sys
-src, dst = sys.argv[1], sys.argv[2]
-n = 0
-with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
-    for line in f:
-        line = line.strip()
-        if not line:
-            continue
-        rec = json.loads(line)
-        name = rec.get("input") or rec.get("file") or ""
-        pid = os.path.basename(name)
-        if pid.endswith(".html"):
-            pid = pid[: -len(".html")]
-        out.write(json.dumps({"id": pid, "body": rec.get("body") or "", "title": rec.get("title")}, ensure_ascii=False) + "\n")
-        n += 1
-print(f"   trawl extract: {n} records", file=sys.stderr)
-PY
-else
-  TRAWL_SRC="trawl (in-process runner; CLI not usable: $(head -c 200 "$OUT/trawl-cli.err" 2>/dev/null | tr '\n' ' '))"
-  "$BIN/bench-extract" --engine trawl --pages "$PAGES" --out "$OUT/trawl.jsonl" 2>/dev/null
+# --- trafilatura (optional peer)
+TRAF=""
+if [[ -z "${NO_TRAFILATURA:-}" ]]; then
+  if [[ -n "${TRAFILATURA_PY:-}" ]]; then
+    TRAF="$TRAFILATURA_PY"
+  else
+    venv="$CACHE/venv-trafilatura"
+    if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import trafilatura' 2>/dev/null; then
+      echo "== making $venv (trafilatura 2.3.1)"
+      { python3 -m venv "$venv" && "$venv/bin/pip" install -q 'trafilatura==2.3.1' lxml_html_clean; } \
+        >"$OUT/pip.log" 2>&1 || echo "   could not install trafilatura (see $OUT/pip.log); its column is skipped"
+    fi
+    "$venv/bin/python" -c 'import trafilatura' 2>/dev/null && TRAF="$venv/bin/python"
+  fi
 fi
+ENGINES="trawl rs-trafilatura${TRAF:+ trafilatura}"
 
-echo "== rs-trafilatura over the same pages"
-"$BIN/bench-extract" --engine rs-trafilatura --pages "$PAGES" --out "$OUT/rs-trafilatura.jsonl" 2>/dev/null
-
-eval_one() { # name file
-  python3 "$BENCH/eval_extraction.py" --truth "$BENCH/truth.json" --pred "$2" \
-    --json "$OUT/$1.summary.json" --per-page "$OUT/$1.per-page.csv" >/dev/null
+run_engine() { # engine pages-dir urls.tsv out.jsonl
+  case "$1" in
+    trawl) "$BIN/examples/extract_dir" "$2" "$3" >"$4" 2>"$4.err" ;;
+    rs-trafilatura) "$BIN/bench-extract" --engine rs-trafilatura --pages "$2" --out "$4.raw" 2>"$4.err" ;;
+    trafilatura) "$TRAF" "$ROOT/scripts/bench/trafilatura_dir.py" "$2" "$3" >"$4.raw" 2>"$4.err" ;;
+  esac
+  if [[ "$1" != trawl ]]; then
+    # The peers have no article/non-article verdict: every page counts as one (score.py needs the field).
+    python3 -c '
+import json, sys
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in open(sys.argv[1], encoding="utf-8"):
+        if line.strip().startswith("{"):
+            r = json.loads(line); r.setdefault("is_article", True)
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")' "$4.raw" "$4"
+  fi
 }
-eval_one trawl "$OUT/trawl.jsonl"
-eval_one rs-trafilatura "$OUT/rs-trafilatura.jsonl"
+
+echo "== quality runs ($ENGINES); outputs in $OUT"
+for e in $ENGINES; do
+  if have_zyte; then
+    run_engine "$e" "$ZYTE/pages" "$(zyte_urls)" "$OUT/$e.zyte-pred.jsonl"
+    zyte_score "$e" "$OUT/$e.zyte-pred.jsonl" >/dev/null
+  fi
+  if have_wcxb; then
+    run_engine "$e" "$(wcxb_pages)" "$(wcxb_urls)" "$OUT/$e.wcxb-pred.jsonl"
+    wcxb_score "$e" "$OUT/$e.wcxb-pred.jsonl" >/dev/null
+  fi
+done
 
 echo
-echo "== Quality (body; metric of eval_extraction.py, ± = bootstrap std) — trawl source: $TRAWL_SRC"
-python3 - "$OUT" <<'PY'
-import json, sys
-out = sys.argv[1]
-print(f"| engine | F1 | precision | recall | accuracy | empty bodies |")
-print(f"| --- | --- | --- | --- | --- | --- |")
-for name in ("trawl", "rs-trafilatura"):
-    s = json.load(open(f"{out}/{name}.summary.json"))
-    r = next(iter(s.values()))
-    print(f"| {name} | {r['f1']:.3f} ± {r.get('f1_std', 0):.3f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['accuracy']:.3f} | {r['pages_with_empty_prediction']} |")
+echo "== Quality, one run. Zyte: shingle F1 (P/R) of the body; WCXB: word F1 (P/R); is_article R/P over all 7 types;"
+echo "   title/author/date on WCXB article pages (rs-trafilatura's runner returns body and title only)."
+python3 - "$OUT" $ENGINES <<'PY'
+import json, os, sys
+out, engines = sys.argv[1], sys.argv[2:]
+def load(p):
+    return json.load(open(p)) if os.path.exists(p) else None
+def f(x, n=3):
+    return "—" if x is None or x != x else f"{x:.{n}f}"
+print("| engine | Zyte DEV F1 (P / R) | WCXB article F1 (P / R) | WCXB all types F1 | is_article R / P | title | author | date |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for e in engines:
+    z = load(f"{out}/{e}.zyte.json")
+    z = next(iter(z.values())) if z else None
+    a, w = load(f"{out}/{e}.wcxb-article.json"), load(f"{out}/{e}.wcxb.json")
+    zc = f"{f(z['f1'])} ({f(z['precision'])} / {f(z['recall'])})" if z else "—"
+    ac = f"{f(a['f1'])} ({f(a['precision'])} / {f(a['recall'])})" if a else "—"
+    wc = f(w["f1"]) if w else "—"
+    trawl = e == "trawl"
+    isa = f"{f(w['is_article_recall'])} / {f(w['is_article_precision'])}" if (w and trawl) else "—"
+    title = f(a["title"]) if a else "—"
+    author = f(a["author"]) if (a and e != "rs-trafilatura") else "—"
+    date = f(a["date"]) if (a and e != "rs-trafilatura") else "—"
+    print(f"| {e} | {zc} | {ac} | {wc} | {isa} | {title} | {author} | {date} |")
 PY
 
+if have_zyte; then
+  echo
+  echo "== Speed: one thread, in-process timing, median of $REPEAT pass(es), Zyte DEV pages"
+  for e in parse trawl rs-trafilatura; do
+    "$BIN/bench-extract" --engine "$e" --pages "$ZYTE/pages" --repeat "$REPEAT" 2>&1 | sed 's/^/   /'
+  done
+  echo
+  echo "== Peak heap per page (counting allocator, after a warm-up pass)"
+  for e in parse trawl rs-trafilatura; do
+    "$BIN/bench-memory" --engine "$e" --pages "$ZYTE/pages" | sed 's/^/   /'
+  done
+fi
 echo
-echo "== Speed: one thread, in-process timing, median of $REPEAT pass(es)"
-for e in parse trawl rs-trafilatura; do
-  "$BIN/bench-extract" --engine "$e" --pages "$PAGES" --repeat "$REPEAT" 2>&1 | sed 's/^/   /'
-done
-
-echo
-echo "== Peak heap per page (counting allocator, after a warm-up pass)"
-for e in parse trawl rs-trafilatura; do
-  "$BIN/bench-memory" --engine "$e" --pages "$PAGES" | sed 's/^/   /'
-done
-echo
-echo "per-page scores: $OUT/trawl.per-page.csv (sort by f1 to find the worst pages)"
+echo "per-page scores (worst first): $OUT/*.per-page.*"

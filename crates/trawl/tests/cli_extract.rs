@@ -148,3 +148,33 @@ fn nothing_processed_or_bad_arguments_fail() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("max-bytes"));
 }
+
+#[test]
+fn parser_recovery_warnings_are_not_shown_at_the_default_level() {
+    // A row's text outside its cell makes html5ever "foster parent" it and log a warning.
+    let page = "<html><body><table><tr>stray<p>text</p></tr></table>\
+                <article><p>Some words in a paragraph.</p></article></body></html>";
+    let quiet = |cmd: &mut Command| {
+        let mut child = cmd
+            .args(["extract", "-", "--url", "https://x.example/a"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let default = quiet(trawl().env_remove("TRAWL_LOG"));
+    assert!(!default.contains("foster parenting"), "{default}");
+    // Still there for whoever asks for them.
+    let asked = quiet(trawl().env("TRAWL_LOG", "info,html5ever=warn"));
+    assert!(asked.contains("foster parenting"), "{asked}");
+}

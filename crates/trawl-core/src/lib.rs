@@ -5,7 +5,8 @@
 //! - [`message`]: the pipeline messages between frontier and workers
 //!   ([`FetchTask`], [`FetchReport`]);
 //! - [`outcome`]: the closed set of named fetch outcomes;
-//! - [`id`]: stable ids and URL fingerprints.
+//! - [`id`]: stable ids and URL fingerprints;
+//! - [`redact`]: URL redaction for logs and errors.
 //!
 //! Every message carries a `schema_version`; a change to a schema bumps it and
 //! is written down in `docs/schemas.md`. It has no I/O and no async.
@@ -14,6 +15,7 @@ pub mod article;
 pub mod id;
 pub mod message;
 pub mod outcome;
+pub mod redact;
 
 pub use article::{Article, Block, BlockKind, Image, RelatedLink, ARTICLE_SCHEMA_VERSION};
 pub use id::{article_id, url_fingerprint};
@@ -21,3 +23,4 @@ pub use message::{
     DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 pub use outcome::FetchOutcome;
+pub use redact::redact_url;

@@ -77,6 +77,10 @@ pub struct DiscoveredLink {
     pub kind: LinkKind,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// A worker's report on a task: its outcome, and what it found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FetchReport {
@@ -100,6 +104,11 @@ pub struct FetchReport {
     /// Links to consider for the frontier.
     #[serde(default)]
     pub links: Vec<DiscoveredLink>,
+    /// Links found on the page that the worker left out of `links` because the robots.txt rules
+    /// it already holds for their origin disallow them (counted by the frontier as filtered
+    /// `robots_denied`, never queued).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub links_robots_denied: u32,
     /// Set when the page was extracted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article_id: Option<String>,

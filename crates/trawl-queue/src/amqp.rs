@@ -104,30 +104,7 @@ impl Default for AmqpOptions {
     }
 }
 
-/// `amqp://user:***@host:port/vhost`: the URL with its password replaced.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_string();
-    };
-    let userinfo = &authority[..at];
-    let user = match userinfo.find(':') {
-        Some(colon) => format!("{}:***", &userinfo[..colon]),
-        None => userinfo.to_string(),
-    };
-    format!(
-        "{}{}@{}{}",
-        &url[..scheme_end + 3],
-        user,
-        &authority[at + 1..],
-        &rest[authority_end..]
-    )
-}
+pub use trawl_core::redact_url;
 
 /// Names of the topology for a prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1547,23 +1524,6 @@ impl Drop for AmqpAcker {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_are_redacted() {
-        assert_eq!(
-            redact_url("amqp://guest:secret@127.0.0.1:5672/%2f"),
-            "amqp://guest:***@127.0.0.1:5672/%2f"
-        );
-        assert_eq!(
-            redact_url("amqps://u:p%40ss@host/vh?heartbeat=5"),
-            "amqps://u:***@host/vh?heartbeat=5"
-        );
-        assert_eq!(redact_url("amqp://host:5672"), "amqp://host:5672");
-        assert_eq!(redact_url("amqp://user@host"), "amqp://user@host");
-        assert_eq!(redact_url("not a url"), "not a url");
-        // An '@' in the password: the last '@' of the authority splits.
-        assert_eq!(redact_url("amqp://u:a@b@h/"), "amqp://u:***@h/");
-    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

@@ -135,19 +135,7 @@ struct ShardKeys {
     queue_prefix: String,
 }
 
-/// `redis://user:secret@host` → `redis://user:***@host`, for messages.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s + 3 => {
-            let userinfo = &url[s + 3..at];
-            match userinfo.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &userinfo[..c], &url[at..]),
-                None => format!("{}***{}", &url[..s + 3], &url[at..]),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
+pub use trawl_core::redact_url;
 
 fn map_err(e: RedisError) -> StoreError {
     let transient = e.is_io_error()

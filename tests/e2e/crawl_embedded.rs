@@ -104,6 +104,18 @@ async fn embedded_crawl_emits_every_reachable_article_exactly_once_and_politely(
         "politeness violations: {violations:#?}"
     );
     assert_eq!(site.max_in_flight_per_host(), 1);
+    // Links that robots.txt (already fetched) disallows are filtered when found, not queued
+    // and handed out to be denied later.
+    let s = &summary["summary"];
+    assert!(
+        s["filtered"]["robots_denied"].as_u64().unwrap_or(0) > 0,
+        "the site links to disallowed pages: {s}"
+    );
+    assert_eq!(
+        s["fetched"]["robots_denied"].as_u64().unwrap_or(0),
+        0,
+        "tasks denied at fetch time: {s}"
+    );
 
     // The endless calendar is bounded.
     let calendar = site

@@ -411,6 +411,15 @@ impl Fetcher {
         }
     }
 
+    /// The robots.txt decision for `url` when its origin's rules are already known (cached and
+    /// fresh): no request is made. `None` when they are not known, or robots.txt is not obeyed.
+    pub fn known_robots(&self, url: &Url) -> Option<RobotsDecision> {
+        if !self.inner.cfg.respect_robots {
+            return None;
+        }
+        self.inner.robots.peek(&origin_key(url)?, url)
+    }
+
     /// The robots.txt decision for `url` (fetching and caching the origin's file if needed).
     pub async fn robots(&self, url: &Url) -> RobotsDecision {
         self.robots_with_note(url).await.0

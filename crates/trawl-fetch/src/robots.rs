@@ -216,6 +216,14 @@ impl RobotsCache {
         self.len() == 0
     }
 
+    /// The decision for `url` from rules of `origin` already cached and still fresh, without
+    /// fetching anything; `None` when the rules are not known (yet, or any more).
+    pub fn peek(&self, origin: &str, url: &Url) -> Option<RobotsDecision> {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = map.get(origin)?.cell.get()?;
+        (entry.expires > Instant::now()).then(|| entry.rules.decide(url))
+    }
+
     /// Get the rules of `origin`, running `fetch` (at most once across concurrent callers) when
     /// they are missing or expired. `fetch` returns the rules and how long they stay valid.
     pub async fn get_or_fetch<F, Fut>(
@@ -395,5 +403,27 @@ mod tests {
             .await;
         assert!(d.allowed);
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn peek_answers_only_from_fresh_cached_rules() {
+        let cache = RobotsCache::new(10);
+        let denied = Url::parse("http://a.test/private/x").unwrap();
+        let open = Url::parse("http://a.test/news/1").unwrap();
+        assert_eq!(cache.peek("http://a.test:80", &denied), None);
+        cache
+            .get_or_fetch("http://a.test:80", &open, || async {
+                (
+                    rules("User-agent: *\nDisallow: /private"),
+                    Duration::from_millis(300),
+                )
+            })
+            .await;
+        assert!(!cache.peek("http://a.test:80", &denied).unwrap().allowed);
+        assert!(cache.peek("http://a.test:80", &open).unwrap().allowed);
+        assert_eq!(cache.peek("http://b.test:80", &denied), None);
+        // Expired rules are not known any more (the TTL runs on the real clock).
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        assert_eq!(cache.peek("http://a.test:80", &denied), None);
     }
 }

@@ -199,6 +199,7 @@ mod tests {
             final_url: None,
             redirects: vec![],
             links: vec![],
+            links_robots_denied: 0,
             article_id: None,
             content_fingerprint: None,
             is_article: false,

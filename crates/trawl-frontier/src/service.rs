@@ -346,8 +346,18 @@ impl Frontier {
             inner.store.insert_seen(&alias_fps).await?;
         }
         // 2. Discovered links.
-        if !report.links.is_empty() {
-            self.admit_links(&report.links, report.depth).await?;
+        if !report.links.is_empty() || report.links_robots_denied > 0 {
+            let mut judged = inner.admitter.judge_links(&report.links, report.depth);
+            // Links the worker left out because known robots.txt rules disallow them.
+            let denied = u64::from(report.links_robots_denied);
+            if denied > 0 {
+                judged.discovered += denied;
+                *judged
+                    .rejected
+                    .entry(trawl_url::FilterReason::RobotsDenied)
+                    .or_default() += denied;
+            }
+            self.admit_judged(judged).await?;
         }
         // 3. Host facts.
         if let Some(cd) = report

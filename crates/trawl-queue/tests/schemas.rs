@@ -209,6 +209,7 @@ fn report(full: bool) -> FetchReport {
         } else {
             vec![]
         },
+        links_robots_denied: if full { 3 } else { 0 },
         article_id: full.then(|| "0".repeat(32)),
         content_fingerprint: full.then(|| "0".repeat(16)),
         is_article: full,

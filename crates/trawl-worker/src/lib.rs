@@ -229,9 +229,28 @@ impl Worker {
                 }
             }
         }
+        self.drop_robots_denied(&mut report);
         report.elapsed_seconds = processed.report.elapsed_seconds;
         processed.report = report;
         processed
+    }
+
+    /// Leave out of the report the links that the robots.txt rules already known for their
+    /// origin disallow (they would be queued, handed out and denied without a request): the
+    /// frontier counts them as filtered `robots_denied`. Links to origins whose rules are not
+    /// known yet go on; the fetch-time check still guards them. Sitemaps named by robots.txt
+    /// itself are kept.
+    fn drop_robots_denied(&self, report: &mut FetchReport) {
+        let before = report.links.len();
+        report.links.retain(|l| {
+            l.kind == LinkKind::RobotsSitemap
+                || url::Url::parse(&l.url)
+                    .ok()
+                    .and_then(|u| self.fetcher.known_robots(&u))
+                    .is_none_or(|d| d.allowed)
+        });
+        let dropped = before - report.links.len();
+        report.links_robots_denied = u32::try_from(dropped).unwrap_or(u32::MAX);
     }
 
     async fn extract(
@@ -310,6 +329,7 @@ impl Worker {
             final_url: None,
             redirects: Vec::new(),
             links: Vec::new(),
+            links_robots_denied: 0,
             article_id: None,
             content_fingerprint: None,
             is_article: false,

@@ -19,6 +19,8 @@ use crate::schedule;
 pub struct AdmitSummary {
     pub discovered: u64,
     pub accepted: u64,
+    /// Of `accepted`, the URLs queued as articles.
+    pub accepted_articles: u64,
     pub deduped: u64,
     /// Filtered links by reason.
     pub filtered: BTreeMap<String, u64>,
@@ -38,6 +40,7 @@ pub struct Admitter {
     rules: CanonRules,
     scope: RwLock<Scope>,
     traps: Mutex<TrapGuard>,
+    hubs: Mutex<schedule::HubYield>,
 }
 
 impl Admitter {
@@ -65,6 +68,7 @@ impl Admitter {
             rules,
             scope: RwLock::new(scope),
             traps: Mutex::new(TrapGuard::new(TrapConfig::default())),
+            hubs: Mutex::new(schedule::HubYield::new(100_000)),
         }
     }
 
@@ -147,6 +151,10 @@ impl Admitter {
             Ok(t) => t,
             Err(p) => p.into_inner(),
         };
+        let hubs = match self.hubs.lock() {
+            Ok(h) => h,
+            Err(p) => p.into_inner(),
+        };
         for link in links {
             let u = match trawl_url::canonicalize(&link.url, None, &self.rules) {
                 Ok(u) => u,
@@ -169,9 +177,14 @@ impl Admitter {
                 continue;
             }
             let kind = schedule::task_kind(link.kind, &u);
+            let priority = if kind == TaskKind::Listing && hubs.is_barren(&u) {
+                schedule::BARREN_HUB_PRIORITY
+            } else {
+                schedule::url_priority(kind, &u)
+            };
             j.accepted.push(QueuedUrl {
                 host: trawl_url::host_key(&u),
-                priority: schedule::url_priority(kind, &u),
+                priority,
                 url: u.into(),
                 depth,
                 kind,
@@ -179,6 +192,16 @@ impl Admitter {
             });
         }
         j
+    }
+
+    /// A listing page at `url` was fetched and `new_articles` of its links were queued as new
+    /// articles: feeds the barren-family demotion ([`schedule::HubYield`]).
+    pub fn record_hub_yield(&self, url: &str, new_articles: u64) {
+        let Ok(u) = Url::parse(url) else { return };
+        match self.hubs.lock() {
+            Ok(mut h) => h.record(&u, new_articles),
+            Err(p) => p.into_inner().record(&u, new_articles),
+        }
     }
 
     /// Charge a new (not previously seen) URL to its trap family budget.
@@ -211,6 +234,29 @@ mod tests {
             url: u.to_string(),
             kind: LinkKind::Page,
         }
+    }
+
+    #[test]
+    fn listing_links_of_a_barren_family_queue_last() {
+        let a = admitter();
+        let links = [
+            page("http://news.test/tag/brexit"),
+            page("http://news.test/section/world"),
+            page("http://news.test/2024/05/01/a-long-article-slug-here"),
+        ];
+        let prio = |a: &Admitter| -> Vec<u8> {
+            a.judge_links(&links, 0)
+                .accepted
+                .iter()
+                .map(|q| q.priority)
+                .collect()
+        };
+        assert_eq!(prio(&a), vec![2, 2, 1]);
+        for t in ["x", "y", "z"] {
+            a.record_hub_yield(&format!("http://news.test/tag/{t}"), 0);
+            a.record_hub_yield(&format!("http://news.test/section/{t}"), 2);
+        }
+        assert_eq!(prio(&a), vec![schedule::BARREN_HUB_PRIORITY, 2, 1]);
     }
 
     #[test]

@@ -85,6 +85,71 @@ fn looks_like_article(url: &url::Url) -> bool {
     dashes >= 2 || digits >= 4 || last.len() >= 24
 }
 
+/// Queue priority of listing URLs whose family has proven barren (see [`HubYield`]): behind
+/// everything else, alternate renderings included.
+pub const BARREN_HUB_PRIORITY: u8 = 4;
+
+/// Listing pages of a family fetched before the family can be judged barren.
+pub const HUB_SAMPLE: u32 = 3;
+
+/// The family a listing URL belongs to, for [`HubYield`]: its host, its first path segment and
+/// its number of segments, and whether it has a query (`/tag/a`, `/tag/b` are one family;
+/// `/section/world?page=2` and `/section/sport?page=3` another).
+pub fn hub_family(url: &url::Url) -> String {
+    let mut segs = url
+        .path_segments()
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty());
+    let first = segs.next().unwrap_or("").to_ascii_lowercase();
+    let depth = 1 + segs.count();
+    format!(
+        "{}|{}|{}|{}",
+        url.host_str().unwrap_or(""),
+        first,
+        depth,
+        if url.query().is_some() { "?" } else { "" }
+    )
+}
+
+/// How productive each listing-URL family has been: pages fetched and new article links they
+/// yielded. A family whose first [`HUB_SAMPLE`] pages yielded no new article link (tag clouds,
+/// author archives, deep pagination of sections already covered) is *barren*: its further URLs
+/// queue at [`BARREN_HUB_PRIORITY`], after every article and productive hub, so a crawl under
+/// politeness spends its host slots on what finds articles first. No I/O; bounded (the table is
+/// cleared when it reaches its capacity, which only forgets demotions).
+#[derive(Debug)]
+pub struct HubYield {
+    families: std::collections::HashMap<String, (u32, u64)>,
+    capacity: usize,
+}
+
+impl HubYield {
+    pub fn new(capacity: usize) -> Self {
+        HubYield {
+            families: std::collections::HashMap::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// A listing page of `url`'s family was fetched and yielded `new_articles` new article links.
+    pub fn record(&mut self, url: &url::Url, new_articles: u64) {
+        if self.families.len() >= self.capacity {
+            self.families.clear();
+        }
+        let e = self.families.entry(hub_family(url)).or_default();
+        e.0 = e.0.saturating_add(1);
+        e.1 = e.1.saturating_add(new_articles);
+    }
+
+    /// Whether `url`'s family is barren (sampled enough, no new article found).
+    pub fn is_barren(&self, url: &url::Url) -> bool {
+        self.families
+            .get(&hub_family(url))
+            .is_some_and(|&(pages, found)| pages >= HUB_SAMPLE && found == 0)
+    }
+}
+
 /// What the frontier does with a finished task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Disposition {
@@ -396,5 +461,42 @@ mod tests {
         assert!(recrawls(TaskKind::Seed, FetchOutcome::NotModified));
         assert!(!recrawls(TaskKind::Article, FetchOutcome::Ok));
         assert!(!recrawls(TaskKind::Feed, FetchOutcome::ClientError));
+    }
+
+    #[test]
+    fn barren_hub_families_are_judged_after_a_sample() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let mut y = HubYield::new(100);
+        // Tag pages that only link articles already known.
+        for t in ["a", "b"] {
+            y.record(&u(&format!("http://h.test/tag/{t}")), 0);
+        }
+        assert!(
+            !y.is_barren(&u("http://h.test/tag/c")),
+            "sample not complete"
+        );
+        y.record(&u("http://h.test/tag/c"), 0);
+        assert!(y.is_barren(&u("http://h.test/tag/zzz")));
+        // Other families, hosts and shapes are not affected.
+        assert!(!y.is_barren(&u("http://h.test/section/world")));
+        assert!(!y.is_barren(&u("http://other.test/tag/a")));
+        assert!(!y.is_barren(&u("http://h.test/tag/a?page=2")));
+        // A family that found one new article is productive.
+        for s in ["world", "sport", "arts", "science"] {
+            y.record(
+                &u(&format!("http://h.test/section/{s}")),
+                u64::from(s == "arts"),
+            );
+        }
+        assert!(!y.is_barren(&u("http://h.test/section/culture")));
+    }
+
+    #[test]
+    fn hub_families() {
+        let f = |s: &str| hub_family(&url::Url::parse(s).unwrap());
+        assert_eq!(f("http://h.test/tag/a"), f("http://h.test/TAG/b/"));
+        assert_ne!(f("http://h.test/tag/a"), f("http://h.test/tag/a/2"));
+        assert_ne!(f("http://h.test/tag/a"), f("http://h.test/tag/a?p=2"));
+        assert_eq!(f("http://h.test/"), "h.test||1|");
     }
 }

@@ -10,7 +10,9 @@ use thiserror::Error;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
-use trawl_core::{DiscoveredLink, FetchReport, FetchTask, MESSAGE_SCHEMA_VERSION};
+use trawl_core::{
+    DiscoveredLink, FetchOutcome, FetchReport, FetchTask, TaskKind, MESSAGE_SCHEMA_VERSION,
+};
 use trawl_queue::{publish_json, Broker, Delivery, QueueError, SeedRequest, WorkQueue};
 use trawl_store::{FrontierStore, Lease, QueuedUrl, StoreError};
 
@@ -206,6 +208,10 @@ impl Frontier {
             });
         }
         summary.accepted = to_queue.len() as u64;
+        summary.accepted_articles = to_queue
+            .iter()
+            .filter(|q| q.kind == TaskKind::Article)
+            .count() as u64;
         if !to_queue.is_empty() {
             inner.store.enqueue(&to_queue, now_ms()).await?;
             inner.wake.notify_one();
@@ -346,6 +352,7 @@ impl Frontier {
             inner.store.insert_seen(&alias_fps).await?;
         }
         // 2. Discovered links.
+        let mut new_articles = 0;
         if !report.links.is_empty() || report.links_robots_denied > 0 {
             let mut judged = inner.admitter.judge_links(&report.links, report.depth);
             // Links the worker left out because known robots.txt rules disallow them.
@@ -357,7 +364,10 @@ impl Frontier {
                     .entry(trawl_url::FilterReason::RobotsDenied)
                     .or_default() += denied;
             }
-            self.admit_judged(judged).await?;
+            new_articles = self.admit_judged(judged).await?.accepted_articles;
+        }
+        if report.kind == TaskKind::Listing && report.outcome == FetchOutcome::Ok {
+            inner.admitter.record_hub_yield(&report.url, new_articles);
         }
         // 3. Host facts.
         if let Some(cd) = report

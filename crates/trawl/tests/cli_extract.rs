@@ -94,22 +94,24 @@ fn single_file_is_pretty_json_and_url_flag_applies() {
         .ends_with("listing-world-news.html"));
 }
 
-#[test]
-fn stdin_and_jsonl_and_default_url() {
-    let mut child = trawl()
-        .args(["extract", "-", "--format", "jsonl"])
+/// Run `cmd` with `input` on stdin; its output (stdout and stderr captured).
+fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> std::process::Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"<html><head><title>Hello</title></head><body><a href='/x'>x</a></body></html>")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn stdin_and_jsonl_and_default_url() {
+    let out = run_with_stdin(
+        trawl().args(["extract", "-", "--format", "jsonl"]),
+        b"<html><head><title>Hello</title></head><body><a href='/x'>x</a></body></html>",
+    );
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1);
@@ -155,20 +157,10 @@ fn parser_recovery_warnings_are_not_shown_at_the_default_level() {
     let page = "<html><body><table><tr>stray<p>text</p></tr></table>\
                 <article><p>Some words in a paragraph.</p></article></body></html>";
     let quiet = |cmd: &mut Command| {
-        let mut child = cmd
-            .args(["extract", "-", "--url", "https://x.example/a"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(page.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = run_with_stdin(
+            cmd.args(["extract", "-", "--url", "https://x.example/a"]),
+            page.as_bytes(),
+        );
         assert!(out.status.success());
         String::from_utf8(out.stderr).unwrap()
     };

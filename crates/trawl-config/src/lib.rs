@@ -202,9 +202,16 @@ pub struct FrontierSection {
     pub max_calendar_per_family: u32,
     /// Paginated URLs admitted per URL family.
     pub max_pagination_per_family: u32,
-    /// How often feeds, sitemaps and home pages are re-fetched.
+    /// When feeds, sitemaps and home pages are first re-fetched (0 = never); each source then
+    /// adapts its interval within `recrawl_min_interval`..`recrawl_max_interval`.
     #[serde(with = "humantime_serde")]
     pub recrawl_interval: Duration,
+    /// Shortest re-poll interval of a source that keeps finding new articles.
+    #[serde(with = "humantime_serde")]
+    pub recrawl_min_interval: Duration,
+    /// Longest re-poll interval of a source that finds nothing new.
+    #[serde(with = "humantime_serde")]
+    pub recrawl_max_interval: Duration,
     /// How long a host lease lasts before a dead worker's claim expires.
     #[serde(with = "humantime_serde")]
     pub lease_ttl: Duration,
@@ -233,6 +240,8 @@ impl Default for FrontierSection {
             max_calendar_per_family: 60,
             max_pagination_per_family: 100,
             recrawl_interval: Duration::from_secs(15 * 60),
+            recrawl_min_interval: Duration::from_secs(60),
+            recrawl_max_interval: Duration::from_secs(24 * 3600),
             lease_ttl: Duration::from_secs(120),
             max_attempts: 3,
             dedup_batch_size: 1000,

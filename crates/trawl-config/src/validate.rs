@@ -204,6 +204,13 @@ pub(crate) fn validate(c: &Config) -> Errors {
         1_000_000,
     );
     positive(o, "frontier.recrawl_interval", fr.recrawl_interval);
+    positive(o, "frontier.recrawl_min_interval", fr.recrawl_min_interval);
+    if fr.recrawl_max_interval < fr.recrawl_min_interval {
+        o.push((
+            "frontier.recrawl_max_interval".into(),
+            "must not be shorter than frontier.recrawl_min_interval".into(),
+        ));
+    }
     positive(o, "frontier.lease_ttl", fr.lease_ttl);
     range(o, "frontier.max_attempts", fr.max_attempts, 1, 100);
     range(

@@ -18,8 +18,14 @@ pub struct FrontierConfig {
     pub lease_ttl: Duration,
     /// Attempts (first try included) before a task is dead-lettered.
     pub max_attempts: u32,
-    /// Re-fetch seeds, feeds and sitemaps this often; `None` = fetch once.
+    /// Re-fetch seeds, feeds and sitemaps, first after this long; `None` = fetch once. Each
+    /// source then adapts its own interval within [`recrawl_min`, `recrawl_max`]
+    /// (`schedule::next_poll_interval`).
     pub recrawl_interval: Option<Duration>,
+    /// Shortest re-poll interval of a source that keeps finding new articles.
+    pub recrawl_min: Duration,
+    /// Longest re-poll interval of a source that finds nothing new.
+    pub recrawl_max: Duration,
     /// Keep about this many tasks waiting in the task queue.
     pub queue_target: usize,
     /// How often the dispatcher looks for due hosts when idle.
@@ -46,6 +52,8 @@ impl Default for FrontierConfig {
             lease_ttl: Duration::from_secs(600),
             max_attempts: 4,
             recrawl_interval: Some(Duration::from_secs(15 * 60)),
+            recrawl_min: Duration::from_secs(60),
+            recrawl_max: Duration::from_secs(24 * 3600),
             queue_target: 256,
             dispatch_tick: Duration::from_millis(25),
             report_prefetch: 64,

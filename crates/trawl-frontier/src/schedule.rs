@@ -150,6 +150,25 @@ impl HubYield {
     }
 }
 
+/// The next re-poll interval of a source (seed, feed, sitemap) after a poll: halved when the
+/// poll found new article links, else grown by half; always within `[min, max]` (a source
+/// never waits less than `min` nor more than `max`, whatever its history). The host's
+/// politeness delay still applies on top: a due source waits for its host's slot.
+pub fn next_poll_interval(
+    previous: Duration,
+    found_new: bool,
+    min: Duration,
+    max: Duration,
+) -> Duration {
+    let max = max.max(min);
+    let next = if found_new {
+        previous / 2
+    } else {
+        previous + previous / 2
+    };
+    next.clamp(min, max)
+}
+
 /// What the frontier does with a finished task.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Disposition {
@@ -498,5 +517,27 @@ mod tests {
         assert_ne!(f("http://h.test/tag/a"), f("http://h.test/tag/a/2"));
         assert_ne!(f("http://h.test/tag/a"), f("http://h.test/tag/a?p=2"));
         assert_eq!(f("http://h.test/"), "h.test||1|");
+    }
+
+    #[test]
+    fn poll_intervals_adapt_within_bounds() {
+        let (min, max) = (Duration::from_secs(60), Duration::from_secs(3600));
+        let m = Duration::from_secs;
+        assert_eq!(next_poll_interval(m(900), true, min, max), m(450));
+        assert_eq!(next_poll_interval(m(900), false, min, max), m(1350));
+        // bounded both ways, from any start
+        assert_eq!(next_poll_interval(m(90), true, min, max), min);
+        assert_eq!(next_poll_interval(m(3000), false, min, max), max);
+        assert_eq!(next_poll_interval(m(0), false, min, max), min);
+        // a source that keeps finding news converges to min, a quiet one to max
+        let mut d = m(900);
+        for _ in 0..10 {
+            d = next_poll_interval(d, true, min, max);
+        }
+        assert_eq!(d, min);
+        for _ in 0..20 {
+            d = next_poll_interval(d, false, min, max);
+        }
+        assert_eq!(d, max);
     }
 }

@@ -423,7 +423,10 @@ impl Frontier {
                             )
                             .await?;
                     }
-                    if let Some(every) = inner.cfg.recrawl_interval {
+                    if let Some(first) = inner.cfg.recrawl_interval {
+                        let every = self
+                            .next_poll_interval(report, first, new_articles > 0)
+                            .await?;
                         let due = now + every.as_millis() as u64;
                         inner.store.schedule_recrawl(&item, due).await?;
                     }
@@ -502,6 +505,36 @@ impl Frontier {
             .set(now as f64 / 1000.0);
         inner.wake.notify_one();
         Ok(())
+    }
+
+    /// The interval until `report`'s source is polled again, adapted from its previous one
+    /// (`first` when it has none) and stored in the host's metadata (`poll:<url>`, ms), so it
+    /// survives restarts with the store (Redis, or the embedded `--state` snapshot).
+    async fn next_poll_interval(
+        &self,
+        report: &FetchReport,
+        first: Duration,
+        found_new: bool,
+    ) -> Result<Duration, FrontierError> {
+        let inner = &self.inner;
+        let field = format!("poll:{}", report.url);
+        let previous = inner
+            .store
+            .host_meta_get(&report.host, &field)
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(first, Duration::from_millis);
+        let next = schedule::next_poll_interval(
+            previous,
+            found_new,
+            inner.cfg.recrawl_min.min(first),
+            inner.cfg.recrawl_max.max(first),
+        );
+        inner
+            .store
+            .host_meta_set(&report.host, &field, &next.as_millis().to_string())
+            .await?;
+        Ok(next)
     }
 
     /// Move due recrawls (feeds, sitemaps, seeds) back into their host queues.

@@ -68,6 +68,21 @@ pub struct Args {
     /// finished URLs or losing queued ones, and appends to `--out`.
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
+    /// Keep crawling after the first pass: re-poll the seeds, feeds and sitemaps (first after
+    /// `--poll-interval`, then adaptively: sooner after a poll that found new articles, later
+    /// after one that found none, within `--poll-min`..`--poll-max`) until Ctrl-C,
+    /// `--max-time` or `--max-pages`.
+    #[arg(long)]
+    pub follow: bool,
+    /// With `--follow`: the first re-poll interval of each source.
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    pub poll_interval: Duration,
+    /// With `--follow`: the shortest re-poll interval.
+    #[arg(long, default_value = "1m", value_parser = humantime::parse_duration)]
+    pub poll_min: Duration,
+    /// With `--follow`: the longest re-poll interval.
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
+    pub poll_max: Duration,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -120,7 +135,9 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         max_depth: args.max_depth,
         max_pages_per_host: args.max_pages_per_host,
         politeness_delay: args.delay,
-        recrawl_interval: None,
+        recrawl_interval: args.follow.then_some(args.poll_interval),
+        recrawl_min: args.poll_min,
+        recrawl_max: args.poll_max,
         queue_target: (args.workers * 2).max(4),
         include_subdomains: args.include_subdomains,
         ..FrontierConfig::default()
@@ -209,7 +226,8 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
             }
         }
         // Two consecutive drained observations, so that a report in transit is not missed.
-        if frontier.is_drained().await.unwrap_or(false) {
+        // With --follow the crawl never drains: re-polls are due later.
+        if !args.follow && frontier.is_drained().await.unwrap_or(false) {
             drained_seen += 1;
             if drained_seen >= 2 {
                 break;

@@ -57,6 +57,8 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
         } else {
             Some(f.recrawl_interval)
         },
+        recrawl_min: f.recrawl_min_interval,
+        recrawl_max: f.recrawl_max_interval,
         include_subdomains: f.include_subdomains,
         extra_tracking_params: f.tracking_params.clone(),
         allowed_domains: f.scope_domains.clone(),

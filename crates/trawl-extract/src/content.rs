@@ -210,7 +210,11 @@ const NEG_SUBSTR: &[&str] = &[
     "popular",
     "signup",
     "banner",
-    "widget",
+    // not bare "widget": page builders (Elementor, HubSpot, Next.js component
+    // libraries) wrap every block of the article in `…-widget-…` containers
+    "widget-area",
+    "widgetarea",
+    "widget_area",
     "masthead",
     "toolbar",
     "pagination",
@@ -262,8 +266,6 @@ const NEG_TOKENS: &[&str] = &[
     "authors",
     "meta",
     "date",
-    "hidden",
-    "hide",
     "print",
     "rss",
     "login",
@@ -275,6 +277,7 @@ const NEG_TOKENS: &[&str] = &[
     "shoutbox",
     "skyscraper",
     "supplemental",
+    "cta",
     "more",
     "extra",
     "topics",
@@ -282,6 +285,28 @@ const NEG_TOKENS: &[&str] = &[
     "sr",
     "visually",
     "offscreen",
+];
+
+/// Screen sizes/media in responsive visibility classes (`hidden-xs`, `hide-on-mobile`).
+const RESPONSIVE_TOKENS: &[&str] = &[
+    "mobile",
+    "tablet",
+    "desktop",
+    "laptop",
+    "phone",
+    "xs",
+    "sm",
+    "md",
+    "lg",
+    "xl",
+    "xxl",
+    "print",
+    "widescreen",
+    "small",
+    "medium",
+    "large",
+    "portrait",
+    "landscape",
 ];
 
 const POS_TOKENS: &[&str] = &[
@@ -395,16 +420,38 @@ fn attr_hints(value: &str, h: &mut Hints) {
         h.strong_pos = true;
     }
     if !(neg && pos) {
-        for tok in value.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if tok.is_empty() || tok.len() > 12 {
-                continue;
+        for name in value.split_ascii_whitespace() {
+            let mut hide = false;
+            let mut device = false;
+            let mut name_neg = false;
+            for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if tok.is_empty() || tok.len() > 12 {
+                    continue;
+                }
+                if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
+                    hide = true;
+                    continue;
+                }
+                if RESPONSIVE_TOKENS
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(tok))
+                {
+                    device = true;
+                }
+                if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    name_neg = true;
+                }
+                if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    pos = true;
+                }
             }
-            if !neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                neg = true;
+            // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
+            // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
+            // screen sizes or media
+            if hide {
+                name_neg = !device;
             }
-            if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                pos = true;
-            }
+            neg |= name_neg;
         }
     }
     if cats & CAT_RELATED != 0 {
@@ -462,7 +509,9 @@ fn element_hints(el: &scraper::node::Element) -> Hints {
 }
 
 fn is_hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() {
+    // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
+    // them into place with a script: their content is the page as readers see it
+    if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
     if let Some(style) = el.attr("style") {
@@ -1966,6 +2015,37 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(c.blocks.len(), 3);
+    }
+
+    #[test]
+    fn page_builder_widgets_and_responsive_visibility_keep_the_article() {
+        // every block of the article in its own `…-widget-…` wrapper, a paragraph
+        // shown only on desktop; a truly hidden box and a call-to-action box dropped
+        let html = page(&format!(
+            r#"<div class="elementor-widget-wrap"><div class="elementor-widget elementor-widget-text-editor">
+                 <div class="elementor-widget-container"><p>{P1}</p></div></div>
+               <div class="elementor-widget elementor-hidden-mobile elementor-hidden-tablet"><p>{P2}</p></div>
+               <div class="widget-span dnd-module"><p>{P3}</p></div>
+               <div class="hidden"><p>Subscribe now to keep reading every story, without limits, for a dollar.</p></div>
+               <div class="card cta-letter cta"><p>Support our newsroom, because good journalism costs money, and we need you.</p></div>
+             </div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn react_streaming_chunks_are_not_hidden_content() {
+        // `<div hidden id="S:0">` holds a streamed chunk a script moves into place
+        let html = page(&format!(
+            r#"<main><div id="article"><p>{P1}</p></div></main>
+               <div hidden id="S:0"><p>{P2}</p><p>{P3}</p></div>
+               <div hidden><p>A hidden paragraph that readers never see on the rendered page at all.</p></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("never see"), "{b}");
     }
 
     #[test]

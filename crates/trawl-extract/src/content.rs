@@ -420,6 +420,8 @@ fn attr_hints(value: &str, h: &mut Hints) {
         h.strong_pos = true;
     }
     if !(neg && pos) {
+        // Tailwind-style `hidden md:block`: hidden on small screens only
+        let responsive_variant = value.contains(':');
         for name in value.split_ascii_whitespace() {
             let mut hide = false;
             let mut device = false;
@@ -447,9 +449,9 @@ fn attr_hints(value: &str, h: &mut Hints) {
             }
             // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
             // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
-            // screen sizes or media
+            // screen sizes or media, and `overflow-hidden` clips, it does not hide
             if hide {
-                name_neg = !device;
+                name_neg = !device && !responsive_variant;
             }
             neg |= name_neg;
         }
@@ -1402,6 +1404,11 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         if (i as u32) < self.best && self.best < node.end {
             return false;
         }
+        // nor a box holding most of the page's prose (as in pruning: a hint such as
+        // `node--promoted` on the article's own wrapper does not make it boilerplate)
+        if s.prose[i] * 2 >= s.prose[0].max(1) && s.prose[i] as f32 >= 0.6 * s.text[i] as f32 {
+            return false;
+        }
         if s.prose[i] as f32 >= 0.6 * s.text[i] as f32
             && s.prose[i] >= 150
             && node.hints.weight >= 0
@@ -1558,6 +1565,19 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         continue;
                     }
                     if i != root && self.drop_container(i) {
+                        if *DEBUG {
+                            if let Node::Element(e) = node.node.value() {
+                                eprintln!(
+                                    "DROP {} class={:?} id={:?} text={} prose={} link={}",
+                                    e.name(),
+                                    e.attr("class"),
+                                    e.attr("id"),
+                                    self.s.text[i],
+                                    self.s.prose[i],
+                                    self.s.link[i]
+                                );
+                            }
+                        }
                         i = node.end as usize;
                         continue;
                     }
@@ -2032,6 +2052,20 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_box_with_most_of_the_prose_is_not_cleaned_away_for_its_hint() {
+        // the article's own wrapper carries a "promoted" flag; a second strong
+        // block (a summary) makes the selection widen to their common parent
+        let html = page(&format!(
+            r#"<div class="page"><div class="summary-box"><p>{P1}</p><p>{P1} Again, and once more.</p></div>
+               <div class="node node--promoted"><h2>Steps</h2><p>{P2}</p><p>{P3}</p>
+               <p>{P2} And then some more words.</p><p>{P3} With a longer ending.</p></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
     }
 
     #[test]

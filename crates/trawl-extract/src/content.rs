@@ -1121,6 +1121,16 @@ impl<'a, 'b> Extractor<'a, 'b> {
                             && !is_heading(node.tag));
                     if para_like && len > 80 && ld < 0.25 {
                         true
+                    } else if !para_like
+                        && s.prose[c] >= 50
+                        && ld < 0.3
+                        && s.prose[c] as f32 >= 0.5 * len as f32
+                        && self.same_kind(c, top)
+                    {
+                        // another block of the same kind as the chosen one, holding
+                        // prose: the article is split into several blocks (page
+                        // builders, CMS "html blocks", paginated sections)
+                        true
                     } else if para_like && len > 0 && len <= 80 && ld == 0.0 {
                         self.ends_sentence(c)
                     } else {
@@ -1243,6 +1253,22 @@ impl<'a, 'b> Extractor<'a, 'b> {
             c = node.end as usize;
         }
         k
+    }
+
+    /// Two elements of the same kind: same tag and same class attribute (page
+    /// builders give every block of one type the same classes).
+    fn same_kind(&self, x: usize, y: usize) -> bool {
+        let (nx, ny) = (&self.a.nodes[x], &self.a.nodes[y]);
+        if nx.tag != ny.tag {
+            return false;
+        }
+        match (nx.node.value(), ny.node.value()) {
+            (Node::Element(ex), Node::Element(ey)) => match (ex.attr("class"), ey.attr("class")) {
+                (Some(cx), Some(cy)) => !cx.trim().is_empty() && cx.trim() == cy.trim(),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     fn ends_sentence(&self, i: usize) -> bool {
@@ -1719,6 +1745,10 @@ fn is_boiler_line(text: &str) -> bool {
     {
         return true;
     }
+    // photo captions and credits: "Photo: Jane Doe/Reuters", "© Name/Agency"
+    if is_credit_line(&lower, n) {
+        return true;
+    }
     // gallery chrome: "Image 3 of 5"
     if n <= 30 && is_n_of_m(&lower) {
         return true;
@@ -1791,6 +1821,40 @@ fn is_boiler_line(text: &str) -> bool {
     ];
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)
+}
+
+/// A photo credit or caption line: it starts with a credit label, or it is short and
+/// carries a copyright sign (captions end in "© Name/Agency").
+fn is_credit_line(lower: &str, n: usize) -> bool {
+    const LABELS: &[&str] = &[
+        "photo:",
+        "photo by",
+        "photos:",
+        "photos by",
+        "photo credit",
+        "photograph:",
+        "photograph by",
+        "photography:",
+        "photography by",
+        "image:",
+        "image credit",
+        "image source",
+        "image via",
+        "images:",
+        "picture:",
+        "pictured:",
+        "credit:",
+        "credits:",
+        "foto:",
+        "fotos:",
+        "фото:",
+        "bild:",
+    ];
+    if n <= 160 && LABELS.iter().any(|l| lower.starts_with(l)) {
+        return true;
+    }
+    n <= 160 && lower.contains('©') && !lower.trim_end().ends_with(['.', '!', '?'])
+        || n <= 160 && lower.starts_with('©')
 }
 
 fn is_n_of_m(lower: &str) -> bool {
@@ -2066,6 +2130,44 @@ line 2</pre><p>{P3}</p></div></main>"#
         let c = run(&html, None);
         let b = body(&c);
         assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+    }
+
+    #[test]
+    fn article_split_into_blocks_of_one_kind_is_kept_whole() {
+        // a CMS "html block" per section: each block is its own wrapper with the
+        // same classes; the sibling blocks score less than the best one
+        let long = format!("{P1} {P2} {P3} {P1}");
+        let html = page(&format!(
+            r#"<div class="col"><div class="sqs-block html-block"><div class="inner"><p>{long}</p><p>{long}</p><p>{long}</p></div></div>
+               <div class="sqs-block image-block"><img src="/a.jpg"></div>
+               <div class="sqs-block html-block"><div class="inner"><h2>Second part</h2><p>{P2}</p></div></div>
+               <div class="sqs-block html-block"><div class="inner"><p>{P3}</p></div></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Second part") && b.contains(P2) && b.ends_with(P3),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn photo_credits_are_not_body() {
+        for line in [
+            "Photo: Jane Doe/Reuters",
+            "Photograph by John Smith for The Paper",
+            "© Jane Doe/Agency",
+            "The harbour at dawn. © Jane Doe",
+            "Image credit: NASA",
+        ] {
+            assert!(is_boiler_line(line), "{line}");
+        }
+        for line in [
+            "Photography is the art of capturing light, and it has changed a lot.",
+            "The company said the logo © was registered in 1999.",
+        ] {
+            assert!(!is_boiler_line(line), "{line}");
+        }
     }
 
     #[test]

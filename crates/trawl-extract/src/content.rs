@@ -81,6 +81,8 @@ enum Tag {
     Blockquote,
     Pre,
     Table,
+    /// `tbody`/`thead`/`tfoot`: judged with their table, never alone.
+    TBody,
     Tr,
     Td,
     Th,
@@ -128,7 +130,8 @@ fn classify(name: &str) -> Class {
         | "nav" | "audio" | "map" | "dialog" | "menu" | "frameset" | "frame" | "object"
         | "source" | "track" | "picture" | "datalist" | "optgroup" | "param" => return Skip,
         "div" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup" | "caption"
-        | "tbody" | "thead" | "tfoot" | "html" | "font-block" => Tag::Div,
+        | "html" | "font-block" => Tag::Div,
+        "tbody" | "thead" | "tfoot" => Tag::TBody,
         "section" => Tag::Section,
         "article" => Tag::Article,
         "main" => Tag::Main,
@@ -1150,6 +1153,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         for &c in &chosen {
             em.walk(c);
         }
+        let table_blocks = em.table_blocks;
         let mut blocks = em.blocks;
         let mut related = em.related;
         // related boxes pruned inside the chosen region
@@ -1184,7 +1188,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 }
             }
         }
-        let looks_like_article = looks_like_article(&blocks, &s, top);
+        let looks_like_article = looks_like_article(&blocks, table_blocks, &s, top);
         Content {
             blocks,
             related,
@@ -1379,6 +1383,13 @@ struct Emitter<'x, 'a, 'b> {
     buf_kind: BlockKind,
     buf_chars: u32,
     buf_link_chars: u32,
+    /// The buffered text sits in a table.
+    buf_in_table: bool,
+    /// The emitted blocks that are table rows/cells (they do not count as short
+    /// blocks when judging whether the page reads like an article).
+    table_blocks: usize,
+    /// End of the table being walked.
+    table_end: u32,
     /// The best-scoring candidate (before widening), never dropped.
     best: u32,
 }
@@ -1396,6 +1407,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             buf_kind: BlockKind::Paragraph,
             buf_chars: 0,
             buf_link_chars: 0,
+            buf_in_table: false,
+            table_blocks: 0,
+            table_end: 0,
             best: NONE,
         }
     }
@@ -1456,7 +1470,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         let embed = s.embed[i];
         let ld = link_density(s, i);
         let len = s.text[i];
-        if node.tag == Tag::Figure {
+        if node.tag == Tag::Figure && !self.figure_holds_content(i) {
             return true;
         }
         (img > 1.0 && p / img < 0.5 && s.prose[i] < 200)
@@ -1468,6 +1482,15 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             || (embed == 1 && len < 75)
             || embed > 1
             || (is_list && ld > 0.5)
+    }
+
+    /// A `<figure>` that wraps a table or a code block rather than an image.
+    fn figure_holds_content(&self, i: usize) -> bool {
+        let a = self.ex.a;
+        let end = a.nodes[i].end as usize;
+        a.nodes[i + 1..end]
+            .iter()
+            .any(|n| matches!(n.tag, Tag::Table | Tag::Pre))
     }
 
     /// A grid of teasers: at least three child boxes that each hold a link and an
@@ -1507,6 +1530,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         self.buf.clear();
         self.buf_chars = 0;
         self.buf_link_chars = 0;
+        let in_table = std::mem::take(&mut self.buf_in_table);
         if text.is_empty() {
             return;
         }
@@ -1525,6 +1549,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         }
         if is_boiler_line(&text) {
             return;
+        }
+        if in_table {
+            self.table_blocks += 1;
         }
         self.blocks.push(Block { kind, text });
     }
@@ -1566,6 +1593,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         if node.in_link {
                             self.buf_link_chars += node.chars;
                         }
+                        if (i as u32) < self.table_end {
+                            self.buf_in_table = true;
+                        }
                     }
                     i += 1;
                 }
@@ -1575,6 +1605,12 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                     } else {
                         self.buf.push('\n');
                     }
+                    i += 1;
+                }
+                Tag::Figure if self.figure_holds_content(i) => {
+                    // a table or code block in a `<figure>` (block editors wrap
+                    // tables so): its caption stays out
+                    self.flush();
                     i += 1;
                 }
                 Tag::Figure | Tag::Figcaption => {
@@ -1588,6 +1624,14 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                     if i != root && self.is_readalso_box(i) {
                         collect_links(a, i, self.ex.base, &mut self.related);
                         i = node.end as usize;
+                        continue;
+                    }
+                    if matches!(t, Tag::Td | Tag::Th) && !self.s.has_block_child[i] {
+                        // a plain cell: the row is the block, its cells joined
+                        if !self.buf.is_empty() {
+                            self.buf.push_str(" | ");
+                        }
+                        i += 1;
                         continue;
                     }
                     if i != root && self.drop_container(i) {
@@ -1608,6 +1652,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         continue;
                     }
                     self.flush();
+                    if t == Tag::Table {
+                        self.table_end = self.table_end.max(node.end);
+                    }
                     let kind = match t {
                         Tag::H(_) => BlockKind::Heading,
                         Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
@@ -1964,7 +2011,8 @@ fn title_matches(title_key: &str, text: &str) -> bool {
         || (title_key.len() >= 20 && k.starts_with(title_key) && k.len() < title_key.len() + 40)
 }
 
-fn looks_like_article(blocks: &[Block], s: &Stats, top: usize) -> bool {
+/// `table_blocks`: how many of the blocks are table rows (data, not page chrome).
+fn looks_like_article(blocks: &[Block], table_blocks: usize, s: &Stats, top: usize) -> bool {
     let mut prose = 0usize;
     let mut long_paras = 0usize;
     let mut short = 0usize;
@@ -1977,6 +2025,7 @@ fn looks_like_article(blocks: &[Block], s: &Stats, top: usize) -> bool {
             short += 1;
         }
     }
+    let short = short.saturating_sub(table_blocks);
     let ld = link_density(s, top);
     prose >= 400 && (long_paras >= 2 || prose >= 800) && ld < 0.5 && short <= long_paras * 4 + 4
 }
@@ -2149,6 +2198,24 @@ line 2</pre><p>{P3}</p></div></main>"#
             b.contains("Second part") && b.contains(P2) && b.ends_with(P3),
             "{b}"
         );
+    }
+
+    #[test]
+    fn tables_in_figures_are_body_one_row_a_block() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <figure class="wp-block-table"><table><thead><tr><th>Rank</th><th>Company</th></tr></thead>
+               <tbody><tr><td>1</td><td>State Farm</td></tr><tr><td>2</td><td>Progressive</td></tr></tbody></table>
+               <figcaption>Source: company filings</figcaption></figure>
+               <figure><img src="/a.jpg"><figcaption>The council chamber on Tuesday</figcaption></figure>
+               <p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(
+            body(&c),
+            format!("{P1}\n\n{P2}\n\nRank | Company\n\n1 | State Farm\n\n2 | Progressive\n\n{P3}")
+        );
+        assert!(c.looks_like_article);
     }
 
     #[test]

@@ -440,6 +440,7 @@ fn attr_hints(value: &str, h: &mut Hints) {
                 if RESPONSIVE_TOKENS
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(tok))
+                    || tok.eq_ignore_ascii_case("overflow")
                 {
                     device = true;
                 }
@@ -2158,7 +2159,7 @@ line 2</pre><p>{P3}</p></div></main>"#
             r#"<div class="elementor-widget-wrap"><div class="elementor-widget elementor-widget-text-editor">
                  <div class="elementor-widget-container"><p>{P1}</p></div></div>
                <div class="elementor-widget elementor-hidden-mobile elementor-hidden-tablet"><p>{P2}</p></div>
-               <div class="widget-span dnd-module"><p>{P3}</p></div>
+               <div class="widget-span dnd-module overflow-hidden"><p>{P3}</p></div>
                <div class="hidden"><p>Subscribe now to keep reading every story, without limits, for a dollar.</p></div>
                <div class="card cta-letter cta"><p>Support our newsroom, because good journalism costs money, and we need you.</p></div>
              </div>"#

@@ -1458,7 +1458,13 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             return false;
         }
         let weight = node.hints.weight as f32;
-        let cs = if self.is_cand[i] { self.score[i] } else { 0.0 };
+        // the content score, without the negative tag prior of lists and forms (a
+        // list of short sentences is not boilerplate for its tag)
+        let cs = if self.is_cand[i] {
+            self.score[i].max(0.0)
+        } else {
+            0.0
+        };
         if weight + cs < 0.0 {
             return true;
         }
@@ -2217,6 +2223,23 @@ line 2</pre><p>{P3}</p></div></main>"#
             format!("{P1}\n\n{P2}\n\nRank | Company\n\n1 | State Farm\n\n2 | Progressive\n\n{P3}")
         );
         assert!(c.looks_like_article);
+    }
+
+    #[test]
+    fn lists_of_short_sentences_in_paragraphs_are_kept() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><h2>Key takeaways</h2>
+               <ul><li><p>Set clear goals for the event.</p></li><li><p>Assign roles to the team.</p></li></ul>
+               <p>{P2}</p><p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Key takeaways")
+                && b.contains("Set clear goals")
+                && b.contains("Assign roles"),
+            "{b}"
+        );
     }
 
     #[test]

@@ -312,6 +312,10 @@ const RESPONSIVE_TOKENS: &[&str] = &[
     "landscape",
 ];
 
+/// Parts of an element that a `…-hidden` class may hide instead of the element:
+/// `overflow-hidden` clips, Drupal's `field--label-hidden` hides the field's label.
+const PART_TOKENS: &[&str] = &["overflow", "label", "title", "heading", "icon"];
+
 const POS_TOKENS: &[&str] = &[
     "article",
     "articlebody",
@@ -440,7 +444,7 @@ fn attr_hints(value: &str, h: &mut Hints) {
                 if RESPONSIVE_TOKENS
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(tok))
-                    || tok.eq_ignore_ascii_case("overflow")
+                    || PART_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok))
                 {
                     device = true;
                 }
@@ -1023,6 +1027,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
             };
         };
         let best_cand = top;
+        // the selection was widened to hold several chunks of the article
+        let mut widened = false;
         // several strong candidates sharing an ancestor: widen to it
         finals.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
         // strong candidates elsewhere (not ancestors/descendants of the best): the
@@ -1056,6 +1062,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
             let pu = p as usize;
             if link_density(&s, pu) < 0.35 && s.prose[pu] as f32 >= 0.5 * s.text[pu] as f32 {
                 top = pu;
+                widened = true;
             }
         }
         // a single-child wrapper chain: go up
@@ -1129,6 +1136,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                         && s.prose[c] >= 50
                         && ld < 0.3
                         && s.prose[c] as f32 >= 0.5 * len as f32
+                        && !widened
                         && self.same_kind(c, top)
                     {
                         // another block of the same kind as the chosen one, holding
@@ -1269,7 +1277,18 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
         match (nx.node.value(), ny.node.value()) {
             (Node::Element(ex), Node::Element(ey)) => match (ex.attr("class"), ey.attr("class")) {
-                (Some(cx), Some(cy)) => !cx.trim().is_empty() && cx.trim() == cy.trim(),
+                (Some(cx), Some(cy)) => {
+                    // without instance names such as `elementor-element-a77952e`,
+                    // `block-580fb349`, `post-3767` (a last segment of 4+ chars with
+                    // a digit); `mt-5`, `col-sm-8` are layout and stay
+                    let kind = |c: &'a str| {
+                        c.split_ascii_whitespace().filter(|n| {
+                            let last = n.rsplit(['-', '_']).next().unwrap_or(n);
+                            !(last.len() >= 4 && last.bytes().any(|b| b.is_ascii_digit()))
+                        })
+                    };
+                    kind(cx).next().is_some() && kind(cx).eq(kind(cy))
+                }
                 _ => false,
             },
             _ => false,
@@ -2165,7 +2184,7 @@ line 2</pre><p>{P3}</p></div></main>"#
             r#"<div class="elementor-widget-wrap"><div class="elementor-widget elementor-widget-text-editor">
                  <div class="elementor-widget-container"><p>{P1}</p></div></div>
                <div class="elementor-widget elementor-hidden-mobile elementor-hidden-tablet"><p>{P2}</p></div>
-               <div class="widget-span dnd-module overflow-hidden"><p>{P3}</p></div>
+               <div class="widget-span dnd-module overflow-hidden field--label-hidden"><p>{P3}</p></div>
                <div class="hidden"><p>Subscribe now to keep reading every story, without limits, for a dollar.</p></div>
                <div class="card cta-letter cta"><p>Support our newsroom, because good journalism costs money, and we need you.</p></div>
              </div>"#
@@ -2194,10 +2213,10 @@ line 2</pre><p>{P3}</p></div></main>"#
         // same classes; the sibling blocks score less than the best one
         let long = format!("{P1} {P2} {P3} {P1}");
         let html = page(&format!(
-            r#"<div class="col"><div class="sqs-block html-block"><div class="inner"><p>{long}</p><p>{long}</p><p>{long}</p></div></div>
+            r#"<div class="col"><div class="sqs-block html-block block-580fb349"><div class="inner"><p>{long}</p><p>{long}</p><p>{long}</p></div></div>
                <div class="sqs-block image-block"><img src="/a.jpg"></div>
-               <div class="sqs-block html-block"><div class="inner"><h2>Second part</h2><p>{P2}</p></div></div>
-               <div class="sqs-block html-block"><div class="inner"><p>{P3}</p></div></div></div>"#
+               <div class="sqs-block html-block block-77aa1234"><div class="inner"><h2>Second part</h2><p>{P2}</p></div></div>
+               <div class="sqs-block html-block block-0b3c9f12"><div class="inner"><p>{P3}</p></div></div></div>"#
         ));
         let c = run(&html, None);
         let b = body(&c);

@@ -1134,7 +1134,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                         true
                     } else if !para_like
                         && s.prose[c] >= 50
-                        && ld < 0.3
+                        && ld < 0.5
                         && s.prose[c] as f32 >= 0.5 * len as f32
                         && !widened
                         && self.same_kind(c, top)

@@ -312,6 +312,22 @@ const RESPONSIVE_TOKENS: &[&str] = &[
     "landscape",
 ];
 
+/// Tokens that may stand beside `hidden`/`hide` in a class that hides the element
+/// itself (`is-hidden`, `u-hidden`, `js-hide`, `d-none`-style `display-hidden`).
+const HIDE_PREFIXES: &[&str] = &[
+    "is",
+    "u",
+    "js",
+    "el",
+    "display",
+    "all",
+    "state",
+    "invisible",
+    "element",
+    "block",
+    "content",
+];
+
 /// Parts of an element that a `…-hidden` class may hide instead of the element:
 /// `overflow-hidden` clips, Drupal's `field--label-hidden` hides the field's label.
 const PART_TOKENS: &[&str] = &["overflow", "label", "title", "heading", "icon"];
@@ -433,6 +449,9 @@ fn attr_hints(value: &str, h: &mut Hints) {
             let mut hide = false;
             let mut device = false;
             let mut name_neg = false;
+            // a token other than a state prefix: `hide-bottom-border`,
+            // `overflow-hidden`, `hidden-xs` hide a part or at a size
+            let mut other = false;
             for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if tok.is_empty() || tok.len() > 12 {
                     continue;
@@ -440,6 +459,9 @@ fn attr_hints(value: &str, h: &mut Hints) {
                 if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
                     hide = true;
                     continue;
+                }
+                if !HIDE_PREFIXES.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    other = true;
                 }
                 if RESPONSIVE_TOKENS
                     .iter()
@@ -459,7 +481,7 @@ fn attr_hints(value: &str, h: &mut Hints) {
             // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
             // screen sizes or media, and `overflow-hidden` clips, it does not hide
             if hide {
-                name_neg = !device && !responsive_variant;
+                name_neg = !device && !responsive_variant && !other;
             }
             neg |= name_neg;
         }
@@ -595,27 +617,69 @@ impl<'a> Arena<'a> {
                 }
             }
         }
-        // the DOM's node count bounds the arena: one exact allocation, no growth slack
-        let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(doc.tree.values().len());
+        // React streaming SSR: late chunks arrive as `<div hidden id="S:n">` children
+        // of <body>, each replacing a `<template id="B:n">` placeholder in the page
+        let mut chunks: Vec<(&'a str, NodeRef<'a, Node>)> = Vec::new();
+        for c in start.children() {
+            if let Node::Element(e) = c.value() {
+                if e.name() == "div" && e.attr("hidden").is_some() {
+                    if let Some(n) = e.attr("id").and_then(|id| id.strip_prefix("S:")) {
+                        chunks.push((n, c));
+                    }
+                }
+            }
+        }
+        let mut b = Builder {
+            // the DOM's node count bounds the arena: one exact allocation, no growth slack
+            nodes: Vec::with_capacity(doc.tree.values().len()),
+            chunks,
+            inlined: Vec::new(),
+        };
+        b.walk(start, NONE, 0, 0, 0);
+        Arena { nodes: b.nodes }
+    }
+}
+
+/// Flattens a DOM subtree into the arena (see [`Arena::build`]).
+struct Builder<'a> {
+    nodes: Vec<ANode<'a>>,
+    /// Streamed chunks (`S:n` number, the hidden div).
+    chunks: Vec<(&'a str, NodeRef<'a, Node>)>,
+    /// Chunks already moved to their placeholder.
+    inlined: Vec<ego_tree::NodeId>,
+}
+
+/// Streamed chunks nest (a chunk holds placeholders of later ones); this bounds it.
+const MAX_CHUNK_DEPTH: u32 = 8;
+
+impl<'a> Builder<'a> {
+    /// Walk `start`'s subtree (iteratively), attaching top-level nodes to `parent`.
+    fn walk(
+        &mut self,
+        start: NodeRef<'a, Node>,
+        parent0: u32,
+        link0: u32,
+        pre0: u32,
+        chunk_depth: u32,
+    ) {
         // explicit stack of (arena index) of open elements
         let mut open: Vec<u32> = Vec::with_capacity(64);
-        let mut link_depth = 0u32;
-        let mut pre_depth = 0u32;
-
+        let mut link_depth = link0;
+        let mut pre_depth = pre0;
         // iterative pre-order walk over ego_tree with subtree skipping
         let mut cur = Some(start);
         let mut entered_children;
         while let Some(n) = cur {
             entered_children = false;
-            let parent = open.last().copied().unwrap_or(NONE);
+            let parent = open.last().copied().unwrap_or(parent0);
             match n.value() {
                 Node::Text(t) => {
                     let (chars, commas) = text_stats(&t.text);
                     if chars > 0 || t.text.contains(|c: char| c.is_whitespace()) {
-                        nodes.push(ANode {
+                        self.nodes.push(ANode {
                             node: n,
                             parent,
-                            end: nodes.len() as u32 + 1,
+                            end: self.nodes.len() as u32 + 1,
                             tag: Tag::Text,
                             hints: Hints::default(),
                             chars,
@@ -625,6 +689,25 @@ impl<'a> Arena<'a> {
                         });
                     }
                 }
+                Node::Element(e) if e.name() == "template" && chunk_depth < MAX_CHUNK_DEPTH => {
+                    // a streaming placeholder: the chunk's content goes here
+                    let chunk = e
+                        .attr("id")
+                        .and_then(|id| id.strip_prefix("B:"))
+                        .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
+                    if let Some(c) = chunk {
+                        if !self.inlined.contains(&c.id()) {
+                            self.inlined.push(c.id());
+                            for child in c.children() {
+                                self.walk(child, parent, link_depth, pre_depth, chunk_depth + 1);
+                            }
+                        }
+                    }
+                }
+                Node::Element(e)
+                    if e.name() == "div"
+                        && e.attr("hidden").is_some()
+                        && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {
                         if !is_hidden(e) {
@@ -633,8 +716,8 @@ impl<'a> Arena<'a> {
                             } else {
                                 element_hints(e)
                             };
-                            let idx = nodes.len() as u32;
-                            nodes.push(ANode {
+                            let idx = self.nodes.len() as u32;
+                            self.nodes.push(ANode {
                                 node: n,
                                 parent,
                                 end: idx + 1,
@@ -685,11 +768,11 @@ impl<'a> Arena<'a> {
                         m = p;
                         // close p if it is the open element
                         if let Some(&top) = open.last() {
-                            if nodes[top as usize].node.id() == p.id() {
+                            if self.nodes[top as usize].node.id() == p.id() {
                                 open.pop();
-                                let end = nodes.len() as u32;
-                                let t = nodes[top as usize].tag;
-                                nodes[top as usize].end = end;
+                                let end = self.nodes.len() as u32;
+                                let t = self.nodes[top as usize].tag;
+                                self.nodes[top as usize].end = end;
                                 if t == Tag::A {
                                     link_depth = link_depth.saturating_sub(1);
                                 }
@@ -707,11 +790,10 @@ impl<'a> Arena<'a> {
             }
         }
         // anything still open ends at the arena end
-        let end = nodes.len() as u32;
+        let end = self.nodes.len() as u32;
         for idx in open {
-            nodes[idx as usize].end = end;
+            self.nodes[idx as usize].end = end;
         }
-        Arena { nodes }
     }
 }
 
@@ -2259,6 +2341,37 @@ line 2</pre><p>{P3}</p></div></main>"#
                 && b.contains("Assign roles"),
             "{b}"
         );
+    }
+
+    #[test]
+    fn react_streaming_chunks_take_their_placeholders_place() {
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               <p>{P3}</p></div></article></main>
+               <div hidden id="S:0"><div class="chunk"><p>{P2}</p></div></div>
+               <script>$RC("B:0","S:0")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn hide_classes_that_hide_a_part_do_not_prune() {
+        for v in [
+            "hide-bottom-border",
+            "hide-from-toc",
+            "field--label-hidden",
+            "overflow-hidden",
+        ] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(!h.neg, "{v}");
+        }
+        for v in ["hidden", "is-hidden", "js-hide"] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(h.neg, "{v}");
+        }
     }
 
     #[test]

@@ -998,19 +998,23 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 && !matches!(node.tag, Tag::Body | Tag::Main)
                 && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
             {
-                self.removed[i] = true;
                 if *DEBUG {
                     if let Node::Element(e) = node.node.value() {
                         eprintln!(
-                            "PRUNE {} class={:?} id={:?} prose={} total={}",
+                            "PRUNE {} class={:?} id={:?} prose={} total={} text={:?}",
                             e.name(),
                             e.attr("class"),
                             e.attr("id"),
                             s0.prose[i],
-                            total_prose
+                            total_prose,
+                            normalize_ws(&raw_text(self.a, i, &self.removed))
+                                .chars()
+                                .take(300)
+                                .collect::<String>()
                         );
                     }
                 }
+                self.removed[i] = true;
                 if h.related {
                     self.related_boxes.push(i as u32);
                 }
@@ -1746,13 +1750,17 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         if *DEBUG {
                             if let Node::Element(e) = node.node.value() {
                                 eprintln!(
-                                    "DROP {} class={:?} id={:?} text={} prose={} link={}",
+                                    "DROP {} class={:?} id={:?} text={} prose={} link={} txt={:?}",
                                     e.name(),
                                     e.attr("class"),
                                     e.attr("id"),
                                     self.s.text[i],
                                     self.s.prose[i],
-                                    self.s.link[i]
+                                    self.s.link[i],
+                                    normalize_ws(&raw_text(a, i, removed))
+                                        .chars()
+                                        .take(300)
+                                        .collect::<String>()
                                 );
                             }
                         }

@@ -1593,7 +1593,13 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             || (weight >= 25.0 && ld > 0.5)
             || (embed == 1 && len < 75)
             || embed > 1
-            || (is_list && ld > 0.5)
+            || (is_list && ld > 0.5 && !(ld < 0.8 && self.inside_best(i)))
+    }
+
+    /// Whether `i` lies inside the best-scoring candidate.
+    fn inside_best(&self, i: usize) -> bool {
+        let b = self.best as usize;
+        self.best != NONE && b < i && i < self.ex.a.nodes[b].end as usize
     }
 
     /// A `<figure>` that wraps a table or a code block rather than an image.
@@ -2380,6 +2386,21 @@ line 2</pre><p>{P3}</p></div></main>"#
             attr_hints(v, &mut h);
             assert!(h.neg, "{v}");
         }
+    }
+
+    #[test]
+    fn lists_with_some_links_inside_the_article_are_kept_link_lists_are_not() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <ul><li><a href="/a">Official website</a>: Six Senses</li><li><a href="/b">Flagship hotel</a>: Yao Noi</li></ul>
+               <p>{P3}</p>
+               <ul><li><a href="/c">Another story about the council budget</a></li><li><a href="/d">The mayor's new bus routes</a></li></ul>
+               </div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("Official website: Six Senses"), "{b}");
+        assert!(!b.contains("Another story"), "{b}");
     }
 
     #[test]

@@ -960,6 +960,8 @@ struct Extractor<'a, 'b> {
     removed: Vec<bool>,
     /// Pruned subtrees that looked like related-links boxes.
     related_boxes: Vec<u32>,
+    /// Classes of hinted blocks that together hold most of the page's prose.
+    content_classes: Vec<&'a str>,
 }
 
 impl<'a, 'b> Extractor<'a, 'b> {
@@ -970,6 +972,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
             title: title.map(norm_key).filter(|t| !t.is_empty()),
             removed: vec![false; a.nodes.len()],
             related_boxes: Vec::new(),
+            content_classes: Vec::new(),
         }
     }
 
@@ -978,6 +981,24 @@ impl<'a, 'b> Extractor<'a, 'b> {
         // pass 1: stats over everything, to know where the prose is
         let s0 = compute_stats(self.a, &self.removed);
         let total_prose = s0.prose[0];
+        // hinted blocks of one class that together hold most of the page's prose
+        // are its content (a list article whose every item is an "excerpt" box), not
+        // boilerplate around it; comments and related boxes excepted
+        let mut class_prose: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::new();
+        if total_prose > 0 {
+            for (i, node) in self.a.nodes.iter().enumerate() {
+                if node.hints.neg && !node.hints.related && s0.prose[i] > 0 {
+                    if let Some(c) = node_class(node) {
+                        *class_prose.entry(c).or_insert(0) += s0.prose[i];
+                    }
+                }
+            }
+            class_prose.retain(|c, p| {
+                *p * 2 >= total_prose && !c.to_ascii_lowercase().contains("comment")
+            });
+        }
+        self.content_classes = class_prose.keys().copied().collect();
         // pass 2: prune boilerplate
         let mut i = 0usize;
         while i < n {
@@ -994,7 +1015,9 @@ impl<'a, 'b> Extractor<'a, 'b> {
             let hinted =
                 h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i);
             let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
+            let content_class = hinted && self.is_content_class(i);
             if (boiler_tag || hinted || form_boiler)
+                && !content_class
                 && !matches!(node.tag, Tag::Body | Tag::Main)
                 && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
             {
@@ -1291,6 +1314,11 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
     }
 
+    fn is_content_class(&self, i: usize) -> bool {
+        !self.content_classes.is_empty()
+            && node_class(&self.a.nodes[i]).is_some_and(|c| self.content_classes.contains(&c))
+    }
+
     /// An embedded post (tweet, Instagram post) inside the body: its quoted text is
     /// part of the article as readers see it, even in a "social" wrapper.
     fn is_embedded_post(&self, i: usize) -> bool {
@@ -1389,6 +1417,14 @@ impl<'a, 'b> Extractor<'a, 'b> {
             || t.ends_with('。')
             || t.ends_with('!')
             || t.ends_with('?')
+    }
+}
+
+/// The class attribute of an element node.
+fn node_class<'a>(n: &ANode<'a>) -> Option<&'a str> {
+    match n.node.value() {
+        Node::Element(e) => e.attr("class").map(str::trim).filter(|c| !c.is_empty()),
+        _ => None,
     }
 }
 
@@ -1544,7 +1580,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         }
         // never drop what holds the best candidate, nor a box that is mostly prose,
         // nor an embedded post
-        if self.ex.is_embedded_post(i) {
+        if self.ex.is_embedded_post(i) || self.ex.is_content_class(i) {
             return false;
         }
         if (i as u32) < self.best && self.best < node.end {
@@ -2401,6 +2437,21 @@ line 2</pre><p>{P3}</p></div></main>"#
         let b = body(&c);
         assert!(b.contains("Official website: Six Senses"), "{b}");
         assert!(!b.contains("Another story"), "{b}");
+    }
+
+    #[test]
+    fn hinted_boxes_of_one_class_holding_most_prose_are_the_content() {
+        // a list article: every item's text sits in an "excerpt" box
+        let html = page(&format!(
+            r#"<main><div class="list"><h2>First place</h2><div class="venue-excerpt"><p>{P1}</p></div>
+               <h2>Second place</h2><div class="venue-excerpt"><p>{P2}</p></div>
+               <h2>Third place</h2><div class="venue-excerpt"><p>{P3}</p></div></div>
+               <div class="comment-item"><p>Great list, thanks for sharing it with all of us here today!</p></div></main>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Great list"), "{b}");
     }
 
     #[test]

@@ -1221,6 +1221,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         } else {
             let pe = self.a.nodes[parent as usize].end as usize;
             let mut c = parent as usize + 1;
+            let mut pending_heading: Option<usize> = None;
             while c < pe {
                 let node = &self.a.nodes[c];
                 let next = node.end as usize;
@@ -1259,7 +1260,15 @@ impl<'a, 'b> Extractor<'a, 'b> {
                     }
                 };
                 if append {
+                    // a sub-heading right before an appended block heads it
+                    if let Some(h) = pending_heading.take() {
+                        chosen.push(h);
+                    }
                     chosen.push(c);
+                } else if is_heading(node.tag) && s.text[c] > 0 && s.link[c] * 2 < s.text[c] {
+                    pending_heading = Some(c);
+                } else if node.tag != Tag::Text || node.chars > 0 {
+                    pending_heading = None;
                 }
                 c = next;
             }
@@ -2452,6 +2461,18 @@ line 2</pre><p>{P3}</p></div></main>"#
         let b = body(&c);
         assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
         assert!(!b.contains("Great list"), "{b}");
+    }
+
+    #[test]
+    fn a_sub_heading_before_an_appended_sibling_paragraph_is_kept() {
+        let long = format!("{P1} {P2} {P3}");
+        let html = page(&format!(
+            r#"<article><div class="story"><div class="main-text"><p>{long}</p><p>{long}</p><p>{long}</p></div>
+               <h2>What comes next</h2><p>{P2}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("What comes next\n\n"), "{b}");
     }
 
     #[test]

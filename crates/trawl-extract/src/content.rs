@@ -4,24 +4,33 @@
 //!
 //! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
 //!    nested elements cannot overflow the stack). Subtrees that never hold body text
-//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered.
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered;
+//!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
+//!    `<template id="B:n">` placeholder stands.
 //! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
 //!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
 //!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
-//!    inside camelCase/compound names) are pruned — unless the element holds at least
-//!    half of the page's prose (a page wrapper such as `<body class="has-sidebar">`).
+//!    inside camelCase/compound names; `hidden-mobile`, `overflow-hidden`,
+//!    `field--label-hidden` do not hide the element) are pruned — unless the element
+//!    holds at least half of the page's prose (a page wrapper such as
+//!    `<body class="has-sidebar">`), or hinted blocks of its class together do (a list
+//!    article of "excerpt" boxes).
 //! 3. **Scoring**: every block with ≥ 25 characters of its own text (a `<p>`, a `<div>`
 //!    of `<br>`-separated text, a text run beside block children) scores
 //!    `1 + commas + min(chars/100, 3)` and passes it to up to five ancestors (with
 //!    decreasing weight). Candidates start from a tag prior and a class/id weight;
 //!    the final score is multiplied by `1 - link density`.
 //! 4. **Selection**: the best candidate, widened to a common ancestor when several
-//!    strong candidates share one, plus sibling blocks that score high or read like
-//!    prose (paragraph clustering).
+//!    strong candidates share one, plus sibling blocks that score high, read like
+//!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
+//!    classes: page builders split one article into many blocks), with the
+//!    sub-heading before them.
 //! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
-//!    list items, quotes and preformatted blocks, dropping in-body boilerplate:
+//!    list items, quotes, preformatted blocks and table rows (one block a row, cells
+//!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
 //!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
-//!    (their links go to `related`), template placeholders (`{{…}}`), and the headline.
+//!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
+//!    ("Photo: X/Reuters", "© Name/Agency"), and the headline.
 
 use std::collections::HashSet;
 

@@ -4,24 +4,33 @@
 //!
 //! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
 //!    nested elements cannot overflow the stack). Subtrees that never hold body text
-//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered.
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered;
+//!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
+//!    `<template id="B:n">` placeholder stands.
 //! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
 //!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
 //!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
-//!    inside camelCase/compound names) are pruned — unless the element holds at least
-//!    half of the page's prose (a page wrapper such as `<body class="has-sidebar">`).
+//!    inside camelCase/compound names; `hidden-mobile`, `overflow-hidden`,
+//!    `field--label-hidden` do not hide the element) are pruned — unless the element
+//!    holds at least half of the page's prose (a page wrapper such as
+//!    `<body class="has-sidebar">`), or hinted blocks of its class together do (a list
+//!    article of "excerpt" boxes).
 //! 3. **Scoring**: every block with ≥ 25 characters of its own text (a `<p>`, a `<div>`
 //!    of `<br>`-separated text, a text run beside block children) scores
 //!    `1 + commas + min(chars/100, 3)` and passes it to up to five ancestors (with
 //!    decreasing weight). Candidates start from a tag prior and a class/id weight;
 //!    the final score is multiplied by `1 - link density`.
 //! 4. **Selection**: the best candidate, widened to a common ancestor when several
-//!    strong candidates share one, plus sibling blocks that score high or read like
-//!    prose (paragraph clustering).
+//!    strong candidates share one, plus sibling blocks that score high, read like
+//!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
+//!    classes: page builders split one article into many blocks), with the
+//!    sub-heading before them.
 //! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
-//!    list items, quotes and preformatted blocks, dropping in-body boilerplate:
+//!    list items, quotes, preformatted blocks and table rows (one block a row, cells
+//!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
 //!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
-//!    (their links go to `related`), template placeholders (`{{…}}`), and the headline.
+//!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
+//!    ("Photo: X/Reuters", "© Name/Agency"), and the headline.
 
 use std::collections::HashSet;
 
@@ -81,6 +90,8 @@ enum Tag {
     Blockquote,
     Pre,
     Table,
+    /// `tbody`/`thead`/`tfoot`: judged with their table, never alone.
+    TBody,
     Tr,
     Td,
     Th,
@@ -128,7 +139,8 @@ fn classify(name: &str) -> Class {
         | "nav" | "audio" | "map" | "dialog" | "menu" | "frameset" | "frame" | "object"
         | "source" | "track" | "picture" | "datalist" | "optgroup" | "param" => return Skip,
         "div" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup" | "caption"
-        | "tbody" | "thead" | "tfoot" | "html" | "font-block" => Tag::Div,
+        | "html" | "font-block" => Tag::Div,
+        "tbody" | "thead" | "tfoot" => Tag::TBody,
         "section" => Tag::Section,
         "article" => Tag::Article,
         "main" => Tag::Main,
@@ -210,7 +222,11 @@ const NEG_SUBSTR: &[&str] = &[
     "popular",
     "signup",
     "banner",
-    "widget",
+    // not bare "widget": page builders (Elementor, HubSpot, Next.js component
+    // libraries) wrap every block of the article in `…-widget-…` containers
+    "widget-area",
+    "widgetarea",
+    "widget_area",
     "masthead",
     "toolbar",
     "pagination",
@@ -262,8 +278,6 @@ const NEG_TOKENS: &[&str] = &[
     "authors",
     "meta",
     "date",
-    "hidden",
-    "hide",
     "print",
     "rss",
     "login",
@@ -275,6 +289,7 @@ const NEG_TOKENS: &[&str] = &[
     "shoutbox",
     "skyscraper",
     "supplemental",
+    "cta",
     "more",
     "extra",
     "topics",
@@ -283,6 +298,48 @@ const NEG_TOKENS: &[&str] = &[
     "visually",
     "offscreen",
 ];
+
+/// Screen sizes/media in responsive visibility classes (`hidden-xs`, `hide-on-mobile`).
+const RESPONSIVE_TOKENS: &[&str] = &[
+    "mobile",
+    "tablet",
+    "desktop",
+    "laptop",
+    "phone",
+    "xs",
+    "sm",
+    "md",
+    "lg",
+    "xl",
+    "xxl",
+    "print",
+    "widescreen",
+    "small",
+    "medium",
+    "large",
+    "portrait",
+    "landscape",
+];
+
+/// Tokens that may stand beside `hidden`/`hide` in a class that hides the element
+/// itself (`is-hidden`, `u-hidden`, `js-hide`, `d-none`-style `display-hidden`).
+const HIDE_PREFIXES: &[&str] = &[
+    "is",
+    "u",
+    "js",
+    "el",
+    "display",
+    "all",
+    "state",
+    "invisible",
+    "element",
+    "block",
+    "content",
+];
+
+/// Parts of an element that a `…-hidden` class may hide instead of the element:
+/// `overflow-hidden` clips, Drupal's `field--label-hidden` hides the field's label.
+const PART_TOKENS: &[&str] = &["overflow", "label", "title", "heading", "icon"];
 
 const POS_TOKENS: &[&str] = &[
     "article",
@@ -395,16 +452,47 @@ fn attr_hints(value: &str, h: &mut Hints) {
         h.strong_pos = true;
     }
     if !(neg && pos) {
-        for tok in value.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if tok.is_empty() || tok.len() > 12 {
-                continue;
+        // Tailwind-style `hidden md:block`: hidden on small screens only
+        let responsive_variant = value.contains(':');
+        for name in value.split_ascii_whitespace() {
+            let mut hide = false;
+            let mut device = false;
+            let mut name_neg = false;
+            // a token other than a state prefix: `hide-bottom-border`,
+            // `overflow-hidden`, `hidden-xs` hide a part or at a size
+            let mut other = false;
+            for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if tok.is_empty() || tok.len() > 12 {
+                    continue;
+                }
+                if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
+                    hide = true;
+                    continue;
+                }
+                if !HIDE_PREFIXES.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    other = true;
+                }
+                if RESPONSIVE_TOKENS
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(tok))
+                    || PART_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok))
+                {
+                    device = true;
+                }
+                if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    name_neg = true;
+                }
+                if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    pos = true;
+                }
             }
-            if !neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                neg = true;
+            // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
+            // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
+            // screen sizes or media, and `overflow-hidden` clips, it does not hide
+            if hide {
+                name_neg = !device && !responsive_variant && !other;
             }
-            if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                pos = true;
-            }
+            neg |= name_neg;
         }
     }
     if cats & CAT_RELATED != 0 {
@@ -462,7 +550,9 @@ fn element_hints(el: &scraper::node::Element) -> Hints {
 }
 
 fn is_hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() {
+    // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
+    // them into place with a script: their content is the page as readers see it
+    if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
     if let Some(style) = el.attr("style") {
@@ -536,27 +626,69 @@ impl<'a> Arena<'a> {
                 }
             }
         }
-        // the DOM's node count bounds the arena: one exact allocation, no growth slack
-        let mut nodes: Vec<ANode<'a>> = Vec::with_capacity(doc.tree.values().len());
+        // React streaming SSR: late chunks arrive as `<div hidden id="S:n">` children
+        // of <body>, each replacing a `<template id="B:n">` placeholder in the page
+        let mut chunks: Vec<(&'a str, NodeRef<'a, Node>)> = Vec::new();
+        for c in start.children() {
+            if let Node::Element(e) = c.value() {
+                if e.name() == "div" && e.attr("hidden").is_some() {
+                    if let Some(n) = e.attr("id").and_then(|id| id.strip_prefix("S:")) {
+                        chunks.push((n, c));
+                    }
+                }
+            }
+        }
+        let mut b = Builder {
+            // the DOM's node count bounds the arena: one exact allocation, no growth slack
+            nodes: Vec::with_capacity(doc.tree.values().len()),
+            chunks,
+            inlined: Vec::new(),
+        };
+        b.walk(start, NONE, 0, 0, 0);
+        Arena { nodes: b.nodes }
+    }
+}
+
+/// Flattens a DOM subtree into the arena (see [`Arena::build`]).
+struct Builder<'a> {
+    nodes: Vec<ANode<'a>>,
+    /// Streamed chunks (`S:n` number, the hidden div).
+    chunks: Vec<(&'a str, NodeRef<'a, Node>)>,
+    /// Chunks already moved to their placeholder.
+    inlined: Vec<ego_tree::NodeId>,
+}
+
+/// Streamed chunks nest (a chunk holds placeholders of later ones); this bounds it.
+const MAX_CHUNK_DEPTH: u32 = 8;
+
+impl<'a> Builder<'a> {
+    /// Walk `start`'s subtree (iteratively), attaching top-level nodes to `parent`.
+    fn walk(
+        &mut self,
+        start: NodeRef<'a, Node>,
+        parent0: u32,
+        link0: u32,
+        pre0: u32,
+        chunk_depth: u32,
+    ) {
         // explicit stack of (arena index) of open elements
         let mut open: Vec<u32> = Vec::with_capacity(64);
-        let mut link_depth = 0u32;
-        let mut pre_depth = 0u32;
-
+        let mut link_depth = link0;
+        let mut pre_depth = pre0;
         // iterative pre-order walk over ego_tree with subtree skipping
         let mut cur = Some(start);
         let mut entered_children;
         while let Some(n) = cur {
             entered_children = false;
-            let parent = open.last().copied().unwrap_or(NONE);
+            let parent = open.last().copied().unwrap_or(parent0);
             match n.value() {
                 Node::Text(t) => {
                     let (chars, commas) = text_stats(&t.text);
                     if chars > 0 || t.text.contains(|c: char| c.is_whitespace()) {
-                        nodes.push(ANode {
+                        self.nodes.push(ANode {
                             node: n,
                             parent,
-                            end: nodes.len() as u32 + 1,
+                            end: self.nodes.len() as u32 + 1,
                             tag: Tag::Text,
                             hints: Hints::default(),
                             chars,
@@ -566,6 +698,25 @@ impl<'a> Arena<'a> {
                         });
                     }
                 }
+                Node::Element(e) if e.name() == "template" && chunk_depth < MAX_CHUNK_DEPTH => {
+                    // a streaming placeholder: the chunk's content goes here
+                    let chunk = e
+                        .attr("id")
+                        .and_then(|id| id.strip_prefix("B:"))
+                        .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
+                    if let Some(c) = chunk {
+                        if !self.inlined.contains(&c.id()) {
+                            self.inlined.push(c.id());
+                            for child in c.children() {
+                                self.walk(child, parent, link_depth, pre_depth, chunk_depth + 1);
+                            }
+                        }
+                    }
+                }
+                Node::Element(e)
+                    if e.name() == "div"
+                        && e.attr("hidden").is_some()
+                        && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {
                         if !is_hidden(e) {
@@ -574,8 +725,8 @@ impl<'a> Arena<'a> {
                             } else {
                                 element_hints(e)
                             };
-                            let idx = nodes.len() as u32;
-                            nodes.push(ANode {
+                            let idx = self.nodes.len() as u32;
+                            self.nodes.push(ANode {
                                 node: n,
                                 parent,
                                 end: idx + 1,
@@ -626,11 +777,11 @@ impl<'a> Arena<'a> {
                         m = p;
                         // close p if it is the open element
                         if let Some(&top) = open.last() {
-                            if nodes[top as usize].node.id() == p.id() {
+                            if self.nodes[top as usize].node.id() == p.id() {
                                 open.pop();
-                                let end = nodes.len() as u32;
-                                let t = nodes[top as usize].tag;
-                                nodes[top as usize].end = end;
+                                let end = self.nodes.len() as u32;
+                                let t = self.nodes[top as usize].tag;
+                                self.nodes[top as usize].end = end;
                                 if t == Tag::A {
                                     link_depth = link_depth.saturating_sub(1);
                                 }
@@ -648,11 +799,10 @@ impl<'a> Arena<'a> {
             }
         }
         // anything still open ends at the arena end
-        let end = nodes.len() as u32;
+        let end = self.nodes.len() as u32;
         for idx in open {
-            nodes[idx as usize].end = end;
+            self.nodes[idx as usize].end = end;
         }
-        Arena { nodes }
     }
 }
 
@@ -819,6 +969,8 @@ struct Extractor<'a, 'b> {
     removed: Vec<bool>,
     /// Pruned subtrees that looked like related-links boxes.
     related_boxes: Vec<u32>,
+    /// Classes of hinted blocks that together hold most of the page's prose.
+    content_classes: Vec<&'a str>,
 }
 
 impl<'a, 'b> Extractor<'a, 'b> {
@@ -829,6 +981,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
             title: title.map(norm_key).filter(|t| !t.is_empty()),
             removed: vec![false; a.nodes.len()],
             related_boxes: Vec::new(),
+            content_classes: Vec::new(),
         }
     }
 
@@ -837,6 +990,24 @@ impl<'a, 'b> Extractor<'a, 'b> {
         // pass 1: stats over everything, to know where the prose is
         let s0 = compute_stats(self.a, &self.removed);
         let total_prose = s0.prose[0];
+        // hinted blocks of one class that together hold most of the page's prose
+        // are its content (a list article whose every item is an "excerpt" box), not
+        // boilerplate around it; comments and related boxes excepted
+        let mut class_prose: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::new();
+        if total_prose > 0 {
+            for (i, node) in self.a.nodes.iter().enumerate() {
+                if node.hints.neg && !node.hints.related && s0.prose[i] > 0 {
+                    if let Some(c) = node_class(node) {
+                        *class_prose.entry(c).or_insert(0) += s0.prose[i];
+                    }
+                }
+            }
+            class_prose.retain(|c, p| {
+                *p * 2 >= total_prose && !c.to_ascii_lowercase().contains("comment")
+            });
+        }
+        self.content_classes = class_prose.keys().copied().collect();
         // pass 2: prune boilerplate
         let mut i = 0usize;
         while i < n {
@@ -853,23 +1024,29 @@ impl<'a, 'b> Extractor<'a, 'b> {
             let hinted =
                 h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i);
             let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
+            let content_class = hinted && self.is_content_class(i);
             if (boiler_tag || hinted || form_boiler)
+                && !content_class
                 && !matches!(node.tag, Tag::Body | Tag::Main)
                 && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
             {
-                self.removed[i] = true;
                 if *DEBUG {
                     if let Node::Element(e) = node.node.value() {
                         eprintln!(
-                            "PRUNE {} class={:?} id={:?} prose={} total={}",
+                            "PRUNE {} class={:?} id={:?} prose={} total={} text={:?}",
                             e.name(),
                             e.attr("class"),
                             e.attr("id"),
                             s0.prose[i],
-                            total_prose
+                            total_prose,
+                            normalize_ws(&raw_text(self.a, i, &self.removed))
+                                .chars()
+                                .take(300)
+                                .collect::<String>()
                         );
                     }
                 }
+                self.removed[i] = true;
                 if h.related {
                     self.related_boxes.push(i as u32);
                 }
@@ -968,6 +1145,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
             };
         };
         let best_cand = top;
+        // the selection was widened to hold several chunks of the article
+        let mut widened = false;
         // several strong candidates sharing an ancestor: widen to it
         finals.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
         // strong candidates elsewhere (not ancestors/descendants of the best): the
@@ -1001,6 +1180,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
             let pu = p as usize;
             if link_density(&s, pu) < 0.35 && s.prose[pu] as f32 >= 0.5 * s.text[pu] as f32 {
                 top = pu;
+                widened = true;
             }
         }
         // a single-child wrapper chain: go up
@@ -1050,6 +1230,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         } else {
             let pe = self.a.nodes[parent as usize].end as usize;
             let mut c = parent as usize + 1;
+            let mut pending_heading: Option<usize> = None;
             while c < pe {
                 let node = &self.a.nodes[c];
                 let next = node.end as usize;
@@ -1070,6 +1251,17 @@ impl<'a, 'b> Extractor<'a, 'b> {
                             && !is_heading(node.tag));
                     if para_like && len > 80 && ld < 0.25 {
                         true
+                    } else if !para_like
+                        && s.prose[c] >= 50
+                        && ld < 0.5
+                        && s.prose[c] as f32 >= 0.5 * len as f32
+                        && !widened
+                        && self.same_kind(c, top)
+                    {
+                        // another block of the same kind as the chosen one, holding
+                        // prose: the article is split into several blocks (page
+                        // builders, CMS "html blocks", paginated sections)
+                        true
                     } else if para_like && len > 0 && len <= 80 && ld == 0.0 {
                         self.ends_sentence(c)
                     } else {
@@ -1077,7 +1269,15 @@ impl<'a, 'b> Extractor<'a, 'b> {
                     }
                 };
                 if append {
+                    // a sub-heading right before an appended block heads it
+                    if let Some(h) = pending_heading.take() {
+                        chosen.push(h);
+                    }
                     chosen.push(c);
+                } else if is_heading(node.tag) && s.text[c] > 0 && s.link[c] * 2 < s.text[c] {
+                    pending_heading = Some(c);
+                } else if node.tag != Tag::Text || node.chars > 0 {
+                    pending_heading = None;
                 }
                 c = next;
             }
@@ -1089,6 +1289,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         for &c in &chosen {
             em.walk(c);
         }
+        let table_blocks = em.table_blocks;
         let mut blocks = em.blocks;
         let mut related = em.related;
         // related boxes pruned inside the chosen region
@@ -1123,12 +1324,17 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 }
             }
         }
-        let looks_like_article = looks_like_article(&blocks, &s, top);
+        let looks_like_article = looks_like_article(&blocks, table_blocks, &s, top);
         Content {
             blocks,
             related,
             looks_like_article,
         }
+    }
+
+    fn is_content_class(&self, i: usize) -> bool {
+        !self.content_classes.is_empty()
+            && node_class(&self.a.nodes[i]).is_some_and(|c| self.content_classes.contains(&c))
     }
 
     /// An embedded post (tweet, Instagram post) inside the body: its quoted text is
@@ -1194,6 +1400,33 @@ impl<'a, 'b> Extractor<'a, 'b> {
         k
     }
 
+    /// Two elements of the same kind: same tag and same class attribute (page
+    /// builders give every block of one type the same classes).
+    fn same_kind(&self, x: usize, y: usize) -> bool {
+        let (nx, ny) = (&self.a.nodes[x], &self.a.nodes[y]);
+        if nx.tag != ny.tag {
+            return false;
+        }
+        match (nx.node.value(), ny.node.value()) {
+            (Node::Element(ex), Node::Element(ey)) => match (ex.attr("class"), ey.attr("class")) {
+                (Some(cx), Some(cy)) => {
+                    // without instance names such as `elementor-element-a77952e`,
+                    // `block-580fb349`, `post-3767` (a last segment of 4+ chars with
+                    // a digit); `mt-5`, `col-sm-8` are layout and stay
+                    let kind = |c: &'a str| {
+                        c.split_ascii_whitespace().filter(|n| {
+                            let last = n.rsplit(['-', '_']).next().unwrap_or(n);
+                            !(last.len() >= 4 && last.bytes().any(|b| b.is_ascii_digit()))
+                        })
+                    };
+                    kind(cx).next().is_some() && kind(cx).eq(kind(cy))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     fn ends_sentence(&self, i: usize) -> bool {
         let text = raw_text(self.a, i, &self.removed);
         let t = text.trim_end();
@@ -1202,6 +1435,14 @@ impl<'a, 'b> Extractor<'a, 'b> {
             || t.ends_with('。')
             || t.ends_with('!')
             || t.ends_with('?')
+    }
+}
+
+/// The class attribute of an element node.
+fn node_class<'a>(n: &ANode<'a>) -> Option<&'a str> {
+    match n.node.value() {
+        Node::Element(e) => e.attr("class").map(str::trim).filter(|c| !c.is_empty()),
+        _ => None,
     }
 }
 
@@ -1302,6 +1543,13 @@ struct Emitter<'x, 'a, 'b> {
     buf_kind: BlockKind,
     buf_chars: u32,
     buf_link_chars: u32,
+    /// The buffered text sits in a table.
+    buf_in_table: bool,
+    /// The emitted blocks that are table rows/cells (they do not count as short
+    /// blocks when judging whether the page reads like an article).
+    table_blocks: usize,
+    /// End of the table being walked.
+    table_end: u32,
     /// The best-scoring candidate (before widening), never dropped.
     best: u32,
 }
@@ -1319,6 +1567,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             buf_kind: BlockKind::Paragraph,
             buf_chars: 0,
             buf_link_chars: 0,
+            buf_in_table: false,
+            table_blocks: 0,
+            table_end: 0,
             best: NONE,
         }
     }
@@ -1347,10 +1598,15 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         }
         // never drop what holds the best candidate, nor a box that is mostly prose,
         // nor an embedded post
-        if self.ex.is_embedded_post(i) {
+        if self.ex.is_embedded_post(i) || self.ex.is_content_class(i) {
             return false;
         }
         if (i as u32) < self.best && self.best < node.end {
+            return false;
+        }
+        // nor a box holding most of the page's prose (as in pruning: a hint such as
+        // `node--promoted` on the article's own wrapper does not make it boilerplate)
+        if s.prose[i] * 2 >= s.prose[0].max(1) && s.prose[i] as f32 >= 0.6 * s.text[i] as f32 {
             return false;
         }
         if s.prose[i] as f32 >= 0.6 * s.text[i] as f32
@@ -1361,7 +1617,13 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             return false;
         }
         let weight = node.hints.weight as f32;
-        let cs = if self.is_cand[i] { self.score[i] } else { 0.0 };
+        // the content score, without the negative tag prior of lists and forms (a
+        // list of short sentences is not boilerplate for its tag)
+        let cs = if self.is_cand[i] {
+            self.score[i].max(0.0)
+        } else {
+            0.0
+        };
         if weight + cs < 0.0 {
             return true;
         }
@@ -1374,7 +1636,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         let embed = s.embed[i];
         let ld = link_density(s, i);
         let len = s.text[i];
-        if node.tag == Tag::Figure {
+        if node.tag == Tag::Figure && !self.figure_holds_content(i) {
             return true;
         }
         (img > 1.0 && p / img < 0.5 && s.prose[i] < 200)
@@ -1385,7 +1647,22 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             || (weight >= 25.0 && ld > 0.5)
             || (embed == 1 && len < 75)
             || embed > 1
-            || (is_list && ld > 0.5)
+            || (is_list && ld > 0.5 && !(ld < 0.8 && self.inside_best(i)))
+    }
+
+    /// Whether `i` lies inside the best-scoring candidate.
+    fn inside_best(&self, i: usize) -> bool {
+        let b = self.best as usize;
+        self.best != NONE && b < i && i < self.ex.a.nodes[b].end as usize
+    }
+
+    /// A `<figure>` that wraps a table or a code block rather than an image.
+    fn figure_holds_content(&self, i: usize) -> bool {
+        let a = self.ex.a;
+        let end = a.nodes[i].end as usize;
+        a.nodes[i + 1..end]
+            .iter()
+            .any(|n| matches!(n.tag, Tag::Table | Tag::Pre))
     }
 
     /// A grid of teasers: at least three child boxes that each hold a link and an
@@ -1425,6 +1702,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         self.buf.clear();
         self.buf_chars = 0;
         self.buf_link_chars = 0;
+        let in_table = std::mem::take(&mut self.buf_in_table);
         if text.is_empty() {
             return;
         }
@@ -1443,6 +1721,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         }
         if is_boiler_line(&text) {
             return;
+        }
+        if in_table {
+            self.table_blocks += 1;
         }
         self.blocks.push(Block { kind, text });
     }
@@ -1484,6 +1765,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         if node.in_link {
                             self.buf_link_chars += node.chars;
                         }
+                        if (i as u32) < self.table_end {
+                            self.buf_in_table = true;
+                        }
                     }
                     i += 1;
                 }
@@ -1493,6 +1777,12 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                     } else {
                         self.buf.push('\n');
                     }
+                    i += 1;
+                }
+                Tag::Figure if self.figure_holds_content(i) => {
+                    // a table or code block in a `<figure>` (block editors wrap
+                    // tables so): its caption stays out
+                    self.flush();
                     i += 1;
                 }
                 Tag::Figure | Tag::Figcaption => {
@@ -1508,11 +1798,39 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         i = node.end as usize;
                         continue;
                     }
+                    if matches!(t, Tag::Td | Tag::Th) && !self.s.has_block_child[i] {
+                        // a plain cell: the row is the block, its cells joined
+                        if !self.buf.is_empty() {
+                            self.buf.push_str(" | ");
+                        }
+                        i += 1;
+                        continue;
+                    }
                     if i != root && self.drop_container(i) {
+                        if *DEBUG {
+                            if let Node::Element(e) = node.node.value() {
+                                eprintln!(
+                                    "DROP {} class={:?} id={:?} text={} prose={} link={} txt={:?}",
+                                    e.name(),
+                                    e.attr("class"),
+                                    e.attr("id"),
+                                    self.s.text[i],
+                                    self.s.prose[i],
+                                    self.s.link[i],
+                                    normalize_ws(&raw_text(a, i, removed))
+                                        .chars()
+                                        .take(300)
+                                        .collect::<String>()
+                                );
+                            }
+                        }
                         i = node.end as usize;
                         continue;
                     }
                     self.flush();
+                    if t == Tag::Table {
+                        self.table_end = self.table_end.max(node.end);
+                    }
                     let kind = match t {
                         Tag::H(_) => BlockKind::Heading,
                         Tag::Li | Tag::Dd | Tag::Dt => BlockKind::ListItem,
@@ -1650,6 +1968,10 @@ fn is_boiler_line(text: &str) -> bool {
     {
         return true;
     }
+    // photo captions and credits: "Photo: Jane Doe/Reuters", "© Name/Agency"
+    if is_credit_line(&lower, n) {
+        return true;
+    }
     // gallery chrome: "Image 3 of 5"
     if n <= 30 && is_n_of_m(&lower) {
         return true;
@@ -1722,6 +2044,40 @@ fn is_boiler_line(text: &str) -> bool {
     ];
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)
+}
+
+/// A photo credit or caption line: it starts with a credit label, or it is short and
+/// carries a copyright sign (captions end in "© Name/Agency").
+fn is_credit_line(lower: &str, n: usize) -> bool {
+    const LABELS: &[&str] = &[
+        "photo:",
+        "photo by",
+        "photos:",
+        "photos by",
+        "photo credit",
+        "photograph:",
+        "photograph by",
+        "photography:",
+        "photography by",
+        "image:",
+        "image credit",
+        "image source",
+        "image via",
+        "images:",
+        "picture:",
+        "pictured:",
+        "credit:",
+        "credits:",
+        "foto:",
+        "fotos:",
+        "фото:",
+        "bild:",
+    ];
+    if n <= 160 && LABELS.iter().any(|l| lower.starts_with(l)) {
+        return true;
+    }
+    n <= 160 && lower.contains('©') && !lower.trim_end().ends_with(['.', '!', '?'])
+        || n <= 160 && lower.starts_with('©')
 }
 
 fn is_n_of_m(lower: &str) -> bool {
@@ -1831,7 +2187,8 @@ fn title_matches(title_key: &str, text: &str) -> bool {
         || (title_key.len() >= 20 && k.starts_with(title_key) && k.len() < title_key.len() + 40)
 }
 
-fn looks_like_article(blocks: &[Block], s: &Stats, top: usize) -> bool {
+/// `table_blocks`: how many of the blocks are table rows (data, not page chrome).
+fn looks_like_article(blocks: &[Block], table_blocks: usize, s: &Stats, top: usize) -> bool {
     let mut prose = 0usize;
     let mut long_paras = 0usize;
     let mut short = 0usize;
@@ -1844,6 +2201,7 @@ fn looks_like_article(blocks: &[Block], s: &Stats, top: usize) -> bool {
             short += 1;
         }
     }
+    let short = short.saturating_sub(table_blocks);
     let ld = link_density(s, top);
     prose >= 400 && (long_paras >= 2 || prose >= 800) && ld < 0.5 && short <= long_paras * 4 + 4
 }
@@ -1966,6 +2324,197 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(c.blocks.len(), 3);
+    }
+
+    #[test]
+    fn page_builder_widgets_and_responsive_visibility_keep_the_article() {
+        // every block of the article in its own `…-widget-…` wrapper, a paragraph
+        // shown only on desktop; a truly hidden box and a call-to-action box dropped
+        let html = page(&format!(
+            r#"<div class="elementor-widget-wrap"><div class="elementor-widget elementor-widget-text-editor">
+                 <div class="elementor-widget-container"><p>{P1}</p></div></div>
+               <div class="elementor-widget elementor-hidden-mobile elementor-hidden-tablet"><p>{P2}</p></div>
+               <div class="widget-span dnd-module overflow-hidden field--label-hidden"><p>{P3}</p></div>
+               <div class="hidden"><p>Subscribe now to keep reading every story, without limits, for a dollar.</p></div>
+               <div class="card cta-letter cta"><p>Support our newsroom, because good journalism costs money, and we need you.</p></div>
+             </div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_box_with_most_of_the_prose_is_not_cleaned_away_for_its_hint() {
+        // the article's own wrapper carries a "promoted" flag; a second strong
+        // block (a summary) makes the selection widen to their common parent
+        let html = page(&format!(
+            r#"<div class="page"><div class="summary-box"><p>{P1}</p><p>{P1} Again, and once more.</p></div>
+               <div class="node node--promoted"><h2>Steps</h2><p>{P2}</p><p>{P3}</p>
+               <p>{P2} And then some more words.</p><p>{P3} With a longer ending.</p></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+    }
+
+    #[test]
+    fn article_split_into_blocks_of_one_kind_is_kept_whole() {
+        // a CMS "html block" per section: each block is its own wrapper with the
+        // same classes; the sibling blocks score less than the best one
+        let long = format!("{P1} {P2} {P3} {P1}");
+        let html = page(&format!(
+            r#"<div class="col"><div class="sqs-block html-block block-580fb349"><div class="inner"><p>{long}</p><p>{long}</p><p>{long}</p></div></div>
+               <div class="sqs-block image-block"><img src="/a.jpg"></div>
+               <div class="sqs-block html-block block-77aa1234"><div class="inner"><h2>Second part</h2><p>{P2}</p></div></div>
+               <div class="sqs-block html-block block-0b3c9f12"><div class="inner"><p>{P3}</p></div></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Second part") && b.contains(P2) && b.ends_with(P3),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn tables_in_figures_are_body_one_row_a_block() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <figure class="wp-block-table"><table><thead><tr><th>Rank</th><th>Company</th></tr></thead>
+               <tbody><tr><td>1</td><td>State Farm</td></tr><tr><td>2</td><td>Progressive</td></tr></tbody></table>
+               <figcaption>Source: company filings</figcaption></figure>
+               <figure><img src="/a.jpg"><figcaption>The council chamber on Tuesday</figcaption></figure>
+               <p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(
+            body(&c),
+            format!("{P1}\n\n{P2}\n\nRank | Company\n\n1 | State Farm\n\n2 | Progressive\n\n{P3}")
+        );
+        assert!(c.looks_like_article);
+    }
+
+    #[test]
+    fn lists_of_short_sentences_in_paragraphs_are_kept() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><h2>Key takeaways</h2>
+               <ul><li><p>Set clear goals for the event.</p></li><li><p>Assign roles to the team.</p></li></ul>
+               <p>{P2}</p><p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Key takeaways")
+                && b.contains("Set clear goals")
+                && b.contains("Assign roles"),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn react_streaming_chunks_take_their_placeholders_place() {
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               <p>{P3}</p></div></article></main>
+               <div hidden id="S:0"><div class="chunk"><p>{P2}</p></div></div>
+               <script>$RC("B:0","S:0")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn hide_classes_that_hide_a_part_do_not_prune() {
+        for v in [
+            "hide-bottom-border",
+            "hide-from-toc",
+            "field--label-hidden",
+            "overflow-hidden",
+        ] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(!h.neg, "{v}");
+        }
+        for v in ["hidden", "is-hidden", "js-hide"] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(h.neg, "{v}");
+        }
+    }
+
+    #[test]
+    fn lists_with_some_links_inside_the_article_are_kept_link_lists_are_not() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <ul><li><a href="/a">Official website</a>: Six Senses</li><li><a href="/b">Flagship hotel</a>: Yao Noi</li></ul>
+               <p>{P3}</p>
+               <ul><li><a href="/c">Another story about the council budget</a></li><li><a href="/d">The mayor's new bus routes</a></li></ul>
+               </div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("Official website: Six Senses"), "{b}");
+        assert!(!b.contains("Another story"), "{b}");
+    }
+
+    #[test]
+    fn hinted_boxes_of_one_class_holding_most_prose_are_the_content() {
+        // a list article: every item's text sits in an "excerpt" box
+        let html = page(&format!(
+            r#"<main><div class="list"><h2>First place</h2><div class="venue-excerpt"><p>{P1}</p></div>
+               <h2>Second place</h2><div class="venue-excerpt"><p>{P2}</p></div>
+               <h2>Third place</h2><div class="venue-excerpt"><p>{P3}</p></div></div>
+               <div class="comment-item"><p>Great list, thanks for sharing it with all of us here today!</p></div></main>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Great list"), "{b}");
+    }
+
+    #[test]
+    fn a_sub_heading_before_an_appended_sibling_paragraph_is_kept() {
+        let long = format!("{P1} {P2} {P3}");
+        let html = page(&format!(
+            r#"<article><div class="story"><div class="main-text"><p>{long}</p><p>{long}</p><p>{long}</p></div>
+               <h2>What comes next</h2><p>{P2}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("What comes next\n\n"), "{b}");
+    }
+
+    #[test]
+    fn photo_credits_are_not_body() {
+        for line in [
+            "Photo: Jane Doe/Reuters",
+            "Photograph by John Smith for The Paper",
+            "© Jane Doe/Agency",
+            "The harbour at dawn. © Jane Doe",
+            "Image credit: NASA",
+        ] {
+            assert!(is_boiler_line(line), "{line}");
+        }
+        for line in [
+            "Photography is the art of capturing light, and it has changed a lot.",
+            "The company said the logo © was registered in 1999.",
+        ] {
+            assert!(!is_boiler_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn react_streaming_chunks_are_not_hidden_content() {
+        // `<div hidden id="S:0">` holds a streamed chunk a script moves into place
+        let html = page(&format!(
+            r#"<main><div id="article"><p>{P1}</p></div></main>
+               <div hidden id="S:0"><p>{P2}</p><p>{P3}</p></div>
+               <div hidden><p>A hidden paragraph that readers never see on the rendered page at all.</p></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("never see"), "{b}");
     }
 
     #[test]

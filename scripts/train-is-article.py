@@ -66,6 +66,19 @@ def run_extractor(out_dir, shared):
                            stdout=out, env=env, check=True)
 
 
+def overruled(rec):
+    """The extractor's explicit overrides (classify::overruled): an empty body, a search
+    URL or an error title is never an article, whatever the model says."""
+    from urllib.parse import parse_qsl
+    title = (rec.get("title") or "").lower()
+    u = urlparse(rec.get("url") or "")
+    search = any(seg.lower() == "search" for seg in u.path.split("/")) or any(
+        k in ("q", "query", "s") for k, _ in parse_qsl(u.query, keep_blank_values=True))
+    error = ("404" in title or "not found" in title or "page unavailable" in title
+             or title.startswith("error"))
+    return rec.get("word_count", 0) == 0 or search or error
+
+
 def load(feat_dir, shared):
     meta = json.load(open(os.path.join(shared, "bench/wcxb-dev/metadata.json")))["files"]
     rows = []  # (x, y, group, set, type)
@@ -73,10 +86,9 @@ def load(feat_dir, shared):
         r = json.loads(line)
         pid = os.path.basename(r["input"]).split(".")[0]
         m = meta[pid]
-        if "features" not in r:
-            continue
-        rows.append((r["features"], int(m["page_type"] == "article"), m["domain"].lower(),
-                     "wcxb", m["page_type"], pid))
+        # A page the extractor refuses (not HTML) has no features: never an article.
+        rows.append((r.get("features"), int(m["page_type"] == "article"), m["domain"].lower(),
+                     "wcxb", m["page_type"], pid, "features" not in r or overruled(r)))
     zpath = os.path.join(feat_dir, "zyte.jsonl")
     if os.path.exists(zpath):
         for line in open(zpath):
@@ -86,7 +98,7 @@ def load(feat_dir, shared):
             host = urlparse(r["url"]).hostname or ""
             host = host[4:] if host.startswith("www.") else host
             rows.append((r["features"], 1, host, "zyte", "article",
-                         os.path.basename(r["input"]).split(".")[0]))
+                         os.path.basename(r["input"]).split(".")[0], overruled(r)))
     return rows
 
 
@@ -205,6 +217,8 @@ def oof_scores(rows, idx, k, l2, salt):
 
 
 def report(rows, pred, label):
+    """Figures as the extractor decides: the model's verdict, then the overrides."""
+    pred = [bool(p) and not r[6] for r, p in zip(rows, pred)]
     by = {t: [0, 0] for t in TYPES}
     for r, p in zip(rows, pred):
         if r[3] != "wcxb":
@@ -240,6 +254,11 @@ def main():
         feat = tempfile.mkdtemp(prefix="is-article-")
         run_extractor(feat, shared)
     rows = load(feat, shared)
+    # Pages the extractor overrules (empty body, search URL, error title) never reach the
+    # model: they are left out of fitting and threshold choice, and count as "not article"
+    # in every figure below.
+    dropped = [r for r in rows if r[6]]
+    rows = [r for r in rows if not r[6]]
     names = json.load(open(MODEL))["features"] if os.path.exists(MODEL) else None
     print(f"{len(rows)} pages, {len(set(r[2] for r in rows))} domains, "
           f"{sum(r[1] for r in rows)} articles", file=sys.stderr)
@@ -260,8 +279,9 @@ def main():
         for i in te:
             oof[i] = score(m, rows[i][0])
             pred[i] = oof[i] >= thr
-    print(f"site-grouped {k}-fold CV (l2 {a.l2}, nested threshold for recall {a.recall}):")
-    report(rows, pred, "  CV")
+    print(f"site-grouped {k}-fold CV (l2 {a.l2}, nested threshold for recall {a.recall} "
+          f"on the articles the model sees; {len(dropped)} overruled pages count as not article):")
+    report(rows + dropped, pred + [False] * len(dropped), "  CV")
     if a.errors:
         with open(a.errors, "w") as out:
             for r, p, s in sorted(zip(rows, pred, oof), key=lambda t: t[2]):
@@ -274,7 +294,8 @@ def main():
     pos = [s for s, r in zip(inner, rows) if r[1] and r[3] == "wcxb"]
     thr = threshold_for_recall(pos, a.recall)
     m = fit([r[0] for r in rows], [r[1] for r in rows], a.l2)
-    report(rows, [score(m, r[0]) >= thr for r in rows], "  in-sample (final model)")
+    report(rows + dropped, [score(m, r[0]) >= thr for r in rows] + [False] * len(dropped),
+           "  in-sample (final model)")
     mean, scale, w, bias = m
     if names:
         ranked = sorted(zip(names, w), key=lambda t: -abs(t[1]))

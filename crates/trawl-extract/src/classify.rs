@@ -60,6 +60,10 @@ pub struct PageStats {
     pub selects: usize,
     pub textareas: usize,
     pub imgs: usize,
+    /// Elements in `<body>` (not counting skipped subtrees' insides).
+    pub elements: usize,
+    pub sections: usize,
+    pub iframes: usize,
     pub tables: usize,
     pub pres: usize,
     pub codes: usize,
@@ -329,12 +333,15 @@ impl PageStats {
                             "select" => s.selects += 1,
                             "textarea" => s.textareas += 1,
                             "img" => s.imgs += 1,
+                            "section" => s.sections += 1,
+                            "iframe" => s.iframes += 1,
                             "table" => s.tables += 1,
                             "pre" => s.pres += 1,
                             "code" => s.codes += 1,
                             _ => {}
                         }
                         if skip == 0 {
+                            s.elements += 1;
                             for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
                                 if v.len() > 200 {
                                     continue;
@@ -542,6 +549,15 @@ pub const FEATURE_NAMES: &[&str] = &[
     "url_kw_listing",
     "url_kw_service",
     "url_ends_in_section",
+    "url_slug_kw_service",
+    "og_article_without_date",
+    "log_imgs",
+    "log_sections",
+    "log_iframes",
+    "elements_per_char",
+    "body_share_of_page",
+    "log_headings",
+    "body_heading_share",
 ];
 
 /// `ln(1 + x)`.
@@ -624,8 +640,9 @@ fn url_shape(url: &url::Url) -> [f64; 8] {
 /// Which conventional section words the URL path uses (whole directory segments, or a
 /// one-word last segment; a title slug's words do not count): article (news, blog,
 /// post, story…), docs, forum, product, listing (tag, category, archive…), service;
-/// last, whether the path ends in such a word (`/news`, `/blog/`: a section's front page).
-fn url_keywords(url: &url::Url) -> [bool; 7] {
+/// then whether the path ends in such a word (`/news`, `/blog/`: a section's front page);
+/// last, whether the last segment is a slug with a service word (`…-consulting-services`).
+fn url_keywords(url: &url::Url) -> [bool; 8] {
     const GROUPS: [&[&str]; 6] = [
         &[
             "news",
@@ -739,15 +756,24 @@ fn url_keywords(url: &url::Url) -> [bool; 7] {
                 .collect()
         })
         .unwrap_or_default();
-    let mut out = [false; 7];
+    let mut out = [false; 8];
     for (i, seg) in segs.iter().enumerate() {
         let last = i + 1 == segs.len();
         let stem = seg.rsplit_once('.').map_or(seg.as_str(), |(a, _)| a);
         if last && stem.contains(['-', '_']) {
+            // A title slug: only a service word among its words counts, apart.
+            out[7] = stem.split(['-', '_']).any(|w| GROUPS[5].contains(&w));
             continue;
         }
         for (g, words) in GROUPS.iter().enumerate() {
-            if words.contains(&seg.as_str()) || words.contains(&stem) {
+            // The whole segment, or one of its words (`technology-solutions`).
+            if words.contains(&seg.as_str())
+                || words.contains(&stem)
+                || (!last
+                    && seg
+                        .split(['-', '_'])
+                        .any(|w| w.len() > 2 && words.contains(&w)))
+            {
                 out[g] = true;
                 out[6] |= last;
             }
@@ -858,8 +884,24 @@ pub fn features(
         lg(content.related.len()),
     ];
     v.extend_from_slice(&shape);
-    let kw = parsed.as_ref().map_or([false; 7], url_keywords);
+    let kw = parsed.as_ref().map_or([false; 8], url_keywords);
     v.extend(kw.iter().map(|&k| b(k)));
+    // WordPress/Yoast mark every page og:type=article; only posts carry a publish date.
+    v.push(b(og_article && meta.published_at.is_none()));
+    let heading_blocks = content
+        .blocks
+        .iter()
+        .filter(|bl| bl.kind == BlockKind::Heading)
+        .count();
+    v.extend([
+        lg(s.imgs),
+        lg(s.sections),
+        lg(s.iframes),
+        (s.elements as f64 / text).min(2.0),
+        (body_chars as f64 / text).min(2.0),
+        lg(s.headings),
+        heading_blocks as f64 / (content.blocks.len().max(1) as f64),
+    ]);
     debug_assert_eq!(v.len(), FEATURE_NAMES.len());
     v
 }
@@ -985,6 +1027,71 @@ mod tests {
         assert_eq!(s.h1_text, "Budget approved");
         assert!(agreement(&s.title, &s.h1_text) > 0.99);
         assert_eq!(s.link_chars, "Home".len() + "Anotherstory".len());
+    }
+
+    const PARA: &str =
+        "The council voted on Tuesday to approve the new budget, which raises spending on \
+        schools, roads and public transport by almost ten percent over last year, officials said.";
+
+    fn article_page() -> String {
+        format!(
+            r#"<html><head><title>Council approves budget | Herald</title>
+            <meta property="og:type" content="article">
+            <meta property="article:published_time" content="2024-05-12T10:00:00Z">
+            <meta name="author" content="Jane Roe"></head><body>
+            <header><nav><a href="/">Home</a><a href="/news">News</a></nav></header>
+            <article><h1>Council approves budget</h1><p class="byline">By Jane Roe</p>{}</article>
+            <footer><a href="/about">About</a></footer></body></html>"#,
+            format!("<p>{PARA}</p>").repeat(6)
+        )
+    }
+
+    #[test]
+    fn a_plain_news_article_is_one() {
+        let a = crate::extract(
+            article_page().as_bytes(),
+            "https://herald.example/news/2024/05/12/council-approves-budget",
+            None,
+        )
+        .unwrap();
+        assert!(a.is_article);
+    }
+
+    #[test]
+    fn a_product_page_is_not_an_article() {
+        let html = format!(
+            r#"<html><head><title>Acme kettle 1.7 l</title><meta property="og:type" content="product">
+            <script type="application/ld+json">{{"@type":"Product","offers":{{"@type":"Offer","price":"39.99"}}}}</script>
+            </head><body><h1>Acme kettle 1.7 l</h1><div class="product-price">$39.99</div>
+            <form class="cart"><select><option>Red</option></select><input type="number" value="1">
+            <button class="btn add-to-cart">Add to cart</button></form>
+            <div class="description"><p>{PARA}</p><p>{PARA}</p></div>
+            <div class="rating">4.5</div></body></html>"#
+        );
+        let a = crate::extract(
+            html.as_bytes(),
+            "https://shop.example/products/acme-kettle",
+            None,
+        )
+        .unwrap();
+        assert!(!a.is_article);
+    }
+
+    #[test]
+    fn a_section_front_of_teasers_is_not_an_article() {
+        let mut cards = String::new();
+        for i in 0..20 {
+            cards.push_str(&format!(
+                r#"<div class="card"><h3><a href="/news/2024/05/{i}/story-number-{i}">Story number {i} of the day</a></h3>
+                <p>A short teaser for story {i}.</p><time>May {i}</time></div>"#
+            ));
+        }
+        let html = format!(
+            r#"<html><head><title>News</title><meta property="og:type" content="website"></head><body>
+            <h1>News</h1>{cards}<div class="pagination"><a href="?page=2">Next</a></div></body></html>"#
+        );
+        let a = crate::extract(html.as_bytes(), "https://herald.example/news/", None).unwrap();
+        assert!(!a.is_article);
     }
 
     #[test]

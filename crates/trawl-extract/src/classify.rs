@@ -908,7 +908,8 @@ pub fn features(
 
 // --------------------------------------------------------------------- model --
 
-/// The trained model: `score = bias + Σ w_i · (x_i - mean_i) / scale_i`; article when
+/// The trained model: `score = bias + Σ w_i · (x_i - mean_i) / scale_i` over the features
+/// it names (a subset of [`FEATURE_NAMES`], chosen by the training script); article when
 /// `score ≥ threshold`.
 #[derive(Debug, serde::Deserialize)]
 struct Model {
@@ -918,30 +919,43 @@ struct Model {
     weights: Vec<f64>,
     bias: f64,
     threshold: f64,
+    /// Index into the full feature vector of each of `features` (filled at load).
+    #[serde(skip)]
+    index: Vec<usize>,
 }
 
 static MODEL: Lazy<Model> = Lazy::new(|| {
-    let m: Model =
+    let mut m: Model =
         serde_json::from_str(include_str!("is_article_model.json")).expect("valid model JSON");
-    assert_eq!(m.features, FEATURE_NAMES, "model trained on other features");
     assert!(
         m.mean.len() == m.features.len()
             && m.scale.len() == m.features.len()
             && m.weights.len() == m.features.len(),
         "model vectors differ in length"
     );
+    m.index = m
+        .features
+        .iter()
+        .map(|f| {
+            FEATURE_NAMES
+                .iter()
+                .position(|n| n == f)
+                .unwrap_or_else(|| panic!("model feature {f:?} is not computed"))
+        })
+        .collect();
     m
 });
 
-/// The model's score (log-odds of "article") for a feature vector.
+/// The model's score (log-odds of "article") for a full feature vector.
 pub fn score(x: &[f64]) -> f64 {
     let m = &*MODEL;
     m.bias
-        + x.iter()
+        + m.index
+            .iter()
             .zip(&m.mean)
             .zip(&m.scale)
             .zip(&m.weights)
-            .map(|(((x, mu), sd), w)| w * (x - mu) / sd)
+            .map(|(((&i, mu), sd), w)| w * (x[i] - mu) / sd)
             .sum::<f64>()
 }
 
@@ -1096,6 +1110,6 @@ mod tests {
 
     #[test]
     fn model_loads_and_matches_features() {
-        assert_eq!(MODEL.features.len(), FEATURE_NAMES.len());
+        assert!(!MODEL.index.is_empty() && MODEL.index.len() <= FEATURE_NAMES.len());
     }
 }

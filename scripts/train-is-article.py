@@ -77,8 +77,8 @@ def run_extractor(out_dir, shared):
 
 
 def overruled(rec):
-    """The extractor's explicit overrides (classify::overruled): an empty body, a search
-    URL or an error title is never an article, whatever the model says."""
+    """The extractor's explicit overrides (classify::overruled): a body under 50 words
+    (MIN_ARTICLE_WORDS), a search URL or an error title is never an article."""
     from urllib.parse import parse_qsl
     title = (rec.get("title") or "").lower()
     u = urlparse(rec.get("url") or "")
@@ -86,7 +86,7 @@ def overruled(rec):
         k in ("q", "query", "s") for k, _ in parse_qsl(u.query, keep_blank_values=True))
     error = ("404" in title or "not found" in title or "page unavailable" in title
              or title.startswith("error"))
-    return rec.get("word_count", 0) == 0 or search or error
+    return rec.get("word_count", 0) < 50 or search or error
 
 
 def load(feat_dir, shared):

@@ -19,7 +19,7 @@
 //! - the URL's shape: depth, slug length, dated path, numeric id, query.
 //!
 //! A few explicit overrides hold by construction and run before the model: a search
-//! URL, an error title or an empty body is never an article.
+//! URL, an error title or a body under 50 words is never an article.
 
 use ego_tree::iter::Edge;
 use once_cell::sync::Lazy;
@@ -218,8 +218,44 @@ fn any_ci(hay: &str, needles: &[&str]) -> bool {
 
 /// Characters that are not whitespace.
 fn visible_chars(t: &str) -> usize {
-    t.chars().filter(|c| !c.is_whitespace()).count()
+    if t.is_ascii() {
+        t.bytes()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0x0b)
+            .count()
+    } else {
+        t.chars().filter(|c| !c.is_whitespace()).count()
+    }
 }
+
+/// Class/id hint words (ASCII case-insensitive substrings), by group: shop, thread,
+/// byline, card, pager, user, call to action, breadcrumb/sidebar.
+const HINT_WORDS: [&[&str]; HINT_GROUPS] = [
+    &["price", "cart", "basket", "sku", "rating"],
+    &["comment", "reply", "thread", "forum", "replies"],
+    &["author", "byline"],
+    &["card", "teaser", "tile", "grid-item"],
+    &["pagination", "pager", "paging"],
+    &["avatar", "username", "user-info", "userinfo"],
+    &["btn", "button", "cta"],
+    &["breadcrumb", "toc", "sidebar", "sidenav"],
+];
+const HINT_GROUPS: usize = 8;
+
+static HINTS: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(HINT_WORDS.iter().flat_map(|g| g.iter()))
+        .expect("static patterns")
+});
+
+/// The group of each pattern of [`HINTS`].
+static HINT_GROUP: Lazy<Vec<usize>> = Lazy::new(|| {
+    HINT_WORDS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, g)| std::iter::repeat_n(i, g.len()))
+        .collect()
+});
 
 /// A currency sign directly before or after a digit (`$12`, `12 €`, `£ 9.99`).
 fn shows_price(t: &str) -> bool {
@@ -346,29 +382,22 @@ impl PageStats {
                                 if v.len() > 200 {
                                     continue;
                                 }
-                                if any_ci(v, &["price", "cart", "basket", "sku", "rating"]) {
-                                    s.shop_hints += 1;
+                                let mut seen = [false; HINT_GROUPS];
+                                for m in HINTS.find_overlapping_iter(v) {
+                                    seen[HINT_GROUP[m.pattern().as_usize()]] = true;
                                 }
-                                if any_ci(v, &["comment", "reply", "thread", "forum", "replies"]) {
-                                    s.thread_hints += 1;
-                                }
-                                if any_ci(v, &["author", "byline"]) {
-                                    s.byline_hints += 1;
-                                }
-                                if any_ci(v, &["card", "teaser", "tile", "grid-item"]) {
-                                    s.card_hints += 1;
-                                }
-                                if any_ci(v, &["pagination", "pager", "paging"]) {
-                                    s.pager_hints += 1;
-                                }
-                                if any_ci(v, &["avatar", "username", "user-info", "userinfo"]) {
-                                    s.user_hints += 1;
-                                }
-                                if any_ci(v, &["btn", "button", "cta"]) {
-                                    s.cta_hints += 1;
-                                }
-                                if any_ci(v, &["breadcrumb", "toc", "sidebar", "sidenav"]) {
-                                    s.toc_hints += 1;
+                                let counters = [
+                                    &mut s.shop_hints,
+                                    &mut s.thread_hints,
+                                    &mut s.byline_hints,
+                                    &mut s.card_hints,
+                                    &mut s.pager_hints,
+                                    &mut s.user_hints,
+                                    &mut s.cta_hints,
+                                    &mut s.toc_hints,
+                                ];
+                                for (c, hit) in counters.into_iter().zip(seen) {
+                                    *c += usize::from(hit);
                                 }
                             }
                             if let Some(it) = el.attr("itemtype") {
@@ -964,8 +993,12 @@ pub fn model_says_article(x: &[f64]) -> bool {
     score(x) >= MODEL.threshold
 }
 
-/// Overrides that hold by construction: a search-results URL or an error page is
-/// not an article, whatever it looks like.
+/// Below this many body words a page is a stub (a teaser, an event list, a failed
+/// extraction), not an article, whatever it looks like.
+pub const MIN_ARTICLE_WORDS: u32 = 50;
+
+/// Overrides that hold by construction: a search-results URL, an error page or a body
+/// shorter than [`MIN_ARTICLE_WORDS`] is not an article, whatever it looks like.
 pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
     let error_page = meta.title.as_deref().is_some_and(|t| {
         let t = t.to_ascii_lowercase();
@@ -981,7 +1014,7 @@ pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
             || u.query_pairs()
                 .any(|(k, _)| k == "q" || k == "query" || k == "s")
     });
-    error_page || search || words == 0
+    error_page || search || words < MIN_ARTICLE_WORDS
 }
 
 #[cfg(test)]
@@ -1105,6 +1138,22 @@ mod tests {
             <h1>News</h1>{cards}<div class="pagination"><a href="?page=2">Next</a></div></body></html>"#
         );
         let a = crate::extract(html.as_bytes(), "https://herald.example/news/", None).unwrap();
+        assert!(!a.is_article);
+    }
+
+    #[test]
+    fn a_short_event_list_is_not_an_article() {
+        let html = r#"<html><head><title>Events on 2026-01-05</title></head><body>
+            <header><a href="/">Home</a></header><main><h1>Events on 2026-01-05</h1><ul>
+            <li>10:00 - Community meeting, room 4</li><li>14:00 - Community meeting, room 9</li>
+            <li>19:00 - Community meeting, room 31</li></ul>
+            <nav><a rel="prev" href="/calendar?date=2026-01-04">prev</a></nav></main></body></html>"#;
+        let a = crate::extract(
+            html.as_bytes(),
+            "https://x.example/calendar?date=2026-01-05",
+            None,
+        )
+        .unwrap();
         assert!(!a.is_article);
     }
 

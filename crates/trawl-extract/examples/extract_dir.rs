@@ -6,6 +6,9 @@
 //!
 //! `URLS.tsv` (optional): `file-stem<TAB>url` lines giving each page's URL (as a crawl
 //! knows it); without it the page's `<link rel=canonical>` is used, else a placeholder.
+//!
+//! `TRAWL_FEATURES=1` adds `features` (the `is_article` model's feature vector, named by
+//! `trawl_extract::classify::FEATURE_NAMES`) to each record, for `scripts/train-is-article.py`.
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -31,6 +34,7 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "html"))
         .collect();
     files.sort();
+    let with_features = std::env::var_os("TRAWL_FEATURES").is_some();
     let out = std::io::stdout();
     let mut out = out.lock();
     for path in files {
@@ -46,10 +50,14 @@ fn main() {
             .cloned()
             .or_else(|| trawl_extract::sniff_canonical_url(&body))
             .unwrap_or_else(|| format!("http://localhost/{stem}.html"));
-        let rec = match trawl_extract::extract(&body, &url, None) {
-            Ok(a) => {
+        let opts = trawl_extract::Options::default();
+        let rec = match trawl_extract::extract_with_features(&body, &url, None, &opts) {
+            Ok((a, features)) => {
                 let mut v = serde_json::to_value(&a).expect("article serializes");
                 v["input"] = serde_json::Value::String(path.display().to_string());
+                if with_features {
+                    v["features"] = serde_json::json!(features);
+                }
                 v
             }
             Err(e) => {

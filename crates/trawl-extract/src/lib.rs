@@ -10,6 +10,7 @@
 //! - [`content`]: the main-content scorer: body blocks, related links, boilerplate removal;
 //! - [`simhash`]: the 64-bit SimHash content fingerprint.
 
+pub mod classify;
 pub mod content;
 pub mod decode;
 pub mod guard;
@@ -68,6 +69,17 @@ pub fn extract_with(
     content_type: Option<&str>,
     options: &Options,
 ) -> Result<Article, ExtractError> {
+    extract_with_features(body, url, content_type, options).map(|(a, _)| a)
+}
+
+/// [`extract_with`], also returning the `is_article` model's feature vector (named by
+/// [`classify::FEATURE_NAMES`]); `scripts/train-is-article.py` trains on these.
+pub fn extract_with_features(
+    body: &[u8],
+    url: &str,
+    content_type: Option<&str>,
+    options: &Options,
+) -> Result<(Article, Vec<f64>), ExtractError> {
     if body.len() > options.max_input_bytes {
         return Err(ExtractError::TooLarge {
             size: body.len(),
@@ -102,8 +114,9 @@ pub fn extract_with(
     let base = document_base(&doc, &base);
     let meta = meta::extract_meta(&doc, &base);
     let content = content::extract_content(&doc, &base, meta.title.as_deref());
+    let stats = classify::PageStats::from_doc(&doc);
     drop(doc);
-    Ok(compose(url, meta, content))
+    Ok(compose(url, meta, content, &stats))
 }
 
 /// The URL relative references in `doc` resolve against (HTML "document base URL"): the
@@ -154,7 +167,12 @@ fn looks_like_markup(text: &str) -> bool {
     head.contains('<') && controls * 20 < head.chars().count().max(1)
 }
 
-fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
+fn compose(
+    url: &str,
+    meta: meta::Meta,
+    content: content::Content,
+    stats: &classify::PageStats,
+) -> (Article, Vec<f64>) {
     let mut body = String::new();
     for b in &content.blocks {
         if !body.is_empty() {
@@ -163,7 +181,9 @@ fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
         body.push_str(&b.text);
     }
     let word_count = u32::try_from(count_words(&body)).unwrap_or(u32::MAX);
-    let is_article = decide_is_article(url, &meta, &content, word_count);
+    let features = classify::features(url, stats, &meta, &content, word_count);
+    let is_article =
+        !classify::overruled(url, &meta, word_count) && classify::model_says_article(&features);
     let dateline = content
         .blocks
         .first()
@@ -174,7 +194,7 @@ fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
         .or_else(|| meta::guess_language_from_script(&body).map(str::to_string));
     let id = trawl_core::article_id(meta.canonical_url.as_deref().unwrap_or(url));
     let content_fingerprint = format!("{:016x}", simhash::simhash64(&body));
-    Article {
+    let article = Article {
         schema_version: trawl_core::ARTICLE_SCHEMA_VERSION,
         id,
         url: url.to_string(),
@@ -198,57 +218,8 @@ fn compose(url: &str, meta: meta::Meta, content: content::Content) -> Article {
         is_article,
         fetched_at: None,
         aliases: Vec::new(),
-    }
-}
-
-/// `is_article`: the content scorer's verdict, overruled by the page's own
-/// statements. A page that declares itself a listing (JSON-LD
-/// `CollectionPage`/`SearchResultsPage`, or `og:type=website` with no article
-/// markup and no publish date), a search URL or an error title is not an
-/// article; a page the scorer doubts is one when its metadata says "article"
-/// (og:type article, JSON-LD article type) and it has a publish date and at
-/// least 80 words of body.
-fn decide_is_article(url: &str, meta: &meta::Meta, content: &content::Content, words: u32) -> bool {
-    let s = &meta.signals;
-    let og_article = s
-        .og_type
-        .as_deref()
-        .is_some_and(|t| t.starts_with("article"));
-    let says_article = og_article || s.jsonld_article;
-    let says_listing = s.jsonld_page_types.iter().any(|t| {
-        matches!(
-            t.as_str(),
-            "collectionpage"
-                | "searchresultspage"
-                | "profilepage"
-                | "itempage"
-                | "aboutpage"
-                | "contactpage"
-        )
-    }) && !s.jsonld_article;
-    let website_only =
-        s.og_type.as_deref() == Some("website") && !s.jsonld_article && meta.published_at.is_none();
-    let error_page = meta.title.as_deref().is_some_and(|t| {
-        let t = t.to_ascii_lowercase();
-        t.contains("404")
-            || t.contains("not found")
-            || t.contains("page unavailable")
-            || t.starts_with("error")
-    });
-    let search = url::Url::parse(url).is_ok_and(|u| {
-        u.path()
-            .split('/')
-            .any(|seg| seg.eq_ignore_ascii_case("search"))
-            || u.query_pairs()
-                .any(|(k, _)| k == "q" || k == "query" || k == "s")
-    });
-    if says_listing || error_page || search || words == 0 {
-        return false;
-    }
-    if content.looks_like_article {
-        return !website_only || words >= 150;
-    }
-    says_article && meta.published_at.is_some() && words >= 50
+    };
+    (article, features)
 }
 
 /// Words: whitespace-separated tokens, except that each CJK character (Han,

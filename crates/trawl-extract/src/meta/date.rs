@@ -42,7 +42,12 @@ impl PartialDate {
                 }
             }
         };
-        let offset = self.offset.or(offset_hint)?;
+        // A page that states no offset anywhere: the wall time as shown, at +00:00
+        // (the calendar day the reader sees is kept; see docs/extraction.md).
+        let offset = self
+            .offset
+            .or(offset_hint)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
         let date = NaiveDate::from_ymd_opt(year, self.month, self.day)?;
         let naive = date.and_time(self.time.unwrap_or(NaiveTime::MIN));
         offset.from_local_datetime(&naive).single()
@@ -478,9 +483,12 @@ mod tests {
         let z = parse_machine("2018-10-08T10:43:00Z").unwrap();
         assert_eq!(z.resolve(None, None), Some(want));
         assert_eq!(z.offset, Some(off(0)), "keeps the page's own offset");
-        // No offset: only with a hint, never invented.
+        // No offset: the hint's, else the wall time as shown at +00:00 (the day is kept).
         let n = parse_machine("2018-10-08T13:43:00").unwrap();
-        assert_eq!(n.resolve(None, None), None);
+        assert_eq!(
+            n.resolve(None, None),
+            Some(rfc("2018-10-08T13:43:00+00:00"))
+        );
         assert_eq!(n.resolve(None, Some(off(3))), Some(want));
         let d = parse_machine("2018-10-08").unwrap();
         assert_eq!(d.time, None);

@@ -114,6 +114,8 @@ struct ImgHit<'a> {
 struct Frame {
     in_nav: bool,
     in_article: bool,
+    /// Inside a link to a site's home page (a logo).
+    in_home_link: bool,
     skip_text: bool,
     container: Option<usize>,
     opened: u8,
@@ -129,6 +131,15 @@ struct Walk<'a> {
     title_tag: Option<String>,
     /// (text, position) of `<h1>`s outside navigation.
     h1s: Vec<(String, usize)>,
+    /// Positions of `<h1>`s that are, or hold, a link to a home page (a logo, the site name).
+    home_h1s: Vec<usize>,
+    /// The `<h1>` being read is a home link.
+    h1_is_home: bool,
+    /// Positions (at open) of `<h1>`s inside navigation-like containers.
+    nav_h1s: Vec<usize>,
+    h1_is_nav: bool,
+    /// `alt` texts of images in home links (logos): names of the site.
+    logo_texts: Vec<String>,
     times: Vec<(&'a str, usize, bool)>,
     /// (itemprop, value) for the props we use.
     itemprops: Vec<(String, String)>,
@@ -139,6 +150,39 @@ struct Walk<'a> {
     year_hint_text: Option<(i32, u32)>,
     /// The first full date in any short visible text (e.g. a "today" date in the header).
     year_hint_page: Option<(i32, u32)>,
+    /// Short visible texts that hold a year (candidate visible dates), outside navigation.
+    text_dates: Vec<TextDate>,
+}
+
+/// A short visible text with a year in it, and the short text just before it
+/// (a label such as "Last updated:" in a sibling element).
+#[derive(Debug)]
+struct TextDate {
+    text: String,
+    label: String,
+    pos: usize,
+}
+
+const MAX_TEXT_DATES: usize = 300;
+
+/// Whether `t` holds a plausible year (19xx/20xx) as a run of exactly four digits.
+fn has_year(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && (b[start..start + 2] == *b"19" || b[start..start + 2] == *b"20") {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 const MAX_ACTIVE: usize = 24;
@@ -197,7 +241,12 @@ fn classify_segment(seg: &str) -> Option<SegKind> {
 /// What a class/id attribute names: (role, navigation-like, image container).
 fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
     let (mut role, mut nav, mut image) = (None, false, false);
-    for seg in segments(class_or_id) {
+    // Utility-class variants and arbitrary values (`md:[grid-area:sidebar]`,
+    // `hover:text-nav`) style an element; they do not name its role.
+    let named = class_or_id
+        .split_ascii_whitespace()
+        .filter(|tok| !tok.contains([':', '[']));
+    for seg in named.flat_map(segments) {
         match classify_segment(seg) {
             // Credit, byline and dateline are more specific than date/section/...
             Some(SegKind::Role(r))
@@ -223,6 +272,8 @@ impl<'a> Walk<'a> {
         let mut seen_raw: HashSet<&'a str> = HashSet::new();
         let mut pos = 0usize;
         let mut containers = 0usize;
+        // The last short visible text (a label for a date that follows it).
+        let mut last_short: &'a str = "";
         for edge in doc.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => match node.value() {
@@ -232,6 +283,7 @@ impl<'a> Walk<'a> {
                         let mut f = Frame {
                             in_nav: parent.is_some_and(|p| p.in_nav),
                             in_article: parent.is_some_and(|p| p.in_article),
+                            in_home_link: parent.is_some_and(|p| p.in_home_link),
                             skip_text: parent.is_some_and(|p| p.skip_text),
                             container: parent.and_then(|p| p.container),
                             opened: 0,
@@ -246,6 +298,7 @@ impl<'a> Walk<'a> {
                         let mut datetime = None;
                         let mut content = None;
                         let mut role_attr = "";
+                        let mut alt = None;
                         let mut meta_key: Option<&str> = None;
                         let mut ld = false;
                         for (k, v) in el.attrs() {
@@ -265,6 +318,7 @@ impl<'a> Walk<'a> {
                                 "datetime" => datetime = Some(v),
                                 "content" => content = Some(v),
                                 "role" => role_attr = v,
+                                "alt" => alt = Some(v),
                                 "itemtype"
                                     if v.contains("Article") || v.contains("BlogPosting") =>
                                 {
@@ -302,7 +356,10 @@ impl<'a> Walk<'a> {
                         } else {
                             classify_name(id_attr)
                         };
-                        if class_nav
+                        // <main> is the page's content whatever its class says.
+                        if name == "main" {
+                            f.in_nav = false;
+                        } else if class_nav
                             || id_nav
                             || role_attr.eq_ignore_ascii_case("navigation")
                             || role_attr.eq_ignore_ascii_case("contentinfo")
@@ -325,9 +382,14 @@ impl<'a> Walk<'a> {
                                     f.opened += 1;
                                 }
                             };
-                        // A separator so that adjacent elements' texts do not run together.
+                        // A separator so that adjacent elements' texts do not run together
+                        // (in a headline, inline elements run together as shown).
+                        let inline = is_inline(name);
                         for c in active.iter_mut() {
-                            if c.text.len() < c.cap && !c.text.ends_with(' ') {
+                            if c.text.len() < c.cap
+                                && !c.text.ends_with(' ')
+                                && !(inline && c.sink == Sink::H1)
+                            {
                                 c.text.push(' ');
                             }
                         }
@@ -356,7 +418,9 @@ impl<'a> Walk<'a> {
                             "title" if w.title_tag.is_none() && !f.in_nav => {
                                 open(Sink::Title, 2000, &mut f, &mut active)
                             }
-                            "h1" if !f.in_nav && w.h1s.len() < 8 => {
+                            "h1" if w.h1s.len() < 12 => {
+                                w.h1_is_home = f.in_home_link;
+                                w.h1_is_nav = f.in_nav;
                                 open(Sink::H1, 2000, &mut f, &mut active)
                             }
                             "script" if ld && w.jsonld.len() < 32 => {
@@ -366,6 +430,21 @@ impl<'a> Walk<'a> {
                                 if let Some(dt) = datetime {
                                     if w.times.len() < 64 {
                                         w.times.push((dt, pos, f.in_nav));
+                                    }
+                                }
+                            }
+                            "img" if f.in_home_link && w.logo_texts.len() < 8 => {
+                                if let Some(a) = alt.map(clean_text).filter(|a| !a.is_empty()) {
+                                    w.logo_texts.push(a);
+                                }
+                                if let Some(s) = src {
+                                    if w.imgs.len() < 512 {
+                                        w.imgs.push(ImgHit {
+                                            src: s,
+                                            container: f.container,
+                                            pos,
+                                            in_nav: f.in_nav,
+                                        });
                                     }
                                 }
                             }
@@ -387,6 +466,12 @@ impl<'a> Walk<'a> {
                             }
                             "a" => {
                                 if let Some(h) = href {
+                                    if is_home_href(base, h) {
+                                        f.in_home_link = true;
+                                        if active.iter().any(|c| c.sink == Sink::H1) {
+                                            w.h1_is_home = true;
+                                        }
+                                    }
                                     if w.links.len() < MAX_LINKS && seen_raw.insert(h) {
                                         if let Some(u) = resolve_http(base, h) {
                                             if seen_links.insert(u.clone()) {
@@ -474,7 +559,22 @@ impl<'a> Walk<'a> {
                         {
                             continue;
                         }
-                        let t: &str = t;
+                        let t: &'a str = t;
+                        let tt = t.trim();
+                        if !tt.is_empty() && frames.last().is_some_and(|f| !f.skip_text) {
+                            if tt.len() <= 100
+                                && w.text_dates.len() < MAX_TEXT_DATES
+                                && frames.last().is_some_and(|f| !f.in_nav)
+                                && has_year(tt)
+                            {
+                                w.text_dates.push(TextDate {
+                                    text: tt.to_string(),
+                                    label: last_short.to_string(),
+                                    pos,
+                                });
+                            }
+                            last_short = if tt.len() <= 40 { tt } else { "" };
+                        }
                         if w.year_hint_page.is_none()
                             && t.len() <= 64
                             && t.bytes().filter(u8::is_ascii_digit).count() >= 6
@@ -504,8 +604,15 @@ impl<'a> Walk<'a> {
                         continue;
                     }
                     let Some(f) = frames.pop() else { continue };
+                    let inline = node
+                        .value()
+                        .as_element()
+                        .is_some_and(|e| is_inline(e.name()));
                     for c in active.iter_mut() {
-                        if c.text.len() < c.cap && !c.text.ends_with(' ') {
+                        if c.text.len() < c.cap
+                            && !c.text.ends_with(' ')
+                            && !(inline && c.sink == Sink::H1)
+                        {
                             c.text.push(' ');
                         }
                     }
@@ -531,6 +638,12 @@ impl<'a> Walk<'a> {
             Sink::H1 => {
                 let t = clean_text(&c.text);
                 if !t.is_empty() {
+                    if self.h1_is_home {
+                        self.home_h1s.push(pos);
+                    }
+                    if self.h1_is_nav {
+                        self.nav_h1s.push(pos);
+                    }
                     self.h1s.push((t, pos));
                 }
             }
@@ -612,6 +725,43 @@ fn is_useful_itemprop(p: &str) -> bool {
     })
 }
 
+/// Inline elements: their texts run on with their neighbours' as rendered.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "span"
+            | "a"
+            | "em"
+            | "strong"
+            | "b"
+            | "i"
+            | "u"
+            | "small"
+            | "mark"
+            | "abbr"
+            | "font"
+            | "q"
+            | "s"
+            | "cite"
+            | "sup"
+            | "sub"
+            | "code"
+    )
+}
+
+/// A link to a home page: the root path, no query.
+fn is_home_href(base: &Url, href: &str) -> bool {
+    let h = href.trim();
+    if h == "/" {
+        return true;
+    }
+    if !(h.starts_with("http") || h.starts_with("//")) {
+        return false;
+    }
+    base.join(h)
+        .is_ok_and(|u| u.path() == "/" && u.query().is_none())
+}
+
 /// Collapse whitespace, trim, and drop unrendered template text.
 pub fn clean_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -668,9 +818,23 @@ const TITLE_SEPARATORS: &[&str] = &[
     " | ", " — ", " – ", " - ", " :: ", " · ", " • ", " « ", " » ", " / ",
 ];
 
-/// The title (see the module docs of `docs/extraction.md` for the rule):
-/// an `<h1>` that agrees with og:title / JSON-LD headline / `<title>` wins; a
-/// site-name suffix is stripped only when the `<h1>` or the site name confirms it.
+/// Lowercase alphanumeric words.
+fn words(s: &str) -> HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The title: the visible headline (`<h1>`) when the page's metadata titles
+/// (og:title, JSON-LD headline, twitter:title, `<title>`) agree with it, else
+/// the first metadata title without its site name.
+///
+/// 1. An h1 equal to a metadata title, or to its part before a separator, wins.
+/// 2. Else the h1 that shares most words with a metadata title (at least half
+///    of its own words): an SEO title reworded from the headline still names it.
+///    An h1 that is a home link (the logo) or a site name is never the headline.
+/// 3. With no metadata title at all, the first such h1.
 fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> {
     let candidates: Vec<String> = [
         w.meta("og:title").map(str::to_string),
@@ -684,14 +848,49 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
     .map(|t| clean_text(&t))
     .filter(|t| !t.is_empty())
     .collect();
-    let h1s: Vec<&str> = w.h1s.iter().map(|(t, _)| t.as_str()).collect();
+    let names: Vec<String> = site_names.iter().map(|s| norm(s)).collect();
+    let usable = |nav: bool| -> Vec<&str> {
+        w.h1s
+            .iter()
+            .filter(|(t, p)| {
+                w.nav_h1s.contains(p) == nav
+                    && !w.home_h1s.contains(p)
+                    && t.chars().count() <= 300
+                    && !names.contains(&norm(t))
+            })
+            .map(|(t, _)| t.as_str())
+            .collect()
+    };
+    let finish = |h: &str| strip_pipe_suffix(&strip_site_name(h, site_names));
+    let cand_words: Vec<HashSet<String>> = candidates.iter().map(|c| words(c)).collect();
+    // Headlines outside navigation first; one inside a container named like
+    // navigation (a "banner" hero, a "sidebar-right" layout) only when it agrees.
+    let h1s = usable(false);
+    for pass in [&h1s, &usable(true)] {
+        if let Some(h) = agreeing_h1(pass, &candidates, &cand_words) {
+            return Some(finish(h));
+        }
+    }
+    // 3. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
+    match candidates.first() {
+        Some(first) => Some(strip_site_name(first, site_names)),
+        None => h1s.first().map(|h| finish(h)),
+    }
+}
+
+/// Rules 1 and 2 of [`choose_title`] over the given h1s.
+fn agreeing_h1<'h>(
+    h1s: &[&'h str],
+    candidates: &[String],
+    cand_words: &[HashSet<String>],
+) -> Option<&'h str> {
     // 1. An h1 equal to a metadata title, or to its part before a separator.
-    for h in &h1s {
+    for h in h1s {
         let nh = norm(h);
-        for c in &candidates {
+        for c in candidates {
             let nc = norm(c);
             if nc == nh {
-                return Some((*h).to_string());
+                return Some(h);
             }
             if nh.len() >= 10 && nc.starts_with(&nh) {
                 let rest = nc[nh.len()..].trim_start();
@@ -699,14 +898,45 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
                     .iter()
                     .any(|s| rest.starts_with(&norm(s.trim())))
                 {
-                    return Some((*h).to_string());
+                    return Some(h);
                 }
             }
         }
     }
-    // 2. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
-    let first = candidates.first()?;
-    Some(strip_site_name(first, site_names))
+    // 2. The h1 sharing most words with a metadata title.
+    h1s.iter()
+        .filter_map(|h| {
+            let hw = words(h);
+            if hw.is_empty() {
+                return None;
+            }
+            // Dice coefficient of the two word sets, in percent.
+            let dice = cand_words
+                .iter()
+                .map(|cw| 200 * hw.intersection(cw).count() / (hw.len() + cw.len()).max(1))
+                .max()
+                .unwrap_or(0);
+            Some((dice, *h))
+        })
+        .filter(|(pct, _)| *pct >= 50)
+        .fold(None::<(usize, &str)>, |acc, x| match acc {
+            Some(a) if a.0 >= x.0 => Some(a),
+            _ => Some(x),
+        })
+        .map(|(_, h)| h)
+}
+
+/// A visible headline ending in " | <words>" (a section or a tagline after a
+/// pipe, a `<title>` habit) loses that part when a headline of three or more
+/// words remains.
+fn strip_pipe_suffix(h: &str) -> String {
+    if let Some(i) = h.rfind(" | ") {
+        let head = h[..i].trim();
+        if head.split_whitespace().count() >= 3 {
+            return head.to_string();
+        }
+    }
+    h.to_string()
 }
 
 fn strip_site_name(title: &str, site_names: &[String]) -> String {
@@ -956,6 +1186,8 @@ fn choose_dates(
     }
     let mut times: Vec<&(&str, usize, bool)> = w.times.iter().filter(|t| !t.2).collect();
     times.sort_by_key(|t| (t.1 < after, t.1));
+    // Values from metadata proper; a <time datetime> is the visible date's markup.
+    let n_meta = published.len();
     published.extend(times.first().and_then(|t| date::parse_machine(t.0)));
 
     let mut modified: Vec<PartialDate> = Vec::new();
@@ -979,6 +1211,7 @@ fn choose_dates(
         .iter()
         .filter(|r| r.pos >= after || after == 0)
         .chain(vis.iter())
+        .filter(|r| !says_updated(date_prefix(&r.text)))
         .find_map(|r| date::parse_visible(&r.text));
 
     // Hints for incomplete dates.
@@ -1018,10 +1251,167 @@ fn choose_dates(
             }
             first.map(|f| f.1)
         };
-    let published_at =
-        pick(&published, visible.as_ref()).or_else(|| visible.as_ref().and_then(resolve));
-    let modified_at = pick(&modified, None).filter(|m| published_at.is_none_or(|p| *m >= p));
+    // The dates shown next to the headline: what a reader sees wins over
+    // machine values for another day; a machine value for the same day is kept
+    // (it has the time and offset).
+    let (mut shown_pub, mut shown_upd) = shown_dates(w, after);
+    // A machine value for the shown day, timed first.
+    let same_day = |cands: &[PartialDate], v: &PartialDate| -> Option<DateTime<FixedOffset>> {
+        let days = || cands.iter().filter(|d| d.year.is_some() && d.same_day(v));
+        days()
+            .find(|d| d.time.is_some())
+            .or_else(|| days().next())
+            .and_then(resolve)
+    };
+    // A shown plain date that is the machine modification day (and not the
+    // publication day), or the day of a shown "updated" date, is the update
+    // the page shows: publication then comes from the metadata.
+    let meta_pub = &published[..n_meta];
+    let is_update = |v: &PartialDate, upd: Option<PartialDate>| {
+        upd.is_some_and(|u| u.same_day(v))
+            || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
+    };
+    if let Some(v) = shown_pub {
+        if is_update(&v, shown_upd) {
+            shown_pub = None;
+            shown_upd = shown_upd.or(Some(v));
+        }
+    }
+    let visible = visible.filter(|v| !is_update(v, shown_upd));
+    let published_at = match &shown_pub {
+        Some(v) => same_day(&published, v)
+            .or_else(|| near_utc_day(&published, v).and_then(resolve))
+            .or_else(|| {
+                // A timed visible date for the same day (its year from the hints).
+                visible
+                    .filter(|x| x.time.is_some() && x.same_day(v))
+                    .and_then(|x| resolve(&x))
+            })
+            .or_else(|| resolve(v)),
+        None if shown_upd.is_some()
+            || published.len() > n_meta && is_update(&published[n_meta], shown_upd) =>
+        {
+            let not_update: Vec<PartialDate> = published
+                .iter()
+                .filter(|d| !is_update(d, shown_upd))
+                .copied()
+                .collect();
+            pick(&not_update, visible.as_ref())
+        }
+        None => pick(&published, visible.as_ref()).or_else(|| visible.as_ref().and_then(resolve)),
+    };
+    let modified_at = match &shown_upd {
+        Some(u) => same_day(&modified, u)
+            .or_else(|| same_day(&published, u))
+            .or_else(|| resolve(u)),
+        None => pick(&modified, None),
+    }
+    .filter(|m| published_at.is_none_or(|p| *m >= p));
     (published_at, modified_at)
+}
+
+/// A timed machine value in UTC one day off a shown date-only value: the same
+/// moment seen from the site's time zone (a date-only value never overrides a
+/// timed one for what may be the same day).
+fn near_utc_day<'c>(cands: &'c [PartialDate], v: &PartialDate) -> Option<&'c PartialDate> {
+    use chrono::NaiveDate;
+    let vd = NaiveDate::from_ymd_opt(v.year?, v.month, v.day)?;
+    cands.iter().find(|d| {
+        d.time.is_some()
+            && d.offset.is_some_and(|o| o.local_minus_utc() == 0)
+            && d.year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+                .is_some_and(|dd| (dd - vd).num_days().abs() == 1)
+    })
+}
+
+/// Whether the words before a visible date say it is the last update.
+fn says_updated(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "updat",
+        "modif",
+        "revised",
+        "edited",
+        "reviewed",
+        "обновл",
+        "изменен",
+        "aktualisiert",
+        "mis à jour",
+        "actualizado",
+        "aggiornat",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// Whether the words before a visible date say it is the publication.
+fn says_published(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "publish",
+        "posted",
+        "опублик",
+        "veröffentlicht",
+        "publié",
+        "publicado",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// The part of a date text before its first digit (for "Updated Dec 18, 2025"
+/// the label and the month): the words that say what the date is.
+fn date_prefix(s: &str) -> &str {
+    let i = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+    &s[..i]
+}
+
+/// Visible dates near the headline: (the nearest publication-or-plain date,
+/// the nearest "updated" date). A date-role element or a short text with a
+/// full date (year, month, day) counts; after the headline is preferred over
+/// before it, which costs double distance. Without a headline, none.
+fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Option<PartialDate>) {
+    if after == 0 {
+        return (None, None);
+    }
+    const BEFORE: usize = 60;
+    const AFTER: usize = 150;
+    let near = |pos: usize| pos + BEFORE >= after && pos <= after + AFTER;
+    let dist = |pos: usize| {
+        if pos >= after {
+            pos - after
+        } else {
+            (after - pos) * 2
+        }
+    };
+    let mut cands: Vec<(usize, bool, PartialDate)> = Vec::new();
+    for r in &w.roles {
+        if r.role == Role::Date && !r.in_nav && near(r.pos) && r.text.len() <= 120 {
+            if let Some(d) = date::parse_visible(&r.text).filter(|d| d.year.is_some()) {
+                cands.push((dist(r.pos), says_updated(date_prefix(&r.text)), d));
+            }
+        }
+    }
+    for t in &w.text_dates {
+        if !near(t.pos) {
+            continue;
+        }
+        // A date line, not a sentence that mentions a date.
+        if t.text.split_whitespace().count() > 10 {
+            continue;
+        }
+        if let Some(d) = date::parse_visible(&t.text).filter(|d| d.year.is_some()) {
+            let prefix = date_prefix(&t.text);
+            let upd = says_updated(prefix)
+                || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));
+            cands.push((dist(t.pos), upd, d));
+        }
+    }
+    cands.sort_by_key(|c| c.0);
+    let pub_ = cands.iter().find(|c| !c.1).map(|c| c.2);
+    let upd = cands.iter().find(|c| c.1).map(|c| c.2);
+    (pub_, upd)
 }
 
 fn iso639_1(tag: &str) -> Option<String> {
@@ -1290,14 +1680,24 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
     ]
     .into_iter()
     .flatten()
+    .chain(w.logo_texts.iter().cloned())
+    .chain(
+        w.h1s
+            .iter()
+            .filter(|(_, p)| w.home_h1s.contains(p))
+            .map(|(t, _)| t.clone()),
+    )
     .collect();
 
     let title = choose_title(&w, &ld, &site_names);
     // Position of the headline: visible article fields are looked for after it.
     let after = title
         .as_deref()
-        .and_then(|t| w.h1s.iter().find(|(h, _)| h == t))
-        .or(w.h1s.first())
+        .and_then(|t| {
+            let nt = norm(t);
+            w.h1s.iter().find(|(h, _)| norm(h).starts_with(&nt))
+        })
+        .or(w.h1s.iter().find(|(_, p)| !w.nav_h1s.contains(p)))
         .map_or(0, |(_, p)| *p);
 
     let visible = |role: Role, max: usize| -> Option<String> {
@@ -1434,7 +1834,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         og_type: w.meta("og:type").map(|t| t.to_ascii_lowercase()),
         jsonld_article: ld.is_article,
         jsonld_page_types: ld.page_types.clone(),
-        h1_count: w.h1s.len(),
+        h1_count: w.h1s.len() - w.nav_h1s.len(),
     };
 
     Meta {
@@ -1589,6 +1989,124 @@ mod tests {
         assert_eq!(
             m.published_at.unwrap().to_rfc3339(),
             "2018-10-08T13:43:00+03:00"
+        );
+    }
+
+    #[test]
+    fn visible_dates_near_the_headline() {
+        // A labelled date in a sibling element, no machine dates.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><div>Last updated:</div><div>Dec 12, 2025</div></div>\
+             <p>Published on: February 14, 2025</p><p>Body text.</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.modified_at.unwrap().to_rfc3339(),
+            "2025-12-12T00:00:00+00:00"
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-02-14T00:00:00+00:00"
+        );
+        // A sentence that mentions a date is not the page's date.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><p>Sites plan to remain open after April 15, 2025, the agency said in a note.</p>",
+            "https://example.com/a",
+        );
+        assert!(m.published_at.is_none());
+        // The shown date beats a machine date for another day; a machine value
+        // for the shown day keeps its time.
+        let ld = "<script type='application/ld+json'>{\"@type\":\"Article\",\
+                  \"datePublished\":\"2025-06-24T10:00:00+02:00\",\"dateModified\":\"2025-07-01T09:00:00+02:00\"}</script>";
+        let m = meta_of(
+            &format!(
+                "{ld}<h1>Headline of the story</h1><div class='text__meta'>August 25, 2024</div>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2024-08-25T00:00:00+02:00"
+        );
+        let m = meta_of(
+            &format!("{ld}<h1>Headline of the story</h1><span>June 24, 2025</span>"),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-06-24T10:00:00+02:00"
+        );
+        // A shown date that is the modification day is the update the page shows.
+        let m = meta_of(
+            &format!(
+                "{ld}<h1>Headline of the story</h1><time datetime='2025-07-01'>July 1, 2025</time>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-06-24T10:00:00+02:00"
+        );
+        assert_eq!(
+            m.modified_at.unwrap().to_rfc3339(),
+            "2025-07-01T09:00:00+02:00"
+        );
+    }
+
+    #[test]
+    fn title_is_the_visible_headline_the_sources_agree_on() {
+        // An SEO title reworded from the headline: the h1 still wins.
+        let m = meta_of(
+            "<meta property='og:title' content='Health And Nutrition Trends For 2026'>\
+             <h1>Top 10 Health and Nutrition Trends to Watch</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Top 10 Health and Nutrition Trends to Watch")
+        );
+        // The logo h1 (a home link) is not the headline; its text is a site name.
+        let m = meta_of(
+            "<title>Gardening in a Warming World | Cornell Garden Learning</title>\
+             <h1><a href='/'>Cornell Garden Learning</a></h1><p>Intro</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Gardening in a Warming World"));
+        // An unrelated h1 (a section label) loses to the metadata title.
+        let m = meta_of(
+            "<title>Actuary's Industry Choice - Consulting or Insurance?</title><h1>Our BLOG</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Actuary's Industry Choice - Consulting or Insurance?")
+        );
+        // A headline in a container named like navigation counts when it agrees.
+        let m = meta_of(
+            "<title>Top Dental Resolutions for 2025 | Broken Arrow, OK</title>\
+             <div class='blog-banner'><h1>Top Dental Resolutions for 2025</h1></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Top Dental Resolutions for 2025"));
+        // Inline elements inside the h1 run together; a " | tagline" goes.
+        let m = meta_of(
+            "<h1>Planning C<span>ycle</span> Cut in Half | Opinion</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Planning Cycle Cut in Half"));
+    }
+
+    #[test]
+    fn utility_classes_do_not_name_navigation() {
+        let m = meta_of(
+            "<main class='offset-nav'><div class='md:[grid-area:sidebar]'>\
+             <h1>Headline of the story</h1><p>Aug 04, 2025</p></div></main>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Headline of the story"));
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-08-04T00:00:00+00:00"
         );
     }
 

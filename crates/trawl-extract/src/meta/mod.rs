@@ -152,6 +152,8 @@ struct Walk<'a> {
     year_hint_page: Option<(i32, u32)>,
     /// Short visible texts that hold a year (candidate visible dates), outside navigation.
     text_dates: Vec<TextDate>,
+    /// Names after a byline label ("By", "Written by", "Author:"), outside navigation.
+    text_bylines: Vec<(String, usize)>,
 }
 
 /// A short visible text with a year in it, and the short text just before it
@@ -164,6 +166,35 @@ struct TextDate {
 }
 
 const MAX_TEXT_DATES: usize = 300;
+
+/// A byline in text: `label` (the previous short text) is "By"/"Written by"/
+/// "Author:" and `t` the name, or `t` itself starts with such a label.
+fn byline_text(label: &str, t: &str) -> Option<String> {
+    const LABELS: &[&str] = &[
+        "by",
+        "by:",
+        "written by",
+        "written by:",
+        "author:",
+        "authored by",
+        "words by",
+        "posted by",
+        "автор:",
+        "von",
+        "par",
+    ];
+    let l = label.trim().to_lowercase();
+    if LABELS.contains(&l.as_str()) {
+        return Some(t.to_string());
+    }
+    let lower = t.to_lowercase();
+    for p in ["by ", "written by ", "author: ", "posted by "] {
+        if lower.starts_with(p) && t.is_char_boundary(p.len()) {
+            return Some(t[p.len()..].to_string());
+        }
+    }
+    None
+}
 
 /// Whether `t` holds a plausible year (19xx/20xx) as a run of exactly four digits.
 fn has_year(t: &str) -> bool {
@@ -572,6 +603,14 @@ impl<'a> Walk<'a> {
                                     label: last_short.to_string(),
                                     pos,
                                 });
+                            }
+                            if frames.last().is_some_and(|f| !f.in_nav)
+                                && w.text_bylines.len() < 16
+                                && tt.len() <= 80
+                            {
+                                if let Some(name) = byline_text(last_short, tt) {
+                                    w.text_bylines.push((name, pos));
+                                }
                             }
                             last_short = if tt.len() <= 40 { tt } else { "" };
                         }
@@ -1075,10 +1114,39 @@ fn dedupe(items: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> 
     out
 }
 
-/// Authors from the first source that has any: JSON-LD, `<meta>` author tags,
-/// microdata `itemprop=author`, `rel=author` links, visible bylines.
+/// A visible name looks like one: its first and last words are capitalized
+/// (or a name particle, "van", "de"…), and it is not a byline label.
+fn name_like(s: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "van", "von", "der", "de", "da", "di", "del", "la", "le", "bin",
+    ];
+    let cap = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+            || PARTICLES.contains(&w)
+    };
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    plausible_name(s)
+        && ![
+            "by",
+            "author",
+            "authors",
+            "written by",
+            "posted by",
+            "staff",
+        ]
+        .contains(&lower.as_str())
+        && words.first().is_some_and(|w| cap(w))
+        && words.last().is_some_and(|w| cap(w))
+}
+
+/// Authors from the first source that has any: JSON-LD, `<meta>` author tags
+/// (and the "Written by" twitter label), `rel=author` links, visible bylines
+/// (byline-role elements, then a "By"/"Written by" label and the name after it).
 fn choose_authors(w: &Walk, ld: &JsonLd, after: usize) -> Vec<String> {
-    let clean = |v: Vec<String>| -> Vec<String> {
+    let clean = |v: &[String]| -> Vec<String> {
         dedupe(
             v.iter()
                 .flat_map(|s| split_people(s))
@@ -1086,51 +1154,81 @@ fn choose_authors(w: &Walk, ld: &JsonLd, after: usize) -> Vec<String> {
             20,
         )
     };
-    let sources: [Vec<String>; 4] = [
-        ld.authors.clone(),
-        [
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "byl",
-        ]
-        .iter()
-        .flat_map(|k| w.metas_all(k))
-        .filter(|v| !v.contains("://"))
-        .map(str::to_string)
-        .collect(),
-        w.rel_authors.clone(),
-        {
-            // Visible bylines (and itemprop=author elements): after the h1 first.
-            let mut v: Vec<&RoleHit> = w
-                .roles
-                .iter()
-                .filter(|r| {
-                    r.role == Role::Byline && !r.in_nav && !r.text.is_empty() && r.text.len() <= 150
-                })
-                .collect();
-            v.sort_by_key(|r| (r.pos < after, r.pos));
-            v.into_iter()
-                .take(1)
-                .map(|r| {
-                    if r.links.is_empty() {
-                        r.text.clone()
-                    } else {
-                        r.links.join(", ")
-                    }
-                })
-                .collect()
-        },
-    ];
-    for s in sources {
-        let v = clean(s);
+    let clean_visible = |v: &[String]| -> Vec<String> {
+        dedupe(
+            v.iter()
+                .flat_map(|s| split_people(s))
+                .filter(|s| name_like(s)),
+            20,
+        )
+    };
+    let mut meta: Vec<String> = [
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+    ]
+    .iter()
+    .flat_map(|k| w.metas_all(k))
+    .filter(|v| !v.contains("://"))
+    .map(str::to_string)
+    .collect();
+    // twitter:labelN "Written by" + twitter:dataN (Yoast and others).
+    for n in 1..=4 {
+        let label = w.meta(&format!("twitter:label{n}"));
+        if label.is_some_and(|l| {
+            let l = l.to_lowercase();
+            l.contains("written by") || l == "author" || l == "by"
+        }) {
+            meta.extend(w.meta(&format!("twitter:data{n}")).map(str::to_string));
+        }
+    }
+    for source in [&ld.authors, &meta, &w.rel_authors] {
+        let v = clean(source);
         if !v.is_empty() {
             return v;
         }
     }
-    Vec::new()
+    // Visible bylines: byline-role elements, after the h1 first, nearest first;
+    // of nested ones (an author box holding the name, a title and a date) the
+    // innermost that is a name.
+    let mut v: Vec<&RoleHit> = w
+        .roles
+        .iter()
+        .filter(|r| {
+            r.role == Role::Byline && !r.in_nav && !r.text.is_empty() && r.text.len() <= 150
+        })
+        .collect();
+    v.sort_by_key(|r| (r.pos < after, r.pos));
+    let names_of = |r: &RoleHit| -> Vec<String> {
+        if r.links.is_empty() {
+            clean_visible(std::slice::from_ref(&r.text))
+        } else {
+            clean_visible(&[r.links.join(", ")])
+        }
+    };
+    for (i, r) in v.iter().enumerate().take(12) {
+        let names = names_of(r);
+        if names.is_empty() {
+            continue;
+        }
+        let inner = v[i + 1..]
+            .iter()
+            .take(8)
+            .filter(|o| o.text.len() < r.text.len() && r.text.contains(o.text.as_str()))
+            .map(|o| names_of(o))
+            .find(|n| !n.is_empty());
+        return inner.unwrap_or(names);
+    }
+    // A "By" / "Written by" label and the name that follows it.
+    let mut t: Vec<&(String, usize)> = w.text_bylines.iter().collect();
+    t.sort_by_key(|(_, p)| (*p < after, *p));
+    t.into_iter()
+        .map(|(s, _)| clean_visible(std::slice::from_ref(s)))
+        .find(|n| !n.is_empty())
+        .unwrap_or_default()
 }
 
 /// Dates: machine-readable sources in order (JSON-LD, `article:published_time`
@@ -1665,7 +1763,16 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         .iter()
         .filter_map(|t| jsonld::parse_script(t))
         .collect();
-    let ld = jsonld::read(&values);
+    let page_urls: Vec<String> = [
+        Some(base.to_string()),
+        w.canonical.and_then(|c| resolve_http(base, c)),
+        w.meta("og:url").and_then(|c| resolve_http(base, c)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let page_refs: Vec<&str> = page_urls.iter().map(String::as_str).collect();
+    let ld = jsonld::read_for(&values, &page_refs);
 
     let site_names: Vec<String> = [
         w.meta("og:site_name").map(str::to_string),
@@ -2094,6 +2201,36 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.title.as_deref(), Some("Planning Cycle Cut in Half"));
+    }
+
+    #[test]
+    fn visible_bylines_give_clean_names() {
+        // A label in its own element and the name after it.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><p>Written by</p><p>Edzel Tabing</p></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Edzel Tabing"]);
+        // "By" and a link.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><span>By <a href='/p/s'>Sofia Gonzalez</a></span>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Sofia Gonzalez"]);
+        // An author box: the innermost element that is a name.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='post-author-info'>Insights from\
+             <div class='post-author-name'>Liza Burke</div><div class='post-author-position'>Marketing Director</div>\
+             <div>May 14, 2025</div></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Liza Burke"]);
+        // The twitter "Written by" label.
+        let m = meta_of(
+            "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Albert Swann"]);
     }
 
     #[test]

@@ -1114,6 +1114,49 @@ fn dedupe(items: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> 
     out
 }
 
+/// A credential after a name: "Ph.D", "MD", "DVM", "RN", "CEPF®", "MS".
+fn is_credential(s: &str) -> bool {
+    let t = s.trim().trim_end_matches('.');
+    let letters: String = t.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && t.split_whitespace().count() <= 2
+        && letters.len() <= 6
+        && letters.chars().filter(|c| c.is_uppercase()).count() * 2 >= letters.len()
+        && (t.contains('.') || letters.chars().all(char::is_uppercase))
+}
+
+/// A job title after a name ("Senior Editor", "Director of Operations").
+fn is_job_title(s: &str) -> bool {
+    const TITLE_WORDS: &[&str] = &[
+        "director",
+        "editor",
+        "manager",
+        "founder",
+        "co-founder",
+        "ceo",
+        "cto",
+        "reporter",
+        "correspondent",
+        "specialist",
+        "professor",
+        "president",
+        "officer",
+        "analyst",
+        "consultant",
+        "educator",
+        "dietitian",
+        "author",
+        "columnist",
+        "photographer",
+        "representative",
+        "horticulturalist",
+        "expert",
+    ];
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| TITLE_WORDS.contains(&w))
+}
+
 /// A visible name looks like one: its first and last words are capitalized
 /// (or a name particle, "van", "de"…), and it is not a byline label.
 fn name_like(s: &str) -> bool {
@@ -1145,11 +1188,60 @@ fn name_like(s: &str) -> bool {
 /// Authors from the first source that has any: JSON-LD, `<meta>` author tags
 /// (and the "Written by" twitter label), `rel=author` links, visible bylines
 /// (byline-role elements, then a "By"/"Written by" label and the name after it).
-fn choose_authors(w: &Walk, ld: &JsonLd, after: usize) -> Vec<String> {
+fn choose_authors(w: &Walk, ld: &JsonLd, after: usize, site_names: &[String]) -> Vec<String> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let sites: Vec<String> = site_names
+        .iter()
+        .map(|s| squash(s))
+        .filter(|s| s.len() >= 3)
+        .collect();
+    // An outlet after a name goes ("Kevin McCoy USA TODAY" → "Kevin McCoy");
+    // a site's name alone stays (blogs and companies sign as themselves).
+    let person = |s: String| -> Option<String> {
+        if sites.contains(&squash(&s)) {
+            return Some(s);
+        }
+        for site in site_names {
+            let n = site.trim();
+            if n.len() >= 3 && s.len() > n.len() + 2 {
+                let cut = s.len() - n.len();
+                if s.is_char_boundary(cut)
+                    && s[cut..].eq_ignore_ascii_case(n)
+                    && s[..cut].ends_with(' ')
+                {
+                    return Some(s[..cut].trim_end_matches([' ', ',', '-', '|']).to_string());
+                }
+            }
+        }
+        Some(s)
+    };
+    // A byline's first part is a name; later parts may be its job titles
+    // ("Name, Senior Editor"), which are dropped, or its credentials ("Name,
+    // Ph.D."), which stay with the name as signed: neither is another person.
+    let parts = |s: &String| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (i, p) in split_people(s).into_iter().enumerate() {
+            if i > 0 && is_credential(&p) {
+                if let Some(last) = out.last_mut() {
+                    last.push_str(", ");
+                    last.push_str(&p);
+                }
+            } else if i == 0 || !is_job_title(&p) {
+                out.push(p);
+            }
+        }
+        out
+    };
     let clean = |v: &[String]| -> Vec<String> {
         dedupe(
             v.iter()
-                .flat_map(|s| split_people(s))
+                .flat_map(parts)
+                .filter_map(person)
                 .filter(|s| plausible_name(s)),
             20,
         )
@@ -1157,7 +1249,8 @@ fn choose_authors(w: &Walk, ld: &JsonLd, after: usize) -> Vec<String> {
     let clean_visible = |v: &[String]| -> Vec<String> {
         dedupe(
             v.iter()
-                .flat_map(|s| split_people(s))
+                .flat_map(parts)
+                .filter_map(person)
                 .filter(|s| name_like(s)),
             20,
         )
@@ -1833,7 +1926,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         })
         .filter(|l| !l.is_empty());
 
-    let authors = choose_authors(&w, &ld, after);
+    let authors = choose_authors(&w, &ld, after, &site_names);
     let (published_at, modified_at) = choose_dates(&w, &ld, base, after);
 
     let section = w
@@ -2023,7 +2116,7 @@ mod tests {
             "<h1>Headline of the story</h1><div class='byline'>Analysis by Chris Cillizza, CNN Editor</div>",
             "https://example.com/a",
         );
-        assert_eq!(m.authors, ["Chris Cillizza", "CNN Editor"]);
+        assert_eq!(m.authors, ["Chris Cillizza"]);
         let m = meta_of(
             "<h1>Headline of the story</h1><div class='author'>Jeff Foust Monday, November 18, 2019</div>",
             "https://example.com/a",
@@ -2231,6 +2324,30 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.authors, ["Albert Swann"]);
+    }
+
+    #[test]
+    fn bylines_drop_outlets_and_job_titles_keep_credentials() {
+        let m = meta_of(
+            "<meta property='og:site_name' content='USA TODAY'><meta name='author' content='Kevin McCoy USA TODAY'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Kevin McCoy"]);
+        let m = meta_of(
+            "<meta name='author' content='Benjamin Johnson, Sr. Director of Operations'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Benjamin Johnson"]);
+        let m = meta_of(
+            "<meta name='author' content='Genevieve Carlton, Ph.D.'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Genevieve Carlton, Ph.D"]);
+        let m = meta_of(
+            "<meta name='author' content='By Ann Lee and Bob Stone'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Ann Lee", "Bob Stone"]);
     }
 
     #[test]

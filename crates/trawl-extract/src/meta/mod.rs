@@ -13,6 +13,7 @@
 
 pub mod date;
 pub mod jsonld;
+pub mod language;
 
 use std::collections::HashSet;
 
@@ -183,13 +184,17 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "von",
         "par",
     ];
-    let l = label.trim().to_lowercase();
-    if LABELS.contains(&l.as_str()) {
+    let l = label.trim();
+    if l.len() <= 12
+        && LABELS
+            .iter()
+            .any(|x| l.eq_ignore_ascii_case(x) || l.to_lowercase() == *x)
+    {
         return Some(t.to_string());
     }
-    let lower = t.to_lowercase();
     for p in ["by ", "written by ", "author: ", "posted by "] {
-        if lower.starts_with(p) && t.is_char_boundary(p.len()) {
+        if t.len() > p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
+        {
             return Some(t[p.len()..].to_string());
         }
     }
@@ -910,7 +915,13 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
             return Some(finish(h));
         }
     }
-    // 3. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
+    // 3. The page's only headline, though the metadata words it differently.
+    if let [h] = h1s[..] {
+        if h.split_whitespace().count() >= 3 {
+            return Some(finish(h));
+        }
+    }
+    // 4. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
     match candidates.first() {
         Some(first) => Some(strip_site_name(first, site_names)),
         None => h1s.first().map(|h| finish(h)),

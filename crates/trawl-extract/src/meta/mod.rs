@@ -230,6 +230,22 @@ fn segments(s: &str) -> impl Iterator<Item = &str> {
         .filter(|x| !x.is_empty())
 }
 
+/// Call `f` on the camelCase parts of `seg` (`authorName` → `author`, `Name`),
+/// when it has more than one: CSS-module class names join their words that way.
+fn for_camel_parts(seg: &str, mut f: impl FnMut(&str)) {
+    let b = seg.as_bytes();
+    let mut start = 0;
+    for i in 1..b.len() {
+        if b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() {
+            f(&seg[start..i]);
+            start = i;
+        }
+    }
+    if start > 0 {
+        f(&seg[start..]);
+    }
+}
+
 /// What one class/id segment names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum SegKind {
@@ -282,7 +298,7 @@ fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
     let named = class_or_id
         .split_ascii_whitespace()
         .filter(|tok| !tok.contains([':', '[']));
-    for seg in named.flat_map(segments) {
+    let mut take = |seg: &str| {
         match classify_segment(seg) {
             // Credit, byline and dateline are more specific than date/section/...
             Some(SegKind::Role(r))
@@ -295,6 +311,10 @@ fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
             Some(SegKind::Image) => image = true,
             None => {}
         }
+    };
+    for seg in named.flat_map(segments) {
+        take(seg);
+        for_camel_parts(seg, &mut take);
     }
     (role, nav, image)
 }
@@ -2359,6 +2379,16 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.authors, ["Ann Lee", "Bob Stone"]);
+    }
+
+    #[test]
+    fn camel_case_class_names_name_roles() {
+        assert_eq!(
+            classify_name("authorDateBlock_authorName__N6j3Y").0,
+            Some(Role::Byline)
+        );
+        assert_eq!(classify_name("postDate").0, Some(Role::Date));
+        assert_eq!(classify_name("Authorization").0, None);
     }
 
     #[test]

@@ -85,6 +85,8 @@ enum Sink {
     ItemProp(usize),
     /// Text of a `rel=author` link.
     RelAuthor,
+    /// Text of a link to an author page (`/author/…`, `/contributors/…`).
+    AuthorLink,
 }
 
 struct Collector {
@@ -155,6 +157,8 @@ struct Walk<'a> {
     text_dates: Vec<TextDate>,
     /// Names after a byline label ("By", "Written by", "Author:"), outside navigation.
     text_bylines: Vec<(String, usize)>,
+    /// Texts of links to author pages, outside navigation, with their positions.
+    author_links: Vec<(String, usize)>,
 }
 
 /// A short visible text with a year in it, and the short text just before it
@@ -540,6 +544,11 @@ impl<'a> Walk<'a> {
                                         .any(|r| r.eq_ignore_ascii_case("author"))
                                     {
                                         open(Sink::RelAuthor, 200, &mut f, &mut active);
+                                    } else if !f.in_nav
+                                        && w.author_links.len() < 16
+                                        && is_author_href(h)
+                                    {
+                                        open(Sink::AuthorLink, 200, &mut f, &mut active);
                                     }
                                     // Links inside a role element (tags, breadcrumbs).
                                     if let Some(idx) =
@@ -737,6 +746,12 @@ impl<'a> Walk<'a> {
                     p.1 = t;
                 }
             }
+            Sink::AuthorLink => {
+                let t = clean_text(&c.text);
+                if !t.is_empty() {
+                    self.author_links.push((t, pos));
+                }
+            }
             Sink::RelAuthor => {
                 if !in_nav {
                     let t = clean_text(&c.text);
@@ -811,6 +826,32 @@ fn is_inline(name: &str) -> bool {
             | "sub"
             | "code"
     )
+}
+
+/// A link to an author's page: a path segment `author(s)`, `autor`,
+/// `writer(s)`, `contributor(s)`, `columnist(s)` followed by a slug.
+fn is_author_href(href: &str) -> bool {
+    let path = href.split(['?', '#']).next().unwrap_or(href);
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    while let Some(seg) = segs.next() {
+        if matches!(
+            seg.to_ascii_lowercase().as_str(),
+            "author"
+                | "authors"
+                | "autor"
+                | "autoren"
+                | "auteur"
+                | "writer"
+                | "writers"
+                | "contributor"
+                | "contributors"
+                | "columnist"
+                | "columnists"
+        ) {
+            return segs.next().is_some();
+        }
+    }
+    false
 }
 
 /// A link to a home page: the root path, no query.
@@ -1346,8 +1387,17 @@ fn choose_authors(w: &Walk, ld: &JsonLd, after: usize, site_names: &[String]) ->
             .find(|n| !n.is_empty());
         return inner.unwrap_or(names);
     }
-    // A "By" / "Written by" label and the name that follows it.
-    let mut t: Vec<&(String, usize)> = w.text_bylines.iter().collect();
+    // A "By" / "Written by" label and the name that follows it; a link to an
+    // author page near the headline.
+    let mut t: Vec<&(String, usize)> = w
+        .text_bylines
+        .iter()
+        .chain(
+            w.author_links
+                .iter()
+                .filter(|(_, p)| *p + 60 >= after && *p <= after + 300),
+        )
+        .collect();
     t.sort_by_key(|(_, p)| (*p < after, *p));
     t.into_iter()
         .map(|(s, _)| clean_visible(std::slice::from_ref(s)))
@@ -2349,6 +2399,13 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.authors, ["Liza Burke"]);
+        // A link to an author page near the headline.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><span><a href='/authors/trevor-jackins'>Trevor Jackins</a></span></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Trevor Jackins"]);
+        assert!(!is_author_href("/authors/"));
         // The twitter "Written by" label.
         let m = meta_of(
             "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",

@@ -1363,10 +1363,15 @@ fn choose_authors(w: &Walk, ld: &JsonLd, after: usize, site_names: &[String]) ->
         .roles
         .iter()
         .filter(|r| {
-            r.role == Role::Byline && !r.in_nav && !r.text.is_empty() && r.text.len() <= 150
+            r.role == Role::Byline
+                && (!r.in_nav || (after > 0 && r.pos >= after && r.pos <= after + 60))
+                && !r.text.is_empty()
+                && r.text.len() <= 150
         })
         .collect();
-    v.sort_by_key(|r| (r.pos < after, r.pos));
+    // One inside a navigation-like container (an author column beside the
+    // article) counts only right after the headline, when no other does.
+    v.sort_by_key(|r| (r.in_nav, r.pos < after, r.pos));
     let names_of = |r: &RoleHit| -> Vec<String> {
         if r.links.is_empty() {
             clean_visible(std::slice::from_ref(&r.text))
@@ -2406,6 +2411,12 @@ mod tests {
         );
         assert_eq!(m.authors, ["Trevor Jackins"]);
         assert!(!is_author_href("/authors/"));
+        // An author column in a sidebar beside the headline.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='sidebar'><div class='author-name'>Liz Kenny</div></div><p>Text</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Liz Kenny"]);
         // The twitter "Written by" label.
         let m = meta_of(
             "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",

@@ -180,6 +180,10 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "by:",
         "written by",
         "written by:",
+        "article by",
+        "story by",
+        "text by",
+        "reported by",
         "author:",
         "authored by",
         "words by",
@@ -1159,12 +1163,31 @@ fn cut_at_date_word(s: &str) -> &str {
     s
 }
 
+/// Parentheses in a name only as a balanced aside after it ("Jean-Luc
+/// Aufranc (CNXSoft)", "Paramita (Guha) Ghosh"), never code or a date.
+fn paren_ok(s: &str) -> bool {
+    match (s.find('('), s.find(')')) {
+        (None, None) => true,
+        (Some(o), Some(c)) => {
+            o > 0
+                && s[..o].ends_with(' ')
+                && c > o + 1
+                && s.matches('(').count() == 1
+                && s.matches(')').count() == 1
+                && s[o + 1..c]
+                    .chars()
+                    .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.')
+        }
+        _ => false,
+    }
+}
+
 fn plausible_name(s: &str) -> bool {
     let n = s.chars().count();
     (2..=60).contains(&n)
         && !s.contains('@')
         && !s.contains('*')
-        && !s.contains('(')
+        && paren_ok(s)
         && !s.contains("://")
         && !s.starts_with("www.")
         && s.chars().filter(|c| c.is_ascii_digit()).count() < 3
@@ -2417,6 +2440,18 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.authors, ["Liz Kenny"]);
+        // A heading label "Article by" and the name after it; an aside in parentheses.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><h2>Article by</h2><div>Matias Heikkilä</div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Matias Heikkilä"]);
+        let m = meta_of(
+            "<meta name='author' content='Jean-Luc Aufranc (CNXSoft)'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Jean-Luc Aufranc (CNXSoft)"]);
+        assert!(!plausible_name("f(x)") && !plausible_name("Ann (2019)"));
         // The twitter "Written by" label.
         let m = meta_of(
             "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",

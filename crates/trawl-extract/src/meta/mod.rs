@@ -1428,7 +1428,17 @@ fn choose_authors(w: &Walk, ld: &JsonLd, after: usize, site_names: &[String]) ->
         .collect();
     t.sort_by_key(|(_, p)| (*p < after, *p));
     t.into_iter()
-        .map(|(s, _)| clean_visible(std::slice::from_ref(s)))
+        .map(|(s, _)| {
+            let names = clean_visible(std::slice::from_ref(s));
+            // After an explicit label or in an author link, a one-word handle
+            // ("ibby", "h.szeyee") is the author as signed.
+            let handle = s.trim();
+            if names.is_empty() && !handle.contains(char::is_whitespace) && handle.len() <= 30 {
+                clean(std::slice::from_ref(s))
+            } else {
+                names
+            }
+        })
         .find(|n| !n.is_empty())
         .unwrap_or_default()
 }
@@ -2452,6 +2462,12 @@ mod tests {
         );
         assert_eq!(m.authors, ["Jean-Luc Aufranc (CNXSoft)"]);
         assert!(!plausible_name("f(x)") && !plausible_name("Ann (2019)"));
+        // A one-word handle after an explicit "by".
+        let m = meta_of(
+            "<h1>Headline of the story</h1><p>by   ibby</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["ibby"]);
         // The twitter "Written by" label.
         let m = meta_of(
             "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",

@@ -189,9 +189,7 @@ fn compose(
         .first()
         .and_then(|b| meta::dateline_from_text(&b.text))
         .or(meta.dateline);
-    let language = meta
-        .language
-        .or_else(|| meta::guess_language_from_script(&body).map(str::to_string));
+    let language = meta::language::choose(meta.language, &body);
     let id = trawl_core::article_id(meta.canonical_url.as_deref().unwrap_or(url));
     let content_fingerprint = format!("{:016x}", simhash::simhash64(&body));
     let article = Article {

@@ -42,7 +42,12 @@ impl PartialDate {
                 }
             }
         };
-        let offset = self.offset.or(offset_hint)?;
+        // A page that states no offset anywhere: the wall time as shown, at +00:00
+        // (the calendar day the reader sees is kept; see docs/extraction.md).
+        let offset = self
+            .offset
+            .or(offset_hint)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"));
         let date = NaiveDate::from_ymd_opt(year, self.month, self.day)?;
         let naive = date.and_time(self.time.unwrap_or(NaiveTime::MIN));
         offset.from_local_datetime(&naive).single()
@@ -215,6 +220,65 @@ const MONTHS: &[(&str, u32)] = &[
     ("октябрь", 10),
     ("ноябрь", 11),
     ("декабрь", 12),
+    // German, French, Spanish, Italian, Portuguese, Dutch (full names; the
+    // abbreviations that cannot be read as another word).
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("janvier", 1),
+    ("février", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
 ];
 
 fn month_number(name: &str) -> Option<u32> {
@@ -231,7 +295,7 @@ static MONTH_ALT: Lazy<String> = Lazy::new(|| {
 
 static DAY_MONTH: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?({})\.?(?:,?\s+(\d{{4}}))?\b",
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|er)?\.?\s+(?:of\s+|de\s+)?({})\.?(?:,?\s+(?:de\s+)?(\d{{4}}))?\b",
         *MONTH_ALT
     ))
     .expect("static regex")
@@ -478,9 +542,12 @@ mod tests {
         let z = parse_machine("2018-10-08T10:43:00Z").unwrap();
         assert_eq!(z.resolve(None, None), Some(want));
         assert_eq!(z.offset, Some(off(0)), "keeps the page's own offset");
-        // No offset: only with a hint, never invented.
+        // No offset: the hint's, else the wall time as shown at +00:00 (the day is kept).
         let n = parse_machine("2018-10-08T13:43:00").unwrap();
-        assert_eq!(n.resolve(None, None), None);
+        assert_eq!(
+            n.resolve(None, None),
+            Some(rfc("2018-10-08T13:43:00+00:00"))
+        );
         assert_eq!(n.resolve(None, Some(off(3))), Some(want));
         let d = parse_machine("2018-10-08").unwrap();
         assert_eq!(d.time, None);
@@ -553,6 +620,28 @@ mod tests {
         let p = parse_visible("October 8, 2018").unwrap();
         assert_eq!(p.offset, None);
         assert_eq!(p.year, Some(2018));
+    }
+
+    #[test]
+    fn visible_formats_of_other_locales() {
+        let p = parse_visible("03.10.2024 01:44 (UTC-5)").unwrap();
+        assert_eq!(
+            p.resolve(None, None),
+            Some(rfc("2024-10-03T01:44:00-05:00"))
+        );
+        for (s, m) in [
+            ("3 October 2024", 10),
+            ("October 3, 2024", 10),
+            ("3 октября 2024, 13:43 МСК", 10),
+            ("3. Oktober 2024", 10),
+            ("3 octobre 2024", 10),
+            ("3 de octubre de 2024", 10),
+            ("3 ottobre 2024", 10),
+            ("3 de março de 2024", 3),
+        ] {
+            let p = parse_visible(s).unwrap_or_else(|| panic!("{s}"));
+            assert_eq!((p.year, p.month, p.day), (Some(2024), m, 3), "{s}");
+        }
     }
 
     #[test]

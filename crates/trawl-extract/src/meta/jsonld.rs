@@ -75,10 +75,82 @@ fn is_article_type(t: &str) -> bool {
     ARTICLE_TYPES.contains(&t)
 }
 
-/// Read all the given JSON-LD values.
+/// Read all the given JSON-LD values (no page URL known).
 pub fn read(values: &[Value]) -> JsonLd {
-    // Walk every object (iteratively, bounded) and pick the first article-typed one.
-    let mut article: Option<&serde_json::Map<String, Value>> = None;
+    read_for(values, &[])
+}
+
+/// A URL reduced for comparison: host without `www.`, path without a trailing
+/// slash; scheme, query and fragment ignored.
+fn url_key(u: &str) -> String {
+    let u = u.trim();
+    let u = u.split_once("://").map_or(u, |(_, r)| r);
+    let u = u.split(['?', '#']).next().unwrap_or(u);
+    let u = u.strip_prefix("www.").unwrap_or(u);
+    u.trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// The URLs an object says it describes: `url`, `@id` (without its fragment) and
+/// `mainEntityOfPage` (a string or an object's `@id`/`url`).
+fn urls_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["url", "@id"] {
+        if let Some(Value::String(s)) = obj.get(key) {
+            out.push(s.clone());
+        }
+    }
+    match obj.get("mainEntityOfPage") {
+        Some(Value::String(s)) => out.push(s.clone()),
+        Some(Value::Object(o)) => {
+            for key in ["@id", "url"] {
+                if let Some(Value::String(s)) = o.get(key) {
+                    out.push(s.clone());
+                }
+            }
+        }
+        _ => {}
+    }
+    out.retain(|u| u.starts_with("http") || u.starts_with("//"));
+    out
+}
+
+/// Read the JSON-LD values for the page at `page_urls` (its URL and canonical):
+/// the article object that describes this page is the one whose `url`, `@id`
+/// or `mainEntityOfPage` names one of them, else the first one that names no
+/// page at all; an object naming another page (a teaser, a related story) never
+/// speaks for this one. Without an article object, a `WebPage` object for this
+/// page gives the dates.
+pub fn read_for(values: &[Value], page_urls: &[&str]) -> JsonLd {
+    let keys: Vec<String> = page_urls
+        .iter()
+        .map(|u| url_key(u))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let hosts: Vec<&str> = keys.iter().filter_map(|k| k.split('/').next()).collect();
+    // Which page an object names: Some(true) this one, Some(false) another, None none.
+    let names_page = |obj: &serde_json::Map<String, Value>| -> Option<bool> {
+        let urls = urls_of(obj);
+        if urls.is_empty() || keys.is_empty() {
+            return None;
+        }
+        // An `@id` is often the page URL plus a fragment (`#article`); only a
+        // URL with a path of its own names a page.
+        // A URL on another host (a template's `https://google.com/article`)
+        // identifies nothing on this site.
+        let pages: Vec<String> = urls
+            .iter()
+            .map(|u| url_key(u))
+            .filter(|k| k.contains('/') && hosts.iter().any(|h| k.split('/').next() == Some(h)))
+            .collect();
+        if pages.is_empty() {
+            return None;
+        }
+        Some(pages.iter().any(|k| keys.contains(k)))
+    };
+    // Walk every object (iteratively, bounded); collect the article-typed ones.
+    let mut articles_found: Vec<&serde_json::Map<String, Value>> = Vec::new();
+    let mut web_pages: Vec<&serde_json::Map<String, Value>> = Vec::new();
+    let mut ids: Vec<(&str, &serde_json::Map<String, Value>)> = Vec::new();
     let mut page_types = Vec::new();
     let mut stack: Vec<(&Value, u8)> = values.iter().rev().map(|v| (v, 0)).collect();
     let mut visited = 0usize;
@@ -94,11 +166,18 @@ pub fn read(values: &[Value]) -> JsonLd {
             }
             Value::Object(obj) => {
                 let types = types_of(obj);
+                if let Some(Value::String(id)) = obj.get("@id") {
+                    if obj.contains_key("name") && ids.len() < 256 {
+                        ids.push((id.as_str(), obj));
+                    }
+                }
                 if types.iter().any(|t| is_article_type(t)) {
                     articles += 1;
-                    if article.is_none() {
-                        article = Some(obj);
+                    if articles_found.len() < 64 {
+                        articles_found.push(obj);
                     }
+                } else if types.iter().any(|t| t == "webpage") && web_pages.len() < 8 {
+                    web_pages.push(obj);
                 }
                 if depth <= 2 {
                     page_types.extend(types.into_iter().filter(|t| t.ends_with("page")));
@@ -116,12 +195,29 @@ pub fn read(values: &[Value]) -> JsonLd {
         page_types,
         ..JsonLd::default()
     };
+    let article = articles_found
+        .iter()
+        .find(|a| names_page(a) == Some(true))
+        .or_else(|| articles_found.iter().find(|a| names_page(a).is_none()))
+        .copied();
     let Some(a) = article else {
+        // No article object for this page: a WebPage object for it gives the dates.
+        if articles_found.is_empty() {
+            if let Some(wp) = web_pages
+                .iter()
+                .find(|p| names_page(p) == Some(true))
+                .or_else(|| web_pages.iter().find(|p| names_page(p).is_none()))
+            {
+                out.date_published =
+                    str_field(wp, "datePublished").or_else(|| str_field(wp, "dateCreated"));
+                out.date_modified = str_field(wp, "dateModified");
+            }
+        }
         return out;
     };
     // Many article objects side by side describe a listing, not one article:
-    // none of them speaks for the page.
-    if articles > 2 {
+    // none of them speaks for the page (unless one names this page).
+    if articles > 2 && names_page(a) != Some(true) {
         return out;
     }
     out.is_article = true;
@@ -142,6 +238,7 @@ pub fn read(values: &[Value]) -> JsonLd {
     out.authors = people(
         a.get("author").or_else(|| a.get("creator")),
         out.publisher.as_deref(),
+        &ids,
     );
     if let Some(img) = a.get("image") {
         let img = match img {
@@ -206,7 +303,13 @@ fn keywords(v: Option<&Value>) -> Vec<String> {
 
 /// Authors: strings, `{name}` objects, arrays of either. Organizations are kept
 /// only when they are not the publisher (a byline of "TASS" on a TASS page says nothing).
-fn people(v: Option<&Value>, publisher: Option<&str>) -> Vec<String> {
+/// An object given only by reference (`{"@id": …}`) is looked up in `ids`
+/// (the `@graph`'s named objects).
+fn people(
+    v: Option<&Value>,
+    publisher: Option<&str>,
+    ids: &[(&str, &serde_json::Map<String, Value>)],
+) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack: Vec<&Value> = v.into_iter().collect();
     while let Some(v) = stack.pop() {
@@ -217,6 +320,13 @@ fn people(v: Option<&Value>, publisher: Option<&str>) -> Vec<String> {
             Value::Array(a) => stack.extend(a.iter().rev()),
             Value::String(s) => out.push(s.trim().to_string()),
             Value::Object(o) => {
+                let o = match (o.get("name"), o.get("@id")) {
+                    (None, Some(Value::String(id))) => ids
+                        .iter()
+                        .find(|(i, _)| i == id)
+                        .map_or(o, |(_, target)| *target),
+                    _ => o,
+                };
                 let types = types_of(o);
                 let name = str_field(o, "name").or_else(|| {
                     let given = str_field(o, "givenName")?;
@@ -279,6 +389,54 @@ mod tests {
         assert_eq!(j.headline.as_deref(), Some("N"));
         assert!(j.authors.is_empty());
         assert_eq!(j.page_types, ["webpage"]);
+    }
+
+    #[test]
+    fn the_object_for_this_page_and_id_references() {
+        let page = ["https://www.example.com/news/story-1"];
+        let v = parse_script(
+            r#"{"@graph":[
+                {"@type":"Person","@id":"https://example.com/#/person/1","name":"Ann Lee"},
+                {"@type":"NewsArticle","url":"https://example.com/news/other-story","headline":"Related",
+                 "datePublished":"2020-01-01"},
+                {"@type":"NewsArticle","mainEntityOfPage":{"@id":"https://example.com/news/story-1/"},
+                 "headline":"This story","datePublished":"2024-10-03",
+                 "author":{"@id":"https://example.com/#/person/1"}}
+            ]}"#,
+        )
+        .unwrap();
+        let j = read_for(std::slice::from_ref(&v), &page);
+        assert_eq!(j.headline.as_deref(), Some("This story"));
+        assert_eq!(j.date_published.as_deref(), Some("2024-10-03"));
+        assert_eq!(j.authors, ["Ann Lee"]);
+        // Only an object naming another page of the site: it does not speak for this one.
+        let v = parse_script(
+            r#"{"@type":"BlogPosting","url":"https://example.com/news/other","datePublished":"2020-01-01"}"#,
+        )
+        .unwrap();
+        let j = read_for(std::slice::from_ref(&v), &page);
+        assert!(j.date_published.is_none() && !j.is_article);
+        // A template's placeholder URL on another host names nothing.
+        let v = parse_script(
+            r#"{"@type":"NewsArticle","mainEntityOfPage":{"@id":"https://google.com/article"},"headline":"H"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            read_for(std::slice::from_ref(&v), &page)
+                .headline
+                .as_deref(),
+            Some("H")
+        );
+        // No article object: the WebPage for this page gives the dates.
+        let v = parse_script(
+            r#"{"@graph":[{"@type":"WebPage","@id":"https://example.com/news/story-1","datePublished":"2021-01-27T06:00:00+00:00"}]}"#,
+        )
+        .unwrap();
+        let j = read_for(std::slice::from_ref(&v), &page);
+        assert_eq!(
+            j.date_published.as_deref(),
+            Some("2021-01-27T06:00:00+00:00")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod date;
 pub mod jsonld;
+pub mod language;
 
 use std::collections::HashSet;
 
@@ -84,6 +85,8 @@ enum Sink {
     ItemProp(usize),
     /// Text of a `rel=author` link.
     RelAuthor,
+    /// Text of a link to an author page (`/author/…`, `/contributors/…`).
+    AuthorLink,
 }
 
 struct Collector {
@@ -114,6 +117,8 @@ struct ImgHit<'a> {
 struct Frame {
     in_nav: bool,
     in_article: bool,
+    /// Inside a link to a site's home page (a logo).
+    in_home_link: bool,
     skip_text: bool,
     container: Option<usize>,
     opened: u8,
@@ -129,6 +134,15 @@ struct Walk<'a> {
     title_tag: Option<String>,
     /// (text, position) of `<h1>`s outside navigation.
     h1s: Vec<(String, usize)>,
+    /// Positions of `<h1>`s that are, or hold, a link to a home page (a logo, the site name).
+    home_h1s: Vec<usize>,
+    /// The `<h1>` being read is a home link.
+    h1_is_home: bool,
+    /// Positions (at open) of `<h1>`s inside navigation-like containers.
+    nav_h1s: Vec<usize>,
+    h1_is_nav: bool,
+    /// `alt` texts of images in home links (logos): names of the site.
+    logo_texts: Vec<String>,
     times: Vec<(&'a str, usize, bool)>,
     /// (itemprop, value) for the props we use.
     itemprops: Vec<(String, String)>,
@@ -139,6 +153,80 @@ struct Walk<'a> {
     year_hint_text: Option<(i32, u32)>,
     /// The first full date in any short visible text (e.g. a "today" date in the header).
     year_hint_page: Option<(i32, u32)>,
+    /// Short visible texts that hold a year (candidate visible dates), outside navigation.
+    text_dates: Vec<TextDate>,
+    /// Names after a byline label ("By", "Written by", "Author:"), outside navigation.
+    text_bylines: Vec<(String, usize)>,
+    /// Texts of links to author pages, outside navigation, with their positions.
+    author_links: Vec<(String, usize)>,
+}
+
+/// A short visible text with a year in it, and the short text just before it
+/// (a label such as "Last updated:" in a sibling element).
+#[derive(Debug)]
+struct TextDate {
+    text: String,
+    label: String,
+    pos: usize,
+}
+
+const MAX_TEXT_DATES: usize = 300;
+
+/// A byline in text: `label` (the previous short text) is "By"/"Written by"/
+/// "Author:" and `t` the name, or `t` itself starts with such a label.
+fn byline_text(label: &str, t: &str) -> Option<String> {
+    const LABELS: &[&str] = &[
+        "by",
+        "by:",
+        "written by",
+        "written by:",
+        "article by",
+        "story by",
+        "text by",
+        "reported by",
+        "author:",
+        "authored by",
+        "words by",
+        "posted by",
+        "автор:",
+        "von",
+        "par",
+    ];
+    let l = label.trim();
+    if l.len() <= 12
+        && LABELS
+            .iter()
+            .any(|x| l.eq_ignore_ascii_case(x) || l.to_lowercase() == *x)
+    {
+        return Some(t.to_string());
+    }
+    for p in ["by ", "written by ", "author: ", "posted by "] {
+        if t.len() > p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
+        {
+            return Some(t[p.len()..].to_string());
+        }
+    }
+    None
+}
+
+/// Whether `t` holds a plausible year (19xx/20xx) as a run of exactly four digits.
+fn has_year(t: &str) -> bool {
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start == 4 && (b[start..start + 2] == *b"19" || b[start..start + 2] == *b"20") {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 const MAX_ACTIVE: usize = 24;
@@ -148,6 +236,22 @@ const MAX_LINKS: usize = 20_000;
 fn segments(s: &str) -> impl Iterator<Item = &str> {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|x| !x.is_empty())
+}
+
+/// Call `f` on the camelCase parts of `seg` (`authorName` → `author`, `Name`),
+/// when it has more than one: CSS-module class names join their words that way.
+fn for_camel_parts(seg: &str, mut f: impl FnMut(&str)) {
+    let b = seg.as_bytes();
+    let mut start = 0;
+    for i in 1..b.len() {
+        if b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase() {
+            f(&seg[start..i]);
+            start = i;
+        }
+    }
+    if start > 0 {
+        f(&seg[start..]);
+    }
 }
 
 /// What one class/id segment names.
@@ -197,7 +301,12 @@ fn classify_segment(seg: &str) -> Option<SegKind> {
 /// What a class/id attribute names: (role, navigation-like, image container).
 fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
     let (mut role, mut nav, mut image) = (None, false, false);
-    for seg in segments(class_or_id) {
+    // Utility-class variants and arbitrary values (`md:[grid-area:sidebar]`,
+    // `hover:text-nav`) style an element; they do not name its role.
+    let named = class_or_id
+        .split_ascii_whitespace()
+        .filter(|tok| !tok.contains([':', '[']));
+    let mut take = |seg: &str| {
         match classify_segment(seg) {
             // Credit, byline and dateline are more specific than date/section/...
             Some(SegKind::Role(r))
@@ -210,6 +319,10 @@ fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
             Some(SegKind::Image) => image = true,
             None => {}
         }
+    };
+    for seg in named.flat_map(segments) {
+        take(seg);
+        for_camel_parts(seg, &mut take);
     }
     (role, nav, image)
 }
@@ -223,6 +336,8 @@ impl<'a> Walk<'a> {
         let mut seen_raw: HashSet<&'a str> = HashSet::new();
         let mut pos = 0usize;
         let mut containers = 0usize;
+        // The last short visible text (a label for a date that follows it).
+        let mut last_short: &'a str = "";
         for edge in doc.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => match node.value() {
@@ -232,6 +347,7 @@ impl<'a> Walk<'a> {
                         let mut f = Frame {
                             in_nav: parent.is_some_and(|p| p.in_nav),
                             in_article: parent.is_some_and(|p| p.in_article),
+                            in_home_link: parent.is_some_and(|p| p.in_home_link),
                             skip_text: parent.is_some_and(|p| p.skip_text),
                             container: parent.and_then(|p| p.container),
                             opened: 0,
@@ -246,6 +362,7 @@ impl<'a> Walk<'a> {
                         let mut datetime = None;
                         let mut content = None;
                         let mut role_attr = "";
+                        let mut alt = None;
                         let mut meta_key: Option<&str> = None;
                         let mut ld = false;
                         for (k, v) in el.attrs() {
@@ -265,6 +382,7 @@ impl<'a> Walk<'a> {
                                 "datetime" => datetime = Some(v),
                                 "content" => content = Some(v),
                                 "role" => role_attr = v,
+                                "alt" => alt = Some(v),
                                 "itemtype"
                                     if v.contains("Article") || v.contains("BlogPosting") =>
                                 {
@@ -302,7 +420,10 @@ impl<'a> Walk<'a> {
                         } else {
                             classify_name(id_attr)
                         };
-                        if class_nav
+                        // <main> is the page's content whatever its class says.
+                        if name == "main" {
+                            f.in_nav = false;
+                        } else if class_nav
                             || id_nav
                             || role_attr.eq_ignore_ascii_case("navigation")
                             || role_attr.eq_ignore_ascii_case("contentinfo")
@@ -325,9 +446,14 @@ impl<'a> Walk<'a> {
                                     f.opened += 1;
                                 }
                             };
-                        // A separator so that adjacent elements' texts do not run together.
+                        // A separator so that adjacent elements' texts do not run together
+                        // (in a headline, inline elements run together as shown).
+                        let inline = is_inline(name);
                         for c in active.iter_mut() {
-                            if c.text.len() < c.cap && !c.text.ends_with(' ') {
+                            if c.text.len() < c.cap
+                                && !c.text.ends_with(' ')
+                                && !(inline && c.sink == Sink::H1)
+                            {
                                 c.text.push(' ');
                             }
                         }
@@ -356,7 +482,9 @@ impl<'a> Walk<'a> {
                             "title" if w.title_tag.is_none() && !f.in_nav => {
                                 open(Sink::Title, 2000, &mut f, &mut active)
                             }
-                            "h1" if !f.in_nav && w.h1s.len() < 8 => {
+                            "h1" if w.h1s.len() < 12 => {
+                                w.h1_is_home = f.in_home_link;
+                                w.h1_is_nav = f.in_nav;
                                 open(Sink::H1, 2000, &mut f, &mut active)
                             }
                             "script" if ld && w.jsonld.len() < 32 => {
@@ -366,6 +494,21 @@ impl<'a> Walk<'a> {
                                 if let Some(dt) = datetime {
                                     if w.times.len() < 64 {
                                         w.times.push((dt, pos, f.in_nav));
+                                    }
+                                }
+                            }
+                            "img" if f.in_home_link && w.logo_texts.len() < 8 => {
+                                if let Some(a) = alt.map(clean_text).filter(|a| !a.is_empty()) {
+                                    w.logo_texts.push(a);
+                                }
+                                if let Some(s) = src {
+                                    if w.imgs.len() < 512 {
+                                        w.imgs.push(ImgHit {
+                                            src: s,
+                                            container: f.container,
+                                            pos,
+                                            in_nav: f.in_nav,
+                                        });
                                     }
                                 }
                             }
@@ -387,6 +530,12 @@ impl<'a> Walk<'a> {
                             }
                             "a" => {
                                 if let Some(h) = href {
+                                    if is_home_href(base, h) {
+                                        f.in_home_link = true;
+                                        if active.iter().any(|c| c.sink == Sink::H1) {
+                                            w.h1_is_home = true;
+                                        }
+                                    }
                                     if w.links.len() < MAX_LINKS && seen_raw.insert(h) {
                                         if let Some(u) = resolve_http(base, h) {
                                             if seen_links.insert(u.clone()) {
@@ -399,6 +548,11 @@ impl<'a> Walk<'a> {
                                         .any(|r| r.eq_ignore_ascii_case("author"))
                                     {
                                         open(Sink::RelAuthor, 200, &mut f, &mut active);
+                                    } else if !f.in_nav
+                                        && w.author_links.len() < 16
+                                        && is_author_href(h)
+                                    {
+                                        open(Sink::AuthorLink, 200, &mut f, &mut active);
                                     }
                                     // Links inside a role element (tags, breadcrumbs).
                                     if let Some(idx) =
@@ -474,7 +628,30 @@ impl<'a> Walk<'a> {
                         {
                             continue;
                         }
-                        let t: &str = t;
+                        let t: &'a str = t;
+                        let tt = t.trim();
+                        if !tt.is_empty() && frames.last().is_some_and(|f| !f.skip_text) {
+                            if tt.len() <= 100
+                                && w.text_dates.len() < MAX_TEXT_DATES
+                                && frames.last().is_some_and(|f| !f.in_nav)
+                                && has_year(tt)
+                            {
+                                w.text_dates.push(TextDate {
+                                    text: tt.to_string(),
+                                    label: last_short.to_string(),
+                                    pos,
+                                });
+                            }
+                            if frames.last().is_some_and(|f| !f.in_nav)
+                                && w.text_bylines.len() < 16
+                                && tt.len() <= 80
+                            {
+                                if let Some(name) = byline_text(last_short, tt) {
+                                    w.text_bylines.push((name, pos));
+                                }
+                            }
+                            last_short = if tt.len() <= 40 { tt } else { "" };
+                        }
                         if w.year_hint_page.is_none()
                             && t.len() <= 64
                             && t.bytes().filter(u8::is_ascii_digit).count() >= 6
@@ -504,8 +681,15 @@ impl<'a> Walk<'a> {
                         continue;
                     }
                     let Some(f) = frames.pop() else { continue };
+                    let inline = node
+                        .value()
+                        .as_element()
+                        .is_some_and(|e| is_inline(e.name()));
                     for c in active.iter_mut() {
-                        if c.text.len() < c.cap && !c.text.ends_with(' ') {
+                        if c.text.len() < c.cap
+                            && !c.text.ends_with(' ')
+                            && !(inline && c.sink == Sink::H1)
+                        {
                             c.text.push(' ');
                         }
                     }
@@ -531,6 +715,12 @@ impl<'a> Walk<'a> {
             Sink::H1 => {
                 let t = clean_text(&c.text);
                 if !t.is_empty() {
+                    if self.h1_is_home {
+                        self.home_h1s.push(pos);
+                    }
+                    if self.h1_is_nav {
+                        self.nav_h1s.push(pos);
+                    }
                     self.h1s.push((t, pos));
                 }
             }
@@ -558,6 +748,12 @@ impl<'a> Walk<'a> {
                 let t = clean_text(&c.text);
                 if let Some(p) = self.itemprops.get_mut(i) {
                     p.1 = t;
+                }
+            }
+            Sink::AuthorLink => {
+                let t = clean_text(&c.text);
+                if !t.is_empty() {
+                    self.author_links.push((t, pos));
                 }
             }
             Sink::RelAuthor => {
@@ -610,6 +806,69 @@ fn is_useful_itemprop(p: &str) -> bool {
         .iter()
         .any(|k| t.eq_ignore_ascii_case(k))
     })
+}
+
+/// Inline elements: their texts run on with their neighbours' as rendered.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "span"
+            | "a"
+            | "em"
+            | "strong"
+            | "b"
+            | "i"
+            | "u"
+            | "small"
+            | "mark"
+            | "abbr"
+            | "font"
+            | "q"
+            | "s"
+            | "cite"
+            | "sup"
+            | "sub"
+            | "code"
+    )
+}
+
+/// A link to an author's page: a path segment `author(s)`, `autor`,
+/// `writer(s)`, `contributor(s)`, `columnist(s)` followed by a slug.
+fn is_author_href(href: &str) -> bool {
+    let path = href.split(['?', '#']).next().unwrap_or(href);
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    while let Some(seg) = segs.next() {
+        if matches!(
+            seg.to_ascii_lowercase().as_str(),
+            "author"
+                | "authors"
+                | "autor"
+                | "autoren"
+                | "auteur"
+                | "writer"
+                | "writers"
+                | "contributor"
+                | "contributors"
+                | "columnist"
+                | "columnists"
+        ) {
+            return segs.next().is_some();
+        }
+    }
+    false
+}
+
+/// A link to a home page: the root path, no query.
+fn is_home_href(base: &Url, href: &str) -> bool {
+    let h = href.trim();
+    if h == "/" {
+        return true;
+    }
+    if !(h.starts_with("http") || h.starts_with("//")) {
+        return false;
+    }
+    base.join(h)
+        .is_ok_and(|u| u.path() == "/" && u.query().is_none())
 }
 
 /// Collapse whitespace, trim, and drop unrendered template text.
@@ -668,9 +927,23 @@ const TITLE_SEPARATORS: &[&str] = &[
     " | ", " — ", " – ", " - ", " :: ", " · ", " • ", " « ", " » ", " / ",
 ];
 
-/// The title (see the module docs of `docs/extraction.md` for the rule):
-/// an `<h1>` that agrees with og:title / JSON-LD headline / `<title>` wins; a
-/// site-name suffix is stripped only when the `<h1>` or the site name confirms it.
+/// Lowercase alphanumeric words.
+fn words(s: &str) -> HashSet<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The title: the visible headline (`<h1>`) when the page's metadata titles
+/// (og:title, JSON-LD headline, twitter:title, `<title>`) agree with it, else
+/// the first metadata title without its site name.
+///
+/// 1. An h1 equal to a metadata title, or to its part before a separator, wins.
+/// 2. Else the h1 that shares most words with a metadata title (at least half
+///    of its own words): an SEO title reworded from the headline still names it.
+///    An h1 that is a home link (the logo) or a site name is never the headline.
+/// 3. With no metadata title at all, the first such h1.
 fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> {
     let candidates: Vec<String> = [
         w.meta("og:title").map(str::to_string),
@@ -684,14 +957,55 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
     .map(|t| clean_text(&t))
     .filter(|t| !t.is_empty())
     .collect();
-    let h1s: Vec<&str> = w.h1s.iter().map(|(t, _)| t.as_str()).collect();
+    let names: Vec<String> = site_names.iter().map(|s| norm(s)).collect();
+    let usable = |nav: bool| -> Vec<&str> {
+        w.h1s
+            .iter()
+            .filter(|(t, p)| {
+                w.nav_h1s.contains(p) == nav
+                    && !w.home_h1s.contains(p)
+                    && t.chars().count() <= 300
+                    && !names.contains(&norm(t))
+            })
+            .map(|(t, _)| t.as_str())
+            .collect()
+    };
+    let finish = |h: &str| strip_pipe_suffix(&strip_site_name(h, site_names));
+    let cand_words: Vec<HashSet<String>> = candidates.iter().map(|c| words(c)).collect();
+    // Headlines outside navigation first; one inside a container named like
+    // navigation (a "banner" hero, a "sidebar-right" layout) only when it agrees.
+    let h1s = usable(false);
+    for pass in [&h1s, &usable(true)] {
+        if let Some(h) = agreeing_h1(pass, &candidates, &cand_words) {
+            return Some(finish(h));
+        }
+    }
+    // 3. The page's only headline, though the metadata words it differently.
+    if let [h] = h1s[..] {
+        if h.split_whitespace().count() >= 3 {
+            return Some(finish(h));
+        }
+    }
+    // 4. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
+    match candidates.first() {
+        Some(first) => Some(strip_site_name(first, site_names)),
+        None => h1s.first().map(|h| finish(h)),
+    }
+}
+
+/// Rules 1 and 2 of [`choose_title`] over the given h1s.
+fn agreeing_h1<'h>(
+    h1s: &[&'h str],
+    candidates: &[String],
+    cand_words: &[HashSet<String>],
+) -> Option<&'h str> {
     // 1. An h1 equal to a metadata title, or to its part before a separator.
-    for h in &h1s {
+    for h in h1s {
         let nh = norm(h);
-        for c in &candidates {
+        for c in candidates {
             let nc = norm(c);
             if nc == nh {
-                return Some((*h).to_string());
+                return Some(h);
             }
             if nh.len() >= 10 && nc.starts_with(&nh) {
                 let rest = nc[nh.len()..].trim_start();
@@ -699,14 +1013,45 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
                     .iter()
                     .any(|s| rest.starts_with(&norm(s.trim())))
                 {
-                    return Some((*h).to_string());
+                    return Some(h);
                 }
             }
         }
     }
-    // 2. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
-    let first = candidates.first()?;
-    Some(strip_site_name(first, site_names))
+    // 2. The h1 sharing most words with a metadata title.
+    h1s.iter()
+        .filter_map(|h| {
+            let hw = words(h);
+            if hw.is_empty() {
+                return None;
+            }
+            // Dice coefficient of the two word sets, in percent.
+            let dice = cand_words
+                .iter()
+                .map(|cw| 200 * hw.intersection(cw).count() / (hw.len() + cw.len()).max(1))
+                .max()
+                .unwrap_or(0);
+            Some((dice, *h))
+        })
+        .filter(|(pct, _)| *pct >= 50)
+        .fold(None::<(usize, &str)>, |acc, x| match acc {
+            Some(a) if a.0 >= x.0 => Some(a),
+            _ => Some(x),
+        })
+        .map(|(_, h)| h)
+}
+
+/// A visible headline ending in " | <words>" (a section or a tagline after a
+/// pipe, a `<title>` habit) loses that part when a headline of three or more
+/// words remains.
+fn strip_pipe_suffix(h: &str) -> String {
+    if let Some(i) = h.rfind(" | ") {
+        let head = h[..i].trim();
+        if head.split_whitespace().count() >= 3 {
+            return head.to_string();
+        }
+    }
+    h.to_string()
 }
 
 fn strip_site_name(title: &str, site_names: &[String]) -> String {
@@ -818,12 +1163,31 @@ fn cut_at_date_word(s: &str) -> &str {
     s
 }
 
+/// Parentheses in a name only as a balanced aside after it ("Jean-Luc
+/// Aufranc (CNXSoft)", "Paramita (Guha) Ghosh"), never code or a date.
+fn paren_ok(s: &str) -> bool {
+    match (s.find('('), s.find(')')) {
+        (None, None) => true,
+        (Some(o), Some(c)) => {
+            o > 0
+                && s[..o].ends_with(' ')
+                && c > o + 1
+                && s.matches('(').count() == 1
+                && s.matches(')').count() == 1
+                && s[o + 1..c]
+                    .chars()
+                    .all(|ch| ch.is_alphabetic() || ch == ' ' || ch == '.')
+        }
+        _ => false,
+    }
+}
+
 fn plausible_name(s: &str) -> bool {
     let n = s.chars().count();
     (2..=60).contains(&n)
         && !s.contains('@')
         && !s.contains('*')
-        && !s.contains('(')
+        && paren_ok(s)
         && !s.contains("://")
         && !s.starts_with("www.")
         && s.chars().filter(|c| c.is_ascii_digit()).count() < 3
@@ -845,62 +1209,238 @@ fn dedupe(items: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> 
     out
 }
 
-/// Authors from the first source that has any: JSON-LD, `<meta>` author tags,
-/// microdata `itemprop=author`, `rel=author` links, visible bylines.
-fn choose_authors(w: &Walk, ld: &JsonLd, after: usize) -> Vec<String> {
-    let clean = |v: Vec<String>| -> Vec<String> {
+/// A credential after a name: "Ph.D", "MD", "DVM", "RN", "CEPF®", "MS".
+fn is_credential(s: &str) -> bool {
+    let t = s.trim().trim_end_matches('.');
+    let letters: String = t.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty()
+        && t.split_whitespace().count() <= 2
+        && letters.len() <= 6
+        && letters.chars().filter(|c| c.is_uppercase()).count() * 2 >= letters.len()
+        && (t.contains('.') || letters.chars().all(char::is_uppercase))
+}
+
+/// A job title after a name ("Senior Editor", "Director of Operations").
+fn is_job_title(s: &str) -> bool {
+    const TITLE_WORDS: &[&str] = &[
+        "director",
+        "editor",
+        "manager",
+        "founder",
+        "co-founder",
+        "ceo",
+        "cto",
+        "reporter",
+        "correspondent",
+        "specialist",
+        "professor",
+        "president",
+        "officer",
+        "analyst",
+        "consultant",
+        "educator",
+        "dietitian",
+        "author",
+        "columnist",
+        "photographer",
+        "representative",
+        "horticulturalist",
+        "expert",
+    ];
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .any(|w| TITLE_WORDS.contains(&w))
+}
+
+/// A visible name looks like one: its first and last words are capitalized
+/// (or a name particle, "van", "de"…), and it is not a byline label.
+fn name_like(s: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "van", "von", "der", "de", "da", "di", "del", "la", "le", "bin",
+    ];
+    let cap = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+            || PARTICLES.contains(&w)
+    };
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    plausible_name(s)
+        && ![
+            "by",
+            "author",
+            "authors",
+            "written by",
+            "posted by",
+            "staff",
+        ]
+        .contains(&lower.as_str())
+        && words.first().is_some_and(|w| cap(w))
+        && words.last().is_some_and(|w| cap(w))
+}
+
+/// Authors from the first source that has any: JSON-LD, `<meta>` author tags
+/// (and the "Written by" twitter label), `rel=author` links, visible bylines
+/// (byline-role elements, then a "By"/"Written by" label and the name after it).
+fn choose_authors(w: &Walk, ld: &JsonLd, after: usize, site_names: &[String]) -> Vec<String> {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let sites: Vec<String> = site_names
+        .iter()
+        .map(|s| squash(s))
+        .filter(|s| s.len() >= 3)
+        .collect();
+    // An outlet after a name goes ("Kevin McCoy USA TODAY" → "Kevin McCoy");
+    // a site's name alone stays (blogs and companies sign as themselves).
+    let person = |s: String| -> Option<String> {
+        if sites.contains(&squash(&s)) {
+            return Some(s);
+        }
+        for site in site_names {
+            let n = site.trim();
+            if n.len() >= 3 && s.len() > n.len() + 2 {
+                let cut = s.len() - n.len();
+                if s.is_char_boundary(cut)
+                    && s[cut..].eq_ignore_ascii_case(n)
+                    && s[..cut].ends_with(' ')
+                {
+                    return Some(s[..cut].trim_end_matches([' ', ',', '-', '|']).to_string());
+                }
+            }
+        }
+        Some(s)
+    };
+    // A byline's first part is a name; later parts may be its job titles
+    // ("Name, Senior Editor"), which are dropped, or its credentials ("Name,
+    // Ph.D."), which stay with the name as signed: neither is another person.
+    let parts = |s: &String| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (i, p) in split_people(s).into_iter().enumerate() {
+            if i > 0 && is_credential(&p) {
+                if let Some(last) = out.last_mut() {
+                    last.push_str(", ");
+                    last.push_str(&p);
+                }
+            } else if i == 0 || !is_job_title(&p) {
+                out.push(p);
+            }
+        }
+        out
+    };
+    let clean = |v: &[String]| -> Vec<String> {
         dedupe(
             v.iter()
-                .flat_map(|s| split_people(s))
+                .flat_map(parts)
+                .filter_map(person)
                 .filter(|s| plausible_name(s)),
             20,
         )
     };
-    let sources: [Vec<String>; 4] = [
-        ld.authors.clone(),
-        [
-            "author",
-            "article:author",
-            "parsely-author",
-            "sailthru.author",
-            "dc.creator",
-            "byl",
-        ]
-        .iter()
-        .flat_map(|k| w.metas_all(k))
-        .filter(|v| !v.contains("://"))
-        .map(str::to_string)
-        .collect(),
-        w.rel_authors.clone(),
-        {
-            // Visible bylines (and itemprop=author elements): after the h1 first.
-            let mut v: Vec<&RoleHit> = w
-                .roles
-                .iter()
-                .filter(|r| {
-                    r.role == Role::Byline && !r.in_nav && !r.text.is_empty() && r.text.len() <= 150
-                })
-                .collect();
-            v.sort_by_key(|r| (r.pos < after, r.pos));
-            v.into_iter()
-                .take(1)
-                .map(|r| {
-                    if r.links.is_empty() {
-                        r.text.clone()
-                    } else {
-                        r.links.join(", ")
-                    }
-                })
-                .collect()
-        },
-    ];
-    for s in sources {
-        let v = clean(s);
+    let clean_visible = |v: &[String]| -> Vec<String> {
+        dedupe(
+            v.iter()
+                .flat_map(parts)
+                .filter_map(person)
+                .filter(|s| name_like(s)),
+            20,
+        )
+    };
+    let mut meta: Vec<String> = [
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "byl",
+    ]
+    .iter()
+    .flat_map(|k| w.metas_all(k))
+    .filter(|v| !v.contains("://"))
+    .map(str::to_string)
+    .collect();
+    // twitter:labelN "Written by" + twitter:dataN (Yoast and others).
+    for n in 1..=4 {
+        let label = w.meta(&format!("twitter:label{n}"));
+        if label.is_some_and(|l| {
+            let l = l.to_lowercase();
+            l.contains("written by") || l == "author" || l == "by"
+        }) {
+            meta.extend(w.meta(&format!("twitter:data{n}")).map(str::to_string));
+        }
+    }
+    for source in [&ld.authors, &meta, &w.rel_authors] {
+        let v = clean(source);
         if !v.is_empty() {
             return v;
         }
     }
-    Vec::new()
+    // Visible bylines: byline-role elements, after the h1 first, nearest first;
+    // of nested ones (an author box holding the name, a title and a date) the
+    // innermost that is a name.
+    let mut v: Vec<&RoleHit> = w
+        .roles
+        .iter()
+        .filter(|r| {
+            r.role == Role::Byline
+                && (!r.in_nav || (after > 0 && r.pos >= after && r.pos <= after + 60))
+                && !r.text.is_empty()
+                && r.text.len() <= 150
+        })
+        .collect();
+    // One inside a navigation-like container (an author column beside the
+    // article) counts only right after the headline, when no other does.
+    v.sort_by_key(|r| (r.in_nav, r.pos < after, r.pos));
+    let names_of = |r: &RoleHit| -> Vec<String> {
+        if r.links.is_empty() {
+            clean_visible(std::slice::from_ref(&r.text))
+        } else {
+            clean_visible(&[r.links.join(", ")])
+        }
+    };
+    for (i, r) in v.iter().enumerate().take(12) {
+        let names = names_of(r);
+        if names.is_empty() {
+            continue;
+        }
+        let inner = v[i + 1..]
+            .iter()
+            .take(8)
+            .filter(|o| o.text.len() < r.text.len() && r.text.contains(o.text.as_str()))
+            .map(|o| names_of(o))
+            .find(|n| !n.is_empty());
+        return inner.unwrap_or(names);
+    }
+    // A "By" / "Written by" label and the name that follows it; a link to an
+    // author page near the headline.
+    let mut t: Vec<&(String, usize)> = w
+        .text_bylines
+        .iter()
+        .chain(
+            w.author_links
+                .iter()
+                .filter(|(_, p)| *p + 60 >= after && *p <= after + 300),
+        )
+        .collect();
+    t.sort_by_key(|(_, p)| (*p < after, *p));
+    t.into_iter()
+        .map(|(s, _)| {
+            let names = clean_visible(std::slice::from_ref(s));
+            // After an explicit label or in an author link, a one-word handle
+            // ("ibby", "h.szeyee") is the author as signed.
+            let handle = s.trim();
+            if names.is_empty() && !handle.contains(char::is_whitespace) && handle.len() <= 30 {
+                clean(std::slice::from_ref(s))
+            } else {
+                names
+            }
+        })
+        .find(|n| !n.is_empty())
+        .unwrap_or_default()
 }
 
 /// Dates: machine-readable sources in order (JSON-LD, `article:published_time`
@@ -956,6 +1496,8 @@ fn choose_dates(
     }
     let mut times: Vec<&(&str, usize, bool)> = w.times.iter().filter(|t| !t.2).collect();
     times.sort_by_key(|t| (t.1 < after, t.1));
+    // Values from metadata proper; a <time datetime> is the visible date's markup.
+    let n_meta = published.len();
     published.extend(times.first().and_then(|t| date::parse_machine(t.0)));
 
     let mut modified: Vec<PartialDate> = Vec::new();
@@ -979,6 +1521,7 @@ fn choose_dates(
         .iter()
         .filter(|r| r.pos >= after || after == 0)
         .chain(vis.iter())
+        .filter(|r| !says_updated(date_prefix(&r.text)))
         .find_map(|r| date::parse_visible(&r.text));
 
     // Hints for incomplete dates.
@@ -1018,10 +1561,167 @@ fn choose_dates(
             }
             first.map(|f| f.1)
         };
-    let published_at =
-        pick(&published, visible.as_ref()).or_else(|| visible.as_ref().and_then(resolve));
-    let modified_at = pick(&modified, None).filter(|m| published_at.is_none_or(|p| *m >= p));
+    // The dates shown next to the headline: what a reader sees wins over
+    // machine values for another day; a machine value for the same day is kept
+    // (it has the time and offset).
+    let (mut shown_pub, mut shown_upd) = shown_dates(w, after);
+    // A machine value for the shown day, timed first.
+    let same_day = |cands: &[PartialDate], v: &PartialDate| -> Option<DateTime<FixedOffset>> {
+        let days = || cands.iter().filter(|d| d.year.is_some() && d.same_day(v));
+        days()
+            .find(|d| d.time.is_some())
+            .or_else(|| days().next())
+            .and_then(resolve)
+    };
+    // A shown plain date that is the machine modification day (and not the
+    // publication day), or the day of a shown "updated" date, is the update
+    // the page shows: publication then comes from the metadata.
+    let meta_pub = &published[..n_meta];
+    let is_update = |v: &PartialDate, upd: Option<PartialDate>| {
+        upd.is_some_and(|u| u.same_day(v))
+            || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
+    };
+    if let Some(v) = shown_pub {
+        if is_update(&v, shown_upd) {
+            shown_pub = None;
+            shown_upd = shown_upd.or(Some(v));
+        }
+    }
+    let visible = visible.filter(|v| !is_update(v, shown_upd));
+    let published_at = match &shown_pub {
+        Some(v) => same_day(&published, v)
+            .or_else(|| near_utc_day(&published, v).and_then(resolve))
+            .or_else(|| {
+                // A timed visible date for the same day (its year from the hints).
+                visible
+                    .filter(|x| x.time.is_some() && x.same_day(v))
+                    .and_then(|x| resolve(&x))
+            })
+            .or_else(|| resolve(v)),
+        None if shown_upd.is_some()
+            || published.len() > n_meta && is_update(&published[n_meta], shown_upd) =>
+        {
+            let not_update: Vec<PartialDate> = published
+                .iter()
+                .filter(|d| !is_update(d, shown_upd))
+                .copied()
+                .collect();
+            pick(&not_update, visible.as_ref())
+        }
+        None => pick(&published, visible.as_ref()).or_else(|| visible.as_ref().and_then(resolve)),
+    };
+    let modified_at = match &shown_upd {
+        Some(u) => same_day(&modified, u)
+            .or_else(|| same_day(&published, u))
+            .or_else(|| resolve(u)),
+        None => pick(&modified, None),
+    }
+    .filter(|m| published_at.is_none_or(|p| *m >= p));
     (published_at, modified_at)
+}
+
+/// A timed machine value in UTC one day off a shown date-only value: the same
+/// moment seen from the site's time zone (a date-only value never overrides a
+/// timed one for what may be the same day).
+fn near_utc_day<'c>(cands: &'c [PartialDate], v: &PartialDate) -> Option<&'c PartialDate> {
+    use chrono::NaiveDate;
+    let vd = NaiveDate::from_ymd_opt(v.year?, v.month, v.day)?;
+    cands.iter().find(|d| {
+        d.time.is_some()
+            && d.offset.is_some_and(|o| o.local_minus_utc() == 0)
+            && d.year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+                .is_some_and(|dd| (dd - vd).num_days().abs() == 1)
+    })
+}
+
+/// Whether the words before a visible date say it is the last update.
+fn says_updated(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "updat",
+        "modif",
+        "revised",
+        "edited",
+        "reviewed",
+        "обновл",
+        "изменен",
+        "aktualisiert",
+        "mis à jour",
+        "actualizado",
+        "aggiornat",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// Whether the words before a visible date say it is the publication.
+fn says_published(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "publish",
+        "posted",
+        "опублик",
+        "veröffentlicht",
+        "publié",
+        "publicado",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// The part of a date text before its first digit (for "Updated Dec 18, 2025"
+/// the label and the month): the words that say what the date is.
+fn date_prefix(s: &str) -> &str {
+    let i = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+    &s[..i]
+}
+
+/// Visible dates near the headline: (the nearest publication-or-plain date,
+/// the nearest "updated" date). A date-role element or a short text with a
+/// full date (year, month, day) counts; after the headline is preferred over
+/// before it, which costs double distance. Without a headline, none.
+fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Option<PartialDate>) {
+    if after == 0 {
+        return (None, None);
+    }
+    const BEFORE: usize = 60;
+    const AFTER: usize = 150;
+    let near = |pos: usize| pos + BEFORE >= after && pos <= after + AFTER;
+    let dist = |pos: usize| {
+        if pos >= after {
+            pos - after
+        } else {
+            (after - pos) * 2
+        }
+    };
+    let mut cands: Vec<(usize, bool, PartialDate)> = Vec::new();
+    for r in &w.roles {
+        if r.role == Role::Date && !r.in_nav && near(r.pos) && r.text.len() <= 120 {
+            if let Some(d) = date::parse_visible(&r.text).filter(|d| d.year.is_some()) {
+                cands.push((dist(r.pos), says_updated(date_prefix(&r.text)), d));
+            }
+        }
+    }
+    for t in &w.text_dates {
+        if !near(t.pos) {
+            continue;
+        }
+        // A date line, not a sentence that mentions a date.
+        if t.text.split_whitespace().count() > 10 {
+            continue;
+        }
+        if let Some(d) = date::parse_visible(&t.text).filter(|d| d.year.is_some()) {
+            let prefix = date_prefix(&t.text);
+            let upd = says_updated(prefix)
+                || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));
+            cands.push((dist(t.pos), upd, d));
+        }
+    }
+    cands.sort_by_key(|c| c.0);
+    let pub_ = cands.iter().find(|c| !c.1).map(|c| c.2);
+    let upd = cands.iter().find(|c| c.1).map(|c| c.2);
+    (pub_, upd)
 }
 
 fn iso639_1(tag: &str) -> Option<String> {
@@ -1275,7 +1975,16 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         .iter()
         .filter_map(|t| jsonld::parse_script(t))
         .collect();
-    let ld = jsonld::read(&values);
+    let page_urls: Vec<String> = [
+        Some(base.to_string()),
+        w.canonical.and_then(|c| resolve_http(base, c)),
+        w.meta("og:url").and_then(|c| resolve_http(base, c)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let page_refs: Vec<&str> = page_urls.iter().map(String::as_str).collect();
+    let ld = jsonld::read_for(&values, &page_refs);
 
     let site_names: Vec<String> = [
         w.meta("og:site_name").map(str::to_string),
@@ -1290,14 +1999,24 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
     ]
     .into_iter()
     .flatten()
+    .chain(w.logo_texts.iter().cloned())
+    .chain(
+        w.h1s
+            .iter()
+            .filter(|(_, p)| w.home_h1s.contains(p))
+            .map(|(t, _)| t.clone()),
+    )
     .collect();
 
     let title = choose_title(&w, &ld, &site_names);
     // Position of the headline: visible article fields are looked for after it.
     let after = title
         .as_deref()
-        .and_then(|t| w.h1s.iter().find(|(h, _)| h == t))
-        .or(w.h1s.first())
+        .and_then(|t| {
+            let nt = norm(t);
+            w.h1s.iter().find(|(h, _)| norm(h).starts_with(&nt))
+        })
+        .or(w.h1s.iter().find(|(_, p)| !w.nav_h1s.contains(p)))
         .map_or(0, |(_, p)| *p);
 
     let visible = |role: Role, max: usize| -> Option<String> {
@@ -1326,7 +2045,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         })
         .filter(|l| !l.is_empty());
 
-    let authors = choose_authors(&w, &ld, after);
+    let authors = choose_authors(&w, &ld, after, &site_names);
     let (published_at, modified_at) = choose_dates(&w, &ld, base, after);
 
     let section = w
@@ -1434,7 +2153,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         og_type: w.meta("og:type").map(|t| t.to_ascii_lowercase()),
         jsonld_article: ld.is_article,
         jsonld_page_types: ld.page_types.clone(),
-        h1_count: w.h1s.len(),
+        h1_count: w.h1s.len() - w.nav_h1s.len(),
     };
 
     Meta {
@@ -1516,7 +2235,7 @@ mod tests {
             "<h1>Headline of the story</h1><div class='byline'>Analysis by Chris Cillizza, CNN Editor</div>",
             "https://example.com/a",
         );
-        assert_eq!(m.authors, ["Chris Cillizza", "CNN Editor"]);
+        assert_eq!(m.authors, ["Chris Cillizza"]);
         let m = meta_of(
             "<h1>Headline of the story</h1><div class='author'>Jeff Foust Monday, November 18, 2019</div>",
             "https://example.com/a",
@@ -1589,6 +2308,219 @@ mod tests {
         assert_eq!(
             m.published_at.unwrap().to_rfc3339(),
             "2018-10-08T13:43:00+03:00"
+        );
+    }
+
+    #[test]
+    fn visible_dates_near_the_headline() {
+        // A labelled date in a sibling element, no machine dates.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><div>Last updated:</div><div>Dec 12, 2025</div></div>\
+             <p>Published on: February 14, 2025</p><p>Body text.</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.modified_at.unwrap().to_rfc3339(),
+            "2025-12-12T00:00:00+00:00"
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-02-14T00:00:00+00:00"
+        );
+        // A sentence that mentions a date is not the page's date.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><p>Sites plan to remain open after April 15, 2025, the agency said in a note.</p>",
+            "https://example.com/a",
+        );
+        assert!(m.published_at.is_none());
+        // The shown date beats a machine date for another day; a machine value
+        // for the shown day keeps its time.
+        let ld = "<script type='application/ld+json'>{\"@type\":\"Article\",\
+                  \"datePublished\":\"2025-06-24T10:00:00+02:00\",\"dateModified\":\"2025-07-01T09:00:00+02:00\"}</script>";
+        let m = meta_of(
+            &format!(
+                "{ld}<h1>Headline of the story</h1><div class='text__meta'>August 25, 2024</div>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2024-08-25T00:00:00+02:00"
+        );
+        let m = meta_of(
+            &format!("{ld}<h1>Headline of the story</h1><span>June 24, 2025</span>"),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-06-24T10:00:00+02:00"
+        );
+        // A shown date that is the modification day is the update the page shows.
+        let m = meta_of(
+            &format!(
+                "{ld}<h1>Headline of the story</h1><time datetime='2025-07-01'>July 1, 2025</time>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-06-24T10:00:00+02:00"
+        );
+        assert_eq!(
+            m.modified_at.unwrap().to_rfc3339(),
+            "2025-07-01T09:00:00+02:00"
+        );
+    }
+
+    #[test]
+    fn title_is_the_visible_headline_the_sources_agree_on() {
+        // An SEO title reworded from the headline: the h1 still wins.
+        let m = meta_of(
+            "<meta property='og:title' content='Health And Nutrition Trends For 2026'>\
+             <h1>Top 10 Health and Nutrition Trends to Watch</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Top 10 Health and Nutrition Trends to Watch")
+        );
+        // The logo h1 (a home link) is not the headline; its text is a site name.
+        let m = meta_of(
+            "<title>Gardening in a Warming World | Cornell Garden Learning</title>\
+             <h1><a href='/'>Cornell Garden Learning</a></h1><p>Intro</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Gardening in a Warming World"));
+        // An unrelated h1 (a section label) loses to the metadata title.
+        let m = meta_of(
+            "<title>Actuary's Industry Choice - Consulting or Insurance?</title><h1>Our BLOG</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Actuary's Industry Choice - Consulting or Insurance?")
+        );
+        // A headline in a container named like navigation counts when it agrees.
+        let m = meta_of(
+            "<title>Top Dental Resolutions for 2025 | Broken Arrow, OK</title>\
+             <div class='blog-banner'><h1>Top Dental Resolutions for 2025</h1></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Top Dental Resolutions for 2025"));
+        // Inline elements inside the h1 run together; a " | tagline" goes.
+        let m = meta_of(
+            "<h1>Planning C<span>ycle</span> Cut in Half | Opinion</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Planning Cycle Cut in Half"));
+    }
+
+    #[test]
+    fn visible_bylines_give_clean_names() {
+        // A label in its own element and the name after it.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><p>Written by</p><p>Edzel Tabing</p></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Edzel Tabing"]);
+        // "By" and a link.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><span>By <a href='/p/s'>Sofia Gonzalez</a></span>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Sofia Gonzalez"]);
+        // An author box: the innermost element that is a name.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='post-author-info'>Insights from\
+             <div class='post-author-name'>Liza Burke</div><div class='post-author-position'>Marketing Director</div>\
+             <div>May 14, 2025</div></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Liza Burke"]);
+        // A link to an author page near the headline.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div><span><a href='/authors/trevor-jackins'>Trevor Jackins</a></span></div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Trevor Jackins"]);
+        assert!(!is_author_href("/authors/"));
+        // An author column in a sidebar beside the headline.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><div class='sidebar'><div class='author-name'>Liz Kenny</div></div><p>Text</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Liz Kenny"]);
+        // A heading label "Article by" and the name after it; an aside in parentheses.
+        let m = meta_of(
+            "<h1>Headline of the story</h1><h2>Article by</h2><div>Matias Heikkilä</div>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Matias Heikkilä"]);
+        let m = meta_of(
+            "<meta name='author' content='Jean-Luc Aufranc (CNXSoft)'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Jean-Luc Aufranc (CNXSoft)"]);
+        assert!(!plausible_name("f(x)") && !plausible_name("Ann (2019)"));
+        // A one-word handle after an explicit "by".
+        let m = meta_of(
+            "<h1>Headline of the story</h1><p>by   ibby</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["ibby"]);
+        // The twitter "Written by" label.
+        let m = meta_of(
+            "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Albert Swann'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Albert Swann"]);
+    }
+
+    #[test]
+    fn bylines_drop_outlets_and_job_titles_keep_credentials() {
+        let m = meta_of(
+            "<meta property='og:site_name' content='USA TODAY'><meta name='author' content='Kevin McCoy USA TODAY'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Kevin McCoy"]);
+        let m = meta_of(
+            "<meta name='author' content='Benjamin Johnson, Sr. Director of Operations'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Benjamin Johnson"]);
+        let m = meta_of(
+            "<meta name='author' content='Genevieve Carlton, Ph.D.'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Genevieve Carlton, Ph.D"]);
+        let m = meta_of(
+            "<meta name='author' content='By Ann Lee and Bob Stone'>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Ann Lee", "Bob Stone"]);
+    }
+
+    #[test]
+    fn camel_case_class_names_name_roles() {
+        assert_eq!(
+            classify_name("authorDateBlock_authorName__N6j3Y").0,
+            Some(Role::Byline)
+        );
+        assert_eq!(classify_name("postDate").0, Some(Role::Date));
+        assert_eq!(classify_name("Authorization").0, None);
+    }
+
+    #[test]
+    fn utility_classes_do_not_name_navigation() {
+        let m = meta_of(
+            "<main class='offset-nav'><div class='md:[grid-area:sidebar]'>\
+             <h1>Headline of the story</h1><p>Aug 04, 2025</p></div></main>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Headline of the story"));
+        assert_eq!(
+            m.published_at.unwrap().to_rfc3339(),
+            "2025-08-04T00:00:00+00:00"
         );
     }
 

@@ -58,7 +58,7 @@ if summary_path:
              f"links filtered robots_denied {s['summary']['filtered'].get('robots_denied', 0)}, ended: {s['reason']}")
 print(f"{name:<7}: {secs:6.1f} s, {len(arts)} articles ({len(got & expected)}/{len(expected)} expected, recall "
       f"{len(got & expected) / max(1, len(expected)):.3f}, {len(arts) - len(got)} duplicates), {req} requests "
-      f"({req - ok} not 200) = {req / max(1, len(arts)):.2f} per article{extra}")
+      f"({req - ok} not 200) = {req / max(1, len(got & expected)):.2f} per distinct article{extra}")
 PY
 }
 

@@ -6,7 +6,7 @@
 //!    nested elements cannot overflow the stack). Subtrees that never hold body text
 //!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered;
 //!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
-//!    `<template id="B:n">` placeholder stands.
+//!    `<template id="B:n">` (boundary) or `<template id="P:n">` (segment) placeholder stands.
 //! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
 //!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
 //!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
@@ -702,7 +702,7 @@ impl<'a> Builder<'a> {
                     // a streaming placeholder: the chunk's content goes here
                     let chunk = e
                         .attr("id")
-                        .and_then(|id| id.strip_prefix("B:"))
+                        .and_then(|id| id.strip_prefix("B:").or_else(|| id.strip_prefix("P:")))
                         .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
                     if let Some(c) = chunk {
                         if !self.inlined.contains(&c.id()) {
@@ -2418,6 +2418,20 @@ line 2</pre><p>{P3}</p></div></main>"#
                <p>{P3}</p></div></article></main>
                <div hidden id="S:0"><div class="chunk"><p>{P2}</p></div></div>
                <script>$RC("B:0","S:0")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn react_streaming_segments_fill_their_placeholders_too() {
+        // a boundary chunk holds a segment placeholder (`P:n`) a later chunk fills
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               </div></article></main>
+               <div hidden id="S:0"><div id="toc_a"><template id="P:2"></template></div></div>
+               <div hidden id="S:2"><div class="chunk"><p>{P2}</p><p>{P3}</p></div></div>
+               <script>$RC("B:0","S:0");$RS("S:2","P:2")</script>"#
         ));
         let c = run(&html, None);
         assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));

@@ -1291,6 +1291,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
         let table_blocks = em.table_blocks;
         let mut blocks = em.blocks;
+        drop_repeated_passages(&mut blocks);
         let mut related = em.related;
         // related boxes pruned inside the chosen region
         let (lo, hi) = if parent == NONE {
@@ -1439,6 +1440,61 @@ impl<'a, 'b> Extractor<'a, 'b> {
 }
 
 /// The class attribute of an element node.
+/// A prose block at least this long counts towards a repeated passage.
+const DUP_MIN_BYTES: usize = 80;
+
+/// Drops second copies of a passage: a run of consecutive blocks that each repeat
+/// an earlier block, with at least two different long prose blocks among them (responsive or
+/// print variants rendered side by side, an infinite-scroll page that appends the
+/// article again, a thread page that repeats the opening post). A lone repeated
+/// line (the same "Warm up" step in several workouts) stays.
+fn drop_repeated_passages(blocks: &mut Vec<Block>) {
+    use std::hash::{Hash, Hasher};
+    if blocks.len() < 4 {
+        return;
+    }
+    let mut seen: HashSet<u64> = HashSet::with_capacity(blocks.len());
+    let hashes: Vec<u64> = blocks
+        .iter()
+        .map(|b| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            b.text.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let dup: Vec<bool> = hashes.iter().map(|&h| !seen.insert(h)).collect();
+    if !dup.iter().any(|&d| d) {
+        return;
+    }
+    let long = |b: &Block| {
+        matches!(
+            b.kind,
+            BlockKind::Paragraph | BlockKind::Quote | BlockKind::ListItem
+        ) && b.text.len() >= DUP_MIN_BYTES
+    };
+    let mut keep = vec![true; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        if !dup[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < blocks.len() && dup[i] {
+            i += 1;
+        }
+        // at least two different long blocks: one paragraph said over and over is not
+        // a copy of a passage
+        let mut run_long = (start..i).filter(|&j| long(&blocks[j])).map(|j| hashes[j]);
+        let first = run_long.next();
+        if first.is_some() && run_long.any(|h| Some(h) != first) {
+            keep[start..i].iter_mut().for_each(|k| *k = false);
+        }
+    }
+    let mut k = keep.iter();
+    blocks.retain(|_| *k.next().unwrap_or(&true));
+}
+
 fn node_class<'a>(n: &ANode<'a>) -> Option<&'a str> {
     match n.node.value() {
         Node::Element(e) => e.attr("class").map(str::trim).filter(|c| !c.is_empty()),
@@ -2435,6 +2491,25 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_passage_rendered_twice_is_kept_once_a_lone_repeated_line_twice() {
+        // responsive variants: the same article body twice side by side
+        let step = "Warm up: ten minutes of easy jogging, then five short strides at a brisk pace.";
+        let html = page(&format!(
+            r#"<main><article><div class="content">
+               <div class="v-desktop"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <div class="v-mobile"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <h3>Day one</h3><p>{step}</p><p>{P3}</p><h3>Day two</h3><p>{step}</p>
+               <p>Then run for forty minutes at an even, comfortable pace, and walk home.</p>
+               </div></article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert_eq!(b.matches(P1).count(), 1, "{b}");
+        assert_eq!(b.matches(P2).count(), 1, "{b}");
+        assert_eq!(b.matches("Intro").count(), 1, "{b}");
+        assert_eq!(b.matches(step).count(), 2, "{b}");
     }
 
     #[test]

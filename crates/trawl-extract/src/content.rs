@@ -552,6 +552,13 @@ fn element_hints(el: &scraper::node::Element) -> Hints {
 fn is_hidden(el: &scraper::node::Element) -> bool {
     // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
     // them into place with a script: their content is the page as readers see it
+    // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
+    // its toggle; `hidden="until-found"`) is content a reader opens with one click
+    if (el.attr("role") == Some("region") && el.attr("aria-labelledby").is_some())
+        || el.attr("hidden") == Some("until-found")
+    {
+        return false;
+    }
     if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
@@ -2510,6 +2517,21 @@ line 2</pre><p>{P3}</p></div></main>"#
         assert_eq!(b.matches(P2).count(), 1, "{b}");
         assert_eq!(b.matches("Intro").count(), 1, "{b}");
         assert_eq!(b.matches(step).count(), 2, "{b}");
+    }
+
+    #[test]
+    fn collapsed_accordion_panels_are_content_other_hidden_parts_are_not() {
+        let html = page(&format!(
+            r#"<main><article><p>{P1}</p>
+               <div class="acc"><a id="h0" role="button" aria-controls="c0">1. First step</a>
+               <div id="c0" role="region" aria-labelledby="h0" style="display:none"><p>{P2}</p></div></div>
+               <div hidden="until-found"><p>{P3}</p></div>
+               <div style="display: none"><p>Sign in to read more of this and other stories every day.</p></div>
+               </article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Sign in"), "{b}");
     }
 
     #[test]

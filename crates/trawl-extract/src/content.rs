@@ -1190,6 +1190,67 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 widened = true;
             }
         }
+        // the article split into blocks of one kind (same tag and class) that sit in
+        // separate wrappers (chapters, sections): when those blocks together hold
+        // clearly more prose than the best one and most of their common ancestor's,
+        // the ancestor is the article
+        if !widened {
+            let mut kin_prose = s.prose[top];
+            let mut lca = top;
+            let mut kin: Vec<usize> = vec![top];
+            for &(c, _) in finals.iter() {
+                let nested = |k: usize| {
+                    (c > k && c < self.a.nodes[k].end as usize)
+                        || (k > c && k < self.a.nodes[c].end as usize)
+                };
+                if c == top
+                    || s.prose[c] < 100
+                    || !self.same_kind(c, top)
+                    || kin.iter().any(|&k| nested(k))
+                {
+                    continue;
+                }
+                // common ancestor of the blocks so far and c
+                let mut p = if c > lca && c < self.a.nodes[lca].end as usize {
+                    lca as u32
+                } else {
+                    self.a.nodes[lca].parent
+                };
+                while p != NONE {
+                    let pu = p as usize;
+                    if pu < c && c < self.a.nodes[pu].end as usize {
+                        break;
+                    }
+                    p = self.a.nodes[pu].parent;
+                }
+                if p == NONE || self.a.nodes[p as usize].tag == Tag::Body {
+                    // a block of that kind elsewhere on the page (a sidebar)
+                    continue;
+                }
+                lca = p as usize;
+                kin.push(c);
+                kin_prose += s.prose[c];
+            }
+            if *DEBUG {
+                eprintln!(
+                    "KIN top={} lca={} kin_prose={} prose_top={} prose_lca={} ld={}",
+                    top,
+                    lca,
+                    kin_prose,
+                    s.prose[top],
+                    s.prose[lca],
+                    link_density(&s, lca)
+                );
+            }
+            if lca != top
+                && kin_prose as f32 >= 1.5 * s.prose[top] as f32
+                && kin_prose as f32 >= 0.75 * s.prose[lca] as f32
+                && link_density(&s, lca) < 0.35
+            {
+                top = lca;
+                widened = true;
+            }
+        }
         // a single-child wrapper chain: go up
         loop {
             let p = self.a.nodes[top].parent;
@@ -2532,6 +2593,32 @@ line 2</pre><p>{P3}</p></div></main>"#
         let b = body(&run(&html, None));
         assert!(b.contains(P2) && b.contains(P3), "{b}");
         assert!(!b.contains("Sign in"), "{b}");
+    }
+
+    #[test]
+    fn article_blocks_of_one_kind_in_separate_chapters_are_kept_together() {
+        // a long chapter and three short ones, each body block (one class) in a
+        // wrapper of its own kind
+        let long = format!("<p>{P1}</p><p>{P2}</p><p>{P3}</p>").repeat(2);
+        let short = |n: u32, t: &str| {
+            format!(
+                r#"<div class="layout-{n}"><h2>Part</h2><div class="x"><div class="rte"><p>{t}</p></div></div></div>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<main><div class="chapters">
+               <div class="layout-a"><h2>Start</h2><div class="inner"><div class="rte">{long}</div></div></div>
+               {}{}{}
+               </div></main>"#,
+            short(2, "Chapter two tells how the plan came together over a long summer of meetings and drafts and votes in the old town hall and how the council at last agreed on it after the mayor spoke for an hour about the buses."),
+            short(3, "Chapter three follows the money that came from three sources and was spent in two years on roads and schools and two new bus lines that now run from the station to the hospital and back every ten minutes."),
+            short(4, "Chapter four asks what comes next and who will pay for the upkeep once the grant runs out and whether the buses will keep running at night when the drivers ask for better pay next year."),
+        ));
+        let b = body(&run(&html, None));
+        assert!(
+            b.contains(P1) && b.contains("Chapter two") && b.contains("Chapter four"),
+            "{b}"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //!
 //! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
 //!    nested elements cannot overflow the stack). Subtrees that never hold body text
-//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered;
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered
+//!    (collapsed accordion panels — `role="region"` with `aria-labelledby`,
+//!    `hidden="until-found"` — are content, not hidden);
 //!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
 //!    `<template id="B:n">` (boundary) or `<template id="P:n">` (segment) placeholder stands.
 //! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
@@ -24,13 +26,17 @@
 //!    strong candidates share one, plus sibling blocks that score high, read like
 //!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
 //!    classes: page builders split one article into many blocks), with the
-//!    sub-heading before them.
+//!    sub-heading before them. Blocks of the best one's kind in separate wrappers
+//!    (chapters) that together hold 1.5× its prose and ¾ of their common ancestor's
+//!    make that ancestor the selection.
 //! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
 //!    list items, quotes, preformatted blocks and table rows (one block a row, cells
 //!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
 //!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
 //!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
-//!    ("Photo: X/Reuters", "© Name/Agency"), and the headline.
+//!    ("Photo: X/Reuters", "© Name/Agency"), the headline, and second copies of a
+//!    passage (a run of repeated blocks with two different long paragraphs:
+//!    responsive variants rendered side by side, infinite-scroll repeats).
 
 use std::collections::HashSet;
 

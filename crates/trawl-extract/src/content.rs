@@ -1833,7 +1833,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         self.buf_chars = 0;
         self.buf_link_chars = 0;
         let in_table = std::mem::take(&mut self.buf_in_table);
-        if text.is_empty() {
+        if text.chars().all(is_invisible) {
+            // empty or only zero-width characters (`<p>&zwj;</p>` spacers)
             return;
         }
         // very short link-heavy lines (bare "Read more" links, tag clouds)
@@ -2178,6 +2179,13 @@ fn is_boiler_line(text: &str) -> bool {
 
 /// A photo credit or caption line: it starts with a credit label, or it is short and
 /// carries a copyright sign (captions end in "© Name/Agency").
+/// Characters that show nothing: white space, zero-width and format characters,
+/// soft hyphens.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 fn is_credit_line(lower: &str, n: usize) -> bool {
     const LABELS: &[&str] = &[
         "photo:",
@@ -2625,6 +2633,15 @@ line 2</pre><p>{P3}</p></div></main>"#
             b.contains(P1) && b.contains("Chapter two") && b.contains("Chapter four"),
             "{b}"
         );
+    }
+
+    #[test]
+    fn spacer_paragraphs_of_zero_width_characters_are_not_blocks() {
+        let html = page(&format!(
+            "<main><article><p>{P1}</p><p>\u{200D}</p><p>&zwj;&#8203;</p><p>\u{FEFF} </p><p>{P2}</p></article></main>"
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}"));
     }
 
     #[test]

@@ -1165,6 +1165,17 @@ impl<'a, 'b> Extractor<'a, 'b> {
         // strong candidates elsewhere (not ancestors/descendants of the best): the
         // article is split into several chunks; widen to their common ancestor
         let top_end = self.a.nodes[top].end as usize;
+        // a teaser card (a linked headline over an excerpt, scoring on its tag and
+        // class: `<article class="post">`, `article-item`) holding little prose is no
+        // chunk of the article
+        let teaser = |c: usize| {
+            (s.prose[c] as f32) < 0.2 * s.prose[top] as f32
+                && (c..self.a.nodes[c].end as usize).any(|j| {
+                    is_heading(self.a.nodes[j].tag)
+                        && s.text[j] > 0
+                        && s.link[j] as f32 >= 0.8 * s.text[j] as f32
+                })
+        };
         let strong: Vec<usize> = finals
             .iter()
             .skip(1)
@@ -1174,6 +1185,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                     && !(*c > top && *c < top_end)
                     && !(*c < top && top < self.a.nodes[*c].end as usize)
             })
+            .filter(|(c, _)| !teaser(*c))
             .map(|(i, _)| *i)
             .collect();
         for c in strong {
@@ -2642,6 +2654,28 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(body(&c), format!("{P1}\n\n{P2}"));
+    }
+
+    #[test]
+    fn teaser_cards_scoring_high_do_not_widen_the_selection() {
+        let card = |t: &str| {
+            format!(
+                r#"<article class="article-item"><h3><a href="/{t}">{t}</a></h3>
+                   <p>An excerpt of the story, with a sentence or two, that stands for the whole of it on the list, {t}.</p></article>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<div class="page"><div class="main-col"><div class="article-body"><p>{P1}</p><p>{P2}</p><p>{P3}</p>
+               <p>{P1} {P2}</p><p>{P3} {P2}</p></div></div>
+               <div class="side-col"><div class="grid">{}{}{}{}</div></div></div>"#,
+            card("Alpha"),
+            card("Beta"),
+            card("Gamma"),
+            card("Delta")
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P1), "{b}");
+        assert!(!b.contains("An excerpt"), "{b}");
     }
 
     #[test]

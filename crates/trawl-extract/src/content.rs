@@ -23,7 +23,8 @@
 //!    decreasing weight). Candidates start from a tag prior and a class/id weight;
 //!    the final score is multiplied by `1 - link density`.
 //! 4. **Selection**: the best candidate, widened to a common ancestor when several
-//!    strong candidates share one, plus sibling blocks that score high, read like
+//!    strong candidates share one (teaser cards — a linked headline over a small
+//!    excerpt — do not count), plus sibling blocks that score high, read like
 //!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
 //!    classes: page builders split one article into many blocks), with the
 //!    sub-heading before them. Blocks of the best one's kind in separate wrappers
@@ -34,9 +35,10 @@
 //!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
 //!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
 //!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
-//!    ("Photo: X/Reuters", "© Name/Agency"), the headline, and second copies of a
-//!    passage (a run of repeated blocks with two different long paragraphs:
-//!    responsive variants rendered side by side, infinite-scroll repeats).
+//!    ("Photo: X/Reuters", "© Name/Agency"), zero-width spacer paragraphs, the
+//!    headline, and second copies of a passage (a run of repeated blocks with two
+//!    different long paragraphs: responsive variants rendered side by side,
+//!    infinite-scroll repeats).
 
 use std::collections::HashSet;
 

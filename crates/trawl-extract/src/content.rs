@@ -4,9 +4,11 @@
 //!
 //! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
 //!    nested elements cannot overflow the stack). Subtrees that never hold body text
-//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered;
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered
+//!    (collapsed accordion panels — `role="region"` with `aria-labelledby`,
+//!    `hidden="until-found"` — are content, not hidden);
 //!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
-//!    `<template id="B:n">` placeholder stands.
+//!    `<template id="B:n">` (boundary) or `<template id="P:n">` (segment) placeholder stands.
 //! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
 //!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
 //!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
@@ -21,16 +23,22 @@
 //!    decreasing weight). Candidates start from a tag prior and a class/id weight;
 //!    the final score is multiplied by `1 - link density`.
 //! 4. **Selection**: the best candidate, widened to a common ancestor when several
-//!    strong candidates share one, plus sibling blocks that score high, read like
+//!    strong candidates share one (teaser cards — a linked headline over a small
+//!    excerpt — do not count), plus sibling blocks that score high, read like
 //!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
 //!    classes: page builders split one article into many blocks), with the
-//!    sub-heading before them.
+//!    sub-heading before them. Blocks of the best one's kind in separate wrappers
+//!    (chapters) that together hold 1.5× its prose and ¾ of their common ancestor's
+//!    make that ancestor the selection.
 //! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
 //!    list items, quotes, preformatted blocks and table rows (one block a row, cells
 //!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
 //!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
 //!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
-//!    ("Photo: X/Reuters", "© Name/Agency"), and the headline.
+//!    ("Photo: X/Reuters", "© Name/Agency"), zero-width spacer paragraphs, the
+//!    headline, and second copies of a passage (a run of repeated blocks with two
+//!    different long paragraphs: responsive variants rendered side by side,
+//!    infinite-scroll repeats).
 
 use std::collections::HashSet;
 
@@ -552,6 +560,13 @@ fn element_hints(el: &scraper::node::Element) -> Hints {
 fn is_hidden(el: &scraper::node::Element) -> bool {
     // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
     // them into place with a script: their content is the page as readers see it
+    // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
+    // its toggle; `hidden="until-found"`) is content a reader opens with one click
+    if (el.attr("role") == Some("region") && el.attr("aria-labelledby").is_some())
+        || el.attr("hidden") == Some("until-found")
+    {
+        return false;
+    }
     if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
@@ -702,7 +717,7 @@ impl<'a> Builder<'a> {
                     // a streaming placeholder: the chunk's content goes here
                     let chunk = e
                         .attr("id")
-                        .and_then(|id| id.strip_prefix("B:"))
+                        .and_then(|id| id.strip_prefix("B:").or_else(|| id.strip_prefix("P:")))
                         .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
                     if let Some(c) = chunk {
                         if !self.inlined.contains(&c.id()) {
@@ -1152,6 +1167,17 @@ impl<'a, 'b> Extractor<'a, 'b> {
         // strong candidates elsewhere (not ancestors/descendants of the best): the
         // article is split into several chunks; widen to their common ancestor
         let top_end = self.a.nodes[top].end as usize;
+        // a teaser card (a linked headline over an excerpt, scoring on its tag and
+        // class: `<article class="post">`, `article-item`) holding little prose is no
+        // chunk of the article
+        let teaser = |c: usize| {
+            (s.prose[c] as f32) < 0.2 * s.prose[top] as f32
+                && (c..self.a.nodes[c].end as usize).any(|j| {
+                    is_heading(self.a.nodes[j].tag)
+                        && s.text[j] > 0
+                        && s.link[j] as f32 >= 0.8 * s.text[j] as f32
+                })
+        };
         let strong: Vec<usize> = finals
             .iter()
             .skip(1)
@@ -1161,6 +1187,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                     && !(*c > top && *c < top_end)
                     && !(*c < top && top < self.a.nodes[*c].end as usize)
             })
+            .filter(|(c, _)| !teaser(*c))
             .map(|(i, _)| *i)
             .collect();
         for c in strong {
@@ -1180,6 +1207,67 @@ impl<'a, 'b> Extractor<'a, 'b> {
             let pu = p as usize;
             if link_density(&s, pu) < 0.35 && s.prose[pu] as f32 >= 0.5 * s.text[pu] as f32 {
                 top = pu;
+                widened = true;
+            }
+        }
+        // the article split into blocks of one kind (same tag and class) that sit in
+        // separate wrappers (chapters, sections): when those blocks together hold
+        // clearly more prose than the best one and most of their common ancestor's,
+        // the ancestor is the article
+        if !widened {
+            let mut kin_prose = s.prose[top];
+            let mut lca = top;
+            let mut kin: Vec<usize> = vec![top];
+            for &(c, _) in finals.iter() {
+                let nested = |k: usize| {
+                    (c > k && c < self.a.nodes[k].end as usize)
+                        || (k > c && k < self.a.nodes[c].end as usize)
+                };
+                if c == top
+                    || s.prose[c] < 100
+                    || !self.same_kind(c, top)
+                    || kin.iter().any(|&k| nested(k))
+                {
+                    continue;
+                }
+                // common ancestor of the blocks so far and c
+                let mut p = if c > lca && c < self.a.nodes[lca].end as usize {
+                    lca as u32
+                } else {
+                    self.a.nodes[lca].parent
+                };
+                while p != NONE {
+                    let pu = p as usize;
+                    if pu < c && c < self.a.nodes[pu].end as usize {
+                        break;
+                    }
+                    p = self.a.nodes[pu].parent;
+                }
+                if p == NONE || self.a.nodes[p as usize].tag == Tag::Body {
+                    // a block of that kind elsewhere on the page (a sidebar)
+                    continue;
+                }
+                lca = p as usize;
+                kin.push(c);
+                kin_prose += s.prose[c];
+            }
+            if *DEBUG {
+                eprintln!(
+                    "KIN top={} lca={} kin_prose={} prose_top={} prose_lca={} ld={}",
+                    top,
+                    lca,
+                    kin_prose,
+                    s.prose[top],
+                    s.prose[lca],
+                    link_density(&s, lca)
+                );
+            }
+            if lca != top
+                && kin_prose as f32 >= 1.5 * s.prose[top] as f32
+                && kin_prose as f32 >= 0.75 * s.prose[lca] as f32
+                && link_density(&s, lca) < 0.35
+            {
+                top = lca;
                 widened = true;
             }
         }
@@ -1291,6 +1379,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
         let table_blocks = em.table_blocks;
         let mut blocks = em.blocks;
+        drop_repeated_passages(&mut blocks);
         let mut related = em.related;
         // related boxes pruned inside the chosen region
         let (lo, hi) = if parent == NONE {
@@ -1439,6 +1528,61 @@ impl<'a, 'b> Extractor<'a, 'b> {
 }
 
 /// The class attribute of an element node.
+/// A prose block at least this long counts towards a repeated passage.
+const DUP_MIN_BYTES: usize = 80;
+
+/// Drops second copies of a passage: a run of consecutive blocks that each repeat
+/// an earlier block, with at least two different long prose blocks among them (responsive or
+/// print variants rendered side by side, an infinite-scroll page that appends the
+/// article again, a thread page that repeats the opening post). A lone repeated
+/// line (the same "Warm up" step in several workouts) stays.
+fn drop_repeated_passages(blocks: &mut Vec<Block>) {
+    use std::hash::{Hash, Hasher};
+    if blocks.len() < 4 {
+        return;
+    }
+    let mut seen: HashSet<u64> = HashSet::with_capacity(blocks.len());
+    let hashes: Vec<u64> = blocks
+        .iter()
+        .map(|b| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            b.text.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let dup: Vec<bool> = hashes.iter().map(|&h| !seen.insert(h)).collect();
+    if !dup.iter().any(|&d| d) {
+        return;
+    }
+    let long = |b: &Block| {
+        matches!(
+            b.kind,
+            BlockKind::Paragraph | BlockKind::Quote | BlockKind::ListItem
+        ) && b.text.len() >= DUP_MIN_BYTES
+    };
+    let mut keep = vec![true; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        if !dup[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < blocks.len() && dup[i] {
+            i += 1;
+        }
+        // at least two different long blocks: one paragraph said over and over is not
+        // a copy of a passage
+        let mut run_long = (start..i).filter(|&j| long(&blocks[j])).map(|j| hashes[j]);
+        let first = run_long.next();
+        if first.is_some() && run_long.any(|h| Some(h) != first) {
+            keep[start..i].iter_mut().for_each(|k| *k = false);
+        }
+    }
+    let mut k = keep.iter();
+    blocks.retain(|_| *k.next().unwrap_or(&true));
+}
+
 fn node_class<'a>(n: &ANode<'a>) -> Option<&'a str> {
     match n.node.value() {
         Node::Element(e) => e.attr("class").map(str::trim).filter(|c| !c.is_empty()),
@@ -1703,7 +1847,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         self.buf_chars = 0;
         self.buf_link_chars = 0;
         let in_table = std::mem::take(&mut self.buf_in_table);
-        if text.is_empty() {
+        if text.chars().all(is_invisible) {
+            // empty or only zero-width characters (`<p>&zwj;</p>` spacers)
             return;
         }
         // very short link-heavy lines (bare "Read more" links, tag clouds)
@@ -2048,6 +2193,13 @@ fn is_boiler_line(text: &str) -> bool {
 
 /// A photo credit or caption line: it starts with a credit label, or it is short and
 /// carries a copyright sign (captions end in "© Name/Agency").
+/// Characters that show nothing: white space, zero-width and format characters,
+/// soft hyphens.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 fn is_credit_line(lower: &str, n: usize) -> bool {
     const LABELS: &[&str] = &[
         "photo:",
@@ -2421,6 +2573,111 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let c = run(&html, None);
         assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn react_streaming_segments_fill_their_placeholders_too() {
+        // a boundary chunk holds a segment placeholder (`P:n`) a later chunk fills
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               </div></article></main>
+               <div hidden id="S:0"><div id="toc_a"><template id="P:2"></template></div></div>
+               <div hidden id="S:2"><div class="chunk"><p>{P2}</p><p>{P3}</p></div></div>
+               <script>$RC("B:0","S:0");$RS("S:2","P:2")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_passage_rendered_twice_is_kept_once_a_lone_repeated_line_twice() {
+        // responsive variants: the same article body twice side by side
+        let step = "Warm up: ten minutes of easy jogging, then five short strides at a brisk pace.";
+        let html = page(&format!(
+            r#"<main><article><div class="content">
+               <div class="v-desktop"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <div class="v-mobile"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <h3>Day one</h3><p>{step}</p><p>{P3}</p><h3>Day two</h3><p>{step}</p>
+               <p>Then run for forty minutes at an even, comfortable pace, and walk home.</p>
+               </div></article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert_eq!(b.matches(P1).count(), 1, "{b}");
+        assert_eq!(b.matches(P2).count(), 1, "{b}");
+        assert_eq!(b.matches("Intro").count(), 1, "{b}");
+        assert_eq!(b.matches(step).count(), 2, "{b}");
+    }
+
+    #[test]
+    fn collapsed_accordion_panels_are_content_other_hidden_parts_are_not() {
+        let html = page(&format!(
+            r#"<main><article><p>{P1}</p>
+               <div class="acc"><a id="h0" role="button" aria-controls="c0">1. First step</a>
+               <div id="c0" role="region" aria-labelledby="h0" style="display:none"><p>{P2}</p></div></div>
+               <div hidden="until-found"><p>{P3}</p></div>
+               <div style="display: none"><p>Sign in to read more of this and other stories every day.</p></div>
+               </article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Sign in"), "{b}");
+    }
+
+    #[test]
+    fn article_blocks_of_one_kind_in_separate_chapters_are_kept_together() {
+        // a long chapter and three short ones, each body block (one class) in a
+        // wrapper of its own kind
+        let long = format!("<p>{P1}</p><p>{P2}</p><p>{P3}</p>").repeat(2);
+        let short = |n: u32, t: &str| {
+            format!(
+                r#"<div class="layout-{n}"><h2>Part</h2><div class="x"><div class="rte"><p>{t}</p></div></div></div>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<main><div class="chapters">
+               <div class="layout-a"><h2>Start</h2><div class="inner"><div class="rte">{long}</div></div></div>
+               {}{}{}
+               </div></main>"#,
+            short(2, "Chapter two tells how the plan came together over a long summer of meetings and drafts and votes in the old town hall and how the council at last agreed on it after the mayor spoke for an hour about the buses."),
+            short(3, "Chapter three follows the money that came from three sources and was spent in two years on roads and schools and two new bus lines that now run from the station to the hospital and back every ten minutes."),
+            short(4, "Chapter four asks what comes next and who will pay for the upkeep once the grant runs out and whether the buses will keep running at night when the drivers ask for better pay next year."),
+        ));
+        let b = body(&run(&html, None));
+        assert!(
+            b.contains(P1) && b.contains("Chapter two") && b.contains("Chapter four"),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn spacer_paragraphs_of_zero_width_characters_are_not_blocks() {
+        let html = page(&format!(
+            "<main><article><p>{P1}</p><p>\u{200D}</p><p>&zwj;&#8203;</p><p>\u{FEFF} </p><p>{P2}</p></article></main>"
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}"));
+    }
+
+    #[test]
+    fn teaser_cards_scoring_high_do_not_widen_the_selection() {
+        let card = |t: &str| {
+            format!(
+                r#"<article class="article-item"><h3><a href="/{t}">{t}</a></h3>
+                   <p>An excerpt of the story, with a sentence or two, that stands for the whole of it on the list, {t}.</p></article>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<div class="page"><div class="main-col"><div class="article-body"><p>{P1}</p><p>{P2}</p><p>{P3}</p>
+               <p>{P1} {P2}</p><p>{P3} {P2}</p></div></div>
+               <div class="side-col"><div class="grid">{}{}{}{}</div></div></div>"#,
+            card("Alpha"),
+            card("Beta"),
+            card("Gamma"),
+            card("Delta")
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P1), "{b}");
+        assert!(!b.contains("An excerpt"), "{b}");
     }
 
     #[test]

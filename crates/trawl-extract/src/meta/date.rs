@@ -281,7 +281,7 @@ const MONTHS: &[(&str, u32)] = &[
     ("augustus", 8),
 ];
 
-fn month_number(name: &str) -> Option<u32> {
+pub(crate) fn month_number(name: &str) -> Option<u32> {
     let lower = name.to_lowercase();
     let lower = lower.trim_end_matches('.');
     MONTHS.iter().find(|(n, _)| *n == lower).map(|&(_, m)| m)

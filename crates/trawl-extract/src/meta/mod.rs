@@ -1193,6 +1193,21 @@ fn plausible_name(s: &str) -> bool {
         && s.chars().filter(|c| c.is_ascii_digit()).count() < 3
         && s.split_whitespace().count() <= 6
         && s.chars().any(char::is_alphabetic)
+        && !is_template_key(s)
+        && !s.trim_end().ends_with(':')
+        && date::month_number(s.trim()).is_none()
+}
+
+/// A dotted lower-case identifier (`page.head.extra.author`, `user.name`): a template key or a
+/// login left where a name should be, never a name as signed.
+fn is_template_key(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && s.contains('.')
+        && s.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        })
 }
 
 fn dedupe(items: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> {
@@ -2462,6 +2477,24 @@ mod tests {
         );
         assert_eq!(m.authors, ["Jean-Luc Aufranc (CNXSoft)"]);
         assert!(!plausible_name("f(x)") && !plausible_name("Ann (2019)"));
+        // Template keys, logins, label leftovers and month names are not names.
+        for junk in [
+            "page.head.extra.author",
+            "andrew.keaveney",
+            "content:",
+            "Nov",
+            "September",
+        ] {
+            assert!(!plausible_name(junk), "{junk}");
+        }
+        for name in [
+            "J. R. R. Tolkien",
+            "Jun Li",
+            "Genevieve Carlton, Ph.D.",
+            "ibby",
+        ] {
+            assert!(plausible_name(name), "{name}");
+        }
         // A one-word handle after an explicit "by".
         let m = meta_of(
             "<h1>Headline of the story</h1><p>by   ibby</p>",

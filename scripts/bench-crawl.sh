@@ -8,6 +8,8 @@
 #   HOSTS=50 ARTICLES=40 WORKERS=64 scripts/bench-crawl.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 HOSTS=${HOSTS:-50}
 ARTICLES=${ARTICLES:-40}
@@ -96,12 +98,7 @@ unset TRAWL_CONFIG
 
 # 3. Scrapy
 if [ "$SKIP_SCRAPY" != 1 ]; then
-  SCRAPY=${SCRAPY:-$(command -v scrapy || true)}
-  if [ -z "$SCRAPY" ]; then
-    # A private virtualenv under target/ (PyPI is the only network this needs).
-    [ -x target/scrapy-venv/bin/scrapy ] || { python3 -m venv target/scrapy-venv && target/scrapy-venv/bin/pip install -q scrapy; } >/dev/null 2>&1 || true
-    [ -x target/scrapy-venv/bin/scrapy ] && SCRAPY=target/scrapy-venv/bin/scrapy
-  fi
+  SCRAPY=$(find_scrapy)
   if [ -n "$SCRAPY" ]; then
     start_site
     $TIME -v "$SCRAPY" runspider scripts/scrapy_crawl.py -a seeds="$work/seeds.txt" -a delay=0 -a concurrency="$WORKERS" \

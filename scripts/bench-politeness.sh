@@ -9,6 +9,8 @@
 #   TRAWL=/path/to/other/trawl scripts/bench-politeness.sh   # compare another build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 HOSTS=${HOSTS:-4}
 ARTICLES=${ARTICLES:-60}
@@ -72,11 +74,7 @@ site_line=$(stop_site)
 report trawl "$work/trawl.jsonl" "$(python3 -c "print($t1 - $t0)")" "$site_line" "$work/summary.json"
 
 if [ "$SKIP_SCRAPY" != 1 ]; then
-  SCRAPY=${SCRAPY:-$(command -v scrapy || true)}
-  if [ -z "$SCRAPY" ]; then
-    [ -x target/scrapy-venv/bin/scrapy ] || { python3 -m venv target/scrapy-venv && target/scrapy-venv/bin/pip install -q scrapy; } >/dev/null 2>&1 || true
-    [ -x target/scrapy-venv/bin/scrapy ] && SCRAPY=target/scrapy-venv/bin/scrapy
-  fi
+  SCRAPY=$(find_scrapy)
   if [ -n "$SCRAPY" ]; then
     start_site
     t0=$(date +%s.%N)

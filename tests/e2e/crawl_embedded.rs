@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use trawl_e2e::kit::{embedded_crawl, EmbeddedCrawl};
 use trawl_e2e::{canonical_counts, read_articles, trawl_bin, write_lines};
 use trawl_testsite::{SiteSpec, TestSite};
 
@@ -20,46 +21,17 @@ async fn embedded_crawl_emits_every_reachable_article_exactly_once_and_politely(
     .await
     .expect("test site");
     let dir = tempfile::tempdir().unwrap();
-    let seeds = dir.path().join("seeds.txt");
-    let out = dir.path().join("articles.jsonl");
-    write_lines(&seeds, &site.home_pages());
-
     let started = Instant::now();
-    let bin = trawl_bin();
-    let seeds_arg = seeds.display().to_string();
-    let out_arg = out.display().to_string();
-    let status = tokio::task::spawn_blocking(move || {
-        Command::new(bin)
-            .args([
-                "crawl",
-                "--seeds",
-                &seeds_arg,
-                "--out",
-                &out_arg,
-                "--allow-cidr",
-                "127.0.0.0/8",
-                "--delay",
-                "50ms",
-                "--workers",
-                "8",
-                "--max-time",
-                "240s",
-                "--summary-json",
-            ])
-            .env("TRAWL_LOG", "warn")
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("running trawl crawl");
-    let stderr = String::from_utf8_lossy(&status.stderr);
-    assert!(status.status.success(), "trawl crawl failed: {stderr}");
-    let summary: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap_or_else(|e| {
-        panic!(
-            "summary JSON: {e}; stdout: {}",
-            String::from_utf8_lossy(&status.stdout)
-        )
-    });
+    let EmbeddedCrawl {
+        summary,
+        stderr,
+        out,
+    } = embedded_crawl(
+        &site.home_pages(),
+        dir.path(),
+        &["--delay", "50ms", "--workers", "8", "--max-time", "240s"],
+    )
+    .await;
     assert_eq!(
         summary["reason"], "drained",
         "the crawl should end by itself: {summary}"
@@ -267,42 +239,28 @@ async fn follow_keeps_polling_the_seeds_until_max_time() {
     .await
     .expect("test site");
     let dir = tempfile::tempdir().unwrap();
-    let seeds = dir.path().join("seeds.txt");
-    let out = dir.path().join("articles.jsonl");
-    write_lines(&seeds, &site.seeds());
-    let (seeds_arg, out_arg) = (seeds.display().to_string(), out.display().to_string());
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(trawl_bin())
-            .args([
-                "crawl",
-                "--seeds",
-                &seeds_arg,
-                "--out",
-                &out_arg,
-                "--allow-cidr",
-                "127.0.0.0/8",
-                "--delay",
-                "50ms",
-                "--follow",
-                "--poll-interval",
-                "1s",
-                "--poll-min",
-                "1s",
-                "--poll-max",
-                "2s",
-                "--max-time",
-                "10s",
-                "--summary-json",
-            ])
-            .env("TRAWL_LOG", "warn")
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("running trawl crawl --follow");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "trawl crawl failed: {stderr}");
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let EmbeddedCrawl {
+        summary,
+        stderr,
+        out,
+    } = embedded_crawl(
+        &site.seeds(),
+        dir.path(),
+        &[
+            "--delay",
+            "50ms",
+            "--follow",
+            "--poll-interval",
+            "1s",
+            "--poll-min",
+            "1s",
+            "--poll-max",
+            "2s",
+            "--max-time",
+            "10s",
+        ],
+    )
+    .await;
     assert_eq!(summary["reason"], "max-time", "{summary}");
 
     // The first pass found every article, once; re-polls found nothing new to emit.

@@ -1,4 +1,4 @@
-//! Shared pieces of the fault tests (`faults.rs`, `faults_restart.rs`; `trawl_e2e::kit`): config files,
+//! Shared pieces of the end-to-end tests (`trawl_e2e::kit`): the embedded crawl runner, config files,
 //! role processes with their logs in files, deadlines, a tiny HTTP GET for
 //! `/readyz` and `/metrics`, a private `redis-server`, and a guard that brings
 //! RabbitMQ back up whatever happens.
@@ -441,4 +441,57 @@ impl Drop for RabbitGuard {
 /// The text of a log file.
 pub fn read_log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// What an embedded `trawl crawl` run left: its summary (`--summary-json`), its stderr and
+/// the articles file it wrote.
+pub struct EmbeddedCrawl {
+    pub summary: serde_json::Value,
+    pub stderr: String,
+    pub out: PathBuf,
+}
+
+/// Run `trawl crawl` (the embedded default) over `seeds` with the loopback allowed, the articles
+/// written under `dir`, `TRAWL_LOG=warn`, and `extra` flags; panics when it fails or prints no
+/// summary.
+pub async fn embedded_crawl(seeds: &[String], dir: &Path, extra: &[&str]) -> EmbeddedCrawl {
+    let seeds_file = dir.join("seeds.txt");
+    let out = dir.join("articles.jsonl");
+    crate::write_lines(&seeds_file, seeds);
+    let mut args: Vec<String> = [
+        "crawl",
+        "--seeds",
+        &seeds_file.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--allow-cidr",
+        "127.0.0.0/8",
+        "--summary-json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new(trawl_bin())
+            .args(&args)
+            .env("TRAWL_LOG", "warn")
+            .output()
+    })
+    .await
+    .expect("crawl task")
+    .expect("running trawl crawl");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "trawl crawl failed: {stderr}");
+    let summary = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "summary JSON: {e}; stdout: {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    EmbeddedCrawl {
+        summary,
+        stderr,
+        out,
+    }
 }

@@ -1066,7 +1066,7 @@ fn strip_site_name(title: &str, site_names: &[String]) -> String {
         for sep in TITLE_SEPARATORS {
             if let Some(i) = t.rfind(sep) {
                 let tail = norm(&t[i + sep.len()..]);
-                if i > 0 && names.contains(&tail) {
+                if i > 0 && (names.contains(&tail) || names_the_site(&tail, site_names)) {
                     t.truncate(i);
                     changed = true;
                     break;
@@ -1086,6 +1086,27 @@ fn strip_site_name(title: &str, site_names: &[String]) -> String {
         }
     }
     t.trim().to_string()
+}
+
+/// A title suffix that spells a site name the way its domain does ("Bridgestone Tires" on
+/// bridgestonetire.com, "JOHNSON'S®" on johnsonsbaby.com): its letters and digits and one of the
+/// site names' (host labels included) start the same for at least 5 characters, one being a prefix
+/// of the other; at most 4 words.
+fn names_the_site(tail: &str, site_names: &[String]) -> bool {
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let t = squash(tail);
+    if t.chars().count() < 5 || tail.split_whitespace().count() > 4 {
+        return false;
+    }
+    site_names.iter().any(|n| {
+        let n = squash(n.split('.').next().unwrap_or(n));
+        n.chars().count() >= 5 && (n.starts_with(&t) || t.starts_with(&n))
+    })
 }
 
 fn split_people(s: &str) -> Vec<String> {
@@ -2195,6 +2216,33 @@ mod tests {
     fn meta_of(html: &str, url: &str) -> Meta {
         let doc = Html::parse_document(html);
         extract_meta(&doc, &Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn a_suffix_spelling_the_domain_is_a_site_name() {
+        let names = vec![
+            "bridgestonetire".to_string(),
+            "bridgestonetire.com".to_string(),
+        ];
+        assert_eq!(
+            strip_site_name("The Ultimate Car Checklist | Bridgestone Tires", &names),
+            "The Ultimate Car Checklist"
+        );
+        let names = vec!["johnsonsbaby".to_string()];
+        assert_eq!(
+            strip_site_name("How To Get Toddlers To Sleep | JOHNSON'S®", &names),
+            "How To Get Toddlers To Sleep"
+        );
+        // Unrelated or long tails, and short names, stay.
+        let names = vec!["news".to_string(), "example".to_string()];
+        assert_eq!(
+            strip_site_name("Markets fall | Newsroom analysis of the week", &names),
+            "Markets fall | Newsroom analysis of the week"
+        );
+        assert_eq!(
+            strip_site_name("Talks | Kremlin", &names),
+            "Talks | Kremlin"
+        );
     }
 
     #[test]

@@ -91,8 +91,6 @@ pub struct PageStats {
     pub md_product: bool,
     pub md_article: bool,
     pub md_thread: bool,
-    /// JSON-LD `@type`s, grouped.
-    pub ld: LdTypes,
     /// `<title>` text and first `<h1>` text, both at most 300 characters.
     pub title: String,
     pub h1_text: String,
@@ -174,33 +172,13 @@ impl LdTypes {
         }
     }
 
-    /// Every `"@type": "X"` / `"@type": ["X", "Y"]` in a JSON-LD script (a string scan:
-    /// no need to parse the whole graph to know which types it names).
-    fn scan(&mut self, script: &str) {
-        let mut rest = script;
-        while let Some(i) = rest.find("\"@type\"") {
-            rest = &rest[i + 7..];
-            let r = rest
-                .trim_start()
-                .strip_prefix(':')
-                .unwrap_or("")
-                .trim_start();
-            let list = if let Some(inner) = r.strip_prefix('[') {
-                &inner[..inner.find(']').unwrap_or(inner.len())]
-            } else {
-                let end = r
-                    .get(1..)
-                    .and_then(|x| x.find('"'))
-                    .map_or(0, |e| (e + 2).min(r.len()));
-                &r[..end]
-            };
-            for t in list.split(',') {
-                let t = t.trim().trim_matches('"');
-                if !t.is_empty() && t.len() < 60 {
-                    self.add(t);
-                }
-            }
+    /// The groups of the JSON-LD types the metadata stage read (`Signals::jsonld_all_types`).
+    pub fn of(types: &[String]) -> LdTypes {
+        let mut t = LdTypes::default();
+        for name in types {
+            t.add(name);
         }
+        t
     }
 }
 
@@ -286,7 +264,6 @@ enum Open {
     Li,
     H(u8),
     Title,
-    LdJson,
     Other,
 }
 
@@ -301,25 +278,15 @@ impl PageStats {
         let mut stack: Vec<(Open, usize, usize)> = Vec::with_capacity(64);
         let mut in_title = false;
         let mut in_h1 = false;
-        let mut ld_text: Option<String> = None;
         for edge in doc.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
                         let kind = match name {
-                            "script" => {
-                                if el
-                                    .attr("type")
-                                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-                                {
-                                    ld_text = Some(String::new());
-                                    Open::LdJson
-                                } else {
-                                    Open::Skip
-                                }
+                            "script" | "style" | "noscript" | "template" | "svg" | "head" => {
+                                Open::Skip
                             }
-                            "style" | "noscript" | "template" | "svg" | "head" => Open::Skip,
                             "title" => Open::Title,
                             "a" if el.attr("href").is_some() => {
                                 s.links += 1;
@@ -423,12 +390,6 @@ impl PageStats {
                         stack.push((kind, s.text_chars, s.link_chars));
                     }
                     Node::Text(t) => {
-                        if let Some(buf) = ld_text.as_mut() {
-                            if buf.len() < 200_000 {
-                                buf.push_str(t);
-                            }
-                            continue;
-                        }
                         if in_title && s.title.len() < 300 {
                             s.title.push_str(t);
                             continue;
@@ -470,11 +431,6 @@ impl PageStats {
                         Open::Link => link -= 1,
                         Open::Chrome => chrome -= 1,
                         Open::Title => in_title = false,
-                        Open::LdJson => {
-                            if let Some(buf) = ld_text.take() {
-                                s.ld.scan(&buf);
-                            }
-                        }
                         Open::P if text >= 80 && chrome == 0 => {
                             s.long_p += 1;
                             s.long_p_chars += text;
@@ -822,6 +778,7 @@ pub fn features(
     let s = stats;
     let text = s.text_chars.max(1) as f64;
     let sig = &meta.signals;
+    let ld = LdTypes::of(&sig.jsonld_all_types);
     let og = sig.og_type.as_deref().unwrap_or("");
     let og_article = og.starts_with("article") || og == "blog" || og == "news";
     let og_product = og.contains("product");
@@ -883,18 +840,18 @@ pub fn features(
         b(s.md_product),
         b(s.md_article),
         b(s.md_thread),
-        b(s.ld.article || sig.jsonld_article),
-        b(s.ld.tech_article),
-        b(s.ld.product),
-        b(s.ld.thread),
-        b(s.ld.faq),
-        b(s.ld.collection),
-        b(s.ld.webpage),
-        b(s.ld.howto),
-        b(s.ld.org),
-        b(s.ld.software),
-        b(s.ld.event),
-        b(s.ld.list),
+        b(ld.article || sig.jsonld_article),
+        b(ld.tech_article),
+        b(ld.product),
+        b(ld.thread),
+        b(ld.faq),
+        b(ld.collection),
+        b(ld.webpage),
+        b(ld.howto),
+        b(ld.org),
+        b(ld.software),
+        b(ld.event),
+        b(ld.list),
         b(og_article),
         b(og_website),
         b(og_product),
@@ -1023,14 +980,23 @@ mod tests {
 
     #[test]
     fn ld_type_scan() {
-        let mut t = LdTypes::default();
-        t.scan(r#"{"@context":"https://schema.org","@graph":[{"@type" : ["NewsArticle","Thing"]},{"@type":"Product","offers":{"@type":"Offer"}}]}"#);
+        let types = |json: &str| {
+            let v = crate::meta::jsonld::parse_script(json)
+                .into_iter()
+                .collect::<Vec<_>>();
+            LdTypes::of(&crate::meta::jsonld::all_types(&v))
+        };
+        let t = types(
+            r#"{"@context":"https://schema.org","@graph":[{"@type" : ["NewsArticle","Thing"]},{"@type":"Product","offers":{"@type":"Offer"}}]}"#,
+        );
         assert!(t.article && t.product && !t.thread);
-        let mut t = LdTypes::default();
-        t.scan(r#"{"@type":"#);
-        t.scan(r#"{"@type": ["#);
-        t.scan(r#"{"@type": "QAPage""#);
-        assert!(t.thread);
+        // Nested anywhere (here an answer inside a question page's main entity).
+        let t = types(
+            r#"{"@type":"WebPage","mainEntity":{"@type":"Question","acceptedAnswer":{"@type":"Answer"}}}"#,
+        );
+        assert!(t.thread && t.webpage);
+        // Broken JSON names nothing.
+        assert_eq!(types(r#"{"@type": "QAPage""#), LdTypes::default());
     }
 
     #[test]
@@ -1067,10 +1033,18 @@ mod tests {
             <h3><a href="/x">Another story</a></h3><form><input type="text"><input type="hidden"><button>Go</button></form>
             <span class="price">$10</span></body></html>"#
         );
-        let s = PageStats::from_doc(&Html::parse_document(&html));
+        let doc = Html::parse_document(&html);
+        let s = PageStats::from_doc(&doc);
         assert_eq!((s.long_p, s.prose_p, s.link_headings, s.h1), (2, 2, 1, 1));
         assert_eq!((s.forms, s.inputs, s.buttons, s.prices), (1, 1, 1, 1));
-        assert!(s.ld.article && s.shop_hints == 1);
+        // JSON-LD types come from the metadata stage's one parse.
+        let base = url::Url::parse("https://x.example/a").unwrap();
+        let ld = LdTypes::of(
+            &crate::meta::extract_meta(&doc, &base)
+                .signals
+                .jsonld_all_types,
+        );
+        assert!(ld.article && s.shop_hints == 1);
         assert_eq!(s.h1_text, "Budget approved");
         assert!(agreement(&s.title, &s.h1_text) > 0.99);
         assert_eq!(s.link_chars, "Home".len() + "Anotherstory".len());

@@ -75,6 +75,29 @@ fn is_article_type(t: &str) -> bool {
     ARTICLE_TYPES.contains(&t)
 }
 
+/// Every `@type` named by an object anywhere in the given JSON-LD values (lower-cased; nested
+/// offers, authors and list items included), at most 10,000 values visited.
+pub fn all_types(values: &[Value]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Value> = values.iter().collect();
+    let mut visited = 0usize;
+    while let Some(v) = stack.pop() {
+        visited += 1;
+        if visited > 10_000 {
+            break;
+        }
+        match v {
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(obj) => {
+                out.extend(types_of(obj));
+                stack.extend(obj.values().filter(|c| c.is_array() || c.is_object()));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Read all the given JSON-LD values (no page URL known).
 pub fn read(values: &[Value]) -> JsonLd {
     read_for(values, &[])

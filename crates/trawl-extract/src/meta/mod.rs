@@ -35,6 +35,8 @@ pub struct Signals {
     pub jsonld_article: bool,
     /// JSON-LD page types (`collectionpage`, `searchresultspage`, ...).
     pub jsonld_page_types: Vec<String>,
+    /// Every JSON-LD `@type` on the page, nested objects included (lower-cased).
+    pub jsonld_all_types: Vec<String>,
     /// Number of `<h1>` elements outside navigation.
     pub h1_count: usize,
 }
@@ -2189,6 +2191,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         og_type: w.meta("og:type").map(|t| t.to_ascii_lowercase()),
         jsonld_article: ld.is_article,
         jsonld_page_types: ld.page_types.clone(),
+        jsonld_all_types: jsonld::all_types(&values),
         h1_count: w.h1s.len() - w.nav_h1s.len(),
     };
 

@@ -902,7 +902,35 @@ impl AmqpBroker {
     /// Delete every queue and exchange of this prefix (work, dead, articles
     /// and the named subscriptions made through this broker). Destructive: for
     /// tests and for tearing down a crawl.
+    ///
+    /// Deleting is idempotent, so a connection lost half-way (lapin closes the
+    /// connection on a protocol race, e.g. a `cancel-ok` for a consumer dropped
+    /// while its queue is deleted) is retried on a new connection within
+    /// `publish_retry_timeout`.
     pub async fn delete_topology(&self) -> Result<(), QueueError> {
+        let start = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            match self.delete_topology_once().await {
+                Err(e)
+                    if e.is_transient()
+                        && start.elapsed() < self.shared.options.publish_retry_timeout =>
+                {
+                    tracing::info!(error = %e, "deleting the topology again on a new connection");
+                    tokio::time::sleep(backoff_delay(
+                        self.shared.options.initial_backoff,
+                        Duration::from_secs(2),
+                        attempt,
+                    ))
+                    .await;
+                    attempt = attempt.saturating_add(1);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn delete_topology_once(&self) -> Result<(), QueueError> {
         let s = &self.shared;
         let conn = s.conn().await?;
         let ch = s

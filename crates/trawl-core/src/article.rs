@@ -17,6 +17,12 @@ pub struct Article {
     /// Stable id derived from the canonical URL (or the URL when there is none):
     /// 32 lowercase hex chars. Consumers use it to be idempotent.
     pub id: String,
+    /// Revision of the article under this `id`: 1 when first seen; a re-fetch
+    /// whose title or body changed publishes the same `id` with a higher
+    /// `version`. A consumer keeps the highest version it has seen (absent in
+    /// messages written before 2026-12-04: read as 1).
+    #[serde(default = "first_version")]
+    pub version: u32,
     /// The URL the page was fetched from (after redirects).
     pub url: String,
     /// `<link rel=canonical>` or `og:url`, resolved against `url`.
@@ -71,12 +77,17 @@ pub struct Article {
     pub aliases: Vec<String>,
 }
 
+fn first_version() -> u32 {
+    1
+}
+
 impl Article {
     /// An empty article for `url` (no content, `is_article = false`).
     pub fn empty(url: &str) -> Self {
         Article {
             schema_version: ARTICLE_SCHEMA_VERSION,
             id: crate::id::article_id(url),
+            version: 1,
             url: url.to_string(),
             canonical_url: None,
             title: None,

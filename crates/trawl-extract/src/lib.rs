@@ -195,6 +195,7 @@ fn compose(
     let article = Article {
         schema_version: trawl_core::ARTICLE_SCHEMA_VERSION,
         id,
+        version: 1,
         url: url.to_string(),
         canonical_url: meta.canonical_url,
         title: meta.title,

@@ -294,13 +294,24 @@ fn first_string(v: Option<&Value>) -> Option<String> {
         Value::Number(n) => return Some(n.to_string()),
         _ => return None,
     };
+    let s = unescape(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// A JSON-LD string as text: trimmed, with the HTML entities that templates
+/// leave in it decoded ("Maria &amp; Katerina", "L&#039;Oréal").
+fn unescape(s: &str) -> String {
     let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
+    if s.contains('&') {
+        html_escape::decode_html_entities(s).trim().to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn name_of(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::String(s) => Some(unescape(s)).filter(|s| !s.is_empty()),
         Value::Object(o) => str_field(o, "name"),
         Value::Array(a) => a.iter().find_map(name_of),
         _ => None,
@@ -341,7 +352,7 @@ fn people(
         }
         match v {
             Value::Array(a) => stack.extend(a.iter().rev()),
-            Value::String(s) => out.push(s.trim().to_string()),
+            Value::String(s) => out.push(unescape(s)),
             Value::Object(o) => {
                 let o = match (o.get("name"), o.get("@id")) {
                     (None, Some(Value::String(id))) => ids
@@ -460,6 +471,15 @@ mod tests {
             j.date_published.as_deref(),
             Some("2021-01-27T06:00:00+00:00")
         );
+    }
+
+    #[test]
+    fn html_entities_in_strings_are_decoded() {
+        let j = read_str(
+            r#"{"@type":"BlogPosting","headline":"Tips &amp; Tricks","author":{"@type":"Person","name":"Maria &amp; Katerina"}}"#,
+        );
+        assert_eq!(j.headline.as_deref(), Some("Tips & Tricks"));
+        assert_eq!(j.authors, ["Maria & Katerina"]);
     }
 
     #[test]

@@ -12,6 +12,12 @@
 //! UTF-16 in a `<meta>` is read as UTF-8 (a page that can be read as ASCII to
 //! find its meta tag is not UTF-16), and `x-user-defined` as windows-1252, as
 //! browsers do. Malformed sequences become U+FFFD: decoding never fails.
+//!
+//! Text that was UTF-8, read once as windows-1252 or ISO-8859-1 and saved again
+//! ("doesnâ€™t", "Ã©tÃ©": mojibake, common in templates and CMS exports) is
+//! repaired when the page holds at least two such sequences: each run of
+//! characters that maps back to bytes forming valid multi-byte UTF-8 is
+//! replaced by what those bytes say (see [`repair_mojibake`]).
 
 use std::borrow::Cow;
 
@@ -115,6 +121,10 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     let (encoding, source) = detect(bytes, content_type);
     // `decode` sniffs the BOM again and strips it (a BOM overrides any label, as in browsers).
     let (text, used, had_errors) = encoding.decode(bytes);
+    let text = match repair_mojibake(&text) {
+        Some(fixed) => Cow::Owned(fixed),
+        None => text,
+    };
     Decoded {
         text,
         encoding: used,
@@ -123,9 +133,122 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     }
 }
 
+/// The byte a character stands for when UTF-8 was misread as windows-1252 or
+/// ISO-8859-1: U+0080–U+00FF are themselves, windows-1252's 0x80–0x9F
+/// punctuation (`€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ`) their byte.
+fn misread_byte(c: char) -> Option<u8> {
+    static CP1252_HIGH: Lazy<Vec<(char, u8)>> = Lazy::new(|| {
+        (0x80u8..=0x9F)
+            .filter_map(|b| {
+                let byte = [b];
+                let (s, _) = WINDOWS_1252.decode_without_bom_handling(&byte);
+                let c = s.chars().next()?;
+                (u32::from(c) > 0xFF).then_some((c, b))
+            })
+            .collect()
+    });
+    match u32::from(c) {
+        0x80..=0xFF => u8::try_from(u32::from(c)).ok(),
+        _ => CP1252_HIGH.iter().find(|(x, _)| *x == c).map(|(_, b)| *b),
+    }
+}
+
+/// Repair UTF-8 that was decoded as windows-1252/ISO-8859-1 and re-encoded
+/// ("doesnâ€™t" → "doesn’t", "cafÃ©" → "café"). Only sequences that form a
+/// valid multi-byte UTF-8 character are touched, and only when the text holds
+/// at least two of them (one lone pair like "Ã©" could be meant). `None` when
+/// there is nothing to repair.
+pub fn repair_mojibake(text: &str) -> Option<String> {
+    // Every misread lead byte (0xC2–0xF4) is a character U+00C2–U+00F4, which
+    // UTF-8 encodes as 0xC3 0x82–0xB4: pages without a 0xC3 byte are clean.
+    memchr::memchr(0xC3, text.as_bytes())?;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    // (start byte, end byte, repaired char) of each misread sequence.
+    let mut fixes: Vec<(usize, usize, char)> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let need = match u32::from(c) {
+            0xC2..=0xDF => 1,
+            0xE0..=0xEF => 2,
+            0xF0..=0xF4 => 3,
+            _ => 0,
+        };
+        if need == 0 || i + need >= chars.len() {
+            i += 1;
+            continue;
+        }
+        let mut bytes = [0u8; 4];
+        bytes[0] = u8::try_from(u32::from(c)).unwrap_or(0);
+        let ok = (1..=need).all(|k| match chars.get(i + k).and_then(|(_, c)| misread_byte(*c)) {
+            Some(b @ 0x80..=0xBF) => {
+                bytes[k] = b;
+                true
+            }
+            _ => false,
+        });
+        let repaired = ok
+            .then(|| std::str::from_utf8(&bytes[..=need]).ok())
+            .flatten()
+            .and_then(|s| s.chars().next());
+        match repaired {
+            Some(r) => {
+                let end = chars.get(i + need + 1).map_or(text.len(), |(p, _)| *p);
+                fixes.push((start, end, r));
+                i += need + 1;
+            }
+            None => i += 1,
+        }
+    }
+    if fixes.len() < 2 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, r) in fixes {
+        out.push_str(&text[at..start]);
+        out.push(r);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mojibake_is_repaired_and_real_accents_are_not() {
+        // UTF-8 read as windows-1252 (the curly quote's bytes E2 80 99 as "â€™").
+        assert_eq!(
+            repair_mojibake("It doesnâ€™t matter â€” cafÃ© au lait").as_deref(),
+            Some("It doesn’t matter — café au lait")
+        );
+        // ... and as ISO-8859-1 (C1 controls in place of the windows-1252 punctuation).
+        assert_eq!(
+            repair_mojibake("A DIY Investor\u{e2}\u{80}\u{99}s Guide \u{e2}\u{80}\u{94} JOHNSON\u{e2}\u{80}\u{99}S")
+                .as_deref(),
+            Some("A DIY Investor’s Guide — JOHNSON’S")
+        );
+        // Real Latin text is left alone, as is a lone pair.
+        for clean in [
+            "São Paulo, ação, Größe, déjà vu, Ça va, naïve, Ørsted, 10×20 – “quoted” €5",
+            "cafÃ© only once",
+            "plain ASCII text",
+        ] {
+            assert_eq!(repair_mojibake(clean), None, "{clean}");
+        }
+    }
+
+    #[test]
+    fn decode_repairs_a_misread_page() {
+        let page = "<html><head><meta charset=utf-8><title>Itâ€™s here</title></head>\
+                    <body><p>Weâ€™re done.</p></body></html>";
+        let d = decode(page.as_bytes(), None);
+        assert!(d.text.contains("<title>It’s here</title>"), "{}", d.text);
+        assert!(d.text.contains("We’re done."));
+    }
 
     const RU: &str = "Москва, 8 октября. Консультации о визите Ким Чен Ына в Россию идут, сообщил Дмитрий Песков. Ёлка, щука, объём, съезд.";
     const JA: &str = "金正恩氏のロシア訪問について協議が進行中だとクレムリンが発表しました。東京、大阪、日本語のテキストです。";

@@ -180,13 +180,15 @@ pub fn repair_mojibake(text: &str) -> Option<String> {
         }
         let mut bytes = [0u8; 4];
         bytes[0] = u8::try_from(u32::from(c)).unwrap_or(0);
-        let ok = (1..=need).all(|k| match chars.get(i + k).and_then(|(_, c)| misread_byte(*c)) {
-            Some(b @ 0x80..=0xBF) => {
-                bytes[k] = b;
-                true
-            }
-            _ => false,
-        });
+        let ok = (1..=need).all(
+            |k| match chars.get(i + k).and_then(|(_, c)| misread_byte(*c)) {
+                Some(b @ 0x80..=0xBF) => {
+                    bytes[k] = b;
+                    true
+                }
+                _ => false,
+            },
+        );
         let repaired = ok
             .then(|| std::str::from_utf8(&bytes[..=need]).ok())
             .flatten()

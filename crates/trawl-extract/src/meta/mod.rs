@@ -979,6 +979,11 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
     let h1s = usable(false);
     for pass in [&h1s, &usable(true)] {
         if let Some(h) = agreeing_h1(pass, &candidates, &cand_words) {
+            // A heading that holds a metadata title plus its date ("Dec 18 2025
+            // Preparing a transition"): the title without the date.
+            if let Some(c) = candidates.iter().find(|c| dated_heading_of(h, c)) {
+                return Some(finish(c));
+            }
             return Some(finish(h));
         }
     }
@@ -993,6 +998,34 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
         Some(first) => Some(strip_site_name(first, site_names)),
         None => h1s.first().map(|h| finish(h)),
     }
+}
+
+/// Whether `heading` is `title` with a date before or after it ("Dec 18 2025
+/// Preparing a transition", "Preparing a transition — 18.12.2025").
+fn dated_heading_of(heading: &str, title: &str) -> bool {
+    let (h, t) = (norm(heading), norm(title));
+    if t.split_whitespace().count() < 2 || h.len() <= t.len() {
+        return false;
+    }
+    let rest = if let Some(r) = h.strip_suffix(t.as_str()) {
+        r
+    } else if let Some(r) = h.strip_prefix(t.as_str()) {
+        r
+    } else {
+        return false;
+    };
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-|·•,:/()".contains(c));
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    // A date, not a bare year ("2025 Software Development Price Guide" keeps its year).
+    ((2..=5).contains(&words.len()) || (words.len() == 1 && rest.contains(['.', '/', '-'])))
+        && has_year(rest)
+        && words.iter().all(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.is_empty()
+                || w.chars().all(|c| c.is_ascii_digit() || ".:/-".contains(c))
+                || date::month_number(w).is_some()
+                || w.len() <= 3 && w.chars().all(char::is_alphabetic)
+        })
 }
 
 /// Rules 1 and 2 of [`choose_title`] over the given h1s.
@@ -1087,6 +1120,13 @@ fn strip_site_name(title: &str, site_names: &[String]) -> String {
             break;
         }
     }
+    // A host name before the headline with no separator ("davidbau.com Vibe Coding").
+    if let Some((head, rest)) = t.split_once(' ') {
+        let head = norm(head);
+        if head.contains('.') && names.contains(&head) && rest.split_whitespace().count() >= 2 {
+            t = rest.to_string();
+        }
+    }
     t.trim().to_string()
 }
 
@@ -1105,10 +1145,24 @@ fn names_the_site(tail: &str, site_names: &[String]) -> bool {
     if t.chars().count() < 5 || tail.split_whitespace().count() > 4 {
         return false;
     }
-    site_names.iter().any(|n| {
-        let n = squash(n.split('.').next().unwrap_or(n));
-        n.chars().count() >= 5 && (n.starts_with(&t) || t.starts_with(&n))
-    })
+    // A host name gives each of its labels but the last ("tires.bridgestone.com": "tires",
+    // "bridgestone"); a domain that prefixes the brand ("getdianahr.com" for "DianaHR") ends
+    // with it.
+    site_names
+        .iter()
+        .flat_map(|n| {
+            let labels: Vec<&str> = n.split('.').collect();
+            let keep = if labels.len() > 1 {
+                labels.len() - 1
+            } else {
+                1
+            };
+            labels.into_iter().take(keep)
+        })
+        .any(|n| {
+            let n = squash(n);
+            n.chars().count() >= 5 && (n.starts_with(&t) || t.starts_with(&n) || n.ends_with(&t))
+        })
 }
 
 fn split_people(s: &str) -> Vec<String> {
@@ -2274,6 +2328,74 @@ mod tests {
     fn meta_of(html: &str, url: &str) -> Meta {
         let doc = Html::parse_document(html);
         extract_meta(&doc, &Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn a_suffix_naming_any_label_of_the_host_is_a_site_name() {
+        for (title, url, want) in [
+            (
+                "The Ultimate Car Maintenance Checklist | Bridgestone Tires",
+                "https://tires.bridgestone.com/en-us/learn/checklist",
+                "The Ultimate Car Maintenance Checklist",
+            ),
+            (
+                "Top 5 HR Management Software in 2026 | DianaHR",
+                "https://www.getdianahr.com/blog/best-hr",
+                "Top 5 HR Management Software in 2026",
+            ),
+            (
+                "GAME CHANGER | Newegg.com",
+                "https://promotions.newegg.com/zotac/index.html",
+                "GAME CHANGER",
+            ),
+            // A section after the pipe is no site name.
+            (
+                "Homestead gardening makes rural communities more self-reliant | District",
+                "https://www.bssnews.net/district/123",
+                "Homestead gardening makes rural communities more self-reliant | District",
+            ),
+        ] {
+            let m = meta_of(&format!("<title>{title}</title>"), url);
+            assert_eq!(m.title.as_deref(), Some(want), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_date_in_the_heading_and_a_host_before_the_title_are_not_the_title() {
+        let m = meta_of(
+            "<meta property='og:title' content='Preparing a transition in Debusine'>\
+             <h1><a href='/blog/x.html'><time datetime='2025-12-18'>Dec 18 2025</time> Preparing a transition in Debusine</a></h1>",
+            "https://example.org/blog/x.html",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Preparing a transition in Debusine")
+        );
+        // A heading that merely starts like the title keeps its own words.
+        let m = meta_of(
+            "<meta property='og:title' content='Preparing a transition'>\
+             <h1>Preparing a transition in Debusine</h1>",
+            "https://example.org/blog/x.html",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Preparing a transition in Debusine")
+        );
+        // A year alone is part of the headline.
+        let m = meta_of(
+            "<meta property='og:title' content='Software Price Guide and Rates'>\
+             <h1>2025 Software Price Guide and Rates</h1>",
+            "https://example.org/blog/x.html",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("2025 Software Price Guide and Rates")
+        );
+        let m = meta_of(
+            "<title>davidbau.com Vibe Coding</title><h1><a href='https://davidbau.com/'>davidbau.com</a></h1>",
+            "https://davidbau.com/archives/2025/12/16/vibe_coding.html",
+        );
+        assert_eq!(m.title.as_deref(), Some("Vibe Coding"));
     }
 
     #[test]

@@ -987,9 +987,20 @@ fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> 
             return Some(finish(h));
         }
     }
-    // 3. The page's only headline, though the metadata words it differently.
+    // 3. The page's only headline, though the metadata words it differently, as long as
+    //    it reads as a headline, not as a call-out ("A message from our founder:") nor as a
+    //    description (over 25 words) beside a metadata title on the same subject, which
+    //    then names the page better. A long h1 beside generic metadata titles stays.
     if let [h] = h1s[..] {
-        if h.split_whitespace().count() >= 3 {
+        let n = h.split_whitespace().count();
+        let hw = words(h);
+        let shares = |limit: usize| {
+            cand_words.is_empty()
+                || cand_words.iter().any(|cw| {
+                    200 * hw.intersection(cw).count() / (hw.len() + cw.len()).max(1) >= limit
+                })
+        };
+        if n >= 3 && (n <= 25 || !shares(20)) && !h.trim_end().ends_with(':') {
             return Some(finish(h));
         }
     }
@@ -2358,6 +2369,43 @@ mod tests {
             let m = meta_of(&format!("<title>{title}</title>"), url);
             assert_eq!(m.title.as_deref(), Some(want), "{url}");
         }
+    }
+
+    #[test]
+    fn a_lone_heading_that_is_a_call_out_or_a_description_yields_to_the_metadata() {
+        let m = meta_of(
+            "<title>How Google Cloud runs AI inference at scale - SiliconANGLE</title>\
+             <meta property='og:site_name' content='SiliconANGLE'>\
+             <h1>A message from John Furrier, co-founder of SiliconANGLE:</h1>",
+            "https://siliconangle.com/2025/12/19/google-cloud/",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("How Google Cloud runs AI inference at scale")
+        );
+        let description = "Learn which home renovations have the best ROI (return on investment)? \
+            Get expert tips on how to understand and calculate home improvement ROI. We will help \
+            you learn everything you need to know about your home renovation project.";
+        let m = meta_of(
+            &format!(
+                "<meta property='og:title' content='The 10 Best Home Improvement ROI Projects of 2023'>\
+                 <h1>{description}</h1>"
+            ),
+            "https://example.com/blog/roi",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("The 10 Best Home Improvement ROI Projects of 2023")
+        );
+        // A long post title beside a generic site title stays.
+        let long = "FCC Chair to Europe: If You Restrict US Satellite Providers, We Will Ban You \
+            Here: New barriers are emerging that constrain US businesses operating abroad, \
+            Brendan Carr says in a statement";
+        let m = meta_of(
+            &format!("<title>The heart of the internet</title><h1>{long}</h1>"),
+            "https://forum.example.com/r/news/comments/1",
+        );
+        assert_eq!(m.title.as_deref(), Some(long));
     }
 
     #[test]

@@ -1,0 +1,288 @@
+//! Publication and update times: machine-readable sources, checked against the date the
+//! reader sees near the headline.
+
+use super::*;
+
+/// Dates: machine-readable sources in order (JSON-LD, `article:published_time`
+/// and friends, microdata, `<time datetime>`), then the visible date in the
+/// article header. When machine sources disagree on the day, the one that
+/// agrees with the visible date wins; when the visible date is all there is,
+/// its year may come from the URL or another date on the page, its offset from
+/// another date on the page — otherwise the date is absent.
+pub(super) fn choose_dates(
+    w: &Walk,
+    ld: &JsonLd,
+    base: &Url,
+    after: usize,
+) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+    const PUB_META: &[&str] = &[
+        "article:published_time",
+        "article:published",
+        "og:published_time",
+        "og:article:published_time",
+        "published_time",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "parsely-pub-date",
+        "sailthru.date",
+        "dc.date.issued",
+        "dc.date",
+        "dcterms.created",
+        "date",
+        "article.published",
+        "cxenseparse:recs:publishtime",
+    ];
+    const MOD_META: &[&str] = &[
+        "article:modified_time",
+        "article:modified",
+        "og:updated_time",
+        "og:article:modified_time",
+        "dc.date.modified",
+        "dcterms.modified",
+        "last-modified",
+        "article.updated",
+    ];
+    let mut published: Vec<PartialDate> = Vec::new();
+    published.extend(ld.date_published.as_deref().and_then(date::parse_machine));
+    published.extend(
+        PUB_META
+            .iter()
+            .filter_map(|k| w.meta(k))
+            .filter_map(date::parse_machine),
+    );
+    for key in ["datePublished", "dateCreated"] {
+        published.extend(w.itemprop(key).and_then(date::parse_machine));
+    }
+    let mut times: Vec<&(&str, usize, bool)> = w.times.iter().filter(|t| !t.2).collect();
+    times.sort_by_key(|t| (t.1 < after, t.1));
+    // Values from metadata proper; a <time datetime> is the visible date's markup.
+    let n_meta = published.len();
+    published.extend(times.first().and_then(|t| date::parse_machine(t.0)));
+
+    let mut modified: Vec<PartialDate> = Vec::new();
+    modified.extend(ld.date_modified.as_deref().and_then(date::parse_machine));
+    modified.extend(
+        MOD_META
+            .iter()
+            .filter_map(|k| w.meta(k))
+            .filter_map(date::parse_machine),
+    );
+    modified.extend(w.itemprop("dateModified").and_then(date::parse_machine));
+
+    // The visible date: a date-role element, after the h1 first.
+    let mut vis: Vec<&RoleHit> = w
+        .roles
+        .iter()
+        .filter(|r| r.role == Role::Date && !r.in_nav && !r.text.is_empty() && r.text.len() <= 120)
+        .collect();
+    vis.sort_by_key(|r| (r.pos < after, r.pos));
+    let visible = vis
+        .iter()
+        .filter(|r| r.pos >= after || after == 0)
+        .chain(vis.iter())
+        .filter(|r| !says_updated(date_prefix(&r.text)))
+        .find_map(|r| date::parse_visible(&r.text));
+
+    // Hints for incomplete dates.
+    let offset_hint = published
+        .iter()
+        .chain(modified.iter())
+        .chain(visible.iter())
+        .find_map(|d| d.offset);
+    let year_hint = published
+        .iter()
+        .chain(modified.iter())
+        .find_map(|d| d.year.map(|y| (y, d.month)))
+        .or_else(|| date::date_from_url(base.path()))
+        .or(w.year_hint_text)
+        .or(w.year_hint_page);
+
+    let resolve = |d: &PartialDate| d.resolve(year_hint, offset_hint);
+    let pick =
+        |cands: &[PartialDate], visible: Option<&PartialDate>| -> Option<DateTime<FixedOffset>> {
+            let resolved: Vec<(PartialDate, DateTime<FixedOffset>)> = cands
+                .iter()
+                .filter_map(|d| Some((*d, resolve(d)?)))
+                .collect();
+            // A date-only first candidate yields to a timed one on the same day.
+            let first = match resolved.first() {
+                Some((d, _)) if d.time.is_none() => resolved
+                    .iter()
+                    .find(|(o, _)| o.time.is_some() && o.same_day(d))
+                    .or(resolved.first()),
+                f => f,
+            };
+            let agree = resolved.iter().all(|(_, r)| Some(r) == first.map(|f| &f.1));
+            if let (false, Some(v)) = (agree, visible) {
+                if let Some((_, r)) = resolved.iter().find(|(d, _)| d.same_day(v)) {
+                    return Some(*r);
+                }
+            }
+            first.map(|f| f.1)
+        };
+    // The dates shown next to the headline: what a reader sees wins over
+    // machine values for another day; a machine value for the same day is kept
+    // (it has the time and offset).
+    let (mut shown_pub, mut shown_upd) = shown_dates(w, after);
+    // A machine value for the shown day, timed first.
+    let same_day = |cands: &[PartialDate], v: &PartialDate| -> Option<DateTime<FixedOffset>> {
+        let days = || cands.iter().filter(|d| d.year.is_some() && d.same_day(v));
+        days()
+            .find(|d| d.time.is_some())
+            .or_else(|| days().next())
+            .and_then(resolve)
+    };
+    // A shown plain date that is the machine modification day (and not the
+    // publication day), or the day of a shown "updated" date, is the update
+    // the page shows: publication then comes from the metadata.
+    let meta_pub = &published[..n_meta];
+    let is_update = |v: &PartialDate, upd: Option<PartialDate>| {
+        upd.is_some_and(|u| u.same_day(v))
+            || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
+    };
+    if let Some(v) = shown_pub {
+        if is_update(&v, shown_upd) {
+            shown_pub = None;
+            shown_upd = shown_upd.or(Some(v));
+        }
+    }
+    let visible = visible.filter(|v| !is_update(v, shown_upd));
+    let published_at = match &shown_pub {
+        Some(v) => same_day(&published, v)
+            .or_else(|| near_utc_day(&published, v).and_then(resolve))
+            .or_else(|| {
+                // A timed visible date for the same day (its year from the hints).
+                visible
+                    .filter(|x| x.time.is_some() && x.same_day(v))
+                    .and_then(|x| resolve(&x))
+            })
+            .or_else(|| resolve(v)),
+        None if shown_upd.is_some()
+            || published.len() > n_meta && is_update(&published[n_meta], shown_upd) =>
+        {
+            let not_update: Vec<PartialDate> = published
+                .iter()
+                .filter(|d| !is_update(d, shown_upd))
+                .copied()
+                .collect();
+            pick(&not_update, visible.as_ref())
+        }
+        None => pick(&published, visible.as_ref()).or_else(|| visible.as_ref().and_then(resolve)),
+    };
+    let modified_at = match &shown_upd {
+        Some(u) => same_day(&modified, u)
+            .or_else(|| same_day(&published, u))
+            .or_else(|| resolve(u)),
+        None => pick(&modified, None),
+    }
+    .filter(|m| published_at.is_none_or(|p| *m >= p));
+    (published_at, modified_at)
+}
+
+/// A timed machine value in UTC one day off a shown date-only value: the same
+/// moment seen from the site's time zone (a date-only value never overrides a
+/// timed one for what may be the same day).
+pub(super) fn near_utc_day<'c>(
+    cands: &'c [PartialDate],
+    v: &PartialDate,
+) -> Option<&'c PartialDate> {
+    use chrono::NaiveDate;
+    let vd = NaiveDate::from_ymd_opt(v.year?, v.month, v.day)?;
+    cands.iter().find(|d| {
+        d.time.is_some()
+            && d.offset.is_some_and(|o| o.local_minus_utc() == 0)
+            && d.year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
+                .is_some_and(|dd| (dd - vd).num_days().abs() == 1)
+    })
+}
+
+/// Whether the words before a visible date say it is the last update.
+pub(super) fn says_updated(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "updat",
+        "modif",
+        "revised",
+        "edited",
+        "reviewed",
+        "обновл",
+        "изменен",
+        "aktualisiert",
+        "mis à jour",
+        "actualizado",
+        "aggiornat",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// Whether the words before a visible date say it is the publication.
+pub(super) fn says_published(label: &str) -> bool {
+    let l = label.to_lowercase();
+    [
+        "publish",
+        "posted",
+        "опублик",
+        "veröffentlicht",
+        "publié",
+        "publicado",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// The part of a date text before its first digit (for "Updated Dec 18, 2025"
+/// the label and the month): the words that say what the date is.
+pub(super) fn date_prefix(s: &str) -> &str {
+    let i = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+    &s[..i]
+}
+
+/// Visible dates near the headline: (the nearest publication-or-plain date,
+/// the nearest "updated" date). A date-role element or a short text with a
+/// full date (year, month, day) counts; after the headline is preferred over
+/// before it, which costs double distance. Without a headline, none.
+pub(super) fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Option<PartialDate>) {
+    if after == 0 {
+        return (None, None);
+    }
+    const BEFORE: usize = 60;
+    const AFTER: usize = 150;
+    let near = |pos: usize| pos + BEFORE >= after && pos <= after + AFTER;
+    let dist = |pos: usize| {
+        if pos >= after {
+            pos - after
+        } else {
+            (after - pos) * 2
+        }
+    };
+    let mut cands: Vec<(usize, bool, PartialDate)> = Vec::new();
+    for r in &w.roles {
+        if r.role == Role::Date && !r.in_nav && near(r.pos) && r.text.len() <= 120 {
+            if let Some(d) = date::parse_visible(&r.text).filter(|d| d.year.is_some()) {
+                cands.push((dist(r.pos), says_updated(date_prefix(&r.text)), d));
+            }
+        }
+    }
+    for t in &w.text_dates {
+        if !near(t.pos) {
+            continue;
+        }
+        // A date line, not a sentence that mentions a date.
+        if t.text.split_whitespace().count() > 10 {
+            continue;
+        }
+        if let Some(d) = date::parse_visible(&t.text).filter(|d| d.year.is_some()) {
+            let prefix = date_prefix(&t.text);
+            let upd = says_updated(prefix)
+                || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));
+            cands.push((dist(t.pos), upd, d));
+        }
+    }
+    cands.sort_by_key(|c| c.0);
+    let pub_ = cands.iter().find(|c| !c.1).map(|c| c.2);
+    let upd = cands.iter().find(|c| c.1).map(|c| c.2);
+    (pub_, upd)
+}

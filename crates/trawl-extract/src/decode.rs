@@ -162,44 +162,39 @@ pub fn repair_mojibake(text: &str) -> Option<String> {
     // Every misread lead byte (0xC2–0xF4) is a character U+00C2–U+00F4, which
     // UTF-8 encodes as 0xC3 0x82–0xB4: pages without a 0xC3 byte are clean.
     memchr::memchr(0xC3, text.as_bytes())?;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    // (start byte, end byte, repaired char) of each misread sequence.
+    // (start byte, end byte, repaired char) of each misread sequence; no copy of the
+    // text is made unless something is repaired.
     let mut fixes: Vec<(usize, usize, char)> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    let mut it = text.char_indices();
+    while let Some((start, c)) = it.next() {
         let need = match u32::from(c) {
             0xC2..=0xDF => 1,
             0xE0..=0xEF => 2,
             0xF0..=0xF4 => 3,
-            _ => 0,
+            _ => continue,
         };
-        if need == 0 || i + need >= chars.len() {
-            i += 1;
-            continue;
-        }
         let mut bytes = [0u8; 4];
         bytes[0] = u8::try_from(u32::from(c)).unwrap_or(0);
-        let ok = (1..=need).all(
-            |k| match chars.get(i + k).and_then(|(_, c)| misread_byte(*c)) {
+        let mut ahead = it.clone();
+        let mut end = start + c.len_utf8();
+        let ok = (1..=need).all(|k| match ahead.next() {
+            Some((at, c)) => match misread_byte(c) {
                 Some(b @ 0x80..=0xBF) => {
                     bytes[k] = b;
+                    end = at + c.len_utf8();
                     true
                 }
                 _ => false,
             },
-        );
+            None => false,
+        });
         let repaired = ok
             .then(|| std::str::from_utf8(&bytes[..=need]).ok())
             .flatten()
             .and_then(|s| s.chars().next());
-        match repaired {
-            Some(r) => {
-                let end = chars.get(i + need + 1).map_or(text.len(), |(p, _)| *p);
-                fixes.push((start, end, r));
-                i += need + 1;
-            }
-            None => i += 1,
+        if let Some(r) = repaired {
+            fixes.push((start, end, r));
+            it = ahead;
         }
     }
     if fixes.len() < 2 {

@@ -69,12 +69,12 @@ pub fn decode(payload: &[u8]) -> Result<ArticleRow, Reject> {
     };
     match obj.get("schema_version").and_then(Value::as_u64) {
         Some(v) if v >= 1 && v <= u64::from(ARTICLE_SCHEMA_VERSION) => {}
-        Some(v) => {
-            return Err(Reject::new(
-                SinkRejectReason::UnsupportedSchemaVersion,
-                format!("unsupported schema_version {v} (this build reads up to {ARTICLE_SCHEMA_VERSION})"),
-            ))
-        }
+        Some(v) => return Err(Reject::new(
+            SinkRejectReason::UnsupportedSchemaVersion,
+            format!(
+                "unsupported schema_version {v} (this build reads up to {ARTICLE_SCHEMA_VERSION})"
+            ),
+        )),
         None => {
             return Err(Reject::new(
                 SinkRejectReason::UnsupportedSchemaVersion,
@@ -190,7 +190,10 @@ mod tests {
             caption: None,
             credit: None,
         });
-        a.aliases = vec!["https://m.ex.com/news/1".into(), "https://ex.com/news/1".into()];
+        a.aliases = vec![
+            "https://m.ex.com/news/1".into(),
+            "https://ex.com/news/1".into(),
+        ];
         let row = decode(&bytes(&a)).unwrap();
         assert_eq!(row.id, a.id);
         assert_eq!(row.version, 3);
@@ -220,15 +223,30 @@ mod tests {
         let row = decode(&serde_json::to_vec(&v).unwrap()).unwrap();
         assert_eq!(row.version, 1);
         assert_eq!(row.message["future_field"]["x"], 1);
-        assert!(row.aliases.is_empty(), "url == canonical (no canonical_url)");
+        assert!(
+            row.aliases.is_empty(),
+            "url == canonical (no canonical_url)"
+        );
     }
 
     #[test]
     fn malformed_messages_are_rejected_with_a_reason() {
         let cases: Vec<(Vec<u8>, SinkRejectReason, &str)> = vec![
-            (b"{not json".to_vec(), SinkRejectReason::InvalidJson, "key must be a string"),
-            (vec![0xff, 0xfe], SinkRejectReason::InvalidJson, "expected value"),
-            (b"[1,2]".to_vec(), SinkRejectReason::InvalidArticle, "not a JSON object"),
+            (
+                b"{not json".to_vec(),
+                SinkRejectReason::InvalidJson,
+                "key must be a string",
+            ),
+            (
+                vec![0xff, 0xfe],
+                SinkRejectReason::InvalidJson,
+                "expected value",
+            ),
+            (
+                b"[1,2]".to_vec(),
+                SinkRejectReason::InvalidArticle,
+                "not a JSON object",
+            ),
             (
                 br#"{"schema_version":2,"id":"x"}"#.to_vec(),
                 SinkRejectReason::UnsupportedSchemaVersion,
@@ -253,10 +271,16 @@ mod tests {
         }
         let mut a = article("https://ex.com/a");
         a.id = String::new();
-        assert!(decode(&bytes(&a)).unwrap_err().detail.contains("id must be"));
+        assert!(decode(&bytes(&a))
+            .unwrap_err()
+            .detail
+            .contains("id must be"));
         a.id = "x".into();
         a.version = u32::MAX;
-        assert!(decode(&bytes(&a)).unwrap_err().detail.contains("version must be"));
+        assert!(decode(&bytes(&a))
+            .unwrap_err()
+            .detail
+            .contains("version must be"));
         a.version = 0;
         assert_eq!(
             decode(&bytes(&a)).unwrap_err().reason,
@@ -282,7 +306,11 @@ mod tests {
         assert_eq!(row.title.as_deref(), Some("Title"));
         assert_eq!(row.body, "body");
         assert_eq!(row.authors, vec!["x".to_string()]);
-        assert!(!row.message.to_string().contains("\\u0000"), "{}", row.message);
+        assert!(
+            !row.message.to_string().contains("\\u0000"),
+            "{}",
+            row.message
+        );
         assert_eq!(row.message["extrakey"][0], "ab");
     }
 

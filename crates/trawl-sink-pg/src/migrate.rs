@@ -45,7 +45,11 @@ mod tests {
             .collect();
         assert_eq!(files, listed);
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version, i as i32 + 1, "migrations are numbered 1, 2, 3...");
+            assert_eq!(
+                m.version,
+                i as i32 + 1,
+                "migrations are numbered 1, 2, 3..."
+            );
             let on_disk = std::fs::read_to_string(dir.join(&listed[i])).unwrap();
             assert_eq!(m.sql, on_disk);
         }

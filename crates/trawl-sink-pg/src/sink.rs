@@ -280,7 +280,8 @@ impl Sink {
     }
 
     fn count(&self, c: WriteCounts, superseded: u64) {
-        self.metrics.sink_articles(SinkOutcome::Inserted, c.inserted);
+        self.metrics
+            .sink_articles(SinkOutcome::Inserted, c.inserted);
         self.metrics.sink_articles(SinkOutcome::Updated, c.updated);
         self.metrics
             .sink_articles(SinkOutcome::Unchanged, c.unchanged + superseded);
@@ -296,13 +297,17 @@ impl Sink {
                     self.metrics
                         .sink_batch(BatchResult::Committed, started.elapsed());
                     if failures > 0 {
-                        info!(after_failures = failures, "PostgreSQL is back; batch written");
+                        info!(
+                            after_failures = failures,
+                            "PostgreSQL is back; batch written"
+                        );
                     }
                     self.set_up(true);
                     return Written::Committed(counts);
                 }
                 Err(e) => {
-                    self.metrics.sink_batch(BatchResult::Failed, started.elapsed());
+                    self.metrics
+                        .sink_batch(BatchResult::Failed, started.elapsed());
                     if !e.is_transient() {
                         return Written::Refused(e);
                     }

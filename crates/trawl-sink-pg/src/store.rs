@@ -80,9 +80,9 @@ impl PgStore {
                 "schema must be a lower-case SQL identifier, got {schema:?}"
             )));
         }
-        let mut cfg: tokio_postgres::Config = url.parse().map_err(|e| {
-            SinkError::Config(format!("invalid PostgreSQL URL {redacted}: {e}"))
-        })?;
+        let mut cfg: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| SinkError::Config(format!("invalid PostgreSQL URL {redacted}: {e}")))?;
         let options = match cfg.get_options() {
             Some(o) if !o.trim().is_empty() => format!("{o} -c search_path={schema}"),
             _ => format!("-c search_path={schema}"),
@@ -164,7 +164,10 @@ impl PgStore {
         .await
         .map_err(from_pg)?;
         let applied: Vec<i32> = tx
-            .query("SELECT version FROM schema_migrations ORDER BY version", &[])
+            .query(
+                "SELECT version FROM schema_migrations ORDER BY version",
+                &[],
+            )
             .await
             .map_err(from_pg)?
             .iter()

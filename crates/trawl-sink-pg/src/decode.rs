@@ -69,12 +69,14 @@ pub fn decode(payload: &[u8]) -> Result<ArticleRow, Reject> {
     };
     match obj.get("schema_version").and_then(Value::as_u64) {
         Some(v) if v >= 1 && v <= u64::from(ARTICLE_SCHEMA_VERSION) => {}
-        Some(v) => return Err(Reject::new(
-            SinkRejectReason::UnsupportedSchemaVersion,
-            format!(
+        Some(v) => {
+            return Err(Reject::new(
+                SinkRejectReason::UnsupportedSchemaVersion,
+                format!(
                 "unsupported schema_version {v} (this build reads up to {ARTICLE_SCHEMA_VERSION})"
             ),
-        )),
+            ))
+        }
         None => {
             return Err(Reject::new(
                 SinkRejectReason::UnsupportedSchemaVersion,

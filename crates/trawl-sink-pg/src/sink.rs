@@ -84,6 +84,9 @@ impl Sink {
         health: Health,
         metrics: &'static Metrics,
     ) -> Sink {
+        // Registered at once: not ready until subscribed and migrated.
+        health.set_ready(READY_NAME, false);
+        metrics.set_sink_postgres_up(false);
         Sink {
             store,
             broker,
@@ -93,7 +96,9 @@ impl Sink {
         }
     }
 
-    /// Run until `stop` is cancelled or the consumer ends (broker closed). Subscribes
+    /// Run until `stop` is cancelled or the consumer ends (broker closed). Readiness
+    /// (`/readyz` dependency `postgres`) is false from [`Sink::new`] until the sink is
+    /// subscribed and PostgreSQL is migrated, and whenever PostgreSQL fails. Subscribes
     /// first (so the durable queue collects articles even while PostgreSQL is away), then
     /// migrates (waiting for PostgreSQL with backoff, not ready), then consumes. Returns
     /// an error only for what waiting cannot fix (configuration, schema, broker refusal).
@@ -250,6 +255,15 @@ impl Sink {
         let (kept, superseded) = keep_highest(&rows);
         match self.write_retrying(&kept, stop).await {
             Written::Committed(counts) => {
+                debug!(
+                    messages = deliveries.len(),
+                    rows = kept.len(),
+                    superseded,
+                    inserted = counts.inserted,
+                    updated = counts.updated,
+                    unchanged = counts.unchanged,
+                    "batch committed"
+                );
                 self.count(counts, superseded);
                 ack_all(deliveries).await;
                 true

@@ -80,10 +80,15 @@ where
     let result = AssertUnwindSafe(tokio::time::timeout(limit, f(schema.clone())))
         .catch_unwind()
         .await;
-    let c = client("public").await;
-    c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        .await
-        .unwrap();
+    // TRAWL_TEST_KEEP_SCHEMA=1 keeps a failed test's tables for a look with psql.
+    if result.is_ok() || std::env::var_os("TRAWL_TEST_KEEP_SCHEMA").is_none() {
+        let c = client("public").await;
+        c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .await
+            .unwrap();
+    } else {
+        eprintln!("schema {schema} kept (TRAWL_TEST_KEEP_SCHEMA)");
+    }
     match result {
         Ok(Ok(())) => {}
         Ok(Err(_)) => panic!("test {tag} did not finish within {limit:?}"),

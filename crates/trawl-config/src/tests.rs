@@ -378,7 +378,10 @@ fn postgres_section_defaults_env_and_validation() {
     let c = load(
         Some("[postgres]\nbatch_size = 100\nbatch_timeout = \"50ms\"\n"),
         &env(&[
-            ("TRAWL_POSTGRES_URL", "postgresql://sink:s3cret@db:5432/news"),
+            (
+                "TRAWL_POSTGRES_URL",
+                "postgresql://sink:s3cret@db:5432/news",
+            ),
             ("TRAWL_POSTGRES_BINDING", "example_com.*"),
         ]),
         &[("postgres.schema".into(), "trawl_articles".into())],
@@ -415,5 +418,7 @@ batch_timeout = "0s"
         assert!(e.has_key(key), "missing error for {key}:\n{e}");
     }
     assert_eq!(e.errors().len(), 6, "{e}");
-    assert!(e.to_string().contains("scheme must be one of postgres, postgresql"));
+    assert!(e
+        .to_string()
+        .contains("scheme must be one of postgres, postgresql"));
 }

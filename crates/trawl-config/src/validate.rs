@@ -268,7 +268,10 @@ pub(crate) fn validate(c: &Config) -> Errors {
     {
         o.push((
             "postgres.queue".into(),
-            format!("must be 1-200 characters of [A-Za-z0-9._-], got `{}`", pg.queue),
+            format!(
+                "must be 1-200 characters of [A-Za-z0-9._-], got `{}`",
+                pg.queue
+            ),
         ));
     }
     if pg.binding.trim().is_empty() || pg.binding.len() > 255 {

@@ -9,9 +9,10 @@ use prometheus::{
 use trawl_core::FetchOutcome;
 
 use crate::labels::{
-    status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind, PublishResult, QueueKind,
-    RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage, TaskResult, AMQP_OPS, DEAD_LETTER_REASONS,
-    LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES, REDIS_OPS, STATUS_CLASSES,
+    status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
+    PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
+    TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
+    REDIS_OPS, STATUS_CLASSES,
 };
 
 /// The version reported by `trawl_build_info{version}`.
@@ -940,7 +941,10 @@ mod tests {
         m.sink_batch(BatchResult::Failed, Duration::from_secs(3));
         m.set_sink_postgres_up(true);
         let text = m.encode_text().unwrap();
-        assert!(text.contains("trawl_sink_articles_total{outcome=\"inserted\"} 3"), "{text}");
+        assert!(
+            text.contains("trawl_sink_articles_total{outcome=\"inserted\"} 3"),
+            "{text}"
+        );
         assert!(text.contains("trawl_sink_articles_total{outcome=\"rejected\"} 1"));
         assert!(text.contains("trawl_sink_articles_total{outcome=\"unchanged\"} 0"));
         assert!(text.contains("trawl_sink_rejected_total{reason=\"invalid_json\"} 1"));

@@ -290,6 +290,8 @@ pub struct PostgresSection {
     /// Longest wait for a batch to fill before it is written anyway.
     #[serde(with = "humantime_serde")]
     pub batch_timeout: Duration,
+    /// Batches written at once (each its own transaction and connection).
+    pub writers: u32,
     /// Bound on connecting to PostgreSQL (one attempt) and on waiting for a pooled connection.
     #[serde(with = "humantime_serde")]
     pub connect_timeout: Duration,
@@ -307,6 +309,7 @@ impl Default for PostgresSection {
             binding: "#".into(),
             batch_size: 500,
             batch_timeout: Duration::from_millis(200),
+            writers: 2,
             connect_timeout: Duration::from_secs(5),
             max_backoff: Duration::from_secs(30),
         }

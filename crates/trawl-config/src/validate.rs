@@ -282,6 +282,7 @@ pub(crate) fn validate(c: &Config) -> Errors {
     }
     range(o, "postgres.batch_size", pg.batch_size, 1, 10_000);
     positive(o, "postgres.batch_timeout", pg.batch_timeout);
+    range(o, "postgres.writers", pg.writers, 1, 16);
     positive(o, "postgres.connect_timeout", pg.connect_timeout);
     positive(o, "postgres.max_backoff", pg.max_backoff);
 

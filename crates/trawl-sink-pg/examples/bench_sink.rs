@@ -1,10 +1,10 @@
 //! Sink throughput: synthetic Article messages through RabbitMQ into PostgreSQL.
 //!
-//! `cargo run --release -p trawl-sink-pg --example bench_sink -- [N] [BATCH_SIZE] [BATCH_TIMEOUT_MS]`
-//! (defaults 50000, 500, 200; `scripts/bench-sink.sh` runs it). Uses `TRAWL_TEST_AMQP_URL` and
+//! `cargo run --release -p trawl-sink-pg --example bench_sink -- [N] [BATCH_SIZE] [BATCH_TIMEOUT_MS] [WRITERS] [BODY_WORDS]`
+//! (defaults 50000, 500, 200, 2, 450; `scripts/bench-sink.sh` runs it). Uses `TRAWL_TEST_AMQP_URL` and
 //! `TRAWL_TEST_POSTGRES_URL` (the test defaults), a unique broker prefix and a unique schema,
-//! both removed at the end. Two phases, each with N fresh articles (~3.5 kB of JSON, a
-//! 450-word English body, so the tsvector and the GIN index do real work):
+//! both removed at the end. Two phases, each with N fresh articles (~4.3 kB of JSON with the
+//! default 450-word English body, so the tsvector and the GIN index do real work):
 //!
 //! 1. backlog: N messages published first (confirmed, 256 in flight), then one sink drains
 //!    them: sink articles/s;
@@ -23,17 +23,77 @@ use trawl_queue::Broker;
 use trawl_sink_pg::{PgStore, Sink, SinkConfig};
 
 const WORDS: &[&str] = &[
-    "government", "minister", "election", "parliament", "economy", "market", "energy",
-    "climate", "talks", "agreement", "security", "police", "court", "ruling", "city", "council",
-    "budget", "tax", "reform", "health", "hospital", "school", "students", "company", "shares",
-    "growth", "inflation", "bank", "rates", "trade", "exports", "farmers", "weather", "storm",
-    "flooding", "rescue", "team", "season", "match", "coach", "players", "fans", "festival",
-    "film", "music", "museum", "science", "research", "study", "space", "mission", "launch",
-    "the", "a", "of", "and", "in", "to", "said", "on", "for", "with", "after", "over", "new",
+    "government",
+    "minister",
+    "election",
+    "parliament",
+    "economy",
+    "market",
+    "energy",
+    "climate",
+    "talks",
+    "agreement",
+    "security",
+    "police",
+    "court",
+    "ruling",
+    "city",
+    "council",
+    "budget",
+    "tax",
+    "reform",
+    "health",
+    "hospital",
+    "school",
+    "students",
+    "company",
+    "shares",
+    "growth",
+    "inflation",
+    "bank",
+    "rates",
+    "trade",
+    "exports",
+    "farmers",
+    "weather",
+    "storm",
+    "flooding",
+    "rescue",
+    "team",
+    "season",
+    "match",
+    "coach",
+    "players",
+    "fans",
+    "festival",
+    "film",
+    "music",
+    "museum",
+    "science",
+    "research",
+    "study",
+    "space",
+    "mission",
+    "launch",
+    "the",
+    "a",
+    "of",
+    "and",
+    "in",
+    "to",
+    "said",
+    "on",
+    "for",
+    "with",
+    "after",
+    "over",
+    "new",
 ];
 
 fn words(seed: u64, n: usize) -> String {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let mut out = String::with_capacity(n * 8);
     for i in 0..n {
         x ^= x << 13;
@@ -50,30 +110,36 @@ fn words(seed: u64, n: usize) -> String {
     out
 }
 
-fn article(run: &str, n: u64) -> Vec<u8> {
+fn article(run: &str, n: u64, body_words: usize) -> Vec<u8> {
     let url = format!("https://bench.example/{run}/world/story-{n}");
     let mut a = Article::empty(&url);
     a.canonical_url = Some(url.clone());
     a.title = Some(words(n, 9));
     a.lead = Some(words(n + 1, 25));
-    a.body = words(n + 2, 450);
-    a.word_count = 450;
+    a.body = words(n + 2, body_words);
+    a.word_count = body_words as u32;
     a.authors = vec!["Jane Doe".into()];
     a.language = Some("en".into());
     a.section = Some("world".into());
     a.published_at = Some(chrono::Utc::now().fixed_offset());
     a.fetched_at = Some(chrono::Utc::now().fixed_offset());
-    a.links = (0..20).map(|i| format!("https://bench.example/{run}/l/{i}")).collect();
+    a.links = (0..20)
+        .map(|i| format!("https://bench.example/{run}/l/{i}"))
+        .collect();
     a.is_article = true;
     serde_json::to_vec(&a).expect("serializable")
 }
 
-async fn publish(broker: &AmqpBroker, run: &str, n: u64) -> Duration {
+async fn publish(broker: &AmqpBroker, run: &str, n: u64, body_words: usize) -> Duration {
     let started = Instant::now();
     let mut sends = futures::stream::iter(0..n)
         .map(|i| {
-            let payload = article(run, i);
-            async move { broker.publish_article("bench_example.world", &payload).await }
+            let payload = article(run, i, body_words);
+            async move {
+                broker
+                    .publish_article("bench_example.world", &payload)
+                    .await
+            }
         })
         .buffer_unordered(256);
     while let Some(r) = sends.next().await {
@@ -89,7 +155,9 @@ struct Running {
 }
 
 fn start_sink(pg: &str, schema: &str, broker: Arc<dyn Broker>, cfg: SinkConfig) -> Running {
-    let store = Arc::new(PgStore::new(pg, schema, Duration::from_secs(5)).expect("store"));
+    let store = Arc::new(
+        PgStore::with_connections(pg, schema, Duration::from_secs(5), cfg.writers).expect("store"),
+    );
     let metrics: &'static Metrics = Box::leak(Box::new(Metrics::new().expect("metrics")));
     let sink = Sink::new(store, broker, cfg, Health::new(), metrics);
     let stop = CancellationToken::new();
@@ -121,6 +189,8 @@ async fn main() {
     let n: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let batch_size: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(500);
     let timeout_ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let writers: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(2);
+    let body_words: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(450);
     let amqp = std::env::var("TRAWL_TEST_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
     let pg = std::env::var("TRAWL_TEST_POSTGRES_URL")
@@ -146,12 +216,13 @@ async fn main() {
         subscription: "bench".into(),
         batch_size,
         batch_timeout: Duration::from_millis(timeout_ms),
+        writers,
         ..SinkConfig::default()
     };
-    let sample = article("x", 1).len();
+    let sample = article("x", 1, body_words).len();
     println!(
-        "bench-sink: {n} articles per phase ({sample} bytes of JSON each), batch_size {batch_size}, \
-         batch_timeout {timeout_ms} ms, prefetch {}",
+        "bench-sink: {n} articles per phase ({sample} bytes of JSON each, {body_words}-word body), \
+         batch_size {batch_size}, batch_timeout {timeout_ms} ms, writers {writers}, prefetch {}",
         cfg.prefetch()
     );
 
@@ -162,7 +233,7 @@ async fn main() {
             .await
             .expect("declare"),
     );
-    let took = publish(&publisher, "backlog", n).await;
+    let took = publish(&publisher, "backlog", n, body_words).await;
     println!(
         "publish (confirmed, 256 in flight): {:.0} msg/s",
         n as f64 / took.as_secs_f64()
@@ -184,7 +255,7 @@ async fn main() {
     // Phase 2: live, sink running while publishing.
     let base = settled(sink.metrics);
     let started = Instant::now();
-    publish(&publisher, "live", n).await;
+    publish(&publisher, "live", n, body_words).await;
     wait_settled(sink.metrics, base + n).await;
     let live = started.elapsed();
     println!(

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
@@ -29,6 +30,10 @@ pub struct SinkConfig {
     pub batch_size: usize,
     /// Longest wait for a batch to fill.
     pub batch_timeout: Duration,
+    /// Batches written at once, each in its own transaction on its own connection (the
+    /// next batch fills while earlier ones are written). Rows are written in id order, so
+    /// concurrent batches cannot deadlock on each other's rows.
+    pub writers: usize,
     /// First retry delay while PostgreSQL is unreachable (doubled up to `max_backoff`).
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
@@ -43,6 +48,7 @@ impl Default for SinkConfig {
             binding: "#".into(),
             batch_size: 500,
             batch_timeout: Duration::from_millis(200),
+            writers: 2,
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
             ping_interval: Duration::from_secs(2),
@@ -51,14 +57,16 @@ impl Default for SinkConfig {
 }
 
 impl SinkConfig {
-    /// Unacked deliveries the broker may push ahead: two batches, so the next one fills
-    /// while one is written.
+    /// Unacked deliveries the broker may push ahead: one batch per writer plus the one
+    /// filling.
     pub fn prefetch(&self) -> u16 {
-        u16::try_from(self.batch_size.saturating_mul(2)).unwrap_or(u16::MAX)
+        u16::try_from(self.batch_size.saturating_mul(self.writers.max(1) + 1)).unwrap_or(u16::MAX)
     }
 }
 
-/// `trawl sink postgres`: the article stream into PostgreSQL.
+/// `trawl sink postgres`: the article stream into PostgreSQL. Cheap to clone (shared
+/// handles): each batch is written by a clone on its own task.
+#[derive(Clone)]
 pub struct Sink {
     store: Arc<PgStore>,
     broker: Arc<dyn Broker>,
@@ -127,15 +135,29 @@ impl Sink {
             batch_timeout = ?self.config.batch_timeout,
             "sink running"
         );
-        loop {
+        // Batches in flight (at most `writers`); a batch is acked by its own task after its
+        // commit. Dropping the set (the sink aborted) aborts them: their deliveries go back.
+        let mut writing: JoinSet<bool> = JoinSet::new();
+        let writers = self.config.writers.max(1);
+        'consume: loop {
+            while writing.len() >= writers {
+                if let Some(Ok(false)) = writing.join_next().await {
+                    break 'consume; // stopped while PostgreSQL was away
+                }
+            }
             let (batch, ended) = self.collect(&mut consumer, &stop).await;
-            if !batch.is_empty() && !self.process(batch, &stop).await {
-                break;
+            if !batch.is_empty() {
+                let this = self.clone();
+                let stop = stop.clone();
+                writing.spawn(async move { this.process(batch, &stop).await });
             }
             if ended || stop.is_cancelled() {
                 break;
             }
         }
+        // Let the batches in hand finish (or hand their messages back when stopped while
+        // PostgreSQL is away).
+        while writing.join_next().await.is_some() {}
         info!("sink stopped");
         Ok(())
     }
@@ -252,7 +274,9 @@ impl Sink {
         if rows.is_empty() {
             return true;
         }
-        let (kept, superseded) = keep_highest(&rows);
+        let (mut kept, superseded) = keep_highest(&rows);
+        // One lock order for every batch: concurrent writers never deadlock.
+        kept.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         match self.write_retrying(&kept, stop).await {
             Written::Committed(counts) => {
                 debug!(

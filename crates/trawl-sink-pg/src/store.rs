@@ -68,6 +68,17 @@ impl PgStore {
     /// this fails only on a bad URL or schema name. `timeout` bounds one connection
     /// attempt, the wait for a pooled connection, and pings.
     pub fn new(url: &str, schema: &str, timeout: Duration) -> Result<PgStore, SinkError> {
+        Self::with_connections(url, schema, timeout, 2)
+    }
+
+    /// [`PgStore::new`] with room for `writers` concurrent batch writes (plus one
+    /// connection for pings).
+    pub fn with_connections(
+        url: &str,
+        schema: &str,
+        timeout: Duration,
+        writers: usize,
+    ) -> Result<PgStore, SinkError> {
         let redacted = redact_url(url);
         let valid_schema = !schema.is_empty()
             && schema.len() <= 63
@@ -101,9 +112,9 @@ impl PgStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
-        // One writer connection, one for pings.
+        // The writers' connections, and one for pings.
         let pool = Pool::builder(manager)
-            .max_size(2)
+            .max_size(writers.max(1) + 1)
             .runtime(Runtime::Tokio1)
             .timeouts(Timeouts {
                 wait: Some(timeout),
@@ -207,8 +218,9 @@ impl PgStore {
         Ok(now_applied)
     }
 
-    /// Upsert `rows` (distinct ids: see [`crate::batch::keep_highest`]) and their aliases
-    /// in one transaction. Returns once it committed.
+    /// Upsert `rows` (distinct ids: see [`crate::batch::keep_highest`]; concurrent
+    /// callers should pass them in id order, so their row locks cannot deadlock) and their
+    /// aliases in one transaction. Returns once it committed.
     pub async fn write(&self, rows: &[&ArticleRow]) -> Result<WriteCounts, SinkError> {
         if rows.is_empty() {
             return Ok(WriteCounts::default());
@@ -298,7 +310,9 @@ impl PgStore {
             }
         }
         if !alias_of.is_empty() {
-            let (aliases, ids): (Vec<&str>, Vec<&str>) = alias_of.into_iter().unzip();
+            let mut pairs: Vec<(&str, &str)> = alias_of.into_iter().collect();
+            pairs.sort_unstable(); // one lock order across concurrent writers
+            let (aliases, ids): (Vec<&str>, Vec<&str>) = pairs.into_iter().unzip();
             let stmt = tx.prepare_cached(ALIASES).await.map_err(from_pg)?;
             tx.execute(&stmt, &[&aliases, &ids])
                 .await

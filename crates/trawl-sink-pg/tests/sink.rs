@@ -71,7 +71,8 @@ impl Running {
 }
 
 fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) -> Running {
-    let store = Arc::new(PgStore::new(url, schema, Duration::from_secs(2)).unwrap());
+    let store =
+        Arc::new(PgStore::with_connections(url, schema, Duration::from_secs(2), 2).unwrap());
     let metrics: &'static Metrics = Box::leak(Box::new(Metrics::new().unwrap()));
     let health = Health::new();
     let config = SinkConfig {
@@ -79,6 +80,7 @@ fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) ->
         binding: "#".into(),
         batch_size,
         batch_timeout: Duration::from_millis(50),
+        writers: 2,
         initial_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_millis(500),
         ping_interval: Duration::from_millis(200),

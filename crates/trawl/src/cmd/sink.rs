@@ -53,6 +53,7 @@ fn sink_config(cfg: &Config) -> SinkConfig {
         binding: pg.binding.clone(),
         batch_size: pg.batch_size.max(1) as usize,
         batch_timeout: pg.batch_timeout,
+        writers: pg.writers.max(1) as usize,
         max_backoff: pg.max_backoff,
         ..SinkConfig::default()
     }
@@ -121,7 +122,7 @@ mod tests {
     fn config_maps_onto_the_sink() {
         let cfg = Config::from_toml_str(
             "t.toml",
-            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\n",
+            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\nwriters = 3\n",
         )
         .unwrap();
         let s = sink_config(&cfg);
@@ -130,6 +131,7 @@ mod tests {
         assert_eq!(s.batch_size, 42);
         assert_eq!(s.batch_timeout, Duration::from_millis(75));
         assert_eq!(s.max_backoff, Duration::from_secs(3));
-        assert_eq!(s.prefetch(), 84);
+        assert_eq!(s.writers, 3);
+        assert_eq!(s.prefetch(), 168);
     }
 }

@@ -58,7 +58,7 @@ async fn distributed_crawl_lands_in_postgres_exactly_once() {
     let outcome_run = tokio::task::spawn_blocking(move || {
         let sink_port = kit::free_port();
         let log = std::fs::File::create(dir_path.join("sink.log")).unwrap();
-        let mut sink = Proc::spawn(
+        let sink = Proc::spawn(
             "sink",
             kit::trawl(&cfg)
                 .args(["sink", "postgres", "--set"])

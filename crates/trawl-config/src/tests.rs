@@ -384,7 +384,7 @@ fn postgres_section_defaults_env_and_validation() {
             ),
             ("TRAWL_POSTGRES_BINDING", "example_com.*"),
         ]),
-        &[("postgres.schema".into(), "trawl_articles".into())],
+        &[("postgres.schema", "trawl_articles")],
     )
     .unwrap();
     assert_eq!(c.postgres.batch_size, 100);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the local RabbitMQ and Redis the integration tests talk to are up; start them if not.
+# Make sure the local RabbitMQ, Redis and PostgreSQL the integration tests talk to are up; start them if not.
 set -euo pipefail
 
 wait_for() { # name, check command, seconds
@@ -26,4 +26,26 @@ wait_for rabbitmq "(exec 3<>/dev/tcp/127.0.0.1/5672)" 90
 # The port opens a little before the broker accepts logins; give it a moment when we just started it.
 if command -v rabbitmqctl >/dev/null 2>&1; then
   timeout 60 rabbitmqctl await_startup >/dev/null 2>&1 || true
+fi
+
+# PostgreSQL (the sink's tests): the Debian cluster, and the `test` database they use
+# (TRAWL_TEST_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test).
+pg_up() { pg_isready -h 127.0.0.1 -p 5432 -q; }
+if command -v pg_isready >/dev/null 2>&1; then
+  if ! pg_up; then
+    echo "services: starting postgresql"
+    if command -v pg_ctlcluster >/dev/null 2>&1 && command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters --no-header 2>/dev/null | while read -r ver cluster _; do
+        pg_ctlcluster "$ver" "$cluster" start || true
+      done
+    fi
+    pg_up || service postgresql start || true
+  fi
+  wait_for postgresql "pg_isready -h 127.0.0.1 -p 5432 -q" 60
+  if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc "select 1 from pg_database where datname = 'test'" | grep -q 1; then
+    echo "services: creating database test"
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE test" || true
+  fi
+else
+  echo "services: pg_isready not found: PostgreSQL client tools are missing (apt-get install postgresql)" >&2
 fi

@@ -85,7 +85,9 @@ def pod_policy(doc, where, fail):
     fail.check(any(p.get("containerPort") == 9090 and p.get("name") == "metrics" for p in c.get("ports", [])),
                where, "metrics port 9090 named 'metrics'")
     env = {e["name"] for e in c.get("env", [])}
-    fail.check({"TRAWL_AMQP_URL", "TRAWL_REDIS_URL", "TRAWL_CONFIG"} <= env, where, "missing TRAWL_* env")
+    # Every role talks to RabbitMQ; the sink stores in PostgreSQL, the others keep their state in Redis.
+    needs = {"TRAWL_POSTGRES_URL"} if name == "trawl-sink-postgres" else {"TRAWL_REDIS_URL"}
+    fail.check({"TRAWL_AMQP_URL", "TRAWL_CONFIG"} | needs <= env, where, "missing TRAWL_* env")
     if name == "trawl-worker":
         # The pod must outlive the worker's drain (worker.grace_period in the ConfigMap) by >= 10s.
         drain = worker_grace_seconds()

@@ -196,6 +196,25 @@ def build():
     ]
     y += 8
 
+    panels.append(row("PostgreSQL sink", y)); y += 1
+    panels += [
+        panel("Sink articles / s by outcome",
+              [(f"sum by (outcome) (rate(trawl_sink_articles_total{{{SEL}}}[{RI}]))", "{{outcome}}")], 0, y, w=8,
+              unit="reqps", stack=True,
+              description="trawl sink postgres: inserted (new id), updated (higher version), unchanged "
+                          "(redelivery or older version), rejected (dead-lettered; see trawl_sink_rejected_total)."),
+        panel("Sink batch write latency", quantiles("trawl_sink_batch_seconds") + [
+            (f"sum(rate(trawl_sink_batches_total{{result=\"failed\",{SEL}}}[{RI}]))", "failed batches/s"),
+        ], 8, y, w=8, unit="s",
+              description="One transaction per batch, commit included; failed writes are retried (batch held unacked)."),
+        panel("PostgreSQL up (sink)", [
+            (f"min(trawl_sink_postgres_up{{{SEL}}})", "all sinks up"),
+            (f"sum(trawl_sink_postgres_up{{{SEL}}})", "sinks up"),
+        ], 16, y, w=8,
+              description="1 while the sink reaches PostgreSQL; 0: not ready, messages wait in its queue."),
+    ]
+    y += 8
+
     # One row per selected instance (Grafana repeats the row for each value of $instance).
     one = 'instance=~"$instance"'
     panels.append(row("Instance $instance", y, repeat="instance")); y += 1
@@ -220,7 +239,7 @@ def build():
     return {
         "uid": "trawl-overview",
         "title": "Trawl",
-        "description": "Trawl crawl pipeline: throughput, fetch, queues, frontier, extraction, per instance.",
+        "description": "Trawl crawl pipeline: throughput, fetch, queues, frontier, extraction, PostgreSQL sink, per instance.",
         "tags": ["trawl", "crawler"],
         "timezone": "utc",
         "editable": True,

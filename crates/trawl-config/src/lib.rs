@@ -38,6 +38,8 @@ pub struct Config {
     pub frontier: FrontierSection,
     /// `[worker]`: fetch/extract workers.
     pub worker: WorkerSection,
+    /// `[postgres]`: the PostgreSQL sink (`trawl sink postgres`).
+    pub postgres: PostgresSection,
     /// `[metrics]`: the Prometheus endpoint.
     pub metrics: MetricsSection,
     /// `[log]`: logging.
@@ -266,6 +268,50 @@ impl Default for WorkerSection {
         WorkerSection {
             concurrency: 32,
             grace_period: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `[postgres]`: where and how `trawl sink postgres` stores the article stream.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PostgresSection {
+    /// Database URL (`postgres://` or `postgresql://`, libpq query parameters allowed).
+    /// Redacted in logs.
+    pub url: SecretUrl,
+    /// Schema holding the tables (created when missing); the connections' `search_path`.
+    pub schema: String,
+    /// Name of the sink's durable subscription: queue `<amqp.prefix>.articles.<queue>`.
+    pub queue: String,
+    /// Topic binding of that queue on the articles exchange (`#` = every article).
+    pub binding: String,
+    /// Most article messages written in one transaction.
+    pub batch_size: u32,
+    /// Longest wait for a batch to fill before it is written anyway.
+    #[serde(with = "humantime_serde")]
+    pub batch_timeout: Duration,
+    /// Batches written at once (each its own transaction and connection).
+    pub writers: u32,
+    /// Bound on connecting to PostgreSQL (one attempt) and on waiting for a pooled connection.
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    /// Upper bound of the retry backoff while PostgreSQL is unreachable.
+    #[serde(with = "humantime_serde")]
+    pub max_backoff: Duration,
+}
+
+impl Default for PostgresSection {
+    fn default() -> Self {
+        PostgresSection {
+            url: SecretUrl::new("postgres://postgres@127.0.0.1:5432/trawl"),
+            schema: "public".into(),
+            queue: "postgres".into(),
+            binding: "#".into(),
+            batch_size: 500,
+            batch_timeout: Duration::from_millis(200),
+            writers: 2,
+            connect_timeout: Duration::from_secs(5),
+            max_backoff: Duration::from_secs(30),
         }
     }
 }

@@ -362,3 +362,63 @@ fn env_from_process_only_takes_trawl_vars() {
     // Reads the real environment without changing it.
     assert!(env_from_process().keys().all(|k| k.starts_with("TRAWL_")));
 }
+
+#[test]
+fn postgres_section_defaults_env_and_validation() {
+    let c = load(None, &HashMap::new(), &[]).unwrap();
+    assert_eq!(
+        c.postgres.url.expose(),
+        "postgres://postgres@127.0.0.1:5432/trawl"
+    );
+    assert_eq!(c.postgres.schema, "public");
+    assert_eq!(c.postgres.queue, "postgres");
+    assert_eq!(c.postgres.binding, "#");
+    assert_eq!(c.postgres.batch_size, 500);
+
+    let c = load(
+        Some("[postgres]\nbatch_size = 100\nbatch_timeout = \"50ms\"\n"),
+        &env(&[
+            (
+                "TRAWL_POSTGRES_URL",
+                "postgresql://sink:s3cret@db:5432/news",
+            ),
+            ("TRAWL_POSTGRES_BINDING", "example_com.*"),
+        ]),
+        &[("postgres.schema", "trawl_articles")],
+    )
+    .unwrap();
+    assert_eq!(c.postgres.batch_size, 100);
+    assert_eq!(c.postgres.batch_timeout, Duration::from_millis(50));
+    assert_eq!(c.postgres.binding, "example_com.*");
+    assert_eq!(c.postgres.schema, "trawl_articles");
+    assert_eq!(
+        c.postgres.url.redacted(),
+        "postgresql://sink:***@db:5432/news"
+    );
+    assert!(!format!("{c:?}").contains("s3cret"));
+
+    let file = r#"
+[postgres]
+url = "mysql://db/news"
+schema = "Robert'); DROP TABLE"
+queue = "has space"
+binding = ""
+batch_size = 0
+batch_timeout = "0s"
+"#;
+    let e = errors(load(Some(file), &HashMap::new(), &[]));
+    for key in [
+        "postgres.url",
+        "postgres.schema",
+        "postgres.queue",
+        "postgres.binding",
+        "postgres.batch_size",
+        "postgres.batch_timeout",
+    ] {
+        assert!(e.has_key(key), "missing error for {key}:\n{e}");
+    }
+    assert_eq!(e.errors().len(), 6, "{e}");
+    assert!(e
+        .to_string()
+        .contains("scheme must be one of postgres, postgresql"));
+}

@@ -232,6 +232,60 @@ pub(crate) fn validate(c: &Config) -> Errors {
     range(o, "worker.concurrency", c.worker.concurrency, 1, 10_000);
     positive(o, "worker.grace_period", c.worker.grace_period);
 
+    // [postgres]
+    let pg = &c.postgres;
+    url_with_scheme(
+        o,
+        "postgres.url",
+        pg.url.expose(),
+        &["postgres", "postgresql"],
+    );
+    let ident_ok = pg.schema.len() <= 63
+        && pg
+            .schema
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && pg
+            .schema
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ident_ok {
+        o.push((
+            "postgres.schema".into(),
+            format!(
+                "must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 bytes), got `{}`",
+                pg.schema
+            ),
+        ));
+    }
+    if pg.queue.is_empty()
+        || pg.queue.len() > 200
+        || !pg
+            .queue
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        o.push((
+            "postgres.queue".into(),
+            format!(
+                "must be 1-200 characters of [A-Za-z0-9._-], got `{}`",
+                pg.queue
+            ),
+        ));
+    }
+    if pg.binding.trim().is_empty() || pg.binding.len() > 255 {
+        o.push((
+            "postgres.binding".into(),
+            "must be a topic pattern of 1-255 bytes, e.g. `#` or `example_com.*`".into(),
+        ));
+    }
+    range(o, "postgres.batch_size", pg.batch_size, 1, 10_000);
+    positive(o, "postgres.batch_timeout", pg.batch_timeout);
+    range(o, "postgres.writers", pg.writers, 1, 16);
+    positive(o, "postgres.connect_timeout", pg.connect_timeout);
+    positive(o, "postgres.max_backoff", pg.max_backoff);
+
     // [metrics]
     if c.metrics.listen_addr().is_none() {
         o.push((

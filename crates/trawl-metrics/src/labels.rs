@@ -157,6 +157,46 @@ label_enum!(
         Worker => "worker",
         /// An article was published.
         Publish => "publish",
+        /// The PostgreSQL sink committed a batch.
+        Sink => "sink",
+    }
+);
+
+label_enum!(
+    /// `trawl_sink_articles_total{outcome}`: what a sink did with one article message.
+    SinkOutcome {
+        /// A new row.
+        Inserted => "inserted",
+        /// A stored row replaced by a higher `version`.
+        Updated => "updated",
+        /// Nothing changed: a redelivery, the same or a lower `version` than the stored one.
+        Unchanged => "unchanged",
+        /// Refused (malformed, unsupported, or refused by the database) and dead-lettered.
+        Rejected => "rejected",
+    }
+);
+
+label_enum!(
+    /// `trawl_sink_rejected_total{reason}`: why a sink refused a message.
+    SinkRejectReason {
+        /// The payload is not JSON.
+        InvalidJson => "invalid_json",
+        /// `schema_version` newer than this build knows (or missing).
+        UnsupportedSchemaVersion => "unsupported_schema_version",
+        /// JSON, but not a valid Article (a field of the wrong type, an empty id...).
+        InvalidArticle => "invalid_article",
+        /// The database refused the row itself (a data error), alone in its transaction.
+        DatabaseRejected => "database_rejected",
+    }
+);
+
+label_enum!(
+    /// `trawl_sink_batches_total{result}`.
+    BatchResult {
+        /// The batch's transaction committed.
+        Committed => "committed",
+        /// The write failed (database unreachable or refused); the batch is retried.
+        Failed => "failed",
     }
 );
 
@@ -326,6 +366,9 @@ mod tests {
         check(TaskResult::ALL.iter().map(|v| v.as_str()).collect());
         check(QueueKind::ALL.iter().map(|v| v.as_str()).collect());
         check(Stage::ALL.iter().map(|v| v.as_str()).collect());
+        check(SinkOutcome::ALL.iter().map(|v| v.as_str()).collect());
+        check(SinkRejectReason::ALL.iter().map(|v| v.as_str()).collect());
+        check(BatchResult::ALL.iter().map(|v| v.as_str()).collect());
         assert_eq!(PublishKind::DeadLetter.to_string(), "dead_letter");
     }
 }

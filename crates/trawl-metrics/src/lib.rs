@@ -26,8 +26,9 @@ use std::sync::LazyLock;
 
 pub use health::Health;
 pub use labels::{
-    status_class, status_class_opt, ExtractResult, HostState, PublishKind, PublishResult,
-    QueueKind, RetryStage, RobotsDecision, Stage, TaskResult,
+    status_class, status_class_opt, BatchResult, ExtractResult, HostState, PublishKind,
+    PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
+    TaskResult,
 };
 pub use metrics::{InProgressGuard, Metrics, VERSION};
 pub use server::{serve, serve_registry};

@@ -9,9 +9,10 @@ use prometheus::{
 use trawl_core::FetchOutcome;
 
 use crate::labels::{
-    status_class_opt, ExtractResult, HostState, LabelGuard, PublishKind, PublishResult, QueueKind,
-    RetryStage, RobotsDecision, Stage, TaskResult, AMQP_OPS, DEAD_LETTER_REASONS,
-    LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES, REDIS_OPS, STATUS_CLASSES,
+    status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
+    PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
+    TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
+    REDIS_OPS, STATUS_CLASSES,
 };
 
 /// The version reported by `trawl_build_info{version}`.
@@ -32,6 +33,11 @@ pub const EXTRACT_BUCKETS: &[f64] = &[
 /// Buckets of the Redis and AMQP call-latency histograms.
 pub const CALL_BUCKETS: &[f64] = &[
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0,
+];
+
+/// Buckets of `trawl_sink_batch_seconds` (one batch: write + commit).
+pub const SINK_BATCH_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
 /// Every Trawl metric. Get the process-wide instance with [`crate::global()`]; tests may build their own with
@@ -93,6 +99,16 @@ pub struct Metrics {
     pub amqp_queue_messages: IntGaugeVec,
     /// `trawl_stage_last_progress_timestamp_seconds{stage}`.
     pub stage_last_progress_timestamp_seconds: GaugeVec,
+    /// `trawl_sink_articles_total{outcome}`.
+    pub sink_articles_total: IntCounterVec,
+    /// `trawl_sink_rejected_total{reason}`.
+    pub sink_rejected_total: IntCounterVec,
+    /// `trawl_sink_batches_total{result}`.
+    pub sink_batches_total: IntCounterVec,
+    /// `trawl_sink_batch_seconds`.
+    pub sink_batch_seconds: Histogram,
+    /// `trawl_sink_postgres_up`.
+    pub sink_postgres_up: IntGauge,
     link_reasons: LabelGuard,
     dead_letter_reasons: LabelGuard,
     redis_ops: LabelGuard,
@@ -290,6 +306,35 @@ impl Metrics {
                 ),
                 &["stage"],
             )?,
+            sink_articles_total: counter_vec(
+                &r,
+                "trawl_sink_articles_total",
+                "Article messages a sink settled, by outcome (inserted, updated, unchanged, rejected).",
+                &["outcome"],
+            )?,
+            sink_rejected_total: counter_vec(
+                &r,
+                "trawl_sink_rejected_total",
+                "Article messages a sink refused and dead-lettered, by reason.",
+                &["reason"],
+            )?,
+            sink_batches_total: counter_vec(
+                &r,
+                "trawl_sink_batches_total",
+                "Batch writes of a sink, by result (a failed one is retried).",
+                &["result"],
+            )?,
+            sink_batch_seconds: histogram(
+                &r,
+                "trawl_sink_batch_seconds",
+                "Wall time of one sink batch write (one transaction, commit included).",
+                SINK_BATCH_BUCKETS,
+            )?,
+            sink_postgres_up: gauge(
+                &r,
+                "trawl_sink_postgres_up",
+                "1 while the sink's last PostgreSQL call succeeded, 0 while it cannot reach or write to it.",
+            )?,
             link_reasons: LabelGuard::new(LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES),
             dead_letter_reasons: LabelGuard::new(
                 &FetchOutcome::ALL.map(FetchOutcome::as_str).iter().chain(DEAD_LETTER_REASONS).copied().collect::<Vec<_>>(),
@@ -360,6 +405,15 @@ impl Metrics {
         for s in Stage::ALL {
             self.stage_last_progress_timestamp_seconds
                 .with_label_values(&[s.as_str()]);
+        }
+        for o in SinkOutcome::ALL {
+            self.sink_articles_total.with_label_values(&[o.as_str()]);
+        }
+        for r in SinkRejectReason::ALL {
+            self.sink_rejected_total.with_label_values(&[r.as_str()]);
+        }
+        for r in BatchResult::ALL {
+            self.sink_batches_total.with_label_values(&[r.as_str()]);
         }
     }
 
@@ -531,6 +585,38 @@ impl Metrics {
             .set(messages);
     }
 
+    /// Count `n` article messages a sink settled with `outcome`.
+    pub fn sink_articles(&self, outcome: SinkOutcome, n: u64) {
+        self.sink_articles_total
+            .with_label_values(&[outcome.as_str()])
+            .inc_by(n);
+    }
+
+    /// Count one refused message: `trawl_sink_rejected_total{reason}` and
+    /// `trawl_sink_articles_total{outcome="rejected"}`.
+    pub fn sink_rejected(&self, reason: SinkRejectReason) {
+        self.sink_rejected_total
+            .with_label_values(&[reason.as_str()])
+            .inc();
+        self.sink_articles(SinkOutcome::Rejected, 1);
+    }
+
+    /// Record one batch write: its result and, when committed, its duration (and `sink` progress).
+    pub fn sink_batch(&self, result: BatchResult, duration: Duration) {
+        self.sink_batches_total
+            .with_label_values(&[result.as_str()])
+            .inc();
+        if result == BatchResult::Committed {
+            self.sink_batch_seconds.observe(duration.as_secs_f64());
+            self.progress(Stage::Sink);
+        }
+    }
+
+    /// Set `trawl_sink_postgres_up`.
+    pub fn set_sink_postgres_up(&self, up: bool) {
+        self.sink_postgres_up.set(i64::from(up));
+    }
+
     /// Record that `stage` made progress now.
     pub fn progress(&self, stage: Stage) {
         self.stage_last_progress_timestamp_seconds
@@ -593,6 +679,11 @@ mod tests {
         "trawl_worker_tasks_total",
         "trawl_amqp_queue_messages",
         "trawl_stage_last_progress_timestamp_seconds",
+        "trawl_sink_articles_total",
+        "trawl_sink_rejected_total",
+        "trawl_sink_batches_total",
+        "trawl_sink_batch_seconds",
+        "trawl_sink_postgres_up",
     ];
 
     fn families(m: &Metrics) -> HashMap<String, prometheus::proto::MetricFamily> {
@@ -838,6 +929,34 @@ mod tests {
                 .with_label_values(&["dedup"])
                 .get_sample_count(),
             1
+        );
+    }
+
+    #[test]
+    fn sink_helpers() {
+        let m = Metrics::new().unwrap();
+        m.sink_articles(SinkOutcome::Inserted, 3);
+        m.sink_rejected(SinkRejectReason::InvalidJson);
+        m.sink_batch(BatchResult::Committed, Duration::from_millis(20));
+        m.sink_batch(BatchResult::Failed, Duration::from_secs(3));
+        m.set_sink_postgres_up(true);
+        let text = m.encode_text().unwrap();
+        assert!(
+            text.contains("trawl_sink_articles_total{outcome=\"inserted\"} 3"),
+            "{text}"
+        );
+        assert!(text.contains("trawl_sink_articles_total{outcome=\"rejected\"} 1"));
+        assert!(text.contains("trawl_sink_articles_total{outcome=\"unchanged\"} 0"));
+        assert!(text.contains("trawl_sink_rejected_total{reason=\"invalid_json\"} 1"));
+        assert!(text.contains("trawl_sink_batches_total{result=\"failed\"} 1"));
+        assert!(text.contains("trawl_sink_postgres_up 1"));
+        // Only committed batches are timed.
+        assert_eq!(m.sink_batch_seconds.get_sample_count(), 1);
+        assert!(
+            m.stage_last_progress_timestamp_seconds
+                .with_label_values(&["sink"])
+                .get()
+                > 1.6e9
         );
     }
 

@@ -51,7 +51,7 @@ use crate::{Acker, Broker, Consumer, DeadLetter, Delivery, QueueError, WorkQueue
 
 /// Header with the reason of a dead letter published by [`Broker::dead_letter`].
 pub const REASON_HEADER: &str = "x-trawl-reason";
-/// Header with the source queue (`tasks`, `reports`, `seeds`) of a dead letter.
+/// Header with the source queue (`tasks`, `reports`, `seeds`, `articles.<name>`) of a dead letter.
 pub const SOURCE_HEADER: &str = "x-trawl-source";
 /// Header with the payload's `schema_version`, when it has one.
 pub const SCHEMA_VERSION_HEADER: &str = "schema_version";
@@ -1072,6 +1072,36 @@ impl Broker for AmqpBroker {
         );
         let t = &self.shared.topology;
         let (exchange, key) = (t.dead_exchange.clone(), t.work(source).to_string());
+        self.shared
+            .publish(
+                &exchange,
+                &key,
+                payload,
+                headers,
+                true,
+                OnUnroutable::Redeclare,
+            )
+            .await
+    }
+
+    async fn dead_letter_article(
+        &self,
+        subscription: &str,
+        payload: &[u8],
+        reason: &str,
+    ) -> Result<(), QueueError> {
+        validate_queue_name(subscription)?;
+        let mut headers = FieldTable::default();
+        headers.insert(
+            REASON_HEADER.into(),
+            AMQPValue::LongString(truncate_utf8(reason, 4096).into()),
+        );
+        headers.insert(
+            SOURCE_HEADER.into(),
+            AMQPValue::LongString(format!("articles.{subscription}").into()),
+        );
+        let t = &self.shared.topology;
+        let (exchange, key) = (t.dead_exchange.clone(), t.article_queue(subscription));
         self.shared
             .publish(
                 &exchange,

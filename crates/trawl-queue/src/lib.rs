@@ -168,6 +168,18 @@ pub trait Broker: Send + Sync + 'static {
         payload: &[u8],
         reason: &str,
     ) -> Result<(), QueueError>;
+    /// Dead-letter a message taken from the named articles subscription
+    /// `subscription` (see [`Broker::subscribe_articles`]) with the reason; confirmed.
+    /// Its source is `articles.<subscription>`, so `requeue_dead_letters` puts it
+    /// back into that subscription's queue. For consumers of the article stream
+    /// (e.g. the PostgreSQL sink) that refuse a malformed message: settle the
+    /// delivery (ack) once this returns.
+    async fn dead_letter_article(
+        &self,
+        subscription: &str,
+        payload: &[u8],
+        reason: &str,
+    ) -> Result<(), QueueError>;
     /// Consume a work queue with at most `prefetch` unacked deliveries.
     async fn consume(
         &self,

@@ -229,6 +229,21 @@ impl Broker for MemoryBroker {
         Ok(())
     }
 
+    async fn dead_letter_article(
+        &self,
+        subscription: &str,
+        payload: &[u8],
+        reason: &str,
+    ) -> Result<(), QueueError> {
+        validate_queue_name(subscription)?;
+        self.inner.dead.push(StoredDead {
+            source: format!("articles.{subscription}"),
+            reason: reason.to_string(),
+            payload: payload.to_vec(),
+        });
+        Ok(())
+    }
+
     async fn consume(
         &self,
         queue: WorkQueue,

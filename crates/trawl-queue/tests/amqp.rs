@@ -463,3 +463,11 @@ async fn poison_article_round_trip() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn article_dead_letter_round_trip() {
+    run("artdead", test_options(), |b| async move {
+        common::article_dead_letter_round_trip(&b, "sink").await
+    })
+    .await;
+}

@@ -180,3 +180,9 @@ async fn poison_article_round_trip() {
     });
     bounded(common::poison_article_round_trip(&b, "sink")).await;
 }
+
+#[tokio::test]
+async fn article_dead_letter_round_trip() {
+    let b = MemoryBroker::new();
+    bounded(common::article_dead_letter_round_trip(&b, "sink")).await;
+}

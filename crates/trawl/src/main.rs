@@ -4,6 +4,7 @@
 //! - `fetch`: fetch one URL through the polite fetcher and show why it was or was not ingested;
 //! - `crawl`: the embedded default (frontier + workers in one process, in-memory queue and dedup);
 //! - `frontier`, `worker`: the distributed roles over RabbitMQ and Redis;
+//! - `sink postgres`: store the article stream in PostgreSQL;
 //! - `seed`, `status`, `tail`, `dlq`: operate a running deployment.
 
 use std::process::ExitCode;
@@ -44,6 +45,8 @@ enum Command {
     Status(cmd::status::Args),
     /// Consume the article stream.
     Tail(cmd::tail::Args),
+    /// Store the article stream in a database (`trawl sink postgres`).
+    Sink(cmd::sink::Args),
     /// List or requeue dead letters.
     Dlq(cmd::dlq::Args),
 }
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Seed(a) => cmd::seed::run(a),
         Command::Status(a) => cmd::status::run(a),
         Command::Tail(a) => cmd::tail::run(a),
+        Command::Sink(a) => cmd::sink::run(a),
         Command::Dlq(a) => cmd::dlq::run(a),
     };
     match result {

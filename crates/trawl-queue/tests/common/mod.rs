@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use trawl_queue::{Broker, Consumer, Delivery, WorkQueue};
+use trawl_queue::{Broker, Consumer, Delivery, QueueError, WorkQueue};
 
 /// Upper bound for anything we wait for.
 pub const WAIT: Duration = Duration::from_secs(20);
@@ -339,4 +339,32 @@ pub async fn poison_article_round_trip(b: &dyn Broker, name: &str) {
     assert_eq!(text(&d), "bad");
     d.ack().await.unwrap();
     eventually_dead_count(b, 0).await;
+}
+
+/// A consumer of a named articles subscription refuses a message: dead-lettered
+/// with its reason and source `articles.<name>`, and requeued back into it.
+pub async fn article_dead_letter_round_trip(b: &dyn Broker, name: &str) {
+    let mut sub = b.subscribe_articles(Some(name), "#", 4).await.unwrap();
+    b.publish_article("site.news", b"{not json").await.unwrap();
+    let d = next(&mut sub).await;
+    b.dead_letter_article(name, &d.payload, "invalid_json: expected value")
+        .await
+        .unwrap();
+    d.ack().await.unwrap();
+    eventually_dead_count(b, 1).await;
+    let dl = b.peek_dead_letters(10).await.unwrap();
+    assert_eq!(dl.len(), 1, "{dl:?}");
+    assert_eq!(dl[0].source, format!("articles.{name}"));
+    assert_eq!(dl[0].reason, "invalid_json: expected value");
+    assert_eq!(dl[0].payload, "{not json");
+    assert!(nothing_within(&mut sub, 300).await);
+    assert_eq!(b.requeue_dead_letters(10).await.unwrap(), 1);
+    let d = next(&mut sub).await;
+    assert_eq!(text(&d), "{not json");
+    d.ack().await.unwrap();
+    eventually_dead_count(b, 0).await;
+    assert!(matches!(
+        b.dead_letter_article("bad name", b"x", "r").await,
+        Err(QueueError::Config(_))
+    ));
 }

@@ -8,6 +8,7 @@ pub mod fetch;
 pub mod frontier;
 pub mod seed;
 pub mod service;
+pub mod sink;
 pub mod status;
 pub mod tail;
 pub mod worker;

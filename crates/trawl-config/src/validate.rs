@@ -232,6 +232,23 @@ pub(crate) fn validate(c: &Config) -> Errors {
     range(o, "worker.concurrency", c.worker.concurrency, 1, 10_000);
     positive(o, "worker.grace_period", c.worker.grace_period);
 
+    // [warc]
+    range(
+        o,
+        "warc.max_file_bytes",
+        c.warc.max_file_bytes,
+        64 * 1024,
+        1 << 40,
+    );
+    name_prefix(o, "warc.prefix", &c.warc.prefix);
+    range(
+        o,
+        "warc.revisit_digests",
+        c.warc.revisit_digests,
+        0,
+        100_000_000,
+    );
+
     // [metrics]
     if c.metrics.listen_addr().is_none() {
         o.push((

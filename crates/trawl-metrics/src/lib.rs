@@ -27,7 +27,7 @@ use std::sync::LazyLock;
 pub use health::Health;
 pub use labels::{
     status_class, status_class_opt, ExtractResult, HostState, PublishKind, PublishResult,
-    QueueKind, RetryStage, RobotsDecision, Stage, TaskResult,
+    QueueKind, RetryStage, RobotsDecision, Stage, TaskResult, WARC_RECORD_TYPES,
 };
 pub use metrics::{InProgressGuard, Metrics, VERSION};
 pub use server::{serve, serve_registry};

@@ -113,7 +113,7 @@ impl BodyDecoder {
         match self.inner {
             Inner::Identity(b) => Ok(b.buf),
             Inner::Gzip(mut d) => match d.try_finish() {
-                Ok(()) => Ok(std::mem::replace(&mut d.get_mut().buf, Vec::new())),
+                Ok(()) => Ok(std::mem::take(&mut d.get_mut().buf)),
                 Err(e) => {
                     let full = d.get_ref().full;
                     let buf = std::mem::take(&mut d.get_mut().buf);

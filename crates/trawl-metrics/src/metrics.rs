@@ -617,6 +617,10 @@ mod tests {
         "trawl_worker_tasks_total",
         "trawl_amqp_queue_messages",
         "trawl_stage_last_progress_timestamp_seconds",
+        "trawl_warc_records_total",
+        "trawl_warc_bytes_total",
+        "trawl_warc_files_total",
+        "trawl_warc_write_errors_total",
     ];
 
     fn families(m: &Metrics) -> HashMap<String, prometheus::proto::MetricFamily> {

@@ -5,6 +5,8 @@
 #   3. Scrapy over the same site, as the reference a user would otherwise pick
 # The site's flaky page (a 503 that widens the adaptive politeness delay) is disabled.
 # Prints pages/s, articles/s and peak RSS of each process. Loopback only.
+# 1b. `trawl crawl --warc DIR` (the same embedded crawl archiving every exchange as WARC), for the
+#     cost of archiving (docs/warc.md). ONLY_EMBEDDED=1 stops after 1 and 1b.
 #   HOSTS=50 ARTICLES=40 WORKERS=64 scripts/bench-crawl.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +21,7 @@ TIME=/usr/bin/time
 [ -x "$TIME" ] || { apt-get install -y time >/dev/null 2>&1 || true; }
 
 cargo build --release -q -p trawl -p trawl-testsite
-bin=./target/release
+bin=${CARGO_TARGET_DIR:-./target}/release
 work=$(mktemp -d)
 site_pid=
 cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"; }
@@ -48,6 +50,18 @@ import json, sys
 s = json.load(open(sys.argv[1])); t = s["elapsed_seconds"]; pages = sum(s["summary"]["fetched"].values())
 print(f"embedded      : {pages} pages, {s['articles_written']} articles in {t:.1f}s = {pages/t:.0f} pages/s, {s['articles_written']/t:.0f} articles/s, peak RSS {sys.argv[2]} MB")
 PY
+
+# 1b. embedded with --warc
+start_site
+$TIME -v "$bin/trawl" crawl --seeds "$work/seeds.txt" --out "$work/embedded-warc.jsonl" --allow-cidr 127.0.0.0/8 \
+  --delay 0s --workers "$WORKERS" --summary-json --warc "$work/warc" > "$work/embedded-warc.json" 2> "$work/embedded-warc.err"
+python3 - "$work/embedded-warc.json" "$(rss_mb "$work/embedded-warc.err")" "$(du -sb "$work/warc" | cut -f1)" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); t = s["elapsed_seconds"]; pages = sum(s["summary"]["fetched"].values())
+mb = int(sys.argv[3]) / 1e6
+print(f"embedded+warc : {pages} pages, {s['articles_written']} articles in {t:.1f}s = {pages/t:.0f} pages/s, {s['articles_written']/t:.0f} articles/s, peak RSS {sys.argv[2]} MB, WARC {mb:.1f} MB in {len(s['warc_files'])} file(s)")
+PY
+[ "${ONLY_EMBEDDED:-0}" = 1 ] && exit 0
 
 # 2. distributed
 start_site

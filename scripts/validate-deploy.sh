@@ -55,7 +55,7 @@ echo "promtool: $(promtool --version 2>&1 | head -1)"
 echo "kubectl:  $($KUBECTL version --client 2>&1 | tr '\n' ' ')"
 
 step "k8s manifests"
-KUBECTL="$KUBECTL" python3 scripts/validate_deploy.py k8s k8s/overlays/dev k8s/overlays/prod k8s/overlays/prod-hpa k8s/overlays/prod-sink
+KUBECTL="$KUBECTL" python3 scripts/validate_deploy.py k8s k8s/overlays/dev k8s/overlays/prod k8s/overlays/prod-hpa k8s/overlays/prod-sink k8s/overlays/prod-warc
 python3 scripts/validate_deploy.py rules-sync
 
 step "prometheus config and rules"

@@ -183,3 +183,65 @@ pub fn closed_port() -> u16 {
     drop(l);
     port
 }
+
+/// The Python of a virtualenv with `warcio` (a WARC reader no one here wrote), made on first
+/// use under the target directory (`<target>/warcio-venv`, or `TRAWL_WARCIO_VENV`). `None`,
+/// with a printed reason, only when it cannot be installed (no python3/venv, PyPI unreachable).
+pub fn warcio_python() -> Option<PathBuf> {
+    let venv = match std::env::var("TRAWL_WARCIO_VENV") {
+        Ok(v) => PathBuf::from(v),
+        Err(_) => {
+            let bin = trawl_bin();
+            let target = bin.parent()?.parent()?.to_path_buf();
+            target.join("warcio-venv")
+        }
+    };
+    let py = venv.join("bin").join("python");
+    let works = |py: &Path| {
+        Command::new(py)
+            .args(["-c", "import warcio"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    if works(&py) {
+        return Some(py);
+    }
+    // One installer at a time across test processes: a lock directory, polled with a deadline.
+    let lock = venv.with_extension("lock");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while std::fs::create_dir(&lock).is_err() {
+        if works(&py) {
+            return Some(py);
+        }
+        if Instant::now() > deadline {
+            eprintln!(
+                "SKIPPED warcio checks: timed out waiting for {}",
+                lock.display()
+            );
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+        && Command::new(venv.join("bin").join("pip"))
+            .args(["install", "-q", "warcio"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+    let _ = std::fs::remove_dir(&lock);
+    if made && works(&py) {
+        Some(py)
+    } else {
+        eprintln!(
+            "SKIPPED warcio checks: could not install warcio into {} (python3 -m venv + pip install warcio failed)",
+            venv.display()
+        );
+        None
+    }
+}

@@ -40,6 +40,8 @@ pub struct Config {
     pub worker: WorkerSection,
     /// `[postgres]`: the PostgreSQL sink (`trawl sink postgres`).
     pub postgres: PostgresSection,
+    /// `[warc]`: WARC archiving of every fetch (workers).
+    pub warc: WarcSection,
     /// `[metrics]`: the Prometheus endpoint.
     pub metrics: MetricsSection,
     /// `[log]`: logging.
@@ -313,6 +315,42 @@ impl Default for PostgresSection {
             connect_timeout: Duration::from_secs(5),
             max_backoff: Duration::from_secs(30),
         }
+    }
+}
+
+/// `[warc]`: archive every HTTP exchange a worker makes as WARC/1.1 (see `docs/warc.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WarcSection {
+    /// Directory of the WARC files; empty (the default) = no archiving. Each worker process
+    /// writes its own files (names carry hostname and pid), so replicas can share it.
+    pub dir: String,
+    /// A file is closed and the next one started at this size (compressed bytes).
+    pub max_file_bytes: u64,
+    /// First part of each file name: `{prefix}-{timestamp14}-{serial}-{hostname}-{pid}.warc.gz`.
+    pub prefix: String,
+    /// `operator` field of each file's `warcinfo` record (who runs the crawl; optional).
+    pub operator: String,
+    /// Payload digests remembered for `revisit` records (0 = no payload deduplication).
+    pub revisit_digests: u64,
+}
+
+impl Default for WarcSection {
+    fn default() -> Self {
+        WarcSection {
+            dir: String::new(),
+            max_file_bytes: 1 << 30,
+            prefix: "trawl".into(),
+            operator: String::new(),
+            revisit_digests: 100_000,
+        }
+    }
+}
+
+impl WarcSection {
+    /// Whether archiving is on.
+    pub fn enabled(&self) -> bool {
+        !self.dir.trim().is_empty()
     }
 }
 

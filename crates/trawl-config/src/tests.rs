@@ -422,3 +422,36 @@ batch_timeout = "0s"
         .to_string()
         .contains("scheme must be one of postgres, postgresql"));
 }
+
+#[test]
+fn warc_section_defaults_env_and_validation() {
+    let c = load(None, &env(&[]), &[]).unwrap();
+    assert!(!c.warc.enabled(), "archiving is off by default");
+    assert_eq!(c.warc.max_file_bytes, 1 << 30);
+    assert_eq!(c.warc.prefix, "trawl");
+    let c = load(
+        None,
+        &env(&[
+            ("TRAWL_WARC_DIR", "/data/warc"),
+            ("TRAWL_WARC_MAX_FILE_BYTES", "1000000"),
+        ]),
+        &[],
+    )
+    .unwrap();
+    assert!(c.warc.enabled());
+    assert_eq!(c.warc.dir, "/data/warc");
+    assert_eq!(c.warc.max_file_bytes, 1_000_000);
+    let e = load(
+        None,
+        &env(&[
+            ("TRAWL_WARC_PREFIX", "a/b"),
+            ("TRAWL_WARC_MAX_FILE_BYTES", "10"),
+        ]),
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        e.has_key("warc.prefix") && e.has_key("warc.max_file_bytes"),
+        "{e}"
+    );
+}

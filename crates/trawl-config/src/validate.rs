@@ -285,6 +285,22 @@ pub(crate) fn validate(c: &Config) -> Errors {
     range(o, "postgres.writers", pg.writers, 1, 16);
     positive(o, "postgres.connect_timeout", pg.connect_timeout);
     positive(o, "postgres.max_backoff", pg.max_backoff);
+    // [warc]
+    range(
+        o,
+        "warc.max_file_bytes",
+        c.warc.max_file_bytes,
+        64 * 1024,
+        1 << 40,
+    );
+    name_prefix(o, "warc.prefix", &c.warc.prefix);
+    range(
+        o,
+        "warc.revisit_digests",
+        c.warc.revisit_digests,
+        0,
+        100_000_000,
+    );
 
     // [metrics]
     if c.metrics.listen_addr().is_none() {

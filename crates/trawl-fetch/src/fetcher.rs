@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 use thiserror::Error;
 use tokio::sync::Semaphore;
 use trawl_core::{FetchOutcome, RedirectHop};
+use trawl_warc::{HttpExchange, Truncation};
 use url::{Host, Url};
 
 use crate::config::FetchConfig;
+use crate::decode::{BodyDecoder, Stop};
 use crate::dns::{BlockedResolution, DnsFailure, GuardedResolver};
 use crate::politeness::{Completion, HostState, PolitenessPolicy};
 use crate::robots::{
@@ -116,6 +118,11 @@ pub struct FetchResponse {
     pub politeness_wait: Duration,
     /// Human-readable cause when the outcome is not ok / not_modified.
     pub error: Option<String>,
+    /// Every HTTP exchange this fetch made (robots.txt when it was fetched for this URL,
+    /// each redirect hop, each retry), in order; only from a capturing fetcher
+    /// ([`Fetcher::capturing`]), for WARC archiving.
+    #[serde(skip)]
+    pub exchanges: Vec<HttpExchange>,
 }
 
 impl FetchResponse {
@@ -138,6 +145,7 @@ impl FetchResponse {
             robots: None,
             politeness_wait: Duration::ZERO,
             error: None,
+            exchanges: Vec::new(),
         }
     }
 }
@@ -177,9 +185,14 @@ struct ValidatorCache {
     order: VecDeque<String>,
 }
 
+/// Exchanges recorded during one fetch (capture mode).
+type ExchangeLog = Mutex<Vec<HttpExchange>>;
+
 #[derive(Debug)]
 struct Inner {
     cfg: FetchConfig,
+    /// Record every HTTP exchange in `FetchResponse::exchanges` (content decoded by us).
+    capture: bool,
     client: reqwest::Client,
     guard: SsrfGuard,
     resolver: GuardedResolver,
@@ -350,6 +363,25 @@ impl Drop for GateTicket {
 
 impl Fetcher {
     pub fn new(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
+        Self::build(cfg, false)
+    }
+
+    /// A fetcher that records every HTTP exchange it makes (request headers as sent,
+    /// response headers as received, the decoded payload) in
+    /// [`FetchResponse::exchanges`], for WARC archiving. Its client does not decode
+    /// content itself (reqwest would drop `Content-Encoding` and `Content-Length`): it offers
+    /// `gzip, deflate` and decodes them under the same decoded-size cap. Otherwise it behaves
+    /// like [`Fetcher::new`].
+    pub fn capturing(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
+        Self::build(cfg, true)
+    }
+
+    /// Whether this fetcher records exchanges.
+    pub fn captures(&self) -> bool {
+        self.inner.capture
+    }
+
+    fn build(cfg: FetchConfig, capture: bool) -> Result<Fetcher, FetchError> {
         if cfg.user_agent.product.trim().is_empty() {
             return Err(FetchError::Config("user_agent.product is empty".into()));
         }
@@ -362,7 +394,11 @@ impl Fetcher {
         }
         let guard = SsrfGuard::new(cfg.ssrf_guard, cfg.allow_cidrs.clone());
         let resolver = GuardedResolver::new(guard.clone(), cfg.dns_ttl);
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if capture {
+            builder = builder.no_gzip().no_brotli().no_deflate().no_zstd();
+        }
+        let client = builder
             .user_agent(ua)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
@@ -382,6 +418,7 @@ impl Fetcher {
                 gates: Mutex::new(HashMap::new()),
                 validators: Mutex::new(ValidatorCache::default()),
                 counters: Counters::default(),
+                capture,
                 cfg,
             }),
         })
@@ -422,10 +459,14 @@ impl Fetcher {
 
     /// The robots.txt decision for `url` (fetching and caching the origin's file if needed).
     pub async fn robots(&self, url: &Url) -> RobotsDecision {
-        self.robots_with_note(url).await.0
+        self.robots_with_note(url, None).await.0
     }
 
-    async fn robots_with_note(&self, url: &Url) -> (RobotsDecision, Option<String>) {
+    async fn robots_with_note(
+        &self,
+        url: &Url,
+        log: Option<&ExchangeLog>,
+    ) -> (RobotsDecision, Option<String>) {
         if !self.inner.cfg.respect_robots {
             return (RobotsDecision::ignored(), None);
         }
@@ -442,14 +483,14 @@ impl Fetcher {
         };
         self.inner
             .robots
-            .get_or_fetch(&origin, url, || self.fetch_robots(url))
+            .get_or_fetch(&origin, url, || self.fetch_robots(url, log))
             .await
     }
 
-    async fn fetch_robots(&self, url: &Url) -> (RobotsRules, Duration) {
+    async fn fetch_robots(&self, url: &Url, log: Option<&ExchangeLog>) -> (RobotsRules, Duration) {
         let cfg = &self.inner.cfg;
         let agent = cfg.user_agent.product.as_str();
-        let fetched = self.fetch_robots_body(url).await;
+        let fetched = self.fetch_robots_body(url, log).await;
         let rules = RobotsRules::from_fetch(agent, fetched);
         let ttl = match rules.status() {
             RobotsStatus::Unreachable => cfg.robots_error_ttl,
@@ -459,7 +500,7 @@ impl Fetcher {
         (rules, ttl)
     }
 
-    async fn fetch_robots_body(&self, url: &Url) -> RobotsFetch {
+    async fn fetch_robots_body(&self, url: &Url, log: Option<&ExchangeLog>) -> RobotsFetch {
         let cfg = &self.inner.cfg;
         let Some(mut u) = robots_url(url) else {
             return RobotsFetch::Failed("no robots.txt URL".into());
@@ -479,7 +520,14 @@ impl Fetcher {
             let mut scratch = FetchResponse::new(u.clone());
             let mut ticket = self.enter(&host, &mut scratch).await;
             let attempt = self
-                .attempt(&u, (None, None), Accept::Any, cfg.robots_max_bytes, true)
+                .attempt(
+                    &u,
+                    (None, None),
+                    Accept::Any,
+                    cfg.robots_max_bytes,
+                    true,
+                    log,
+                )
                 .await;
             match &attempt {
                 Attempt::Response(r) => ticket.complete(Some(r.status), r.retry_after, false),
@@ -603,7 +651,8 @@ impl Fetcher {
         half + Duration::from_millis(rand::thread_rng().gen_range(0..=jitter_ms))
     }
 
-    /// One HTTP GET, no redirects followed, body streamed under `cap`.
+    /// One HTTP GET, no redirects followed, body streamed under `cap`. With `log` (capture
+    /// mode), the exchange is appended to it, whatever the outcome once headers arrived.
     async fn attempt(
         &self,
         url: &Url,
@@ -611,14 +660,40 @@ impl Fetcher {
         accept: Accept,
         cap: u64,
         truncate: bool,
+        log: Option<&ExchangeLog>,
     ) -> Attempt {
         let cfg = &self.inner.cfg;
         let deadline = tokio::time::Instant::now() + cfg.total_timeout;
+        let sent_at = chrono::Utc::now();
         let mut rb = self.inner.client.get(url.clone());
+        let mut request_headers: Vec<(String, Vec<u8>)> = Vec::new();
+        if log.is_some() {
+            let host = match (url.host_str(), url.port()) {
+                (Some(h), Some(p)) => format!("{h}:{p}"),
+                (Some(h), None) => h.to_string(),
+                (None, _) => String::new(),
+            };
+            request_headers.push(("Host".into(), host.into_bytes()));
+            request_headers.push((
+                "User-Agent".into(),
+                cfg.user_agent.header_value().into_bytes(),
+            ));
+            request_headers.push(("Accept".into(), b"*/*".to_vec()));
+            request_headers.push((
+                "Accept-Encoding".into(),
+                crate::decode::ACCEPT_ENCODING.as_bytes().to_vec(),
+            ));
+            rb = rb.header(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_static(crate::decode::ACCEPT_ENCODING),
+            );
+        }
         if let Some(v) = validators.0.and_then(|e| HeaderValue::from_str(e).ok()) {
+            request_headers.push(("If-None-Match".into(), v.as_bytes().to_vec()));
             rb = rb.header(header::IF_NONE_MATCH, v);
         }
         if let Some(v) = validators.1.and_then(|e| HeaderValue::from_str(e).ok()) {
+            request_headers.push(("If-Modified-Since".into(), v.as_bytes().to_vec()));
             rb = rb.header(header::IF_MODIFIED_SINCE, v);
         }
         let first_byte = cfg.first_byte_timeout.min(cfg.total_timeout);
@@ -649,7 +724,41 @@ impl Fetcher {
             body: None,
             refused: None,
         };
+        let mut exchange = log.map(|_| HttpExchange {
+            url: url.to_string(),
+            method: "GET".into(),
+            version: http_version(r.version()),
+            request_headers,
+            status,
+            reason: r.status().canonical_reason().unwrap_or("").to_string(),
+            response_headers: h
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), v.as_bytes().to_vec()))
+                .collect(),
+            payload: Bytes::new(),
+            decoded: false,
+            truncated: None,
+            ip: r.remote_addr().map(|a| a.ip()),
+            date: sent_at,
+        });
+        let content_encoding = header_str(h, header::CONTENT_ENCODING);
+        let record = |ex: Option<HttpExchange>| {
+            if let (Some(log), Some(ex)) = (log, ex) {
+                log.lock().unwrap_or_else(|p| p.into_inner()).push(ex);
+            }
+        };
         if !(200..300).contains(&status) {
+            if let Some(mut ex) = exchange {
+                // Archived exchanges keep the (small) bodies of redirects and errors too,
+                // bounded in size and time so that a slow error page cannot stall the fetch.
+                let short = deadline.min(tokio::time::Instant::now() + Duration::from_secs(5));
+                let (payload, decoded, cut) =
+                    read_capped(&mut r, content_encoding.as_deref(), 64 * 1024, short).await;
+                ex.payload = payload;
+                ex.decoded = decoded;
+                ex.truncated = cut;
+                record(Some(ex));
+            }
             return Attempt::Response(resp);
         }
         if !accepts(accept, resp.content_type.as_deref(), url) {
@@ -660,6 +769,10 @@ impl Fetcher {
                     resp.content_type.as_deref().unwrap_or("")
                 ),
             ));
+            if let Some(ex) = exchange.as_mut() {
+                ex.truncated = Some(Truncation::Unspecified);
+            }
+            record(exchange);
             return Attempt::Response(resp);
         }
         let encoded = h.contains_key(header::CONTENT_ENCODING);
@@ -672,32 +785,80 @@ impl Fetcher {
                     declared.unwrap_or(0)
                 ),
             ));
+            if let Some(ex) = exchange.as_mut() {
+                ex.truncated = Some(Truncation::Length);
+            }
+            record(exchange);
             return Attempt::Response(resp);
         }
         let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
+        // Capture mode: the client does not decode; we do, under the same cap.
+        let mut decoder = exchange
+            .as_ref()
+            .map(|_| BodyDecoder::new(content_encoding.as_deref(), cap_usize));
         let mut buf =
             BytesMut::with_capacity(declared.unwrap_or(16 * 1024).min(cap).min(1 << 20) as usize);
+        // Ends the capture of a body cut short: what was decoded, and why it stopped.
+        let cut_short =
+            |decoder: Option<(BodyDecoder, bool)>, ex: Option<HttpExchange>, why: Truncation| {
+                if let (Some((d, decodes)), Some(mut ex)) = (decoder, ex) {
+                    ex.payload = Bytes::from(d.finish().unwrap_or_else(|(_, partial)| partial));
+                    ex.decoded = decodes;
+                    ex.truncated = Some(why);
+                    record(Some(ex));
+                }
+            };
         loop {
+            let len = match &decoder {
+                Some((d, _)) => d.decoded_len(),
+                None => buf.len(),
+            };
             match tokio::time::timeout_at(deadline, r.chunk()).await {
                 Err(_) => {
+                    cut_short(decoder, exchange, Truncation::Time);
                     return Attempt::Failed {
                         outcome: FetchOutcome::Timeout,
                         error: format!(
-                            "body incomplete after the {:?} total timeout ({} bytes read)",
+                            "body incomplete after the {:?} total timeout ({len} bytes read)",
                             cfg.total_timeout,
-                            buf.len()
                         ),
-                    }
+                    };
                 }
                 Ok(Err(e)) => {
+                    cut_short(decoder, exchange, Truncation::Disconnect);
                     let (outcome, error) = classify(&e);
                     return Attempt::Failed {
                         outcome,
-                        error: format!("reading body after {} bytes: {error}", buf.len()),
+                        error: format!("reading body after {len} bytes: {error}"),
                     };
                 }
                 Ok(Ok(None)) => break,
                 Ok(Ok(Some(chunk))) => {
+                    if let Some((d, _)) = decoder.as_mut() {
+                        match d.push(&chunk) {
+                            Ok(()) => continue,
+                            Err(Stop::Full) if truncate => break,
+                            Err(Stop::Full) => {
+                                cut_short(decoder, exchange, Truncation::Length);
+                                resp.refused = Some((
+                                    FetchOutcome::TooLarge,
+                                    format!(
+                                        "decoded body exceeds the {cap}-byte cap; stopped reading"
+                                    ),
+                                ));
+                                return Attempt::Response(resp);
+                            }
+                            Err(Stop::Corrupt(e)) => {
+                                cut_short(decoder, exchange, Truncation::Unspecified);
+                                return Attempt::Failed {
+                                    outcome: FetchOutcome::ConnectError,
+                                    error: format!(
+                                        "reading body after {len} bytes: error decoding response body: {e}"
+                                    ),
+                                };
+                            }
+                        }
+                    }
                     if buf.len() + chunk.len() > cap_usize {
                         if truncate {
                             let room = cap_usize - buf.len();
@@ -714,6 +875,36 @@ impl Fetcher {
                 }
             }
         }
+        if let Some((d, decodes)) = decoder {
+            let full = d.decoded_len() >= cap_usize;
+            let body = match d.finish() {
+                Ok(b) => b,
+                Err((Stop::Full, partial)) => partial,
+                Err((Stop::Corrupt(e), partial)) => {
+                    if let Some(mut ex) = exchange {
+                        ex.payload = Bytes::from(partial);
+                        ex.decoded = decodes;
+                        ex.truncated = Some(Truncation::Unspecified);
+                        record(Some(ex));
+                    }
+                    return Attempt::Failed {
+                        outcome: FetchOutcome::ConnectError,
+                        error: format!("error decoding response body: {e}"),
+                    };
+                }
+            };
+            let body = Bytes::from(body);
+            if let Some(mut ex) = exchange {
+                ex.payload = body.clone();
+                ex.decoded = decodes;
+                if truncate && full {
+                    ex.truncated = Some(Truncation::Length);
+                }
+                record(Some(ex));
+            }
+            resp.body = Some(body);
+            return Attempt::Response(resp);
+        }
         resp.body = Some(buf.freeze());
         Attempt::Response(resp)
     }
@@ -725,6 +916,7 @@ impl Fetcher {
         validators: (Option<&str>, Option<&str>),
         accept: Accept,
         resp: &mut FetchResponse,
+        log: Option<&ExchangeLog>,
     ) -> Attempt {
         let cfg = &self.inner.cfg;
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
@@ -732,7 +924,7 @@ impl Fetcher {
         loop {
             let mut ticket = self.enter(&host, resp).await;
             let a = self
-                .attempt(url, validators, accept, cfg.max_body_bytes, false)
+                .attempt(url, validators, accept, cfg.max_body_bytes, false, log)
                 .await;
             resp.attempts += 1;
             self.inner.counters.attempts.fetch_add(1, Ordering::Relaxed);
@@ -835,6 +1027,7 @@ impl Fetcher {
         let mut url = req.url.clone();
         let mut seen: HashSet<String> = HashSet::new();
         seen.insert(url.as_str().to_string());
+        let log: Option<ExchangeLog> = self.inner.capture.then(|| Mutex::new(Vec::new()));
         let (outcome, error) = loop {
             resp.final_url = url.clone();
             if let Err(b) = self.inner.guard.check_url(&url) {
@@ -845,7 +1038,7 @@ impl Fetcher {
             }
             let host = url.host_str().unwrap_or("").to_ascii_lowercase();
             if cfg.respect_robots {
-                let (d, note) = self.robots_with_note(&url).await;
+                let (d, note) = self.robots_with_note(&url, log.as_ref()).await;
                 resp.robots = Some(d.status);
                 resp.crawl_delay = d.crawl_delay;
                 resp.robots_sitemaps = d.sitemaps;
@@ -864,7 +1057,7 @@ impl Fetcher {
             } else {
                 (None, None)
             };
-            let r = match self.hop(&url, v, accept, &mut resp).await {
+            let r = match self.hop(&url, v, accept, &mut resp, log.as_ref()).await {
                 Attempt::Failed { outcome, error } => break (outcome, Some(error)),
                 Attempt::Response(r) => r,
             };
@@ -945,9 +1138,72 @@ impl Fetcher {
         if matches!(outcome, FetchOutcome::Ok | FetchOutcome::NotModified) {
             self.remember_validators(&req.url, (resp.etag.clone(), resp.last_modified.clone()));
         }
+        if let Some(log) = log {
+            resp.exchanges = log.into_inner().unwrap_or_else(|p| p.into_inner());
+        }
         resp.elapsed = started.elapsed();
         resp
     }
+}
+
+/// The protocol of a response's status line, as written in the archive.
+fn http_version(v: reqwest::Version) -> String {
+    match v {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_2 => "HTTP/2",
+        reqwest::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    }
+    .to_string()
+}
+
+/// Read (and decode) a body for the archive only, up to `cap` decoded bytes and `deadline`;
+/// returns the payload, whether it was decoded, and why it is incomplete.
+async fn read_capped(
+    r: &mut reqwest::Response,
+    content_encoding: Option<&str>,
+    cap: usize,
+    deadline: tokio::time::Instant,
+) -> (Bytes, bool, Option<Truncation>) {
+    let (mut d, decodes) = BodyDecoder::new(content_encoding, cap);
+    let mut cut = None;
+    loop {
+        match tokio::time::timeout_at(deadline, r.chunk()).await {
+            Err(_) => {
+                cut = Some(Truncation::Time);
+                break;
+            }
+            Ok(Err(_)) => {
+                cut = Some(Truncation::Disconnect);
+                break;
+            }
+            Ok(Ok(None)) => break,
+            Ok(Ok(Some(chunk))) => match d.push(&chunk) {
+                Ok(()) => {}
+                Err(Stop::Full) => {
+                    cut = Some(Truncation::Length);
+                    break;
+                }
+                Err(Stop::Corrupt(_)) => {
+                    cut = Some(Truncation::Unspecified);
+                    break;
+                }
+            },
+        }
+    }
+    let body = match d.finish() {
+        Ok(b) => b,
+        Err((Stop::Full, b)) => {
+            cut = cut.or(Some(Truncation::Length));
+            b
+        }
+        Err((Stop::Corrupt(_), b)) => {
+            cut = cut.or(Some(Truncation::Unspecified));
+            b
+        }
+    };
+    (Bytes::from(body), decodes, cut)
 }
 
 #[cfg(test)]

@@ -7,10 +7,14 @@
 //!   fetcher applies in-process and the frontier can use to schedule hosts across workers.
 //! - [`robots`]: RFC 9309 rules (parsed by `texting_robots`), cached per origin.
 //! - [`ssrf`]: the address guard; [`dns`]: the caching resolver that applies it.
+//! - Capture mode ([`Fetcher::capturing`]): every HTTP exchange (robots.txt, redirect hops,
+//!   retries) is recorded in [`FetchResponse::exchanges`] for WARC archiving (`trawl-warc`);
+//!   the fetcher then decodes `gzip`/`deflate` bodies itself (`decode`, same cap).
 //!
 //! See `docs/fetcher.md` for behaviour, defaults and the outcome table.
 
 pub mod config;
+mod decode;
 pub mod dns;
 pub mod fetcher;
 pub mod politeness;
@@ -24,6 +28,8 @@ pub use ipnet;
 pub use politeness::{Completion, HostState, PolitenessConfig, PolitenessPolicy};
 pub use robots::{RobotsDecision, RobotsStatus};
 pub use ssrf::{Blocked, SsrfGuard};
+/// Re-exported: the exchange type of [`FetchResponse::exchanges`].
+pub use trawl_warc::HttpExchange;
 
 use std::time::Duration;
 

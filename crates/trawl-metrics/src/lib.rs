@@ -28,7 +28,7 @@ pub use health::Health;
 pub use labels::{
     status_class, status_class_opt, BatchResult, ExtractResult, HostState, PublishKind,
     PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
-    TaskResult,
+    TaskResult, WARC_RECORD_TYPES,
 };
 pub use metrics::{InProgressGuard, Metrics, VERSION};
 pub use server::{serve, serve_registry};

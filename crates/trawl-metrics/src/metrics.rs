@@ -12,7 +12,7 @@ use crate::labels::{
     status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
     PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
     TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
-    REDIS_OPS, STATUS_CLASSES,
+    REDIS_OPS, STATUS_CLASSES, WARC_RECORD_TYPES,
 };
 
 /// The version reported by `trawl_build_info{version}`.
@@ -63,6 +63,14 @@ pub struct Metrics {
     pub extract_duration_seconds: Histogram,
     /// `trawl_extract_total{result}`.
     pub extract_total: IntCounterVec,
+    /// `trawl_warc_records_total{type}` (warcinfo, request, response, revisit, metadata).
+    pub warc_records_total: IntCounterVec,
+    /// `trawl_warc_bytes_total`: compressed bytes written to WARC files.
+    pub warc_bytes_total: IntCounter,
+    /// `trawl_warc_files_total`: WARC files finished (closed and renamed).
+    pub warc_files_total: IntCounter,
+    /// `trawl_warc_write_errors_total`: failed WARC writes (the articles are still emitted).
+    pub warc_write_errors_total: IntCounter,
     /// `trawl_articles_published_total`.
     pub articles_published_total: IntCounter,
     /// `trawl_amqp_publish_total{kind, result}`.
@@ -221,6 +229,19 @@ impl Metrics {
                 EXTRACT_BUCKETS,
             )?,
             extract_total: counter_vec(&r, "trawl_extract_total", "Pages run through extraction, by result.", &["result"])?,
+            warc_records_total: counter_vec(
+                &r,
+                "trawl_warc_records_total",
+                "WARC records written, by record type.",
+                &["type"],
+            )?,
+            warc_bytes_total: counter(&r, "trawl_warc_bytes_total", "Bytes written to WARC files (compressed).")?,
+            warc_files_total: counter(&r, "trawl_warc_files_total", "WARC files finished (closed and renamed to .warc.gz).")?,
+            warc_write_errors_total: counter(
+                &r,
+                "trawl_warc_write_errors_total",
+                "WARC writes that failed (disk full, I/O error); the fetch's articles are still emitted.",
+            )?,
             articles_published_total: counter(
                 &r,
                 "trawl_articles_published_total",
@@ -371,6 +392,9 @@ impl Metrics {
         }
         for r in ExtractResult::ALL {
             self.extract_total.with_label_values(&[r.as_str()]);
+        }
+        for t in WARC_RECORD_TYPES {
+            self.warc_records_total.with_label_values(&[t]);
         }
         for k in PublishKind::ALL {
             for r in PublishResult::ALL {
@@ -684,6 +708,10 @@ mod tests {
         "trawl_sink_batches_total",
         "trawl_sink_batch_seconds",
         "trawl_sink_postgres_up",
+        "trawl_warc_records_total",
+        "trawl_warc_bytes_total",
+        "trawl_warc_files_total",
+        "trawl_warc_write_errors_total",
     ];
 
     fn families(m: &Metrics) -> HashMap<String, prometheus::proto::MetricFamily> {

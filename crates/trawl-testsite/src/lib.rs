@@ -499,6 +499,17 @@ impl TestSite {
         })
     }
 
+    /// What the site serves for a GET of `url` (status and body bytes), computed without a
+    /// request: for byte-for-byte comparisons (e.g. of archived payloads). The flaky article
+    /// answers as it does after its first 503. `None` for a URL of another site.
+    pub fn render(&self, url: &str) -> Option<(u16, Vec<u8>)> {
+        let parsed = url::Url::parse(url).ok()?;
+        let h = self.host_index(url)?;
+        let served = AtomicU64::new(1);
+        let r = pages::route(&self.model, h, parsed.path(), parsed.query(), &served);
+        Some((r.status, r.body))
+    }
+
     /// Every request received so far, in order of completion.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.log).clone()

@@ -10,6 +10,11 @@
 //! (confirmed) → publish the report (confirmed) → ack the task. A crash anywhere
 //! before the ack redelivers the task; consumers dedupe articles by their stable id.
 //!
+//! With a WARC sink ([`Worker::with_warc`], a capturing fetcher), every fetch's HTTP
+//! exchanges and a `metadata` record (outcome, outlinks) are handed to the WARC writer
+//! before the outputs are published; a WARC write failure is logged and counted
+//! (`trawl_warc_write_errors_total`) and never holds back the article.
+//!
 //! On shutdown the worker stops taking tasks, lets in-flight ones finish within the
 //! grace period, and abandons the rest unacked (the broker redelivers them).
 
@@ -28,6 +33,8 @@ use trawl_core::{
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
 use trawl_store::{ContentClaim, FrontierStore};
+
+pub mod warc;
 
 /// Worker settings.
 #[derive(Debug, Clone)]
@@ -73,6 +80,7 @@ pub struct Worker {
     broker: Arc<dyn Broker>,
     store: Option<Arc<dyn FrontierStore>>,
     fetcher: Fetcher,
+    warc: Option<trawl_warc::WarcSink>,
 }
 
 impl Worker {
@@ -88,7 +96,18 @@ impl Worker {
             broker,
             store,
             fetcher,
+            warc: None,
         }
+    }
+
+    /// Archive every fetch to `sink` (the fetcher must be a capturing one,
+    /// [`Fetcher::capturing`], for the HTTP exchanges to be there).
+    pub fn with_warc(mut self, sink: trawl_warc::WarcSink) -> Self {
+        if !self.fetcher.captures() {
+            warn!("WARC sink given to a worker whose fetcher does not capture exchanges: only metadata records will be written");
+        }
+        self.warc = Some(sink);
+        self
     }
 
     /// Fetch and process one task. Never fails: every failure is in the report.
@@ -115,7 +134,7 @@ impl Worker {
                 };
             }
         };
-        let resp = self.fetcher.fetch(request).await;
+        let mut resp = self.fetcher.fetch(request).await;
         record_fetch_metrics(&resp);
         let mut report = self.report_from(task, &resp);
         if resp.outcome == FetchOutcome::RobotsDenied
@@ -232,6 +251,12 @@ impl Worker {
         self.drop_robots_denied(&mut report);
         report.elapsed_seconds = processed.report.elapsed_seconds;
         processed.report = report;
+        if let Some(sink) = &self.warc {
+            // Queued to the writer thread (waits only when it is behind); a write failure
+            // there is logged and counted and does not affect the article.
+            sink.submit(warc::capture_of(task, &mut resp, &processed))
+                .await;
+        }
         processed
     }
 

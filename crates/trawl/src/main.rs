@@ -34,7 +34,7 @@ enum Command {
     /// Fetch one URL (robots, politeness, SSRF guard included) and show the outcome and the article.
     Fetch(cmd::fetch::Args),
     /// Crawl from seeds with frontier and workers in one process (no services needed).
-    Crawl(cmd::crawl::Args),
+    Crawl(Box<cmd::crawl::Args>),
     /// Run the frontier service (RabbitMQ + Redis).
     Frontier(cmd::frontier::Args),
     /// Run a fetch/extract worker (RabbitMQ).
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => cmd::extract::run(a),
         Command::Fetch(a) => cmd::fetch::run(a),
-        Command::Crawl(a) => cmd::crawl::run(a),
+        Command::Crawl(a) => cmd::crawl::run(*a),
         Command::Frontier(a) => cmd::frontier::run(a),
         Command::Worker(a) => cmd::worker::run(a),
         Command::Seed(a) => cmd::seed::run(a),

@@ -76,3 +76,37 @@ pub fn read_seeds(args: &[String]) -> anyhow::Result<Vec<String>> {
     }
     Ok(out)
 }
+
+/// The WARC writer settings for a crawl or a worker: where, how big, and the `warcinfo`
+/// fields (operator, robots policy, user agent).
+pub fn warc_writer_config(
+    dir: &std::path::Path,
+    prefix: &str,
+    max_file_bytes: u64,
+    operator: &str,
+    revisit_digests: usize,
+    fetch: &trawl_fetch::FetchConfig,
+) -> trawl_warc::WriterConfig {
+    let mut cfg = trawl_warc::WriterConfig::new(dir);
+    cfg.prefix = prefix.to_string();
+    cfg.max_file_bytes = max_file_bytes;
+    cfg.dedup_capacity = revisit_digests;
+    if !operator.trim().is_empty() {
+        cfg.info
+            .push(("operator".into(), operator.trim().to_string()));
+    }
+    cfg.info.push((
+        "robots".into(),
+        if fetch.respect_robots {
+            "obey"
+        } else {
+            "ignore"
+        }
+        .into(),
+    ));
+    cfg.info.push((
+        "http-header-user-agent".into(),
+        fetch.user_agent.header_value(),
+    ));
+    cfg
+}

@@ -80,6 +80,19 @@ pub struct Args {
     /// With `--follow`: the shortest re-poll interval.
     #[arg(long, default_value = "1m", value_parser = humantime::parse_duration)]
     pub poll_min: Duration,
+    /// Archive every HTTP exchange (pages, robots.txt, sitemaps, feeds, redirect hops) as
+    /// WARC/1.1 files in this directory, with a CDXJ index beside each (see docs/warc.md).
+    #[arg(long, value_name = "DIR")]
+    pub warc: Option<PathBuf>,
+    /// With `--warc`: start a new file when one reaches this many bytes.
+    #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
+    pub warc_max_file_bytes: u64,
+    /// With `--warc`: the first part of each file name.
+    #[arg(long, default_value = "trawl", value_name = "PREFIX")]
+    pub warc_prefix: String,
+    /// With `--warc`: the `operator` field of each file's warcinfo record.
+    #[arg(long, default_value = "", value_name = "TEXT")]
+    pub warc_operator: String,
     /// With `--follow`: the longest re-poll interval.
     #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
     pub poll_max: Duration,
@@ -146,7 +159,29 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
 
     let mut fetch_cfg = args.fetch.to_config()?;
     fetch_cfg.politeness.min_delay = args.delay;
-    let fetcher = trawl_fetch::Fetcher::new(fetch_cfg).context("building the HTTP client")?;
+    let warc = match &args.warc {
+        Some(dir) => {
+            let cfg = common::warc_writer_config(
+                dir,
+                &args.warc_prefix,
+                args.warc_max_file_bytes,
+                &args.warc_operator,
+                trawl_warc::writer::DEFAULT_DEDUP_CAPACITY,
+                &fetch_cfg,
+            );
+            Some(
+                trawl_worker::warc::start_sink(cfg)
+                    .with_context(|| format!("WARC directory {}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
+    let fetcher = if warc.is_some() {
+        trawl_fetch::Fetcher::capturing(fetch_cfg)
+    } else {
+        trawl_fetch::Fetcher::new(fetch_cfg)
+    }
+    .context("building the HTTP client")?;
     let worker = Worker::new(
         WorkerConfig {
             concurrency: args.workers.max(1),
@@ -156,6 +191,10 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         Some(store.clone()),
         fetcher,
     );
+    let worker = match &warc {
+        Some(sink) => worker.with_warc(sink.clone()),
+        None => worker,
+    };
 
     // The article sink: subscribed before anything can be published.
     let articles = broker.subscribe_articles(None, "#", 256).await?;
@@ -264,6 +303,11 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     // the reports still in the queue (bounded), so finished URLs are recorded as done.
     worker_stop.cancel();
     let _ = worker_task.await;
+    // Every fetch is finished: close the WARC file (CDXJ index, `.open` renamed away).
+    let warc_files = match &warc {
+        Some(sink) => sink.close().await,
+        None => Vec::new(),
+    };
     let settle = Instant::now();
     while settle.elapsed() < Duration::from_secs(5) {
         let reports = broker
@@ -329,6 +373,9 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     if stats.queued > 0 {
         eprintln!("  left in the frontier: {} queued URLs", stats.queued);
     }
+    if let Some(dir) = &args.warc {
+        eprintln!("  WARC files: {} in {}", warc_files.len(), dir.display());
+    }
     if args.summary_json {
         let json = serde_json::json!({
             "reason": reason,
@@ -336,6 +383,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
             "articles_written": written.load(Ordering::Relaxed),
             "summary": summary,
             "frontier": stats,
+            "warc_files": warc_files,
         });
         println!("{json}");
     }

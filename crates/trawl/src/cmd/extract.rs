@@ -1,4 +1,5 @@
 //! `trawl extract FILE|DIR|- [--url URL] [--format json|jsonl] [--max-bytes N]`
+//! `trawl extract --warc FILE.warc.gz [--format jsonl|json]` (see `extract_warc`)
 //!
 //! Runs the extractor over local files; no network.
 //!
@@ -38,7 +39,12 @@ pub enum Format {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// An HTML file, a directory of HTML files (recursive), or `-` for stdin.
-    pub input: String,
+    #[arg(required_unless_present = "warc")]
+    pub input: Option<String>,
+    /// Extract every HTML response of a WARC archive (`.warc.gz`, `.warc`), one record per
+    /// response with its `warc_record_id`; default format jsonl.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "url"])]
+    pub warc: Option<PathBuf>,
     /// The page URL (for a directory: a base URL each relative path is joined to).
     /// Default: the page's absolute `<link rel=canonical>`, else `http://localhost/<path>`.
     #[arg(long)]
@@ -70,7 +76,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.max_bytes == 0 {
         bail!("--max-bytes must be positive");
     }
-    let (inputs, is_dir) = if args.input == "-" {
+    if let Some(warc) = &args.warc {
+        return super::extract_warc::run(
+            warc,
+            args.format.unwrap_or(Format::Jsonl),
+            args.max_bytes,
+        );
+    }
+    let input = args.input.clone().unwrap_or_default();
+    let (inputs, is_dir) = if input == "-" {
         (
             vec![Input {
                 name: "-".into(),
@@ -79,7 +93,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             false,
         )
     } else {
-        let root = PathBuf::from(&args.input);
+        let root = PathBuf::from(&input);
         let meta =
             std::fs::metadata(&root).with_context(|| format!("cannot read {}", root.display()))?;
         if meta.is_dir() {
@@ -87,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } else {
             (
                 vec![Input {
-                    name: args.input.clone(),
+                    name: input.clone(),
                     path: Some(root),
                 }],
                 false,

@@ -4,6 +4,7 @@ pub mod common;
 pub mod crawl;
 pub mod dlq;
 pub mod extract;
+pub mod extract_warc;
 pub mod fetch;
 pub mod frontier;
 pub mod seed;

@@ -1,0 +1,204 @@
+//! Content decoding done by the fetcher itself when exchanges are captured for a WARC
+//! archive: reqwest's transparent decoding would hide the `Content-Encoding` and
+//! `Content-Length` the server sent, so the capturing client leaves bodies encoded and they
+//! are decoded here, chunk by chunk, with the same cap on *decoded* bytes (a gzip bomb stops
+//! at the cap). Offered encodings: `gzip`, `deflate` (zlib); anything else is kept as
+//! received (with its `Content-Encoding` header), as reqwest would pass it on.
+
+use std::io::{self, Write};
+
+use flate2::write::{GzDecoder, ZlibDecoder};
+
+/// The `Accept-Encoding` the capturing client sends.
+pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate";
+
+/// Collects decoded bytes up to `cap`; past it, keeps the first `cap` and fails the write.
+#[derive(Debug)]
+pub(crate) struct CapBuf {
+    pub(crate) buf: Vec<u8>,
+    cap: usize,
+    pub(crate) full: bool,
+}
+
+impl Write for CapBuf {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.cap.saturating_sub(self.buf.len());
+        if data.len() > room {
+            self.buf.extend_from_slice(&data[..room]);
+            self.full = true;
+            return Err(io::Error::other("decoded body cap reached"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+enum Inner {
+    Identity(CapBuf),
+    Gzip(GzDecoder<CapBuf>),
+    Zlib(ZlibDecoder<CapBuf>),
+}
+
+/// Why decoding stopped.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// The cap was reached; the first `cap` decoded bytes are kept.
+    Full,
+    /// The encoded stream is corrupt.
+    Corrupt(String),
+}
+
+#[derive(Debug)]
+pub(crate) struct BodyDecoder {
+    inner: Inner,
+}
+
+impl BodyDecoder {
+    /// A decoder for `content_encoding`; the flag says whether it decodes (false: identity
+    /// or an encoding we do not decode, kept as received).
+    pub(crate) fn new(content_encoding: Option<&str>, cap: usize) -> (BodyDecoder, bool) {
+        let out = CapBuf {
+            buf: Vec::with_capacity(cap.min(64 * 1024)),
+            cap,
+            full: false,
+        };
+        let enc = content_encoding
+            .map(|e| e.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let (inner, decodes) = match enc.as_str() {
+            "gzip" | "x-gzip" => (Inner::Gzip(GzDecoder::new(out)), true),
+            "deflate" => (Inner::Zlib(ZlibDecoder::new(out)), true),
+            _ => (Inner::Identity(out), false),
+        };
+        (BodyDecoder { inner }, decodes)
+    }
+
+    fn out(&self) -> &CapBuf {
+        match &self.inner {
+            Inner::Identity(b) => b,
+            Inner::Gzip(d) => d.get_ref(),
+            Inner::Zlib(d) => d.get_ref(),
+        }
+    }
+
+    fn stop(&self, e: io::Error) -> Stop {
+        if self.out().full {
+            Stop::Full
+        } else {
+            Stop::Corrupt(e.to_string())
+        }
+    }
+
+    /// Feed one chunk of the body as received.
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<(), Stop> {
+        let r = match &mut self.inner {
+            Inner::Identity(b) => b.write_all(chunk),
+            Inner::Gzip(d) => d.write_all(chunk),
+            Inner::Zlib(d) => d.write_all(chunk),
+        };
+        r.map_err(|e| self.stop(e))
+    }
+
+    /// Decoded bytes so far.
+    pub(crate) fn decoded_len(&self) -> usize {
+        self.out().buf.len()
+    }
+
+    /// End of the body: the decoded bytes, or why they are incomplete (with what was decoded).
+    pub(crate) fn finish(self) -> Result<Vec<u8>, (Stop, Vec<u8>)> {
+        match self.inner {
+            Inner::Identity(b) => Ok(b.buf),
+            Inner::Gzip(mut d) => match d.try_finish() {
+                Ok(()) => Ok(std::mem::take(&mut d.get_mut().buf)),
+                Err(e) => {
+                    let full = d.get_ref().full;
+                    let buf = std::mem::take(&mut d.get_mut().buf);
+                    Err((
+                        if full {
+                            Stop::Full
+                        } else {
+                            Stop::Corrupt(e.to_string())
+                        },
+                        buf,
+                    ))
+                }
+            },
+            Inner::Zlib(mut d) => match d.try_finish() {
+                Ok(()) => Ok(std::mem::take(&mut d.get_mut().buf)),
+                Err(e) => {
+                    let full = d.get_ref().full;
+                    let buf = std::mem::take(&mut d.get_mut().buf);
+                    Err((
+                        if full {
+                            Stop::Full
+                        } else {
+                            Stop::Corrupt(e.to_string())
+                        },
+                        buf,
+                    ))
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::{GzEncoder, ZlibEncoder};
+    use flate2::Compression;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn decodes_gzip_and_deflate_in_small_chunks() {
+        let body = b"<html>hello hello hello</html>".repeat(100);
+        let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
+        z.write_all(&body).unwrap();
+        for (enc, data) in [("gzip", gz(&body)), ("deflate", z.finish().unwrap())] {
+            let (mut d, decodes) = BodyDecoder::new(Some(enc), 1 << 20);
+            assert!(decodes);
+            for c in data.chunks(7) {
+                d.push(c).unwrap();
+            }
+            assert_eq!(d.finish().unwrap(), body, "{enc}");
+        }
+        let (d, decodes) = BodyDecoder::new(Some("br"), 10);
+        assert!(!decodes, "unknown encodings are kept as received");
+        drop(d);
+    }
+
+    #[test]
+    fn a_bomb_stops_at_the_cap() {
+        let data = gz(&vec![0u8; 8 << 20]);
+        let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
+        let mut stopped = None;
+        for c in data.chunks(4096) {
+            if let Err(s) = d.push(c) {
+                stopped = Some(s);
+                break;
+            }
+        }
+        assert_eq!(stopped, Some(Stop::Full));
+        assert_eq!(d.decoded_len(), 1 << 20);
+    }
+
+    #[test]
+    fn corrupt_and_cut_streams_are_reported() {
+        let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
+        let r = d.push(b"\x1f\x8b\x08\x00garbage-garbage-garbage");
+        assert!(matches!(r, Err(Stop::Corrupt(_))), "{r:?}");
+        let data = gz(b"some text that is long enough to be cut");
+        let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
+        d.push(&data[..data.len() - 6]).unwrap();
+        assert!(matches!(d.finish(), Err((Stop::Corrupt(_), _))));
+    }
+}

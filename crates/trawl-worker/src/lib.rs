@@ -137,10 +137,9 @@ impl Worker {
             duplicate_of: None,
         };
         for s in &resp.robots_sitemaps {
-            report.links.push(DiscoveredLink {
-                url: s.clone(),
-                kind: LinkKind::RobotsSitemap,
-            });
+            report
+                .links
+                .push(DiscoveredLink::new(s.clone(), LinkKind::RobotsSitemap));
         }
         if let (FetchOutcome::Ok, Some(body)) = (resp.outcome, resp.body.clone()) {
             let final_url = resp.final_url.to_string();
@@ -152,15 +151,17 @@ impl Worker {
                 ) {
                     Ok(sm) => {
                         for u in sm.sitemaps {
-                            report.links.push(DiscoveredLink {
-                                url: u,
-                                kind: LinkKind::RobotsSitemap,
-                            });
+                            report
+                                .links
+                                .push(DiscoveredLink::new(u, LinkKind::RobotsSitemap));
                         }
                         for u in sm.urls {
                             report.links.push(DiscoveredLink {
-                                url: u.loc,
-                                kind: LinkKind::Sitemap,
+                                published: u
+                                    .publication_date
+                                    .or(u.lastmod)
+                                    .map(|d| d.fixed_offset()),
+                                ..DiscoveredLink::new(u.loc, LinkKind::Sitemap)
                             });
                         }
                     }
@@ -171,8 +172,8 @@ impl Worker {
                         Ok(items) => {
                             for it in items {
                                 report.links.push(DiscoveredLink {
-                                    url: it.url,
-                                    kind: LinkKind::Feed,
+                                    published: it.published.map(|d| d.fixed_offset()),
+                                    ..DiscoveredLink::new(it.url, LinkKind::Feed)
                                 });
                             }
                         }
@@ -196,10 +197,9 @@ impl Worker {
                                 }])
                                 .inc();
                             for l in &article.links {
-                                report.links.push(DiscoveredLink {
-                                    url: l.clone(),
-                                    kind: LinkKind::Page,
-                                });
+                                report
+                                    .links
+                                    .push(DiscoveredLink::new(l.clone(), LinkKind::Page));
                             }
                             report.is_article = article.is_article;
                             report.article_id = Some(article.id.clone());

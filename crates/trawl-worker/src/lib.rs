@@ -104,6 +104,10 @@ impl Worker {
                     TaskKind::Sitemap | TaskKind::Feed | TaskKind::Seed => Purpose::Discovery,
                     TaskKind::Article | TaskKind::Listing => Purpose::Page,
                 },
+                // A page's redirect target is reported as a link instead of fetched here: the
+                // frontier fetches it only when it is new (an alias of a page already fetched
+                // costs one request, not two). Seeds, sitemaps and feeds follow as before.
+                follow_redirects: !matches!(task.kind, TaskKind::Article | TaskKind::Listing),
             },
             Err(e) => {
                 let mut report = self.blank_report(task, FetchOutcome::ClientError, started);
@@ -136,6 +140,14 @@ impl Worker {
             article: None,
             duplicate_of: None,
         };
+        if resp.outcome == FetchOutcome::Redirect && resp.error.is_none() {
+            // Not followed (see above): the target is a link of this page, at its depth.
+            report.final_url = None;
+            report.links.push(DiscoveredLink::new(
+                resp.final_url.to_string(),
+                LinkKind::Canonical,
+            ));
+        }
         for s in &resp.robots_sitemaps {
             report
                 .links

@@ -42,6 +42,9 @@ pub struct PageContext {
     pub page_urls: Vec<String>,
     /// Sitemap and feed entries dated before `now - max_age` are filtered `too_old`.
     pub max_age: Option<std::time::Duration>,
+    /// The links come from a re-poll of a seed, feed or sitemap: new article links are the
+    /// freshest news and queue at priority 0, ahead of any backlog on their host.
+    pub repoll: bool,
     /// The time to judge ages against.
     pub now: chrono::DateTime<chrono::Utc>,
 }
@@ -51,6 +54,7 @@ impl Default for PageContext {
         PageContext {
             page_urls: Vec::new(),
             max_age: None,
+            repoll: false,
             now: chrono::Utc::now(),
         }
     }
@@ -249,6 +253,9 @@ impl Admitter {
                 && link.kind == LinkKind::Page
                 && hubs.is_barren(&u);
             let priority = match schedule::family_verdict(kind, barren, &u) {
+                schedule::FamilyVerdict::Queue if ctx.repoll && kind == TaskKind::Article => {
+                    schedule::priority(TaskKind::Seed)
+                }
                 schedule::FamilyVerdict::Queue => schedule::url_priority(kind, &u),
                 schedule::FamilyVerdict::Demote => schedule::BARREN_HUB_PRIORITY,
                 schedule::FamilyVerdict::Skip => {
@@ -399,6 +406,16 @@ mod tests {
         };
         let j = a.judge_page_links(&links, 0, &week);
         assert_eq!(j.accepted.len(), 3);
+        assert!(j.accepted.iter().all(|q| q.priority == 1));
+        let repoll = PageContext {
+            repoll: true,
+            ..week.clone()
+        };
+        let j = a.judge_page_links(&links, 0, &repoll);
+        assert!(
+            j.accepted.iter().all(|q| q.priority == 0),
+            "fresh news first"
+        );
         assert_eq!(j.rejected.get(&FilterReason::TooOld), Some(&2));
         assert_eq!(a.judge_links(&links, 0).accepted.len(), 5, "no limit");
     }

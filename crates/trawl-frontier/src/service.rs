@@ -371,12 +371,14 @@ impl Frontier {
         // 2. Discovered links.
         let mut new_articles = 0;
         if !report.links.is_empty() || report.links_robots_denied > 0 {
+            let (max_age, repoll) = self.entry_max_age(report).await?;
             let ctx = crate::admit::PageContext {
                 page_urls: std::iter::once(report.url.clone())
                     .chain(report.final_url.clone())
                     .chain(report.canonical_url.clone())
                     .collect(),
-                max_age: self.entry_max_age(report).await?,
+                max_age,
+                repoll,
                 now: Utc::now(),
             };
             let mut judged = inner
@@ -542,12 +544,15 @@ impl Frontier {
     /// The maximum age of the sitemap/feed entries in `report`: `entry_max_age` when the source
     /// was polled before in this crawl (a re-poll: it has a stored interval), else
     /// `first_pass_max_age`. Page links have no date, so only sources need the lookup.
-    async fn entry_max_age(&self, report: &FetchReport) -> Result<Option<Duration>, FrontierError> {
+    ///
+    /// Also returns whether this was a re-poll.
+    async fn entry_max_age(
+        &self,
+        report: &FetchReport,
+    ) -> Result<(Option<Duration>, bool), FrontierError> {
         let cfg = &self.inner.cfg;
-        if !schedule::recrawls(report.kind, FetchOutcome::Ok)
-            || (cfg.entry_max_age.is_none() && cfg.first_pass_max_age.is_none())
-        {
-            return Ok(None);
+        if !schedule::recrawls(report.kind, FetchOutcome::Ok) || cfg.recrawl_interval.is_none() {
+            return Ok((cfg.first_pass_max_age, false));
         }
         let polled_before = self
             .inner
@@ -556,9 +561,9 @@ impl Frontier {
             .await?
             .is_some();
         Ok(if polled_before {
-            cfg.entry_max_age
+            (cfg.entry_max_age, true)
         } else {
-            cfg.first_pass_max_age
+            (cfg.first_pass_max_age, false)
         })
     }
 

@@ -17,8 +17,10 @@ ARTICLES=${ARTICLES:-60}
 DELAY=${DELAY:-1}
 SKIP_SCRAPY=${SKIP_SCRAPY:-0}
 
-cargo build --release -q -p trawl -p trawl-testsite
-TRAWL=${TRAWL:-./target/release/trawl}
+PROFILE=${PROFILE:-release}   # PROFILE=debug: the crawl is politeness-bound, a debug build measures the same
+if [ "$PROFILE" = release ]; then cargo build --release -q -p trawl -p trawl-testsite; else cargo build -q -p trawl -p trawl-testsite; fi
+T=${CARGO_TARGET_DIR:-target}/$PROFILE
+TRAWL=${TRAWL:-$T/trawl}
 work=$(mktemp -d)
 site_pid=
 cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; rm -rf "$work"; }
@@ -26,7 +28,7 @@ trap cleanup EXIT
 
 start_site() {
   rm -f "$work/seeds.txt"
-  ./target/release/trawl-testsite --hosts "$HOSTS" --articles-per-host "$ARTICLES" --crawl-delay "$DELAY" \
+  "$T/trawl-testsite" --hosts "$HOSTS" --articles-per-host "$ARTICLES" --crawl-delay "$DELAY" \
     --seeds-out "$work/seeds.txt" --expected-out "$work/expected.jsonl" > /dev/null 2> "$work/site.log" &
   site_pid=$!
   for _ in $(seq 1 200); do [ -s "$work/seeds.txt" ] && return 0; sleep 0.05; done

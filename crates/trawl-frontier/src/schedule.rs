@@ -164,7 +164,7 @@ pub fn is_barren_probe(url: &url::Url) -> bool {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    h % BARREN_PROBE_EVERY == 0
+    h.is_multiple_of(BARREN_PROBE_EVERY)
 }
 
 /// What admission does with a link, given its family's yield so far.

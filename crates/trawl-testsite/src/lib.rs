@@ -23,9 +23,20 @@
 //! | `/files/report.pdf`, `/img/photo.jpg` | application/pdf and image/jpeg (feature `non_html`) |
 //! | `/flaky/<slug>` | an article whose first request gets 503 (`Retry-After: 1`), later ones 200 (feature `flaky`) |
 //! | `/amp/<slug>` | the same `<article>` as a real article, minimal chrome, no canonical link (feature `near_duplicate`) |
+//! | `/s/<id>`, `/article.php?id=<i>`, `/news/<s>/<slug>/print`, `…/amp` | 301 to the article (feature `aliases`) |
+//! | `/tag/<name>` | the 20 newest articles with a tag, linked from each article (feature `tags`) |
+//! | `/archive[?page=N]` | every article, 10 per page, linked from every footer (feature `archive`) |
+//! | two `/news/…` links per host | deleted articles: 404 and 410 (feature `dead_links`) |
+//! | `<base href>` | tag and archive pages link articles relatively to it (feature `base_href`) |
+//! | `ETag` / `304` | on every 200; `If-None-Match` honoured (feature `conditional_get`) |
 //! | `/about`, `/static/site.css` | a plain page and a stylesheet |
 //!
 //! Only article pages (canonical, print, amp, flaky and `/private/`) contain an `<article>` element.
+//!
+//! # Live mode
+//! With [`SiteSpec::publish_every`] every host publishes one new article per interval (hosts
+//! staggered across it); it appears on the home page, section, tag and archive pages, the feed and
+//! the news sitemap with its publication time; [`TestSite::publications`] lists them.
 //!
 //! # Expected articles
 //! [`TestSite::expected_articles`] lists, for every host, each of its `articles_per_host` articles

@@ -892,7 +892,7 @@ fn related(out: &mut String, m: &Model, h: usize, i: usize) {
             esc(&gen::title(h, j))
         );
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         if let Some((path, _)) = m.dead_paths(h).first() {
             let _ = writeln!(
                 out,

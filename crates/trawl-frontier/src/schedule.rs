@@ -256,21 +256,20 @@ pub fn entry_too_old(
     now.signed_duration_since(published) > max_age
 }
 
-/// The next re-poll interval of a source (seed, feed, sitemap) after a poll: halved when the
-/// poll found new article links, else grown by half; always within `[min, max]` (a source
-/// never waits less than `min` nor more than `max`, whatever its history). The host's
-/// politeness delay still applies on top: a due source waits for its host's slot.
-pub fn next_poll_interval(
-    previous: Duration,
-    found_new: bool,
-    min: Duration,
-    max: Duration,
-) -> Duration {
+/// The next re-poll interval of a source (seed, feed, sitemap) after a poll that found `new`
+/// new article links. It aims at about one new article per poll: none → the interval grows by
+/// half; exactly one → it shrinks by a tenth (about right, creep towards fresher); two or more
+/// → it is halved (articles waited for the poll). Always within `[min, max]` (a source never
+/// waits less than `min` nor more than `max`, whatever its history). Several sources of one host
+/// (home page, feed, sitemaps) share its news: each article is new to the first that lists it,
+/// so the redundant ones drift to `max` and the host's polls settle near one per new article.
+/// The host's politeness delay still applies on top: a due source waits for its host's slot.
+pub fn next_poll_interval(previous: Duration, new: u64, min: Duration, max: Duration) -> Duration {
     let max = max.max(min);
-    let next = if found_new {
-        previous / 2
-    } else {
-        previous + previous / 2
+    let next = match new {
+        0 => previous + previous / 2,
+        1 => previous.mul_f64(0.9),
+        _ => previous / 2,
     };
     next.clamp(min, max)
 }
@@ -709,21 +708,25 @@ mod tests {
     fn poll_intervals_adapt_within_bounds() {
         let (min, max) = (Duration::from_secs(60), Duration::from_secs(3600));
         let m = Duration::from_secs;
-        assert_eq!(next_poll_interval(m(900), true, min, max), m(450));
-        assert_eq!(next_poll_interval(m(900), false, min, max), m(1350));
+        assert_eq!(next_poll_interval(m(900), 2, min, max), m(450));
+        assert_eq!(next_poll_interval(m(900), 1, min, max), m(810));
+        assert_eq!(next_poll_interval(m(900), 0, min, max), m(1350));
         // bounded both ways, from any start
-        assert_eq!(next_poll_interval(m(90), true, min, max), min);
-        assert_eq!(next_poll_interval(m(3000), false, min, max), max);
-        assert_eq!(next_poll_interval(m(0), false, min, max), min);
+        assert_eq!(next_poll_interval(m(90), 5, min, max), min);
+        assert_eq!(next_poll_interval(m(3000), 0, min, max), max);
+        assert_eq!(next_poll_interval(m(0), 0, min, max), min);
         // a source that keeps finding news converges to min, a quiet one to max
         let mut d = m(900);
         for _ in 0..10 {
-            d = next_poll_interval(d, true, min, max);
+            d = next_poll_interval(d, 3, min, max);
         }
         assert_eq!(d, min);
         for _ in 0..20 {
-            d = next_poll_interval(d, false, min, max);
+            d = next_poll_interval(d, 0, min, max);
         }
         assert_eq!(d, max);
+        // one new article per poll: the interval creeps down, slowly
+        let d1 = next_poll_interval(m(600), 1, min, max);
+        assert!(d1 < m(600) && d1 > m(500));
     }
 }

@@ -396,7 +396,7 @@ impl Frontier {
             new_articles = self.admit_judged(judged).await?.accepted_articles;
         }
         if matches!(report.kind, TaskKind::Listing | TaskKind::Article)
-            && report.outcome == FetchOutcome::Ok
+            && matches!(report.outcome, FetchOutcome::Ok | FetchOutcome::Redirect)
         {
             // A page is productive when it queued new article links or is itself a new article
             // (not a known one reached through an alias).
@@ -458,9 +458,7 @@ impl Frontier {
                             .await?;
                     }
                     if let Some(first) = inner.cfg.recrawl_interval {
-                        let every = self
-                            .next_poll_interval(report, first, new_articles > 0)
-                            .await?;
+                        let every = self.next_poll_interval(report, first, new_articles).await?;
                         let due = now + every.as_millis() as u64;
                         inner.store.schedule_recrawl(&item, due).await?;
                     }
@@ -574,7 +572,7 @@ impl Frontier {
         &self,
         report: &FetchReport,
         first: Duration,
-        found_new: bool,
+        new_articles: u64,
     ) -> Result<Duration, FrontierError> {
         let inner = &self.inner;
         let field = format!("poll:{}", report.url);
@@ -586,7 +584,7 @@ impl Frontier {
             .map_or(first, Duration::from_millis);
         let next = schedule::next_poll_interval(
             previous,
-            found_new,
+            new_articles,
             inner.cfg.recrawl_min.min(first),
             inner.cfg.recrawl_max.max(first),
         );

@@ -904,7 +904,8 @@ fn related(out: &mut String, m: &Model, h: usize, i: usize) {
     if m.features.cross_host && m.hosts() > 1 && n > 0 {
         let hosts = m.hosts();
         for (o, j) in [((h + 1) % hosts, i), ((h + hosts - 1) % hosts, (i + 7) % n)] {
-            if o == h {
+            // In live mode the other host may not have published article j yet.
+            if o == h || j >= m.n(o) {
                 continue;
             }
             let _ = writeln!(

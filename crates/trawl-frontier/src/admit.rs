@@ -285,6 +285,24 @@ impl Admitter {
         }
     }
 
+    /// Whether a queued URL is to be dropped when its turn comes: a listing link (not a seed)
+    /// whose family turned barren after it was queued, and not one of the family's probes. Links
+    /// of a family are usually all queued before any is fetched, so the verdict is applied again
+    /// here, at dispatch.
+    pub fn skip_at_dispatch(&self, item: &QueuedUrl) -> bool {
+        if item.kind != TaskKind::Listing || item.depth == 0 {
+            return false;
+        }
+        let Ok(u) = Url::parse(&item.url) else {
+            return false;
+        };
+        let barren = match self.hubs.lock() {
+            Ok(h) => h.is_barren(&u),
+            Err(p) => p.into_inner().is_barren(&u),
+        };
+        schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
+    }
+
     /// Charge a new (not previously seen) URL to its trap family budget.
     pub fn admit_new(&self, item: &QueuedUrl) -> Result<(), FilterReason> {
         if item.depth == 0 {
@@ -354,6 +372,31 @@ mod tests {
         );
         let p = prio(&a);
         assert_eq!(p[p.len() - 2..], [2, 1], "sections and articles unaffected");
+        // Already-queued links of the family are dropped at dispatch, but for the probes.
+        let queued = |u: &str, kind: TaskKind, depth: u32| QueuedUrl {
+            url: u.to_string(),
+            host: "http://news.test:80".into(),
+            priority: 2,
+            depth,
+            kind,
+            attempt: 0,
+        };
+        let skipped = (0..64)
+            .filter(|i| {
+                a.skip_at_dispatch(&queued(
+                    &format!("http://news.test/tag/t{i}"),
+                    TaskKind::Listing,
+                    1,
+                ))
+            })
+            .count();
+        assert_eq!(skipped, 64 - j.accepted.len());
+        assert!(!a.skip_at_dispatch(&queued("http://news.test/tag/zz", TaskKind::Listing, 0)));
+        assert!(!a.skip_at_dispatch(&queued(
+            "http://news.test/section/world",
+            TaskKind::Listing,
+            1
+        )));
     }
 
     #[test]

@@ -272,6 +272,23 @@ impl Frontier {
 
     async fn publish_task(&self, lease: Lease) -> Result<(), FrontierError> {
         let inner = &self.inner;
+        if inner.admitter.skip_at_dispatch(&lease.item) {
+            // Its family turned barren while it waited: no request; the host is free at once.
+            let reason = trawl_url::FilterReason::BarrenFamily.as_str();
+            trawl_metrics::global()
+                .links_filtered_total
+                .with_label_values(&[reason])
+                .inc();
+            if let Ok(mut s) = inner.summary.lock() {
+                *s.filtered.entry(reason.to_string()).or_default() += 1;
+            }
+            inner
+                .store
+                .release(&lease.host, &lease.lease_id, now_ms())
+                .await?;
+            inner.wake.notify_one();
+            return Ok(());
+        }
         let (etag, last_modified) =
             if schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok) {
                 inner

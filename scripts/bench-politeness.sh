@@ -17,8 +17,10 @@ ARTICLES=${ARTICLES:-60}
 DELAY=${DELAY:-1}
 SKIP_SCRAPY=${SKIP_SCRAPY:-0}
 
-cargo build --release -q -p trawl -p trawl-testsite
-TRAWL=${TRAWL:-./target/release/trawl}
+PROFILE=${PROFILE:-release}   # PROFILE=debug: the crawl is politeness-bound, a debug build measures the same
+if [ "$PROFILE" = release ]; then cargo build --release -q -p trawl -p trawl-testsite; else cargo build -q -p trawl -p trawl-testsite; fi
+T=${CARGO_TARGET_DIR:-target}/$PROFILE
+TRAWL=${TRAWL:-$T/trawl}
 work=$(mktemp -d)
 site_pid=
 cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; rm -rf "$work"; }
@@ -26,14 +28,15 @@ trap cleanup EXIT
 
 start_site() {
   rm -f "$work/seeds.txt"
-  ./target/release/trawl-testsite --hosts "$HOSTS" --articles-per-host "$ARTICLES" --crawl-delay "$DELAY" \
+  "$T/trawl-testsite" --hosts "$HOSTS" --articles-per-host "$ARTICLES" --crawl-delay "$DELAY" \
     --seeds-out "$work/seeds.txt" --expected-out "$work/expected.jsonl" > /dev/null 2> "$work/site.log" &
   site_pid=$!
   for _ in $(seq 1 200); do [ -s "$work/seeds.txt" ] && return 0; sleep 0.05; done
   echo "bench: site did not start" >&2; cat "$work/site.log" >&2; exit 1
 }
-stop_site() { # prints the site's request summary line
-  kill -INT "$site_pid"; wait "$site_pid" 2>/dev/null || true; site_pid=
+stop_site() { # prints the site's request summary line (called in $(...): a subshell cannot wait)
+  kill -TERM "$site_pid"; site_pid=
+  for _ in $(seq 1 200); do grep -q "requests (" "$work/site.log" && break; sleep 0.05; done
   grep -h "requests (" "$work/site.log" | tail -1
 }
 
@@ -52,6 +55,8 @@ for l in open(arts_path):
 got = set(arts)
 m = re.search(r"(\d+) requests \((\d+) with 200\)", site)
 req, ok = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+d = re.search(r"(\d+) answered 404/410 \((\d+) dead links", site)
+dead = f", site: {d.group(1)} answered 404/410 for {d.group(2)} dead links" if d else ""
 extra = ""
 if summary_path:
     s = json.load(open(summary_path))
@@ -60,7 +65,7 @@ if summary_path:
              f"links filtered robots_denied {s['summary']['filtered'].get('robots_denied', 0)}, ended: {s['reason']}")
 print(f"{name:<7}: {secs:6.1f} s, {len(arts)} articles ({len(got & expected)}/{len(expected)} expected, recall "
       f"{len(got & expected) / max(1, len(expected)):.3f}, {len(arts) - len(got)} duplicates), {req} requests "
-      f"({req - ok} not 200) = {req / max(1, len(got & expected)):.2f} per distinct article{extra}")
+      f"({req - ok} not 200) = {req / max(1, len(got & expected)):.2f} per distinct article{dead}{extra}")
 PY
 }
 

@@ -178,8 +178,8 @@ async fn interrupted_crawl_resumes_from_its_state_dir() {
         after_first < expected.len(),
         "the first run should have been interrupted midway"
     );
-    let requests_first: Vec<String> = site
-        .request_log()
+    let log_first = site.request_log();
+    let requests_first: Vec<String> = log_first
         .iter()
         .filter(|r| r.status == 200)
         .map(|r| format!("{}{}", r.host, r.path_and_query))
@@ -212,7 +212,8 @@ async fn interrupted_crawl_resumes_from_its_state_dir() {
     // Pages fetched successfully in the first run are not fetched again
     // (robots.txt is, once per host: the fetcher's robots cache is per process).
     let log = site.request_log();
-    let second_run = &log[requests_first.len()..];
+    // Everything after the first run's requests (200 or not: redirects, 404s, the flaky 503).
+    let second_run = &log[log_first.len()..];
     let refetched: Vec<String> = second_run
         .iter()
         .map(|r| format!("{}{}", r.host, r.path_and_query))
@@ -299,5 +300,121 @@ async fn follow_keeps_polling_the_seeds_until_max_time() {
     assert!(site
         .politeness_violations(Duration::from_millis(20))
         .is_empty());
+    site.shutdown().await;
+}
+
+/// Discovery latency: the site publishes a new article on each host every 2 s (live mode);
+/// `trawl crawl --follow` with short adaptive intervals writes each within a bounded time of its
+/// publication, once, and politely. The output file is watched while the crawl runs, so the
+/// latency is publication → article line written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_picks_up_live_articles_with_bounded_latency() {
+    // The traps that only lengthen the first pass are off: this measures re-polling.
+    let mut features = trawl_testsite::Features::default();
+    for f in ["calendar", "aliases", "tags", "archive", "flaky"] {
+        features.set(f, false).expect("a known feature");
+    }
+    let site = TestSite::start(SiteSpec {
+        hosts: 2,
+        articles_per_host: 6,
+        crawl_delay: Some(0.2),
+        publish_every: Some(Duration::from_secs(2)),
+        features,
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = dir.path().join("seeds.txt");
+    let out = dir.path().join("articles.jsonl");
+    write_lines(&seeds, &site.seeds());
+    let run_for = Duration::from_secs(20);
+    let mut child = trawl_e2e::Proc::spawn(
+        "trawl crawl --follow",
+        Command::new(trawl_bin())
+            .args([
+                "crawl",
+                "--seeds",
+                &seeds.display().to_string(),
+                "--out",
+                &out.display().to_string(),
+                "--allow-cidr",
+                "127.0.0.0/8",
+                "--delay",
+                "100ms",
+                "--follow",
+                "--poll-interval",
+                "1s",
+                "--poll-min",
+                "1s",
+                "--poll-max",
+                "8s",
+                "--max-time",
+                &format!("{}s", run_for.as_secs()),
+            ])
+            .env("TRAWL_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    );
+    // Watch the output: when each canonical URL first appears.
+    let mut first_seen: std::collections::HashMap<String, std::time::SystemTime> =
+        Default::default();
+    let mut lines_seen = 0usize;
+    let deadline = Instant::now() + run_for + Duration::from_secs(15);
+    loop {
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        let complete: Vec<&str> = text
+            .split_inclusive('\n')
+            .filter(|l| l.ends_with('\n'))
+            .collect();
+        for l in &complete[lines_seen.min(complete.len())..] {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(l) {
+                first_seen
+                    .entry(trawl_e2e::canonical_of(&v))
+                    .or_insert_with(std::time::SystemTime::now);
+            }
+        }
+        lines_seen = complete.len();
+        if let Ok(Some(_)) = child.child.try_wait() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "trawl crawl --follow did not stop at --max-time"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let published = site.publications();
+    assert!(published.len() >= 12, "{} publications", published.len());
+    let end_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let mut latencies = Vec::new();
+    for p in &published {
+        // Articles published in the last 8 s may not be found before --max-time.
+        if p.published_unix_ms > end_ms - 8_000 {
+            continue;
+        }
+        let seen = first_seen
+            .get(&p.canonical_url)
+            .unwrap_or_else(|| panic!("live article never written: {}", p.canonical_url));
+        let seen_ms = seen
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        latencies.push(seen_ms - p.published_unix_ms);
+    }
+    assert!(latencies.len() >= 6, "{latencies:?}");
+    latencies.sort();
+    let worst = *latencies.last().unwrap_or(&0);
+    eprintln!("live latencies (ms): {latencies:?}");
+    assert!(worst <= 5_000, "latency up to {worst} ms: {latencies:?}");
+    // Once each, and polite throughout.
+    let counts = canonical_counts(&read_articles(&out));
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    let violations = site.politeness_violations(Duration::from_millis(20));
+    assert!(violations.is_empty(), "{violations:#?}");
+    assert!(site.disallowed_requests().is_empty());
     site.shutdown().await;
 }

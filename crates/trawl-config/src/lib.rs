@@ -216,6 +216,13 @@ pub struct FrontierSection {
     /// Longest re-poll interval of a source that finds nothing new.
     #[serde(with = "humantime_serde")]
     pub recrawl_max_interval: Duration,
+    /// On re-polls of sitemaps and feeds, skip entries dated longer ago than this
+    /// (`<news:publication_date>`, else `<lastmod>`; feed item dates); 0 = no limit.
+    #[serde(with = "humantime_serde")]
+    pub entry_max_age: Duration,
+    /// The same limit on a source's first fetch; 0 (the default) = take every entry.
+    #[serde(with = "humantime_serde")]
+    pub first_pass_max_age: Duration,
     /// How long a host lease lasts before a dead worker's claim expires.
     #[serde(with = "humantime_serde")]
     pub lease_ttl: Duration,
@@ -246,6 +253,8 @@ impl Default for FrontierSection {
             recrawl_interval: Duration::from_secs(15 * 60),
             recrawl_min_interval: Duration::from_secs(60),
             recrawl_max_interval: Duration::from_secs(24 * 3600),
+            entry_max_age: Duration::from_secs(7 * 86_400),
+            first_pass_max_age: Duration::ZERO,
             lease_ttl: Duration::from_secs(120),
             max_attempts: 3,
             dedup_batch_size: 1000,

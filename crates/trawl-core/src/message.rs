@@ -75,6 +75,22 @@ pub enum LinkKind {
 pub struct DiscoveredLink {
     pub url: String,
     pub kind: LinkKind,
+    /// For sitemap and feed entries: `<news:publication_date>`, else `<lastmod>` (sitemaps), or
+    /// the item's published/updated date (feeds). Additive: absent on page links and from
+    /// older workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<FixedOffset>>,
+}
+
+impl DiscoveredLink {
+    /// A link without a date.
+    pub fn new(url: impl Into<String>, kind: LinkKind) -> Self {
+        DiscoveredLink {
+            url: url.into(),
+            kind,
+            published: None,
+        }
+    }
 }
 
 fn is_zero(n: &u32) -> bool {

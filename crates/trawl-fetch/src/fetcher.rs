@@ -51,6 +51,11 @@ pub struct FetchRequest {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub purpose: Purpose,
+    /// Follow redirects (the default). When false, the first redirect ends the fetch with
+    /// outcome `redirect`, no error, the hop in `redirects` and its target in `final_url`, so
+    /// the caller decides whether the target is worth a request (a crawler that already knows
+    /// it does not fetch it again).
+    pub follow_redirects: bool,
 }
 
 impl FetchRequest {
@@ -60,6 +65,7 @@ impl FetchRequest {
             etag: None,
             last_modified: None,
             purpose,
+            follow_redirects: true,
         }
     }
 
@@ -1083,6 +1089,10 @@ impl Fetcher {
                     url: url.to_string(),
                     status: r.status,
                 });
+                if !req.follow_redirects {
+                    resp.final_url = next;
+                    break (FetchOutcome::Redirect, None);
+                }
                 if resp.redirects.len() > cfg.max_redirects as usize {
                     resp.final_url = next;
                     break (

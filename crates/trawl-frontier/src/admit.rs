@@ -35,6 +35,31 @@ pub struct Judged {
     pub rejected: HashMap<FilterReason, u64>,
 }
 
+/// What admission knows about the page a set of links came from.
+#[derive(Debug, Clone)]
+pub struct PageContext {
+    /// The page's own URLs (requested, final after redirects, canonical).
+    pub page_urls: Vec<String>,
+    /// Sitemap and feed entries dated before `now - max_age` are filtered `too_old`.
+    pub max_age: Option<std::time::Duration>,
+    /// The links come from a re-poll of a seed, feed or sitemap: new article links are the
+    /// freshest news and queue at priority 0, ahead of any backlog on their host.
+    pub repoll: bool,
+    /// The time to judge ages against.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Default for PageContext {
+    fn default() -> Self {
+        PageContext {
+            page_urls: Vec::new(),
+            max_age: None,
+            repoll: false,
+            now: chrono::Utc::now(),
+        }
+    }
+}
+
 /// The pure half of admission.
 pub struct Admitter {
     rules: CanonRules,
@@ -138,10 +163,39 @@ impl Admitter {
     /// and the stateless trap checks. (Per-family trap budgets are charged later, by
     /// [`Self::admit_new`], for URLs the seen-set did not know.)
     pub fn judge_links(&self, links: &[DiscoveredLink], parent_depth: u32) -> Judged {
+        self.judge_page_links(links, parent_depth, &PageContext::default())
+    }
+
+    /// [`Self::judge_links`] with what is known about the page the links came from: an
+    /// alternate rendering (`…/amp`, `…/print`, `?amp=1`) of the page itself or of another link
+    /// on it is a duplicate; dated sitemap/feed entries older than `ctx.max_age` are `too_old`;
+    /// listing links of a barren family are skipped (but for probes) or demoted
+    /// ([`schedule::family_verdict`]).
+    pub fn judge_page_links(
+        &self,
+        links: &[DiscoveredLink],
+        parent_depth: u32,
+        ctx: &PageContext,
+    ) -> Judged {
         let mut j = Judged {
             discovered: links.len() as u64,
             ..Default::default()
         };
+        // The page's own names and every page link on it, canonical: the originals that make an
+        // alternate rendering redundant.
+        let on_page: HashSet<String> = ctx
+            .page_urls
+            .iter()
+            .map(String::as_str)
+            .chain(
+                links
+                    .iter()
+                    .filter(|l| l.kind == LinkKind::Page)
+                    .map(|l| l.url.as_str()),
+            )
+            .filter_map(|u| trawl_url::canonicalize(u, None, &self.rules).ok())
+            .map(String::from)
+            .collect();
         let mut seen_here: HashSet<String> = HashSet::new();
         let scope = match self.scope.read() {
             Ok(s) => s,
@@ -176,11 +230,38 @@ impl Admitter {
                 *j.rejected.entry(FilterReason::Duplicate).or_default() += 1;
                 continue;
             }
+            if matches!(link.kind, LinkKind::Sitemap | LinkKind::Feed)
+                && schedule::entry_too_old(
+                    link.published.map(|d| d.with_timezone(&chrono::Utc)),
+                    ctx.now,
+                    ctx.max_age,
+                )
+            {
+                *j.rejected.entry(FilterReason::TooOld).or_default() += 1;
+                continue;
+            }
+            if link.kind == LinkKind::Page
+                && schedule::alternate_original(&u)
+                    .is_some_and(|o| o != u && on_page.contains(o.as_str()))
+            {
+                // The original is the page itself or linked beside it.
+                *j.rejected.entry(FilterReason::Duplicate).or_default() += 1;
+                continue;
+            }
             let kind = schedule::task_kind(link.kind, &u);
-            let priority = if kind == TaskKind::Listing && hubs.is_barren(&u) {
-                schedule::BARREN_HUB_PRIORITY
-            } else {
-                schedule::url_priority(kind, &u)
+            let barren = matches!(kind, TaskKind::Listing | TaskKind::Article)
+                && link.kind == LinkKind::Page
+                && hubs.is_barren(&u);
+            let priority = match schedule::family_verdict(kind, barren, &u) {
+                schedule::FamilyVerdict::Queue if ctx.repoll && kind == TaskKind::Article => {
+                    schedule::priority(TaskKind::Seed)
+                }
+                schedule::FamilyVerdict::Queue => schedule::url_priority(kind, &u),
+                schedule::FamilyVerdict::Demote => schedule::BARREN_HUB_PRIORITY,
+                schedule::FamilyVerdict::Skip => {
+                    *j.rejected.entry(FilterReason::BarrenFamily).or_default() += 1;
+                    continue;
+                }
             };
             j.accepted.push(QueuedUrl {
                 host: trawl_url::host_key(&u),
@@ -194,14 +275,32 @@ impl Admitter {
         j
     }
 
-    /// A listing page at `url` was fetched and `new_articles` of its links were queued as new
-    /// articles: feeds the barren-family demotion ([`schedule::HubYield`]).
+    /// A page at `url` was fetched and found `new_articles` new articles (new article links
+    /// queued, or itself a new article): feeds the barren-family rule ([`schedule::HubYield`]).
     pub fn record_hub_yield(&self, url: &str, new_articles: u64) {
         let Ok(u) = Url::parse(url) else { return };
         match self.hubs.lock() {
             Ok(mut h) => h.record(&u, new_articles),
             Err(p) => p.into_inner().record(&u, new_articles),
         }
+    }
+
+    /// Whether a queued URL is to be dropped when its turn comes: a listing link (not a seed)
+    /// whose family turned barren after it was queued, and not one of the family's probes. Links
+    /// of a family are usually all queued before any is fetched, so the verdict is applied again
+    /// here, at dispatch.
+    pub fn skip_at_dispatch(&self, item: &QueuedUrl) -> bool {
+        if item.kind != TaskKind::Listing || item.depth == 0 {
+            return false;
+        }
+        let Ok(u) = Url::parse(&item.url) else {
+            return false;
+        };
+        let barren = match self.hubs.lock() {
+            Ok(h) => h.is_barren(&u),
+            Err(p) => p.into_inner().is_barren(&u),
+        };
+        schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
     }
 
     /// Charge a new (not previously seen) URL to its trap family budget.
@@ -230,10 +329,7 @@ mod tests {
     }
 
     fn page(u: &str) -> DiscoveredLink {
-        DiscoveredLink {
-            url: u.to_string(),
-            kind: LinkKind::Page,
-        }
+        DiscoveredLink::new(u.to_string(), LinkKind::Page)
     }
 
     #[test]
@@ -256,7 +352,115 @@ mod tests {
             a.record_hub_yield(&format!("http://news.test/tag/{t}"), 0);
             a.record_hub_yield(&format!("http://news.test/section/{t}"), 2);
         }
-        assert_eq!(prio(&a), vec![schedule::BARREN_HUB_PRIORITY, 2, 1]);
+        // The barren tag family: skipped, but for the probes, which queue last.
+        let tags: Vec<DiscoveredLink> = (0..64)
+            .map(|i| page(&format!("http://news.test/tag/t{i}")))
+            .collect();
+        let j = a.judge_links(&tags, 0);
+        assert!(
+            !j.accepted.is_empty() && j.accepted.len() < 16,
+            "{}",
+            j.accepted.len()
+        );
+        assert!(j
+            .accepted
+            .iter()
+            .all(|q| q.priority == schedule::BARREN_HUB_PRIORITY));
+        assert_eq!(
+            j.rejected.get(&FilterReason::BarrenFamily).copied(),
+            Some(64 - j.accepted.len() as u64)
+        );
+        let p = prio(&a);
+        assert_eq!(p[p.len() - 2..], [2, 1], "sections and articles unaffected");
+        // Already-queued links of the family are dropped at dispatch, but for the probes.
+        let queued = |u: &str, kind: TaskKind, depth: u32| QueuedUrl {
+            url: u.to_string(),
+            host: "http://news.test:80".into(),
+            priority: 2,
+            depth,
+            kind,
+            attempt: 0,
+        };
+        let skipped = (0..64)
+            .filter(|i| {
+                a.skip_at_dispatch(&queued(
+                    &format!("http://news.test/tag/t{i}"),
+                    TaskKind::Listing,
+                    1,
+                ))
+            })
+            .count();
+        assert_eq!(skipped, 64 - j.accepted.len());
+        assert!(!a.skip_at_dispatch(&queued("http://news.test/tag/zz", TaskKind::Listing, 0)));
+        assert!(!a.skip_at_dispatch(&queued(
+            "http://news.test/section/world",
+            TaskKind::Listing,
+            1
+        )));
+    }
+
+    #[test]
+    fn alternates_of_the_page_or_its_links_are_duplicates() {
+        let a = admitter();
+        let ctx = PageContext {
+            page_urls: vec!["http://news.test/news/world/a-long-story-1".into()],
+            ..PageContext::default()
+        };
+        let j = a.judge_page_links(
+            &[
+                page("http://news.test/news/world/a-long-story-1/print"),
+                page("http://news.test/news/world/other-story-2/amp"),
+                page("http://news.test/news/world/third-story-3/amp"),
+                page("http://news.test/news/world/third-story-3"),
+            ],
+            0,
+            &ctx,
+        );
+        let urls: Vec<&str> = j.accepted.iter().map(|q| q.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            vec![
+                "http://news.test/news/world/other-story-2/amp",
+                "http://news.test/news/world/third-story-3"
+            ]
+        );
+        assert_eq!(j.rejected.get(&FilterReason::Duplicate), Some(&2));
+    }
+
+    #[test]
+    fn dated_entries_older_than_max_age_are_too_old() {
+        let a = admitter();
+        let now = chrono::Utc::now();
+        let entry = |u: &str, days: i64, kind: LinkKind| DiscoveredLink {
+            published: Some((now - chrono::Duration::days(days)).fixed_offset()),
+            ..DiscoveredLink::new(u, kind)
+        };
+        let links = [
+            entry("http://news.test/a/old-story-slug-1", 30, LinkKind::Sitemap),
+            entry("http://news.test/a/new-story-slug-2", 1, LinkKind::Sitemap),
+            entry("http://news.test/a/old-feed-item-3", 30, LinkKind::Feed),
+            entry("http://news.test/a/dated-page-link-4", 30, LinkKind::Page),
+            DiscoveredLink::new("http://news.test/a/undated-entry-5", LinkKind::Sitemap),
+        ];
+        let week = PageContext {
+            max_age: Some(std::time::Duration::from_secs(7 * 86_400)),
+            now,
+            ..PageContext::default()
+        };
+        let j = a.judge_page_links(&links, 0, &week);
+        assert_eq!(j.accepted.len(), 3);
+        assert!(j.accepted.iter().all(|q| q.priority == 1));
+        let repoll = PageContext {
+            repoll: true,
+            ..week.clone()
+        };
+        let j = a.judge_page_links(&links, 0, &repoll);
+        assert!(
+            j.accepted.iter().all(|q| q.priority == 0),
+            "fresh news first"
+        );
+        assert_eq!(j.rejected.get(&FilterReason::TooOld), Some(&2));
+        assert_eq!(a.judge_links(&links, 0).accepted.len(), 5, "no limit");
     }
 
     #[test]
@@ -303,10 +507,10 @@ mod tests {
     fn sitemap_links_keep_their_parent_depth() {
         let a = admitter();
         let j = a.judge_links(
-            &[DiscoveredLink {
-                url: "http://news.test/sitemap-2.xml".into(),
-                kind: LinkKind::Sitemap,
-            }],
+            &[DiscoveredLink::new(
+                "http://news.test/sitemap-2.xml",
+                LinkKind::Sitemap,
+            )],
             3,
         );
         assert_eq!(j.accepted[0].depth, 3);

@@ -26,6 +26,13 @@ pub struct FrontierConfig {
     pub recrawl_min: Duration,
     /// Longest re-poll interval of a source that finds nothing new.
     pub recrawl_max: Duration,
+    /// On a re-poll of a sitemap or feed, entries dated (`<news:publication_date>`, else
+    /// `<lastmod>`; a feed item's date) longer ago than this are skipped (`too_old`); `None`: no
+    /// limit. Default 7 days.
+    pub entry_max_age: Option<Duration>,
+    /// The same limit for a source's first fetch in a crawl; `None` (the default): take every
+    /// entry, however old (a seeded sitemap is usually wanted whole).
+    pub first_pass_max_age: Option<Duration>,
     /// Keep about this many tasks waiting in the task queue.
     pub queue_target: usize,
     /// How often the dispatcher looks for due hosts when idle.
@@ -54,6 +61,8 @@ impl Default for FrontierConfig {
             recrawl_interval: Some(Duration::from_secs(15 * 60)),
             recrawl_min: Duration::from_secs(60),
             recrawl_max: Duration::from_secs(24 * 3600),
+            entry_max_age: Some(Duration::from_secs(7 * 86_400)),
+            first_pass_max_age: None,
             queue_target: 256,
             dispatch_tick: Duration::from_millis(25),
             report_prefetch: 64,

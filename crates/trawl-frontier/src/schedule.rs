@@ -150,21 +150,126 @@ impl HubYield {
     }
 }
 
-/// The next re-poll interval of a source (seed, feed, sitemap) after a poll: halved when the
-/// poll found new article links, else grown by half; always within `[min, max]` (a source
-/// never waits less than `min` nor more than `max`, whatever its history). The host's
-/// politeness delay still applies on top: a due source waits for its host's slot.
-pub fn next_poll_interval(
-    previous: Duration,
-    found_new: bool,
-    min: Duration,
-    max: Duration,
-) -> Duration {
-    let max = max.max(min);
-    let next = if found_new {
-        previous / 2
+/// Of the further listing URLs of a barren family, one in this many (by a hash of the URL, so
+/// the same URL always gets the same answer) is still queued, as a probe at
+/// [`BARREN_HUB_PRIORITY`]; the rest are filtered (`barren_family`). A probe that finds a new
+/// article makes the family productive again.
+pub const BARREN_PROBE_EVERY: u64 = 16;
+
+/// Whether `url` is one of the probes of its barren family (see [`BARREN_PROBE_EVERY`]).
+pub fn is_barren_probe(url: &url::Url) -> bool {
+    // FNV-1a: stable across processes and builds, unlike std's RandomState.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in url.as_str().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.is_multiple_of(BARREN_PROBE_EVERY)
+}
+
+/// What admission does with a link, given its family's yield so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FamilyVerdict {
+    /// Queue at the usual priority.
+    Queue,
+    /// Queue, but behind everything else ([`BARREN_HUB_PRIORITY`]).
+    Demote,
+    /// Do not queue (filtered `barren_family`).
+    Skip,
+}
+
+/// The verdict for a link of `kind` whose family is `barren` (see [`HubYield`]): listing-shaped
+/// URLs of a barren family are skipped but for one probe in [`BARREN_PROBE_EVERY`]; article-shaped
+/// ones are only demoted (recall first: an article URL is never dropped on a guess).
+pub fn family_verdict(kind: TaskKind, barren: bool, url: &url::Url) -> FamilyVerdict {
+    match (barren, kind) {
+        (false, _) => FamilyVerdict::Queue,
+        (true, TaskKind::Listing) if is_barren_probe(url) => FamilyVerdict::Demote,
+        (true, TaskKind::Listing) => FamilyVerdict::Skip,
+        (true, TaskKind::Article) => FamilyVerdict::Demote,
+        (true, _) => FamilyVerdict::Queue,
+    }
+}
+
+/// The original of an alternate rendering, by the URL conventions news sites share: a last path
+/// segment `amp` or `print` (`/news/a/story/amp` → `/news/a/story`), a `.amp`/`.amp.html` suffix,
+/// or an `amp`/`print`/`outputType` query parameter (removed). `None` when `url` is not one.
+pub fn alternate_original(url: &url::Url) -> Option<url::Url> {
+    let mut out = url.clone();
+    let mut changed = false;
+    let path = url.path();
+    let trimmed = path.trim_end_matches('/');
+    let last = trimmed.rsplit('/').next().unwrap_or("");
+    if matches!(last.to_ascii_lowercase().as_str(), "amp" | "print")
+        && trimmed.len() > last.len() + 1
+    {
+        out.set_path(&trimmed[..trimmed.len() - last.len() - 1]);
+        changed = true;
     } else {
-        previous + previous / 2
+        let lower = path.to_ascii_lowercase();
+        for suffix in [".amp.html", ".amp"] {
+            if lower.ends_with(suffix) && path.len() > suffix.len() + 1 {
+                out.set_path(&path[..path.len() - suffix.len()]);
+                changed = true;
+                break;
+            }
+        }
+    }
+    if url.query().is_some() {
+        let is_alt = |k: &str| {
+            matches!(
+                k.to_ascii_lowercase().as_str(),
+                "amp" | "print" | "outputtype"
+            )
+        };
+        if url.query_pairs().any(|(k, _)| is_alt(&k)) {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| !is_alt(k))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if kept.is_empty() {
+                out.set_query(None);
+            } else {
+                out.query_pairs_mut().clear().extend_pairs(kept);
+            }
+            changed = true;
+        }
+    }
+    changed.then_some(out)
+}
+
+/// Whether a sitemap or feed entry published (or last modified) at `published` is older than
+/// `max_age` at `now`, and so skipped. Entries without a date are never too old; `None` as the
+/// age means no limit. A date in the future is not old.
+pub fn entry_too_old(
+    published: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+    max_age: Option<Duration>,
+) -> bool {
+    let (Some(published), Some(max_age)) = (published, max_age) else {
+        return false;
+    };
+    let Ok(max_age) = chrono::Duration::from_std(max_age) else {
+        return false;
+    };
+    now.signed_duration_since(published) > max_age
+}
+
+/// The next re-poll interval of a source (seed, feed, sitemap) after a poll that found `new`
+/// new article links. It aims at about one new article per poll: none → the interval grows by
+/// half; exactly one → it shrinks by a tenth (about right, creep towards fresher); two or more
+/// → it is halved (articles waited for the poll). Always within `[min, max]` (a source never
+/// waits less than `min` nor more than `max`, whatever its history). Several sources of one host
+/// (home page, feed, sitemaps) share its news: each article is new to the first that lists it,
+/// so the redundant ones drift to `max` and the host's polls settle near one per new article.
+/// The host's politeness delay still applies on top: a due source waits for its host's slot.
+pub fn next_poll_interval(previous: Duration, new: u64, min: Duration, max: Duration) -> Duration {
+    let max = max.max(min);
+    let next = match new {
+        0 => previous + previous / 2,
+        1 => previous.mul_f64(0.9),
+        _ => previous / 2,
     };
     next.clamp(min, max)
 }
@@ -520,24 +625,108 @@ mod tests {
     }
 
     #[test]
+    fn barren_listing_families_are_sampled_not_exhausted() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let tag = u("http://h.test/tag/x");
+        assert_eq!(
+            family_verdict(TaskKind::Listing, false, &tag),
+            FamilyVerdict::Queue
+        );
+        assert_eq!(
+            family_verdict(
+                TaskKind::Article,
+                true,
+                &u("http://h.test/a/long-story-slug")
+            ),
+            FamilyVerdict::Demote
+        );
+        assert_eq!(
+            family_verdict(TaskKind::Feed, true, &u("http://h.test/feed.xml")),
+            FamilyVerdict::Queue
+        );
+        // About one listing URL in BARREN_PROBE_EVERY is kept as a probe, always the same ones.
+        let urls: Vec<url::Url> = (0..1600)
+            .map(|i| u(&format!("http://h.test/tag/t{i}")))
+            .collect();
+        let probes = urls.iter().filter(|x| is_barren_probe(x)).count();
+        assert!((50..=150).contains(&probes), "{probes}");
+        for x in &urls {
+            let v = family_verdict(TaskKind::Listing, true, x);
+            assert_eq!(v, family_verdict(TaskKind::Listing, true, x));
+            assert_ne!(v, FamilyVerdict::Queue);
+        }
+    }
+
+    #[test]
+    fn alternate_renderings_map_to_their_original() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let orig = |s: &str| alternate_original(&u(s)).map(|x| x.to_string());
+        assert_eq!(
+            orig("http://h.test/news/world/story-1/amp").as_deref(),
+            Some("http://h.test/news/world/story-1")
+        );
+        assert_eq!(
+            orig("http://h.test/news/world/story-1/print/").as_deref(),
+            Some("http://h.test/news/world/story-1")
+        );
+        assert_eq!(
+            orig("http://h.test/story-1.amp.html").as_deref(),
+            Some("http://h.test/story-1")
+        );
+        assert_eq!(
+            orig("http://h.test/story?id=3&amp=1").as_deref(),
+            Some("http://h.test/story?id=3")
+        );
+        assert_eq!(
+            orig("http://h.test/story?outputType=amp").as_deref(),
+            Some("http://h.test/story")
+        );
+        assert_eq!(orig("http://h.test/amp"), None);
+        assert_eq!(orig("http://h.test/news/world/story-1"), None);
+        assert_eq!(orig("http://h.test/examples/ampersand"), None);
+    }
+
+    #[test]
+    fn old_entries_are_skipped_only_with_a_max_age() {
+        let now = DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let day = Duration::from_secs(86_400);
+        let ago = |d: i64| Some(now - chrono::Duration::days(d));
+        assert!(entry_too_old(ago(8), now, Some(7 * day)));
+        assert!(!entry_too_old(ago(6), now, Some(7 * day)));
+        assert!(!entry_too_old(ago(-3), now, Some(7 * day)), "future");
+        assert!(!entry_too_old(None, now, Some(7 * day)), "undated");
+        assert!(!entry_too_old(ago(4000), now, None), "no limit");
+        assert!(
+            !entry_too_old(ago(1), now, Some(Duration::MAX)),
+            "huge limit"
+        );
+    }
+
+    #[test]
     fn poll_intervals_adapt_within_bounds() {
         let (min, max) = (Duration::from_secs(60), Duration::from_secs(3600));
         let m = Duration::from_secs;
-        assert_eq!(next_poll_interval(m(900), true, min, max), m(450));
-        assert_eq!(next_poll_interval(m(900), false, min, max), m(1350));
+        assert_eq!(next_poll_interval(m(900), 2, min, max), m(450));
+        assert_eq!(next_poll_interval(m(900), 1, min, max), m(810));
+        assert_eq!(next_poll_interval(m(900), 0, min, max), m(1350));
         // bounded both ways, from any start
-        assert_eq!(next_poll_interval(m(90), true, min, max), min);
-        assert_eq!(next_poll_interval(m(3000), false, min, max), max);
-        assert_eq!(next_poll_interval(m(0), false, min, max), min);
+        assert_eq!(next_poll_interval(m(90), 5, min, max), min);
+        assert_eq!(next_poll_interval(m(3000), 0, min, max), max);
+        assert_eq!(next_poll_interval(m(0), 0, min, max), min);
         // a source that keeps finding news converges to min, a quiet one to max
         let mut d = m(900);
         for _ in 0..10 {
-            d = next_poll_interval(d, true, min, max);
+            d = next_poll_interval(d, 3, min, max);
         }
         assert_eq!(d, min);
         for _ in 0..20 {
-            d = next_poll_interval(d, false, min, max);
+            d = next_poll_interval(d, 0, min, max);
         }
         assert_eq!(d, max);
+        // one new article per poll: the interval creeps down, slowly
+        let d1 = next_poll_interval(m(600), 1, min, max);
+        assert!(d1 < m(600) && d1 > m(500));
     }
 }

@@ -272,6 +272,23 @@ impl Frontier {
 
     async fn publish_task(&self, lease: Lease) -> Result<(), FrontierError> {
         let inner = &self.inner;
+        if inner.admitter.skip_at_dispatch(&lease.item) {
+            // Its family turned barren while it waited: no request; the host is free at once.
+            let reason = trawl_url::FilterReason::BarrenFamily.as_str();
+            trawl_metrics::global()
+                .links_filtered_total
+                .with_label_values(&[reason])
+                .inc();
+            if let Ok(mut s) = inner.summary.lock() {
+                *s.filtered.entry(reason.to_string()).or_default() += 1;
+            }
+            inner
+                .store
+                .release(&lease.host, &lease.lease_id, now_ms())
+                .await?;
+            inner.wake.notify_one();
+            return Ok(());
+        }
         let (etag, last_modified) =
             if schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok) {
                 inner
@@ -338,23 +355,52 @@ impl Frontier {
                 s.articles += 1;
             }
         }
-        // 1. Redirect targets and canonical URLs count as seen: the same page is
-        //    not fetched again under its other name.
-        let mut aliases = Vec::new();
-        if let Some(f) = &report.final_url {
-            aliases.push(f.clone());
+        // 1. Redirect targets, every hop of a redirect chain and canonical URLs count as seen:
+        //    the same page is not fetched again under another of its names, whichever link
+        //    names it next. `reached_known`: this fetch reached a page already known under its
+        //    final or canonical name (an alias of something fetched before).
+        let own_fp = inner
+            .admitter
+            .fingerprints_of(std::slice::from_ref(&report.url));
+        let mut names: Vec<String> = report.redirects.iter().map(|h| h.url.clone()).collect();
+        let mut targets = Vec::new();
+        for t in [&report.final_url, &report.canonical_url]
+            .into_iter()
+            .flatten()
+        {
+            names.push(t.clone());
+            targets.extend(inner.admitter.fingerprints_of(std::slice::from_ref(t)));
         }
-        if let Some(c) = &report.canonical_url {
-            aliases.push(c.clone());
-        }
-        let alias_fps = inner.admitter.fingerprints_of(&aliases);
+        let alias_fps: Vec<u128> = inner
+            .admitter
+            .fingerprints_of(&names)
+            .into_iter()
+            .filter(|fp| !own_fp.contains(fp))
+            .collect();
+        let mut reached_known = false;
         if !alias_fps.is_empty() {
-            inner.store.insert_seen(&alias_fps).await?;
+            let fresh = inner.store.insert_seen(&alias_fps).await?;
+            reached_known = alias_fps
+                .iter()
+                .zip(fresh)
+                .any(|(fp, is_new)| !is_new && targets.contains(fp));
         }
         // 2. Discovered links.
         let mut new_articles = 0;
         if !report.links.is_empty() || report.links_robots_denied > 0 {
-            let mut judged = inner.admitter.judge_links(&report.links, report.depth);
+            let (max_age, repoll) = self.entry_max_age(report).await?;
+            let ctx = crate::admit::PageContext {
+                page_urls: std::iter::once(report.url.clone())
+                    .chain(report.final_url.clone())
+                    .chain(report.canonical_url.clone())
+                    .collect(),
+                max_age,
+                repoll,
+                now: Utc::now(),
+            };
+            let mut judged = inner
+                .admitter
+                .judge_page_links(&report.links, report.depth, &ctx);
             // Links the worker left out because known robots.txt rules disallow them.
             let denied = u64::from(report.links_robots_denied);
             if denied > 0 {
@@ -366,8 +412,13 @@ impl Frontier {
             }
             new_articles = self.admit_judged(judged).await?.accepted_articles;
         }
-        if report.kind == TaskKind::Listing && report.outcome == FetchOutcome::Ok {
-            inner.admitter.record_hub_yield(&report.url, new_articles);
+        if matches!(report.kind, TaskKind::Listing | TaskKind::Article)
+            && matches!(report.outcome, FetchOutcome::Ok | FetchOutcome::Redirect)
+        {
+            // A page is productive when it queued new article links or is itself a new article
+            // (not a known one reached through an alias).
+            let found = new_articles + u64::from(report.is_article && !reached_known);
+            inner.admitter.record_hub_yield(&report.url, found);
         }
         // 3. Host facts.
         if let Some(cd) = report
@@ -424,9 +475,7 @@ impl Frontier {
                             .await?;
                     }
                     if let Some(first) = inner.cfg.recrawl_interval {
-                        let every = self
-                            .next_poll_interval(report, first, new_articles > 0)
-                            .await?;
+                        let every = self.next_poll_interval(report, first, new_articles).await?;
                         let due = now + every.as_millis() as u64;
                         inner.store.schedule_recrawl(&item, due).await?;
                     }
@@ -507,6 +556,32 @@ impl Frontier {
         Ok(())
     }
 
+    /// The maximum age of the sitemap/feed entries in `report`: `entry_max_age` when the source
+    /// was polled before in this crawl (a re-poll: it has a stored interval), else
+    /// `first_pass_max_age`. Page links have no date, so only sources need the lookup.
+    ///
+    /// Also returns whether this was a re-poll.
+    async fn entry_max_age(
+        &self,
+        report: &FetchReport,
+    ) -> Result<(Option<Duration>, bool), FrontierError> {
+        let cfg = &self.inner.cfg;
+        if !schedule::recrawls(report.kind, FetchOutcome::Ok) || cfg.recrawl_interval.is_none() {
+            return Ok((cfg.first_pass_max_age, false));
+        }
+        let polled_before = self
+            .inner
+            .store
+            .host_meta_get(&report.host, &format!("poll:{}", report.url))
+            .await?
+            .is_some();
+        Ok(if polled_before {
+            (cfg.entry_max_age, true)
+        } else {
+            (cfg.first_pass_max_age, false)
+        })
+    }
+
     /// The interval until `report`'s source is polled again, adapted from its previous one
     /// (`first` when it has none) and stored in the host's metadata (`poll:<url>`, ms), so it
     /// survives restarts with the store (Redis, or the embedded `--state` snapshot).
@@ -514,7 +589,7 @@ impl Frontier {
         &self,
         report: &FetchReport,
         first: Duration,
-        found_new: bool,
+        new_articles: u64,
     ) -> Result<Duration, FrontierError> {
         let inner = &self.inner;
         let field = format!("poll:{}", report.url);
@@ -526,7 +601,7 @@ impl Frontier {
             .map_or(first, Duration::from_millis);
         let next = schedule::next_poll_interval(
             previous,
-            found_new,
+            new_articles,
             inner.cfg.recrawl_min.min(first),
             inner.cfg.recrawl_max.max(first),
         );

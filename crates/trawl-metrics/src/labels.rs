@@ -217,6 +217,8 @@ pub const LINK_FILTER_REASONS: &[&str] = &[
     "robots_denied",
     "duplicate",
     "host_page_limit",
+    "barren_family",
+    "too_old",
     "other",
 ];
 

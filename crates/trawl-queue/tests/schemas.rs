@@ -202,10 +202,7 @@ fn report(full: bool) -> FetchReport {
             vec![]
         },
         links: if full {
-            vec![DiscoveredLink {
-                url: "https://example.com/y".into(),
-                kind: LinkKind::Page,
-            }]
+            vec![DiscoveredLink::new("https://example.com/y", LinkKind::Page)]
         } else {
             vec![]
         },

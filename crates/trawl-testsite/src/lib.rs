@@ -23,9 +23,20 @@
 //! | `/files/report.pdf`, `/img/photo.jpg` | application/pdf and image/jpeg (feature `non_html`) |
 //! | `/flaky/<slug>` | an article whose first request gets 503 (`Retry-After: 1`), later ones 200 (feature `flaky`) |
 //! | `/amp/<slug>` | the same `<article>` as a real article, minimal chrome, no canonical link (feature `near_duplicate`) |
+//! | `/s/<id>`, `/article.php?id=<i>`, `/news/<s>/<slug>/print`, `…/amp` | 301 to the article (feature `aliases`) |
+//! | `/tag/<name>` | the 20 newest articles with a tag, linked from each article (feature `tags`) |
+//! | `/archive[?page=N]` | every article, 10 per page, linked from every footer (feature `archive`) |
+//! | two `/news/…` links per host | deleted articles: 404 and 410 (feature `dead_links`) |
+//! | `<base href>` | tag and archive pages link articles relatively to it (feature `base_href`) |
+//! | `ETag` / `304` | on every 200; `If-None-Match` honoured (feature `conditional_get`) |
 //! | `/about`, `/static/site.css` | a plain page and a stylesheet |
 //!
 //! Only article pages (canonical, print, amp, flaky and `/private/`) contain an `<article>` element.
+//!
+//! # Live mode
+//! With [`SiteSpec::publish_every`] every host publishes one new article per interval (hosts
+//! staggered across it); it appears on the home page, section, tag and archive pages, the feed and
+//! the news sitemap with its publication time; [`TestSite::publications`] lists them.
 //!
 //! # Expected articles
 //! [`TestSite::expected_articles`] lists, for every host, each of its `articles_per_host` articles
@@ -84,6 +95,25 @@ pub struct Features {
     pub near_duplicate: bool,
     /// Links between hosts (partner sites on the home page, related articles).
     pub cross_host: bool,
+    /// Alias URLs that answer 301 with the canonical article URL: short links `/s/<id>` (share
+    /// box of every article), legacy ids `/article.php?id=<i>` (related box), print and AMP
+    /// renderings `/news/<section>/<slug>/print` (toolbar) and `…/amp` (two home teasers).
+    pub aliases: bool,
+    /// Tag pages `/tag/<name>`: every article links its two tags; a tag page lists the 20
+    /// newest articles with that tag (all of them also reachable from sections).
+    pub tags: bool,
+    /// A paginated archive `/archive?page=N`, 10 articles per page, newest first, linked from
+    /// every footer; each page links the previous and next.
+    pub archive: bool,
+    /// Links to deleted articles: `/news/world/<slug>` answers 404 and `/news/politics/<slug>`
+    /// 410 ([`TestSite::dead_links`]), linked from the home page and from every fifth article.
+    pub dead_links: bool,
+    /// Tag and archive pages carry `<base href="<host>/news/">` and link articles relatively
+    /// (`world/<slug>`): resolved against the page URL instead, they are 404s.
+    pub base_href: bool,
+    /// `ETag` on every 200 response, and `304 Not Modified` when a GET's `If-None-Match`
+    /// matches it.
+    pub conditional_get: bool,
 }
 
 impl Default for Features {
@@ -100,6 +130,12 @@ impl Default for Features {
             flaky: true,
             near_duplicate: true,
             cross_host: true,
+            aliases: true,
+            tags: true,
+            archive: true,
+            dead_links: true,
+            base_href: true,
+            conditional_get: true,
         }
     }
 }
@@ -119,6 +155,12 @@ impl Features {
             flaky: false,
             near_duplicate: false,
             cross_host: false,
+            aliases: false,
+            tags: false,
+            archive: false,
+            dead_links: false,
+            base_href: false,
+            conditional_get: false,
         }
     }
 
@@ -135,6 +177,12 @@ impl Features {
         "flaky",
         "near_duplicate",
         "cross_host",
+        "aliases",
+        "tags",
+        "archive",
+        "dead_links",
+        "base_href",
+        "conditional_get",
     ];
 
     /// Switch one feature by name; an unknown name is an error naming the known ones.
@@ -151,6 +199,12 @@ impl Features {
             "flaky" => &mut self.flaky,
             "near_duplicate" => &mut self.near_duplicate,
             "cross_host" => &mut self.cross_host,
+            "aliases" => &mut self.aliases,
+            "tags" => &mut self.tags,
+            "archive" => &mut self.archive,
+            "dead_links" => &mut self.dead_links,
+            "base_href" => &mut self.base_href,
+            "conditional_get" => &mut self.conditional_get,
             other => {
                 return Err(format!(
                     "unknown feature {other:?}; known: {}",
@@ -179,6 +233,11 @@ pub struct SiteSpec {
     /// Port for every host (0 or `None`: the first host picks a free port and the others try the
     /// same one, each falling back to its own free port).
     pub port: Option<u16>,
+    /// Live mode: every host publishes one new article per this interval (hosts staggered
+    /// evenly across it), which appears at once on the home page, its section, tag and archive
+    /// pages, the feed and the news sitemap, with its publication time
+    /// ([`TestSite::publications`]). `None`: the site never changes. At least 10 ms.
+    pub publish_every: Option<Duration>,
 }
 
 impl Default for SiteSpec {
@@ -190,6 +249,7 @@ impl Default for SiteSpec {
             crawl_delay: None,
             latency: Duration::ZERO,
             port: None,
+            publish_every: None,
         }
     }
 }
@@ -205,6 +265,20 @@ pub struct ExpectedArticle {
     pub host_index: usize,
     /// Other linked URLs that lead to the same article (print/amp copies, redirects).
     pub aliases: Vec<String>,
+}
+
+/// An article published in live mode ([`SiteSpec::publish_every`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Publication {
+    /// Its canonical URL.
+    pub canonical_url: String,
+    /// Index of the host in [`TestSite::hosts`].
+    pub host_index: usize,
+    /// Its article index on that host.
+    pub index: usize,
+    /// When it appeared, Unix milliseconds (also its `<time datetime>`, feed `pubDate` and
+    /// `news:publication_date`, to the second).
+    pub published_unix_ms: i64,
 }
 
 /// One request the site received.
@@ -282,14 +356,30 @@ async fn handle(State(st): State<Arc<HostState>>, req: Request) -> Response {
     if !st.latency.is_zero() {
         tokio::time::sleep(st.latency).await;
     }
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let reply = if method == Method::GET || method == Method::HEAD {
-        pages::route(
+        let mut r = pages::route(
             &st.model,
             st.index,
             req.uri().path(),
             req.uri().query(),
             &st.flaky_hits,
-        )
+        );
+        if st.model.features.conditional_get && r.status == 200 {
+            let etag = etag_of(&r.body);
+            let matches = if_none_match
+                .as_deref()
+                .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+            if matches {
+                r.status = 304;
+                r.body = Vec::new();
+            }
+            r.headers.push(("etag", etag));
+        }
+        r
     } else {
         pages::Reply {
             status: 405,
@@ -325,6 +415,16 @@ async fn handle(State(st): State<Arc<HostState>>, req: Request) -> Response {
     resp
 }
 
+/// A strong ETag for a body: `"` + 16 hex digits of a 64-bit FNV-1a hash + `"`.
+fn etag_of(body: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in body {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("\"{h:016x}\"")
+}
+
 async fn bind(ip: Ipv4Addr, port: u16) -> io::Result<tokio::net::TcpListener> {
     tokio::net::TcpListener::bind(SocketAddr::new(IpAddr::V4(ip), port))
         .await
@@ -347,6 +447,13 @@ impl TestSite {
                 "hosts must be 1..=60000, got {}",
                 spec.hosts
             )));
+        }
+        if let Some(every) = spec.publish_every {
+            if every < Duration::from_millis(10) {
+                return Err(invalid(format!(
+                    "publish_every must be at least 10 ms, got {every:?}"
+                )));
+            }
         }
         if let Some(d) = spec.crawl_delay {
             if !d.is_finite() || !(0.0..=3600.0).contains(&d) {
@@ -381,6 +488,14 @@ impl TestSite {
             crawl_delay: spec.crawl_delay.filter(|_| spec.features.robots),
             bases,
             addrs,
+            live: spec.publish_every.map(|every| pages::Live {
+                start: Instant::now(),
+                start_unix_ms: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                    .unwrap_or(0),
+                every,
+            }),
         });
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop, stop_rx) = watch::channel(false);
@@ -449,7 +564,7 @@ impl TestSite {
         let m = &self.model;
         let mut v = Vec::with_capacity(m.hosts() * m.articles_per_host);
         for h in 0..m.hosts() {
-            for i in 0..m.articles_per_host {
+            for i in 0..m.n(h) {
                 v.push(ExpectedArticle {
                     canonical_url: m.article_url(h, i),
                     title: gen::title(h, i),
@@ -459,6 +574,37 @@ impl TestSite {
             }
         }
         v
+    }
+
+    /// Articles published in live mode so far, oldest first (empty when not live).
+    pub fn publications(&self) -> Vec<Publication> {
+        let m = &self.model;
+        let mut v = Vec::new();
+        for h in 0..m.hosts() {
+            for i in m.articles_per_host..m.n(h) {
+                v.push(Publication {
+                    canonical_url: m.article_url(h, i),
+                    host_index: h,
+                    index: i,
+                    published_unix_ms: m.published_ms(h, i),
+                });
+            }
+        }
+        v.sort_by_key(|p| p.published_unix_ms);
+        v
+    }
+
+    /// Full URLs of the deleted articles that pages link to (dead_links feature), with the
+    /// status they answer (404 or 410). A crawler requests each at most once.
+    pub fn dead_links(&self) -> Vec<(String, u16)> {
+        (0..self.model.hosts())
+            .flat_map(|h| {
+                self.model
+                    .dead_paths(h)
+                    .into_iter()
+                    .map(move |(p, st)| (format!("{}{p}", self.model.bases[h]), st))
+            })
+            .collect()
     }
 
     /// Full URLs that robots.txt disallows and that pages link to (a crawler must never request

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::gen::{self, SECTIONS};
 use crate::Features;
@@ -18,17 +19,80 @@ pub(crate) const MAX_LISTING_PAGES: usize = 3;
 pub(crate) const MIN_PER_PAGE: usize = 10;
 /// The date the calendar link on every page points at.
 pub(crate) const CALENDAR_START: &str = "2026-01-15";
+/// Articles per archive page.
+pub(crate) const ARCHIVE_PAGE: usize = 10;
+/// Articles listed on a tag page.
+pub(crate) const TAG_PAGE_ITEMS: usize = 20;
+/// Article indices of the deleted articles (never served): far above any real index.
+pub(crate) const DEAD_BASE: usize = 900_000_000;
+/// Tag names; a host uses the first `Model::tag_count` of them.
+pub(crate) const TAGS: &[&str] = &[
+    "elections",
+    "climate",
+    "housing",
+    "transport",
+    "health",
+    "education",
+    "energy",
+    "trade",
+    "courts",
+    "water",
+    "farming",
+    "tourism",
+    "research",
+    "football",
+    "festivals",
+    "budget",
+];
 
 /// Everything needed to render any page of any host.
 #[derive(Debug)]
 pub(crate) struct Model {
     pub features: Features,
+    /// Articles every host has from the start (indices `0..articles_per_host`).
     pub articles_per_host: usize,
     pub crawl_delay: Option<f64>,
     /// `http://127.0.0.2:40123`, one per host.
     pub bases: Vec<String>,
     /// `127.0.0.2` and port, one per host.
     pub addrs: Vec<(String, u16)>,
+    /// Live publishing: more articles appear over time.
+    pub live: Option<Live>,
+}
+
+/// Live mode: host `h` publishes article `articles_per_host + k` at
+/// `start + offset(h) + k * every`, where the offsets stagger the hosts across one interval.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Live {
+    /// When the site started serving.
+    pub start: Instant,
+    /// The same moment in Unix milliseconds.
+    pub start_unix_ms: i64,
+    /// One new article per host per `every` (never zero).
+    pub every: Duration,
+}
+
+impl Live {
+    /// When host `h` (of `hosts`) publishes its first live article, after the start.
+    pub(crate) fn offset(&self, h: usize, hosts: usize) -> Duration {
+        self.every
+            .mul_f64((h + 1) as f64 / (hosts.max(1) + 1) as f64)
+    }
+
+    /// When host `h` publishes its live article `k` (0-based), after the start.
+    pub(crate) fn appears_after(&self, h: usize, hosts: usize, k: usize) -> Duration {
+        self.offset(h, hosts) + self.every.mul_f64(k as f64)
+    }
+
+    /// Live articles host `h` has published `elapsed` after the start.
+    pub(crate) fn count(&self, h: usize, hosts: usize, elapsed: Duration) -> usize {
+        let off = self.offset(h, hosts);
+        if elapsed < off || self.every.is_zero() {
+            return 0;
+        }
+        let k = (elapsed - off).as_nanos() / self.every.as_nanos();
+        usize::try_from(k).unwrap_or(usize::MAX - 1) + 1
+    }
 }
 
 /// What a request gets back.
@@ -106,6 +170,39 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
+/// The short-link id of article `i`: its index in base 36.
+pub(crate) fn short_id(i: usize) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut n = i;
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[n % 36]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The article index of a short-link id (lower-case base 36, no leading zero, ≤ 12 digits).
+pub(crate) fn short_index(id: &str) -> Option<usize> {
+    if id.is_empty() || id.len() > 12 || (id.len() > 1 && id.starts_with('0')) {
+        return None;
+    }
+    let mut n: usize = 0;
+    for c in id.bytes() {
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => c - b'a' + 10,
+            _ => return None,
+        };
+        n = n.checked_mul(36)?.checked_add(usize::from(d))?;
+    }
+    Some(n)
+}
+
 /// How an article page is being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Variant {
@@ -122,15 +219,45 @@ impl Model {
         self.bases.len()
     }
 
-    fn n(&self) -> usize {
-        self.articles_per_host
+    /// Articles host `h` has now (indices `0..n`): the initial ones plus, in live mode, those
+    /// published so far.
+    pub(crate) fn n(&self, h: usize) -> usize {
+        self.n_at(h, self.live.map(|l| l.start.elapsed()))
+    }
+
+    /// Articles host `h` has `elapsed` after the start (`None`: not live).
+    pub(crate) fn n_at(&self, h: usize, elapsed: Option<Duration>) -> usize {
+        let live = match (self.live, elapsed) {
+            (Some(l), Some(e)) => l.count(h, self.hosts(), e),
+            _ => 0,
+        };
+        self.articles_per_host.saturating_add(live)
+    }
+
+    /// Publication time of article `i` of host `h`, Unix milliseconds: generated (in the past)
+    /// for the initial articles, the moment it appeared for live ones.
+    pub(crate) fn published_ms(&self, h: usize, i: usize) -> i64 {
+        match self.live {
+            Some(l) if i >= self.articles_per_host => {
+                let after = l.appears_after(h, self.hosts(), i - self.articles_per_host);
+                l.start_unix_ms
+                    .saturating_add(i64::try_from(after.as_millis()).unwrap_or(i64::MAX / 2))
+            }
+            _ => gen::published(h, i).saturating_mul(1000),
+        }
+    }
+
+    /// Publication time of article `i` of host `h`, Unix seconds.
+    pub(crate) fn published(&self, h: usize, i: usize) -> i64 {
+        self.published_ms(h, i).div_euclid(1000)
     }
 
     fn special(&self, k: usize) -> Option<usize> {
-        if self.n() == 0 {
+        let n = self.articles_per_host;
+        if n == 0 {
             None
         } else {
-            Some(k.min(self.n() - 1))
+            Some(k.min(n - 1))
         }
     }
 
@@ -183,7 +310,7 @@ impl Model {
         }
         let base = &self.bases[h];
         let mut v = vec![format!("{base}/private/admin")];
-        v.extend((0..self.n()).map(|i| format!("{base}/private/drafts/{}", gen::slug(h, i))));
+        v.extend((0..self.n(h)).map(|i| format!("{base}/private/drafts/{}", gen::slug(h, i))));
         v
     }
 
@@ -204,12 +331,67 @@ impl Model {
         if self.moved_index() == Some(i) {
             v.push(format!("{base}/moved/{slug}"));
         }
+        v.extend(self.redirect_aliases(h, i));
         v
     }
 
+    /// Number of tags a host uses: a quarter of its initial articles, 2..=16.
+    pub(crate) fn tag_count(&self) -> usize {
+        (self.articles_per_host / 4).clamp(2, TAGS.len())
+    }
+
+    /// The two (distinct) tags of article `i`, as indices into [`TAGS`].
+    pub(crate) fn tags_of(&self, i: usize) -> [usize; 2] {
+        let t = self.tag_count();
+        let first = i % t;
+        let second = (first + 1 + (i / t) % (t - 1)) % t;
+        [first, second]
+    }
+
+    /// Deleted articles of host `h` that pages link to: (path, status) — 404 then 410.
+    pub(crate) fn dead_paths(&self, h: usize) -> Vec<(String, u16)> {
+        if !self.features.dead_links {
+            return Vec::new();
+        }
+        vec![
+            (format!("/news/world/{}", gen::slug(h, DEAD_BASE)), 404),
+            (
+                format!("/news/politics/{}", gen::slug(h, DEAD_BASE + 1)),
+                410,
+            ),
+        ]
+    }
+
+    /// The alias URLs (aliases feature) of article `i` that answer 301 with its canonical URL.
+    pub(crate) fn redirect_aliases(&self, h: usize, i: usize) -> Vec<String> {
+        if !self.features.aliases {
+            return Vec::new();
+        }
+        let base = &self.bases[h];
+        let path = format!("/news/{}/{}", self.section_of(i), gen::slug(h, i));
+        vec![
+            format!("{base}/s/{}", short_id(i)),
+            format!("{base}/article.php?id={i}"),
+            format!("{base}{path}/print"),
+            format!("{base}{path}/amp"),
+        ]
+    }
+
+    /// An article path as a link on a page whose `<base href>` is `<host>/news/` (base_href
+    /// feature), else the path itself.
+    fn under_base(&self, path: &str) -> String {
+        if !self.features.base_href {
+            return path.to_string();
+        }
+        match path.strip_prefix("/news/") {
+            Some(rest) => rest.to_string(),
+            None => format!("..{path}"),
+        }
+    }
+
     /// Articles of section `s` (index into SECTIONS), newest first.
-    fn section_articles(&self, s: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = (s..self.n()).step_by(SECTIONS.len()).collect();
+    fn section_articles(&self, h: usize, s: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (s..self.n(h)).step_by(SECTIONS.len()).collect();
         v.reverse();
         v
     }
@@ -310,6 +492,9 @@ fn footer(out: &mut String, m: &Model, h: usize) {
             "<li><a href=\"/calendar?date={CALENDAR_START}\">Events calendar</a></li>"
         );
     }
+    if m.features.archive {
+        out.push_str("<li><a href=\"/archive\">Archive</a></li>\n");
+    }
     if m.features.feed {
         out.push_str("<li><a href=\"/feed.xml\">RSS</a></li>\n");
     }
@@ -324,7 +509,7 @@ fn footer(out: &mut String, m: &Model, h: usize) {
 }
 
 fn teaser(out: &mut String, m: &Model, h: usize, i: usize, href: &str) {
-    let published = gen::published(h, i);
+    let published = m.published(h, i);
     let _ = writeln!(
         out,
         "<li class=\"teaser\"><a href=\"{}\">{}</a> <span class=\"meta\">{} &middot; {}</span></li>",
@@ -350,13 +535,16 @@ fn home(m: &Model, h: usize) -> Reply {
     out.push_str(
         "<main class=\"home\">\n<section class=\"top-stories\">\n<h2>Top stories</h2>\n<ul>\n",
     );
-    let latest: Vec<usize> = (0..m.n()).rev().take(HOME_LATEST).collect();
+    let latest: Vec<usize> = (0..m.n(h)).rev().take(HOME_LATEST).collect();
     for (k, &i) in latest.iter().enumerate() {
         let path = m.article_path(h, i);
         let href = match k {
             0 => m.dup_tracking(&path, "homepage"),
             1 => m.dup_fragment(&path),
             2 => m.dup_absolute(h, &path),
+            3 | 4 if m.features.aliases => {
+                format!("/news/{}/{}/amp", m.section_of(i), gen::slug(h, i))
+            }
             _ => path,
         };
         teaser(&mut out, m, h, i, &href);
@@ -408,6 +596,14 @@ fn home(m: &Model, h: usize) -> Reply {
     if m.features.non_html {
         out.push_str("<li><a href=\"/files/report.pdf\">Annual report (PDF)</a></li>\n<li><a href=\"/img/photo.jpg\">Photo of the day</a></li>\n");
     }
+    for (k, (path, _)) in m.dead_paths(h).iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<li><a href=\"{path}\">Correction {}: {}</a></li>",
+            k + 1,
+            esc(&gen::title(h, DEAD_BASE + k))
+        );
+    }
     if m.features.calendar {
         let _ = writeln!(
             out,
@@ -444,7 +640,7 @@ fn listing(m: &Model, h: usize, section: &str, query: Option<&str>) -> Reply {
             _ => return Reply::not_found(),
         },
     };
-    let items = m.section_articles(s);
+    let items = m.section_articles(h, s);
     let per_page = m.per_page(items.len());
     let pages = items.len().div_ceil(per_page).max(1);
     if page > pages {
@@ -493,7 +689,7 @@ fn listing(m: &Model, h: usize, section: &str, query: Option<&str>) -> Reply {
 fn article_element(out: &mut String, m: &Model, h: usize, i: usize) {
     let title = gen::title(h, i);
     let body = gen::body(h, i);
-    let published = gen::published(h, i);
+    let published = m.published(h, i);
     let section = m.section_of(i);
     let _ = write!(
         out,
@@ -517,10 +713,10 @@ fn article_element(out: &mut String, m: &Model, h: usize, i: usize) {
     out.push_str("<div class=\"article-body\">\n");
     for (k, p) in body.paragraphs.iter().enumerate() {
         let _ = writeln!(out, "<p>{}</p>", esc(p));
-        if k == 1 && m.n() > 1 {
+        if k == 1 && m.n(h) > 1 {
             out.push_str("<aside class=\"read-also\">\n<h2>Read also</h2>\n<ul>\n");
-            for d in 1..=3.min(m.n() - 1) {
-                let j = (i + m.n() - d) % m.n();
+            for d in 1..=3.min(m.n(h) - 1) {
+                let j = (i + m.n(h) - d) % m.n(h);
                 let href = m.dup_tracking(&m.article_path(h, j), "readalso");
                 let _ = writeln!(
                     out,
@@ -538,7 +734,7 @@ fn article_element(out: &mut String, m: &Model, h: usize, i: usize) {
 }
 
 fn json_ld(m: &Model, h: usize, i: usize) -> String {
-    let published = gen::rfc3339(gen::published(h, i));
+    let published = gen::rfc3339(m.published(h, i));
     let v = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -578,7 +774,7 @@ fn article_page(m: &Model, h: usize, i: usize, variant: Variant) -> Reply {
             esc(&title),
             esc(&gen::site_name(h)),
             m.bases[h],
-            gen::rfc3339(gen::published(h, i)),
+            gen::rfc3339(m.published(h, i)),
             gen::section_title(m.section_of(i)),
             esc(&gen::author(h, i)),
             json_ld(m, h, i)
@@ -630,6 +826,16 @@ fn article_page(m: &Model, h: usize, i: usize, variant: Variant) -> Reply {
                 gen::slug(h, i)
             );
         }
+        if m.features.aliases {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"/news/{}/{}/print\">Print this story</a></li>\n<li class=\"share\">Short link: <a href=\"/s/{}\">/s/{}</a></li>",
+                m.section_of(i),
+                gen::slug(h, i),
+                short_id(i),
+                short_id(i)
+            );
+        }
         if m.features.non_html {
             out.push_str("<li><a href=\"/files/report.pdf\">Download the report (PDF)</a></li>\n");
         }
@@ -641,6 +847,13 @@ fn article_page(m: &Model, h: usize, i: usize, variant: Variant) -> Reply {
             );
         }
         out.push_str("</ul></div>\n");
+        if m.features.tags {
+            out.push_str("<ul class=\"tags\">\n");
+            for t in m.tags_of(i) {
+                let _ = writeln!(out, "<li><a href=\"/tag/{0}\">#{0}</a></li>", TAGS[t]);
+            }
+            out.push_str("</ul>\n");
+        }
         related(&mut out, m, h, i);
     }
     out.push_str("</main>\n");
@@ -652,7 +865,7 @@ fn article_page(m: &Model, h: usize, i: usize, variant: Variant) -> Reply {
 }
 
 fn related(out: &mut String, m: &Model, h: usize, i: usize) {
-    let n = m.n();
+    let n = m.n(h);
     out.push_str("<aside class=\"related\">\n<h2>Related</h2>\n<ul>\n");
     if n > 1 {
         let j = (i + 1) % n;
@@ -671,10 +884,28 @@ fn related(out: &mut String, m: &Model, h: usize, i: usize) {
             );
         }
     }
+    if m.features.aliases && n > 2 {
+        let j = (i + 2) % n;
+        let _ = writeln!(
+            out,
+            "<li><a href=\"/article.php?id={j}\">{}</a></li>",
+            esc(&gen::title(h, j))
+        );
+    }
+    if i.is_multiple_of(5) {
+        if let Some((path, _)) = m.dead_paths(h).first() {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{path}\">{}</a></li>",
+                esc(&gen::title(h, DEAD_BASE))
+            );
+        }
+    }
     if m.features.cross_host && m.hosts() > 1 && n > 0 {
         let hosts = m.hosts();
         for (o, j) in [((h + 1) % hosts, i), ((h + hosts - 1) % hosts, (i + 7) % n)] {
-            if o == h {
+            // In live mode the other host may not have published article j yet.
+            if o == h || j >= m.n(o) {
                 continue;
             }
             let _ = writeln!(
@@ -687,6 +918,93 @@ fn related(out: &mut String, m: &Model, h: usize, i: usize) {
         }
     }
     out.push_str("</ul>\n</aside>\n");
+}
+
+/// `<base href>` for the tag and archive pages (base_href feature).
+fn base_tag(m: &Model, h: usize) -> String {
+    if m.features.base_href {
+        format!("<base href=\"{}/news/\">\n", m.bases[h])
+    } else {
+        String::new()
+    }
+}
+
+fn tag_page(m: &Model, h: usize, name: &str) -> Reply {
+    let Some(t) = TAGS[..m.tag_count()].iter().position(|x| *x == name) else {
+        return Reply::not_found();
+    };
+    let mut out = String::with_capacity(8192);
+    let extra = format!(
+        "<meta name=\"description\" content=\"Stories tagged {name}.\">\n{}",
+        base_tag(m, h)
+    );
+    head(&mut out, m, h, &format!("#{name}"), &extra);
+    masthead(&mut out, h);
+    let _ = write!(
+        out,
+        "<main class=\"tag\">\n<h1>Stories tagged #{name}</h1>\n<ul class=\"teasers\">\n"
+    );
+    let items = (0..m.n(h))
+        .rev()
+        .filter(|&i| m.tags_of(i).contains(&t))
+        .take(TAG_PAGE_ITEMS);
+    for i in items {
+        teaser(&mut out, m, h, i, &m.under_base(&m.article_path(h, i)));
+    }
+    out.push_str("</ul>\n</main>\n");
+    footer(&mut out, m, h);
+    Reply::html(200, out)
+}
+
+fn archive(m: &Model, h: usize, query: Option<&str>) -> Reply {
+    let page = match query_param(query, "page") {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(p) if p >= 1 => p,
+            _ => return Reply::not_found(),
+        },
+    };
+    let n = m.n(h);
+    let pages = n.div_ceil(ARCHIVE_PAGE).max(1);
+    if page > pages {
+        return Reply::not_found();
+    }
+    let mut out = String::with_capacity(8192);
+    let extra = format!(
+        "<meta name=\"description\" content=\"Archive, page {page}.\">\n{}",
+        base_tag(m, h)
+    );
+    head(&mut out, m, h, &format!("Archive – page {page}"), &extra);
+    masthead(&mut out, h);
+    let _ = write!(
+        out,
+        "<main class=\"archive\">\n<h1>Archive</h1>\n<ul class=\"teasers\">\n"
+    );
+    for i in (0..n)
+        .rev()
+        .skip((page - 1) * ARCHIVE_PAGE)
+        .take(ARCHIVE_PAGE)
+    {
+        teaser(&mut out, m, h, i, &m.under_base(&m.article_path(h, i)));
+    }
+    out.push_str("</ul>\n<nav class=\"pagination\">\n");
+    if page > 1 {
+        let _ = writeln!(
+            out,
+            "<a rel=\"prev\" href=\"/archive?page={}\">Newer</a>",
+            page - 1
+        );
+    }
+    if page < pages {
+        let _ = writeln!(
+            out,
+            "<a rel=\"next\" href=\"/archive?page={}\">Older</a>",
+            page + 1
+        );
+    }
+    out.push_str("</nav>\n</main>\n");
+    footer(&mut out, m, h);
+    Reply::html(200, out)
 }
 
 fn robots(m: &Model, h: usize) -> Reply {
@@ -704,14 +1022,14 @@ fn robots(m: &Model, h: usize) -> Reply {
 }
 
 fn sitemap_index(m: &Model, h: usize) -> Reply {
-    let chunks = m.n().div_ceil(SITEMAP_CHUNK).max(1);
+    let chunks = m.n(h).div_ceil(SITEMAP_CHUNK).max(1);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let last = if m.n() == 0 {
-        gen::published(h, 0)
+    let last = if m.n(h) == 0 {
+        m.published(h, 0)
     } else {
-        gen::published(h, m.n() - 1)
+        m.published(h, m.n(h) - 1)
     };
     for k in 1..=chunks {
         let _ = writeln!(
@@ -726,7 +1044,7 @@ fn sitemap_index(m: &Model, h: usize) -> Reply {
 }
 
 fn sitemap_chunk(m: &Model, h: usize, k: usize) -> Reply {
-    let chunks = m.n().div_ceil(SITEMAP_CHUNK).max(1);
+    let chunks = m.n(h).div_ceil(SITEMAP_CHUNK).max(1);
     if k == 0 || k > chunks {
         return Reply::not_found();
     }
@@ -736,8 +1054,8 @@ fn sitemap_chunk(m: &Model, h: usize, k: usize) -> Reply {
          xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
     );
     let start = (k - 1) * SITEMAP_CHUNK;
-    for i in start..m.n().min(start + SITEMAP_CHUNK) {
-        let published = gen::rfc3339(gen::published(h, i));
+    for i in start..m.n(h).min(start + SITEMAP_CHUNK) {
+        let published = gen::rfc3339(m.published(h, i));
         let _ = writeln!(
             out,
             "<url><loc>{}</loc><lastmod>{published}</lastmod><news:news><news:publication><news:name>{site}</news:name>\
@@ -762,14 +1080,14 @@ fn feed(m: &Model, h: usize) -> Reply {
          <link>{}/</link>\n<description>Latest news from {site}</description>\n<language>en</language>\n",
         m.bases[h]
     );
-    for i in (0..m.n()).rev().take(FEED_ITEMS) {
+    for i in (0..m.n(h)).rev().take(FEED_ITEMS) {
         let url = xml_esc(&m.article_url(h, i));
         let _ = writeln!(
             out,
             "<item><title>{}</title><link>{url}</link><guid isPermaLink=\"true\">{url}</guid>\
              <pubDate>{}</pubDate><description>{}</description></item>",
             xml_esc(&gen::title(h, i)),
-            gen::rfc2822(gen::published(h, i)),
+            gen::rfc2822(m.published(h, i)),
             xml_esc(&gen::body(h, i).lead)
         );
     }
@@ -922,7 +1240,7 @@ pub(crate) fn route(
     let path = normalize_path(raw_path);
     let segs: Vec<&str> = path.split('/').skip(1).collect();
     let f = &m.features;
-    let n = m.n();
+    let n = m.n(h);
     match segs.as_slice() {
         [""] => home(m, h),
         ["robots.txt"] if f.robots => robots(m, h),
@@ -943,8 +1261,36 @@ pub(crate) fn route(
             Some(i) if m.section_of(i) == *section && m.flaky_index() != Some(i) => {
                 article_page(m, h, i, Variant::Canonical)
             }
-            _ => Reply::not_found(),
+            _ => match m.dead_paths(h).into_iter().find(|(p, _)| *p == path) {
+                Some((_, 410)) => Reply::html(
+                    410,
+                    "<!DOCTYPE html><html><head><title>Gone</title></head><body><h1>This story has been removed</h1></body></html>".to_string(),
+                ),
+                _ => Reply::not_found(),
+            },
         },
+        ["news", section, slug, "print" | "amp"] if f.aliases => {
+            match article_by_slug(h, slug, n) {
+                Some(i) if m.section_of(i) == *section => Reply::redirect(301, m.article_url(h, i)),
+                _ => Reply::not_found(),
+            }
+        }
+        ["s", id] if f.aliases => match short_index(id).filter(|i| *i < n) {
+            Some(i) => Reply::redirect(301, m.article_url(h, i)),
+            None => Reply::not_found(),
+        },
+        ["article.php"] if f.aliases => {
+            match query_param(query, "id").and_then(|v| {
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|i| *i < n && v == i.to_string())
+            }) {
+                Some(i) => Reply::redirect(301, m.article_url(h, i)),
+                None => Reply::not_found(),
+            }
+        }
+        ["tag", name] if f.tags => tag_page(m, h, name),
+        ["archive"] if f.archive => archive(m, h, query),
         ["flaky", slug] => match article_by_slug(h, slug, n) {
             Some(i) if m.flaky_index() == Some(i) => {
                 if flaky_hits.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -1001,6 +1347,7 @@ mod tests {
             addrs: (0..hosts)
                 .map(|h| (format!("127.0.0.{}", h + 2), 4000))
                 .collect(),
+            live: None,
         }
     }
 
@@ -1139,6 +1486,11 @@ mod tests {
                 continue;
             }
             let r = get(&m, h, &pq);
+            let dead = m.dead_paths(h).into_iter().find(|(p, _)| *p == pq);
+            if let Some((_, status)) = dead {
+                assert_eq!(r.status, status, "{pq}");
+                continue;
+            }
             assert!(
                 [200, 301, 302].contains(&r.status),
                 "{pq} on host {h}: {}",
@@ -1152,7 +1504,8 @@ mod tests {
                 if page.contains("<article") && !pq.starts_with("/private/") {
                     articles.insert((h, pq.split('?').next().unwrap_or("").to_string()));
                 }
-                for href in hrefs(&page) {
+                // <base href> is not a link.
+                for href in hrefs(&page.replace("<base href=", "<base data-b=")) {
                     let href = href.split('#').next().unwrap_or("").to_string();
                     if href.is_empty() {
                         continue;
@@ -1168,6 +1521,9 @@ mod tests {
                         (h, rest[slash..].to_string())
                     } else if href.starts_with('/') {
                         (h, href)
+                    } else if page.contains("<base href=") {
+                        // Relative to the page's <base href="<host>/news/">.
+                        (h, normalize_path(&format!("/news/{href}")))
                     } else {
                         panic!("unexpected link {href}");
                     };
@@ -1293,6 +1649,127 @@ mod tests {
         let feed = text(&get(&m, 0, "/feed.xml"));
         assert_eq!(feed.matches("<item>").count(), FEED_ITEMS);
         assert!(feed.contains(&m.article_url(0, 1199)));
+    }
+
+    #[test]
+    fn alias_urls_redirect_to_the_canonical_article() {
+        let m = model(Features::default(), 30, 1);
+        for i in [0, 1, 7, 29] {
+            for alias in m.redirect_aliases(0, i) {
+                let path = alias.trim_start_matches(&m.bases[0]);
+                let r = get(&m, 0, path);
+                assert_eq!(r.status, 301, "{path}");
+                assert_eq!(r.headers, vec![("location", m.article_url(0, i))], "{path}");
+            }
+        }
+        let page = text(&get(&m, 0, &m.article_path(0, 7)));
+        assert!(page.contains(&format!("href=\"/s/{}\"", short_id(7))));
+        assert!(page.contains(&format!("{}/print\"", m.article_path(0, 7))));
+        assert!(page.contains("href=\"/article.php?id=9\""));
+        assert!(text(&get(&m, 0, "/")).contains("/amp\""));
+        for bad in [
+            "/s/zzzzzz",
+            "/s/",
+            "/s/0a",
+            "/article.php?id=99",
+            "/article.php?id=07",
+        ] {
+            assert_eq!(get(&m, 0, bad).status, 404, "{bad}");
+        }
+        for i in [0, 1, 35, 36, 1295, 123_456] {
+            assert_eq!(short_index(&short_id(i)), Some(i));
+        }
+        assert_eq!(short_index("ZZ"), None);
+        assert_eq!(short_index("zzzzzzzzzzzzz"), None);
+    }
+
+    #[test]
+    fn tags_archive_and_base_href() {
+        let m = model(Features::default(), 40, 1);
+        assert_eq!(m.tag_count(), 10);
+        for i in 0..200 {
+            let [a, b] = m.tags_of(i);
+            assert_ne!(a, b);
+            assert!(a < 10 && b < 10);
+        }
+        let art = text(&get(&m, 0, &m.article_path(0, 5)));
+        let [t0, _] = m.tags_of(5);
+        assert!(art.contains(&format!("href=\"/tag/{}\"", TAGS[t0])));
+        let tag = text(&get(&m, 0, &format!("/tag/{}", TAGS[t0])));
+        assert!(tag.contains("<base href=\"http://127.0.0.2:4000/news/\">"));
+        let slug = gen::slug(0, 5);
+        assert!(tag.contains(&format!("href=\"{}/{slug}\"", m.section_of(5))));
+        assert!(!tag.contains("<article"));
+        assert_eq!(get(&m, 0, "/tag/nonsense").status, 404);
+        assert_eq!(get(&m, 0, &format!("/tag/{}", TAGS[12])).status, 404);
+        let first = text(&get(&m, 0, "/archive"));
+        assert!(first.contains("/archive?page=2"));
+        assert_eq!(first.matches("class=\"teaser\"").count(), ARCHIVE_PAGE);
+        assert_eq!(get(&m, 0, "/archive?page=4").status, 200);
+        assert_eq!(get(&m, 0, "/archive?page=5").status, 404);
+        assert_eq!(get(&m, 0, "/archive?page=0").status, 404);
+        // Without base_href the links are root-relative.
+        let plain = model(
+            Features {
+                base_href: false,
+                ..Features::default()
+            },
+            40,
+            1,
+        );
+        let tag = text(&get(&plain, 0, &format!("/tag/{}", TAGS[t0])));
+        assert!(!tag.contains("<base"));
+        assert!(tag.contains(&format!("href=\"{}\"", plain.article_path(0, 5))));
+    }
+
+    #[test]
+    fn dead_links_answer_404_and_410() {
+        let m = model(Features::default(), 20, 1);
+        let dead = m.dead_paths(0);
+        assert_eq!(dead.len(), 2);
+        for (path, status) in &dead {
+            assert_eq!(get(&m, 0, path).status, *status, "{path}");
+        }
+        let home = text(&get(&m, 0, "/"));
+        assert!(dead.iter().all(|(p, _)| home.contains(p.as_str())));
+        assert!(text(&get(&m, 0, &m.article_path(0, 10))).contains(dead[0].0.as_str()));
+        assert!(model(Features::none(), 20, 1).dead_paths(0).is_empty());
+    }
+
+    #[test]
+    fn live_articles_appear_on_schedule_everywhere() {
+        let every = Duration::from_secs(60);
+        let live = Live {
+            start: Instant::now(),
+            start_unix_ms: 1_800_000_000_000,
+            every,
+        };
+        // Two hosts: offsets 20 s and 40 s.
+        assert_eq!(live.count(0, 2, Duration::from_secs(19)), 0);
+        assert_eq!(live.count(0, 2, Duration::from_secs(20)), 1);
+        assert_eq!(live.count(1, 2, Duration::from_secs(39)), 0);
+        assert_eq!(live.count(1, 2, Duration::from_secs(100)), 2);
+        assert_eq!(live.appears_after(1, 2, 1), Duration::from_secs(100));
+        let mut m = model(Features::default(), 12, 2);
+        // Started 150 s ago: host 0 has published 3, host 1 has published 2.
+        let start = Instant::now()
+            .checked_sub(Duration::from_secs(150))
+            .unwrap_or_else(Instant::now);
+        m.live = Some(Live { start, ..live });
+        assert_eq!(m.n(0), 15);
+        assert_eq!(m.n(1), 14);
+        assert_eq!(m.published_ms(0, 12), 1_800_000_020_000);
+        assert_eq!(m.published_ms(1, 13), 1_800_000_100_000);
+        let newest = m.article_path(0, 14);
+        assert_eq!(get(&m, 0, &newest).status, 200);
+        assert_eq!(get(&m, 0, &m.article_path(0, 15)).status, 404);
+        assert!(text(&get(&m, 0, "/")).contains(&newest));
+        assert!(text(&get(&m, 0, "/feed.xml")).contains(&m.article_url(0, 14)));
+        let sitemap = text(&get(&m, 0, "/sitemaps/articles-1.xml"));
+        assert!(sitemap.contains(&m.article_url(0, 14)));
+        assert!(sitemap.contains(&gen::rfc3339(m.published(0, 14))));
+        let section = m.section_of(14);
+        assert!(text(&get(&m, 0, &format!("/section/{section}"))).contains(&newest));
     }
 
     #[test]

@@ -158,11 +158,29 @@ async fn redirects_flaky_and_aliases() {
     for a in expected.iter().filter(|a| a.host_index == 1) {
         for alias in &a.aliases {
             let (st, _, body) = get(&c, alias).await;
-            let kind = alias[base.len()..]
-                .split('/')
-                .nth(1)
-                .unwrap_or("")
-                .to_string();
+            let path = &alias[base.len()..];
+            let mut kind = path.split('/').nth(1).unwrap_or("").to_string();
+            if path.starts_with("/news/") || kind.starts_with("article.php") {
+                kind = format!("{}-redirect", path.rsplit('/').next().unwrap_or(""));
+            }
+            if kind == "s" || kind.ends_with("-redirect") {
+                // Aliases feature: one 301 straight to the canonical URL.
+                assert_eq!(st, 301, "{alias}");
+                let r = c.get(alias).send().await.expect("request");
+                assert_eq!(
+                    r.headers().get("location").and_then(|v| v.to_str().ok()),
+                    Some(a.canonical_url.as_str()),
+                    "{alias}"
+                );
+                saw.insert(if kind == "s" {
+                    kind
+                } else if kind.starts_with("article.php") {
+                    "legacy".to_string()
+                } else {
+                    kind
+                });
+                continue;
+            }
             match kind.as_str() {
                 "old" => {
                     assert_eq!(st, 301);
@@ -197,7 +215,8 @@ async fn redirects_flaky_and_aliases() {
             saw.insert(kind);
         }
     }
-    assert_eq!(saw.len(), 4, "{saw:?}");
+    // old, moved, print, amp copies; short, legacy, print and AMP redirects.
+    assert_eq!(saw.len(), 8, "{saw:?}");
 
     let flaky = expected
         .iter()
@@ -343,5 +362,74 @@ async fn features_off_change_expectations() {
     let c = client();
     let (st, _, _) = get(&c, &format!("{}/robots.txt", s.hosts()[0])).await;
     assert_eq!(st, 404);
+    s.shutdown().await;
+}
+
+#[tokio::test]
+async fn live_mode_publishes_and_conditional_get_answers_304() {
+    let s = TestSite::start(SiteSpec {
+        hosts: 2,
+        articles_per_host: 6,
+        publish_every: Some(Duration::from_millis(200)),
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("site starts");
+    let c = client();
+    let feed = format!("{}/feed.xml", s.hosts()[0]);
+    let r = c.get(&feed).send().await.expect("request");
+    let etag = r
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .expect("an ETag");
+    // Poll (with a deadline) until both hosts have published two articles.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let p = s.publications();
+        if (0..2).all(|h| p.iter().filter(|x| x.host_index == h).count() >= 2) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no publications: {p:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let p = s.publications();
+    assert!(p
+        .windows(2)
+        .all(|w| w[0].published_unix_ms <= w[1].published_unix_ms));
+    let newest = p.iter().rfind(|x| x.host_index == 0).expect("host 0");
+    assert!(newest.index >= 7);
+    let (st, _, body) = get(&c, &feed).await;
+    assert_eq!(st, 200);
+    assert!(body.contains(&newest.canonical_url));
+    let (st, _, _) = get(&c, &newest.canonical_url).await;
+    assert_eq!(st, 200);
+    assert!(s
+        .expected_articles()
+        .iter()
+        .any(|a| a.canonical_url == newest.canonical_url));
+    // The feed changed since the first ETag: 200; unchanged: 304.
+    let r = c
+        .get(&feed)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 200);
+    let about = format!("{}/about", s.hosts()[0]);
+    let r = c.get(&about).send().await.expect("request");
+    let tag = r.headers().get("etag").cloned().expect("etag");
+    let r = c
+        .get(&about)
+        .header("if-none-match", tag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status().as_u16(), 304);
+    assert!(r.text().await.unwrap_or_default().is_empty());
     s.shutdown().await;
 }

@@ -33,11 +33,15 @@ pub enum FilterReason {
     Duplicate,
     /// The host's page budget is used up (set by the frontier).
     HostPageLimit,
+    /// A listing URL of a family whose sampled pages found no new article (set by the frontier).
+    BarrenFamily,
+    /// A sitemap or feed entry older than the configured maximum age (set by the frontier).
+    TooOld,
 }
 
 impl FilterReason {
     /// Every variant, e.g. to pre-register metric label values.
-    pub const ALL: [FilterReason; 13] = [
+    pub const ALL: [FilterReason; 15] = [
         FilterReason::OutOfScope,
         FilterReason::TooDeep,
         FilterReason::TrapPathDepth,
@@ -51,6 +55,8 @@ impl FilterReason {
         FilterReason::RobotsDenied,
         FilterReason::Duplicate,
         FilterReason::HostPageLimit,
+        FilterReason::BarrenFamily,
+        FilterReason::TooOld,
     ];
 
     /// snake_case label, stable, for metrics.
@@ -69,6 +75,8 @@ impl FilterReason {
             FilterReason::RobotsDenied => "robots_denied",
             FilterReason::Duplicate => "duplicate",
             FilterReason::HostPageLimit => "host_page_limit",
+            FilterReason::BarrenFamily => "barren_family",
+            FilterReason::TooOld => "too_old",
         }
     }
 }
@@ -103,6 +111,6 @@ mod tests {
             assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{s}\""));
             assert_eq!(r.to_string(), s);
         }
-        assert_eq!(seen.len(), 13);
+        assert_eq!(seen.len(), 15);
     }
 }

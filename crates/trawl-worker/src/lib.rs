@@ -123,6 +123,10 @@ impl Worker {
                     TaskKind::Sitemap | TaskKind::Feed | TaskKind::Seed => Purpose::Discovery,
                     TaskKind::Article | TaskKind::Listing => Purpose::Page,
                 },
+                // A page's redirect target is reported as a link instead of fetched here: the
+                // frontier fetches it only when it is new (an alias of a page already fetched
+                // costs one request, not two). Seeds, sitemaps and feeds follow as before.
+                follow_redirects: !matches!(task.kind, TaskKind::Article | TaskKind::Listing),
             },
             Err(e) => {
                 let mut report = self.blank_report(task, FetchOutcome::ClientError, started);
@@ -155,11 +159,18 @@ impl Worker {
             article: None,
             duplicate_of: None,
         };
+        if resp.outcome == FetchOutcome::Redirect && resp.error.is_none() {
+            // Not followed (see above): the target is a link of this page, at its depth.
+            report.final_url = None;
+            report.links.push(DiscoveredLink::new(
+                resp.final_url.to_string(),
+                LinkKind::Canonical,
+            ));
+        }
         for s in &resp.robots_sitemaps {
-            report.links.push(DiscoveredLink {
-                url: s.clone(),
-                kind: LinkKind::RobotsSitemap,
-            });
+            report
+                .links
+                .push(DiscoveredLink::new(s.clone(), LinkKind::RobotsSitemap));
         }
         if let (FetchOutcome::Ok, Some(body)) = (resp.outcome, resp.body.clone()) {
             let final_url = resp.final_url.to_string();
@@ -171,15 +182,17 @@ impl Worker {
                 ) {
                     Ok(sm) => {
                         for u in sm.sitemaps {
-                            report.links.push(DiscoveredLink {
-                                url: u,
-                                kind: LinkKind::RobotsSitemap,
-                            });
+                            report
+                                .links
+                                .push(DiscoveredLink::new(u, LinkKind::RobotsSitemap));
                         }
                         for u in sm.urls {
                             report.links.push(DiscoveredLink {
-                                url: u.loc,
-                                kind: LinkKind::Sitemap,
+                                published: u
+                                    .publication_date
+                                    .or(u.lastmod)
+                                    .map(|d| d.fixed_offset()),
+                                ..DiscoveredLink::new(u.loc, LinkKind::Sitemap)
                             });
                         }
                     }
@@ -190,8 +203,8 @@ impl Worker {
                         Ok(items) => {
                             for it in items {
                                 report.links.push(DiscoveredLink {
-                                    url: it.url,
-                                    kind: LinkKind::Feed,
+                                    published: it.published.map(|d| d.fixed_offset()),
+                                    ..DiscoveredLink::new(it.url, LinkKind::Feed)
                                 });
                             }
                         }
@@ -215,10 +228,9 @@ impl Worker {
                                 }])
                                 .inc();
                             for l in &article.links {
-                                report.links.push(DiscoveredLink {
-                                    url: l.clone(),
-                                    kind: LinkKind::Page,
-                                });
+                                report
+                                    .links
+                                    .push(DiscoveredLink::new(l.clone(), LinkKind::Page));
                             }
                             report.is_article = article.is_article;
                             report.article_id = Some(article.id.clone());

@@ -96,6 +96,14 @@ pub struct Args {
     /// With `--follow`: the longest re-poll interval.
     #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
     pub poll_max: Duration,
+    /// On re-polls, skip sitemap and feed entries dated (news:publication_date, else lastmod;
+    /// feed item dates) longer ago than this (0 = no limit).
+    #[arg(long, default_value = "7d", value_parser = humantime::parse_duration)]
+    pub max_age: Duration,
+    /// The same limit on the first fetch of each sitemap and feed (default 0 = take every entry,
+    /// however old: a seeded sitemap is usually wanted whole).
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    pub first_pass_max_age: Duration,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -151,6 +159,8 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         recrawl_interval: args.follow.then_some(args.poll_interval),
         recrawl_min: args.poll_min,
         recrawl_max: args.poll_max,
+        entry_max_age: (!args.max_age.is_zero()).then_some(args.max_age),
+        first_pass_max_age: (!args.first_pass_max_age.is_zero()).then_some(args.first_pass_max_age),
         queue_target: (args.workers * 2).max(4),
         include_subdomains: args.include_subdomains,
         ..FrontierConfig::default()

@@ -112,37 +112,26 @@ impl BodyDecoder {
     pub(crate) fn finish(self) -> Result<Vec<u8>, (Stop, Vec<u8>)> {
         match self.inner {
             Inner::Identity(b) => Ok(b.buf),
-            Inner::Gzip(mut d) => match d.try_finish() {
-                Ok(()) => Ok(std::mem::take(&mut d.get_mut().buf)),
-                Err(e) => {
-                    let full = d.get_ref().full;
-                    let buf = std::mem::take(&mut d.get_mut().buf);
-                    Err((
-                        if full {
-                            Stop::Full
-                        } else {
-                            Stop::Corrupt(e.to_string())
-                        },
-                        buf,
-                    ))
-                }
-            },
-            Inner::Zlib(mut d) => match d.try_finish() {
-                Ok(()) => Ok(std::mem::take(&mut d.get_mut().buf)),
-                Err(e) => {
-                    let full = d.get_ref().full;
-                    let buf = std::mem::take(&mut d.get_mut().buf);
-                    Err((
-                        if full {
-                            Stop::Full
-                        } else {
-                            Stop::Corrupt(e.to_string())
-                        },
-                        buf,
-                    ))
-                }
-            },
+            Inner::Gzip(mut d) => {
+                let done = d.try_finish();
+                settle(done, d.get_mut())
+            }
+            Inner::Zlib(mut d) => {
+                let done = d.try_finish();
+                settle(done, d.get_mut())
+            }
         }
+    }
+}
+
+/// A decoder's end: its output, or why it is incomplete (the cap was reached, or the
+/// stream is corrupt) with what was decoded.
+fn settle(done: std::io::Result<()>, out: &mut CapBuf) -> Result<Vec<u8>, (Stop, Vec<u8>)> {
+    let buf = std::mem::take(&mut out.buf);
+    match done {
+        Ok(()) => Ok(buf),
+        Err(_) if out.full => Err((Stop::Full, buf)),
+        Err(e) => Err((Stop::Corrupt(e.to_string()), buf)),
     }
 }
 

@@ -899,6 +899,34 @@ impl AmqpBroker {
         }
     }
 
+    /// Publish a refused message to the dead-letter exchange under `key` (the queue it
+    /// came from), with its reason and source (`tasks`, `articles.<name>`) as headers.
+    async fn publish_dead(
+        &self,
+        source: &str,
+        key: &str,
+        payload: &[u8],
+        reason: &str,
+    ) -> Result<(), QueueError> {
+        let mut headers = FieldTable::default();
+        headers.insert(
+            REASON_HEADER.into(),
+            AMQPValue::LongString(truncate_utf8(reason, 4096).into()),
+        );
+        headers.insert(SOURCE_HEADER.into(), AMQPValue::LongString(source.into()));
+        let exchange = self.shared.topology.dead_exchange.clone();
+        self.shared
+            .publish(
+                &exchange,
+                key,
+                payload,
+                headers,
+                true,
+                OnUnroutable::Redeclare,
+            )
+            .await
+    }
+
     /// Delete every queue and exchange of this prefix (work, dead, articles
     /// and the named subscriptions made through this broker). Destructive: for
     /// tests and for tearing down a crawl.
@@ -1061,26 +1089,8 @@ impl Broker for AmqpBroker {
         payload: &[u8],
         reason: &str,
     ) -> Result<(), QueueError> {
-        let mut headers = FieldTable::default();
-        headers.insert(
-            REASON_HEADER.into(),
-            AMQPValue::LongString(truncate_utf8(reason, 4096).into()),
-        );
-        headers.insert(
-            SOURCE_HEADER.into(),
-            AMQPValue::LongString(source.as_str().into()),
-        );
-        let t = &self.shared.topology;
-        let (exchange, key) = (t.dead_exchange.clone(), t.work(source).to_string());
-        self.shared
-            .publish(
-                &exchange,
-                &key,
-                payload,
-                headers,
-                true,
-                OnUnroutable::Redeclare,
-            )
+        let key = self.shared.topology.work(source).to_string();
+        self.publish_dead(source.as_str(), &key, payload, reason)
             .await
     }
 
@@ -1091,26 +1101,8 @@ impl Broker for AmqpBroker {
         reason: &str,
     ) -> Result<(), QueueError> {
         validate_queue_name(subscription)?;
-        let mut headers = FieldTable::default();
-        headers.insert(
-            REASON_HEADER.into(),
-            AMQPValue::LongString(truncate_utf8(reason, 4096).into()),
-        );
-        headers.insert(
-            SOURCE_HEADER.into(),
-            AMQPValue::LongString(format!("articles.{subscription}").into()),
-        );
-        let t = &self.shared.topology;
-        let (exchange, key) = (t.dead_exchange.clone(), t.article_queue(subscription));
-        self.shared
-            .publish(
-                &exchange,
-                &key,
-                payload,
-                headers,
-                true,
-                OnUnroutable::Redeclare,
-            )
+        let key = self.shared.topology.article_queue(subscription);
+        self.publish_dead(&format!("articles.{subscription}"), &key, payload, reason)
             .await
     }
 

@@ -74,6 +74,26 @@ fn durations_are_humantime() {
 }
 
 #[test]
+fn update_checks_are_an_ascending_duration_list() {
+    let h = |n: u64| Duration::from_secs(n * 3600);
+    assert_eq!(
+        Config::default().frontier.update_checks,
+        vec![h(1), h(6), h(24), h(48)]
+    );
+    let c = Config::from_toml_str("t", "[frontier]\nupdate_checks = [\"30m\", \"2h\"]\n").unwrap();
+    assert_eq!(c.frontier.update_checks, vec![Duration::from_secs(1800), h(2)]);
+    let off = Config::from_toml_str("t", "[frontier]\nupdate_checks = []\n").unwrap();
+    assert!(off.frontier.update_checks.is_empty());
+    for bad in ["[\"6h\", \"1h\"]", "[\"0s\"]", "[\"soon\"]", "\"1h\""] {
+        let e = errors(Config::from_toml_str(
+            "t",
+            &format!("[frontier]\nupdate_checks = {bad}\n"),
+        ));
+        assert!(e.has_key("frontier.update_checks"), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn env_beats_file_beats_default_and_flags_beat_env() {
     let file = "[worker]\nconcurrency = 8\n[fetch]\nuser_agent = \"filebot\"\n[redis]\nprefix = \"fromfile\"\n";
     let e = env(&[

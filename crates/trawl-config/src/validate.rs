@@ -211,6 +211,18 @@ pub(crate) fn validate(c: &Config) -> Errors {
             "must not be shorter than frontier.recrawl_min_interval".into(),
         ));
     }
+    if fr.update_checks.iter().any(Duration::is_zero) {
+        o.push((
+            "frontier.update_checks".into(),
+            "every check must be greater than 0 (an empty list turns them off)".into(),
+        ));
+    }
+    if fr.update_checks.windows(2).any(|w| w[0] >= w[1]) {
+        o.push((
+            "frontier.update_checks".into(),
+            "must be in ascending order (e.g. [\"1h\", \"6h\", \"24h\", \"48h\"])".into(),
+        ));
+    }
     positive(o, "frontier.lease_ttl", fr.lease_ttl);
     range(o, "frontier.max_attempts", fr.max_attempts, 1, 100);
     range(

@@ -151,6 +151,7 @@ impl Admitter {
                         depth: 0,
                         kind,
                         attempt: 0,
+                        update: None,
                     });
                 }
                 Err(e) => *j.rejected.entry(FilterReason::from(&e)).or_default() += 1,
@@ -270,6 +271,7 @@ impl Admitter {
                 depth,
                 kind,
                 attempt: 0,
+                update: None,
             });
         }
         j
@@ -380,6 +382,7 @@ mod tests {
             depth,
             kind,
             attempt: 0,
+            update: None,
         };
         let skipped = (0..64)
             .filter(|i| {

@@ -43,6 +43,9 @@ pub struct CrawlSummary {
     pub filtered: BTreeMap<String, u64>,
     pub retried: u64,
     pub dead_lettered: u64,
+    /// Articles re-fetched by an update check whose title or body had changed, published
+    /// again with a higher `version`.
+    pub updated: u64,
 }
 
 impl CrawlSummary {
@@ -289,8 +292,9 @@ impl Frontier {
             inner.wake.notify_one();
             return Ok(());
         }
-        let (etag, last_modified) =
-            if schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok) {
+        let (etag, last_modified) = if lease.item.update.is_some()
+            || schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok)
+        {
                 inner
                     .store
                     .validators_get(&lease.item.url)
@@ -310,6 +314,7 @@ impl Frontier {
             etag,
             last_modified,
             enqueued_at: Utc::now().fixed_offset(),
+            update: lease.item.update.clone(),
         };
         let m = trawl_metrics::global();
         let timer = m
@@ -453,6 +458,7 @@ impl Frontier {
             depth: report.depth,
             kind: report.kind,
             attempt: report.attempt,
+            update: report.update.clone(),
         };
         let kind = report.kind;
         let item = QueuedUrl {
@@ -480,6 +486,7 @@ impl Frontier {
                         inner.store.schedule_recrawl(&item, due).await?;
                     }
                 }
+                self.check_for_updates_later(report, &item, now).await?;
             }
             Disposition::Retry { attempt, after } => {
                 m.retries_total.with_label_values(&["task"]).inc();
@@ -518,6 +525,7 @@ impl Frontier {
                     etag: None,
                     last_modified: None,
                     enqueued_at: Utc::now().fixed_offset(),
+                    update: report.update.clone(),
                 };
                 let payload = serde_json::to_vec(&task).unwrap_or_default();
                 inner
@@ -553,6 +561,50 @@ impl Frontier {
             .with_label_values(&["frontier"])
             .set(now as f64 / 1000.0);
         inner.wake.notify_one();
+        Ok(())
+    }
+
+    /// Updates and corrections: count the result of an update check, and queue the article's
+    /// next check (`schedule::follow_up`) with the validators of this fetch, for a conditional
+    /// GET.
+    async fn check_for_updates_later(
+        &self,
+        report: &FetchReport,
+        item: &QueuedUrl,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        if let Some(result) = schedule::update_result(report) {
+            trawl_metrics::global()
+                .update_checks_total
+                .with_label_values(&[result])
+                .inc();
+            if result == "changed" {
+                if let Ok(mut s) = inner.summary.lock() {
+                    s.updated += 1;
+                }
+            }
+        }
+        let Some((check, due)) = schedule::follow_up(report, &inner.cfg.update_checks, now)
+        else {
+            return Ok(());
+        };
+        if report.etag.is_some() || report.last_modified.is_some() {
+            inner
+                .store
+                .validators_set(
+                    &report.url,
+                    report.etag.as_deref(),
+                    report.last_modified.as_deref(),
+                )
+                .await?;
+        }
+        let next = QueuedUrl {
+            attempt: 0,
+            update: Some(check),
+            ..item.clone()
+        };
+        inner.store.schedule_recrawl(&next, due).await?;
         Ok(())
     }
 

@@ -151,6 +151,7 @@ async fn schedule(
             depth: 1,
             kind: trawl_core::TaskKind::Article,
             attempt: 0,
+            update: None,
         })
         .collect();
     let t = Instant::now();

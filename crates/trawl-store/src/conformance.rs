@@ -54,6 +54,7 @@ pub fn item(host: &str, n: u32, priority: u8) -> QueuedUrl {
         depth: 1,
         kind: TaskKind::Article,
         attempt: 0,
+        update: None,
     }
 }
 

@@ -53,6 +53,10 @@ pub struct QueuedUrl {
     pub kind: TaskKind,
     /// Attempts already made.
     pub attempt: u32,
+    /// Set when this is a scheduled re-check of a published article (updates and
+    /// corrections); handed to the worker in the task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<trawl_core::UpdateCheck>,
 }
 
 /// A host handed out for one fetch: at most one live lease per host.

@@ -61,6 +61,7 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
         recrawl_max: f.recrawl_max_interval,
         entry_max_age: (!f.entry_max_age.is_zero()).then_some(f.entry_max_age),
         first_pass_max_age: (!f.first_pass_max_age.is_zero()).then_some(f.first_pass_max_age),
+        update_checks: f.update_checks.clone(),
         include_subdomains: f.include_subdomains,
         extra_tracking_params: f.tracking_params.clone(),
         allowed_domains: f.scope_domains.clone(),

@@ -890,13 +890,17 @@ fn links_elsewhere(base: &Url, canonical: Option<&str>, href: &str) -> bool {
     };
     let key = |u: &Url| {
         (
-            u.host_str().map(|h| h.trim_start_matches("www.").to_ascii_lowercase()),
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_ascii_lowercase()),
             u.path().trim_end_matches('/').to_string(),
         )
     };
     let target = key(&u);
     let same = |p: &Url| key(p) == target;
-    !(same(base) || canonical.and_then(|c| base.join(c).ok()).is_some_and(|c| same(&c)))
+    !(same(base)
+        || canonical
+            .and_then(|c| base.join(c).ok())
+            .is_some_and(|c| same(&c)))
 }
 
 /// A link to a home page: the root path, no query.

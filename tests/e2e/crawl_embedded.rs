@@ -490,7 +490,11 @@ async fn follow_rechecks_articles_and_publishes_corrections_as_new_versions() {
         .filter(|(_, at)| *at < end_ms - 6_000)
         .map(|c| c.0)
         .collect();
-    assert!(!due.is_empty(), "no correction was due: {:?}", site.corrections());
+    assert!(
+        !due.is_empty(),
+        "no correction was due: {:?}",
+        site.corrections()
+    );
     for url in &due {
         let v = versions
             .get(url)
@@ -527,7 +531,10 @@ async fn follow_rechecks_articles_and_publishes_corrections_as_new_versions() {
     }
     let updated = summary["summary"]["updated"].as_u64().unwrap_or(0);
     let v2s = articles.iter().filter(|a| a["version"] == 2).count() as u64;
-    assert_eq!(updated, v2s, "the summary counts the new versions: {summary}");
+    assert_eq!(
+        updated, v2s,
+        "the summary counts the new versions: {summary}"
+    );
     let not_modified = site
         .request_log()
         .iter()

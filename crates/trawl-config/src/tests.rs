@@ -81,8 +81,16 @@ fn update_checks_are_an_ascending_duration_list() {
         vec![h(1), h(6), h(24), h(48)]
     );
     let c = Config::from_toml_str("t", "[frontier]\nupdate_checks = [\"30m\", \"2h\"]\n").unwrap();
-    assert_eq!(c.frontier.update_checks, vec![Duration::from_secs(1800), h(2)]);
-    let from_env = load(None, &env(&[("TRAWL_FRONTIER_UPDATE_CHECKS", "30m,2h")]), &[]).unwrap();
+    assert_eq!(
+        c.frontier.update_checks,
+        vec![Duration::from_secs(1800), h(2)]
+    );
+    let from_env = load(
+        None,
+        &env(&[("TRAWL_FRONTIER_UPDATE_CHECKS", "30m,2h")]),
+        &[],
+    )
+    .unwrap();
     assert_eq!(from_env.frontier.update_checks, c.frontier.update_checks);
     let off = Config::from_toml_str("t", "[frontier]\nupdate_checks = []\n").unwrap();
     assert!(off.frontier.update_checks.is_empty());

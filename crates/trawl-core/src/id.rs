@@ -44,6 +44,9 @@ mod tests {
         assert_ne!(d, content_digest(Some("Title!"), "Body."));
         assert_ne!(d, content_digest(Some("Title"), "Body. Correction."));
         // The separator keeps title and body apart.
-        assert_ne!(content_digest(Some("a"), "b"), content_digest(Some("a\nb"), ""));
+        assert_ne!(
+            content_digest(Some("a"), "b"),
+            content_digest(Some("a\nb"), "")
+        );
     }
 }

@@ -305,6 +305,20 @@ impl Admitter {
         schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
     }
 
+    /// The canonical original of a queued alternate rendering (`schedule::alternate_original`:
+    /// `…/amp`, `…/print`, `?outputType=amp`) found by a link, or `None`. When the original is
+    /// already known by its turn, the alternate is not fetched.
+    pub fn alternate_original(&self, item: &QueuedUrl) -> Option<String> {
+        if item.depth == 0 || !matches!(item.kind, TaskKind::Article | TaskKind::Listing) {
+            return None;
+        }
+        let u = Url::parse(&item.url).ok()?;
+        let original = schedule::alternate_original(&u).filter(|o| *o != u)?;
+        trawl_url::canonicalize(original.as_str(), None, &self.rules)
+            .ok()
+            .map(String::from)
+    }
+
     /// Charge a new (not previously seen) URL to its trap family budget.
     pub fn admit_new(&self, item: &QueuedUrl) -> Result<(), FilterReason> {
         if item.depth == 0 {
@@ -332,6 +346,53 @@ mod tests {
 
     fn page(u: &str) -> DiscoveredLink {
         DiscoveredLink::new(u.to_string(), LinkKind::Page)
+    }
+
+    #[test]
+    fn alternates_name_their_canonical_original() {
+        let a = Admitter::new(&FrontierConfig::default());
+        let item = |u: &str, kind: TaskKind, depth: u32| QueuedUrl {
+            url: u.to_string(),
+            host: "http://news.test:80".into(),
+            priority: 2,
+            depth,
+            kind,
+            attempt: 0,
+            update: None,
+        };
+        let orig = |u: &str, kind, depth| a.alternate_original(&item(u, kind, depth));
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story/amp",
+                TaskKind::Article,
+                2
+            )
+            .as_deref(),
+            Some("http://news.test/world/a-long-story")
+        );
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story?outputType=amp",
+                TaskKind::Listing,
+                1
+            )
+            .as_deref(),
+            Some("http://news.test/world/a-long-story")
+        );
+        assert_eq!(
+            orig("http://news.test/world/a-long-story", TaskKind::Article, 2),
+            None
+        );
+        // A seed is fetched as given; feeds are not renderings.
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story/amp",
+                TaskKind::Article,
+                0
+            ),
+            None
+        );
+        assert_eq!(orig("http://news.test/feed/amp", TaskKind::Feed, 1), None);
     }
 
     #[test]

@@ -515,7 +515,10 @@ mod tests {
         let fetched = r.fetched_at.timestamp_millis() as u64;
         let anchor = fetched - HOUR / 2;
         let (check, due) = follow_up(&r, &checks, fetched).unwrap();
-        assert_eq!((check.n, check.version, check.digest.as_str()), (1, 1, "d1"));
+        assert_eq!(
+            (check.n, check.version, check.digest.as_str()),
+            (1, 1, "d1")
+        );
         assert_eq!(check.anchor_ms as u64, anchor);
         assert_eq!(due, anchor + HOUR);
         // The first check: unchanged (304): the second is due at 6 h, same version.
@@ -532,7 +535,10 @@ mod tests {
         changed.content_digest = Some("d2".into());
         assert_eq!(update_result(&changed), Some("changed"));
         let (third, due) = follow_up(&changed, &checks, anchor + 6 * HOUR).unwrap();
-        assert_eq!((third.n, third.version, third.digest.as_str()), (3, 2, "d2"));
+        assert_eq!(
+            (third.n, third.version, third.digest.as_str()),
+            (3, 2, "d2")
+        );
         assert_eq!(third.anchor_ms as u64, anchor, "the anchor never moves");
         assert_eq!(due, anchor + 24 * HOUR);
         // After the last check the window is over.

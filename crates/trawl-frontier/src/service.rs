@@ -273,36 +273,63 @@ impl Frontier {
         Ok(published)
     }
 
+    /// Drop a leased URL without fetching it, counted as filtered for `reason`; its host is
+    /// free at once.
+    async fn skip_leased(
+        &self,
+        lease: &Lease,
+        reason: trawl_url::FilterReason,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        let reason = reason.as_str();
+        trawl_metrics::global()
+            .links_filtered_total
+            .with_label_values(&[reason])
+            .inc();
+        if let Ok(mut s) = inner.summary.lock() {
+            *s.filtered.entry(reason.to_string()).or_default() += 1;
+        }
+        inner
+            .store
+            .release(&lease.host, &lease.lease_id, now_ms())
+            .await?;
+        inner.wake.notify_one();
+        Ok(())
+    }
+
     async fn publish_task(&self, lease: Lease) -> Result<(), FrontierError> {
         let inner = &self.inner;
         if inner.admitter.skip_at_dispatch(&lease.item) {
-            // Its family turned barren while it waited: no request; the host is free at once.
-            let reason = trawl_url::FilterReason::BarrenFamily.as_str();
-            trawl_metrics::global()
-                .links_filtered_total
-                .with_label_values(&[reason])
-                .inc();
-            if let Ok(mut s) = inner.summary.lock() {
-                *s.filtered.entry(reason.to_string()).or_default() += 1;
-            }
-            inner
+            // Its family turned barren while it waited: no request.
+            return self
+                .skip_leased(&lease, trawl_url::FilterReason::BarrenFamily)
+                .await;
+        }
+        if let Some(original) = inner.admitter.alternate_original(&lease.item) {
+            // An AMP or print rendering whose original is known by now (it waited behind it):
+            // the request would only confirm a duplicate (or a redirect to it).
+            if inner
                 .store
-                .release(&lease.host, &lease.lease_id, now_ms())
-                .await?;
-            inner.wake.notify_one();
-            return Ok(());
+                .seen_contains(trawl_core::url_fingerprint(&original))
+                .await?
+            {
+                debug!(url = %lease.item.url, %original, "alternate rendering of a known page: not fetched");
+                return self
+                    .skip_leased(&lease, trawl_url::FilterReason::Duplicate)
+                    .await;
+            }
         }
         let (etag, last_modified) = if lease.item.update.is_some()
             || schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok)
         {
-                inner
-                    .store
-                    .validators_get(&lease.item.url)
-                    .await?
-                    .unwrap_or((None, None))
-            } else {
-                (None, None)
-            };
+            inner
+                .store
+                .validators_get(&lease.item.url)
+                .await?
+                .unwrap_or((None, None))
+        } else {
+            (None, None)
+        };
         let task = FetchTask {
             schema_version: MESSAGE_SCHEMA_VERSION,
             task_id: lease.lease_id.clone(),
@@ -585,8 +612,7 @@ impl Frontier {
                 }
             }
         }
-        let Some((check, due)) = schedule::follow_up(report, &inner.cfg.update_checks, now)
-        else {
+        let Some((check, due)) = schedule::follow_up(report, &inner.cfg.update_checks, now) else {
             return Ok(());
         };
         if report.etag.is_some() || report.last_modified.is_some() {

@@ -11,8 +11,8 @@ use trawl_core::FetchOutcome;
 use crate::labels::{
     status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
     PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
-    TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, UPDATE_CHECK_RESULTS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
-    REDIS_OPS, STATUS_CLASSES, WARC_RECORD_TYPES,
+    TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
+    REDIS_OPS, STATUS_CLASSES, UPDATE_CHECK_RESULTS, WARC_RECORD_TYPES,
 };
 
 /// The version reported by `trawl_build_info{version}`.

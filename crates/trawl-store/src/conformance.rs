@@ -81,6 +81,11 @@ pub async fn seen_set_reports_newness(store: Store) {
         vec![false, true]
     );
     assert_eq!(store.insert_seen(&[]).await.unwrap(), Vec::<bool>::new());
+    // A lookup does not add.
+    assert!(store.seen_contains((42 << 70) | 42).await.unwrap());
+    assert!(store.seen_contains(7).await.unwrap());
+    assert!(!store.seen_contains(8).await.unwrap());
+    assert!(!store.seen_contains(8).await.unwrap());
     // A big batch (crosses internal chunking), half already seen.
     let big: Vec<u128> = (0..5000u128)
         .map(|i| (i * 0x9e37_79b9_7f4a_7c15) << 3)

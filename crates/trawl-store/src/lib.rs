@@ -115,6 +115,9 @@ pub trait FrontierStore: Send + Sync + 'static {
     /// in order, `true` when it was new.
     async fn insert_seen(&self, fingerprints: &[u128]) -> Result<Vec<bool>, StoreError>;
 
+    /// Whether a URL fingerprint is in the seen-set, without adding it.
+    async fn seen_contains(&self, fingerprint: u128) -> Result<bool, StoreError>;
+
     /// Queue URLs on their hosts. A host seen for the first time is due at `now_ms`.
     async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError>;
 

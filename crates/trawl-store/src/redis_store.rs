@@ -501,6 +501,18 @@ impl FrontierStore for RedisStore {
         Ok(out)
     }
 
+    async fn seen_contains(&self, fingerprint: u128) -> Result<bool, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("dedup");
+        let v = fingerprint as u64;
+        let mut con = self.con.clone();
+        redis::cmd("SISMEMBER")
+            .arg(self.seen_key(v))
+            .arg(v as i64)
+            .query_async::<bool>(&mut con)
+            .await
+            .map_err(map_err)
+    }
+
     async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError> {
         let _timer = trawl_metrics::global().redis_timer("enqueue");
         let mut by_shard: HashMap<usize, Vec<&QueuedUrl>> = HashMap::new();

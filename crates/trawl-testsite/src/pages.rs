@@ -767,9 +767,10 @@ fn article_element(out: &mut String, m: &Model, h: usize, i: usize) {
 }
 
 fn json_ld(m: &Model, h: usize, i: usize) -> String {
-    let modified = m
-        .corrected_ms(h, i)
-        .map_or_else(|| gen::rfc3339(m.published(h, i)), |ms| gen::rfc3339(ms.div_euclid(1000)));
+    let modified = m.corrected_ms(h, i).map_or_else(
+        || gen::rfc3339(m.published(h, i)),
+        |ms| gen::rfc3339(ms.div_euclid(1000)),
+    );
     let published = gen::rfc3339(m.published(h, i));
     let v = serde_json::json!({
         "@context": "https://schema.org",
@@ -1404,7 +1405,10 @@ mod tests {
         };
         let before: Vec<String> = (0..10).map(|i| page(&m, i)).collect();
         m.correct_after = Some(Duration::from_secs(3600));
-        assert_eq!((0..10).filter(|i| m.corrects(*i)).collect::<Vec<_>>(), [3, 8]);
+        assert_eq!(
+            (0..10).filter(|i| m.corrects(*i)).collect::<Vec<_>>(),
+            [3, 8]
+        );
         assert_eq!(m.corrected_ms(0, 3), None);
         assert!((0..10).all(|i| page(&m, i) == before[i]), "not yet");
         m.correct_after = Some(Duration::ZERO);

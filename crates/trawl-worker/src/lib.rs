@@ -27,8 +27,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 use trawl_core::{
-    content_digest, Article, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind, TaskKind,
-    MESSAGE_SCHEMA_VERSION,
+    content_digest, Article, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind,
+    TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};

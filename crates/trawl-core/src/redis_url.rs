@@ -36,9 +36,7 @@ pub fn redis_cluster_nodes(url: &str) -> Result<Vec<String>, String> {
         None => (rest, ""),
     };
     if !matches!(path, "" | "/" | "/0") {
-        return Err(format!(
-            "a cluster has only database 0, got path `{path}`"
-        ));
+        return Err(format!("a cluster has only database 0, got path `{path}`"));
     }
     let (userinfo, hosts) = match authority.rfind('@') {
         Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
@@ -115,7 +113,10 @@ mod tests {
         );
         assert_eq!(
             redis_cluster_nodes("rediss+cluster://u:p%40w@a.example:7000, [::1]:7001/0").unwrap(),
-            vec!["rediss://u:p%40w@a.example:7000", "rediss://u:p%40w@[::1]:7001"]
+            vec![
+                "rediss://u:p%40w@a.example:7000",
+                "rediss://u:p%40w@[::1]:7001"
+            ]
         );
         assert!(is_redis_cluster_url("REDIS+CLUSTER://h:1"));
         assert!(!is_redis_cluster_url("redis://h:1"));

@@ -29,9 +29,7 @@ use futures::{StreamExt, TryStreamExt};
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster_async::ClusterConnection;
-use redis::cluster_routing::{
-    MultipleNodeRoutingInfo, ResponsePolicy, RoutingInfo, SingleNodeRoutingInfo, Slot,
-};
+use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo, Slot};
 use redis::{
     Cmd, ErrorKind, FromRedisValue, RedisError, RedisFuture, Script, ServerErrorKind, Value,
 };
@@ -1179,9 +1177,11 @@ impl FrontierStore for RedisStore {
         Ok(s)
     }
 
-    /// Standalone: PING. Cluster: PING to every master the client knows, all must
-    /// answer, so a dead master shows until its replica is promoted and the client's
-    /// slot map follows.
+    /// Standalone: PING. Cluster: the node asked says `cluster_state:ok`, and a cheap
+    /// read (EXISTS) reaches the slot of every shard, of the near-duplicate index and of
+    /// the seen counter, so a master that died shows as not ready until its replica is
+    /// promoted and the client's slot map follows (a PING to "all masters" does not: the
+    /// client answers it from the masters it can still reach). Bounded by 1 s.
     async fn ping(&self) -> bool {
         let fut = async {
             match &self.con {
@@ -1189,17 +1189,32 @@ impl FrontierStore for RedisStore {
                     .query_async::<String>(&mut c.clone())
                     .await
                     .is_ok(),
-                RedisConnection::Cluster(c) => c
-                    .clone()
-                    .route_command(
-                        redis::cmd("PING").clone(),
-                        RoutingInfo::MultiNode((
-                            MultipleNodeRoutingInfo::AllMasters,
-                            Some(ResponsePolicy::AllSucceeded),
-                        )),
-                    )
-                    .await
-                    .is_ok(),
+                RedisConnection::Cluster(c) => {
+                    let state = c
+                        .clone()
+                        .route_command(
+                            redis::cmd("CLUSTER").arg("INFO").clone(),
+                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::Random),
+                        )
+                        .await
+                        .ok()
+                        .and_then(|v| redis::from_redis_value_ref::<String>(&v).ok())
+                        .is_some_and(|t| t.contains("cluster_state:ok"));
+                    let mut keys: Vec<String> = (0..usize::from(self.shards))
+                        .map(|s| self.shard_keys(s).due)
+                        .collect();
+                    keys.push(format!("{}:id:probe", self.cd()));
+                    keys.push(self.seen_count_key());
+                    let cmds = keys
+                        .into_iter()
+                        .map(|k| {
+                            let mut c = redis::cmd("EXISTS");
+                            c.arg(&k);
+                            (k, c)
+                        })
+                        .collect();
+                    state && self.query_by_slot::<i64>(cmds).await.is_ok()
+                }
             }
         };
         matches!(

@@ -7,8 +7,9 @@
 #   scripts/redis-cluster.sh down     stop the nodes (SHUTDOWN NOSAVE) and delete their data directory
 #
 # Nodes keep nothing on disk but nodes.conf (--save "" --appendonly no), and fail over quickly
-# (cluster-node-timeout 2000 ms), for the fault tests. A node stopped by a test and started again
-# by `up` rejoins with its nodes.conf (as a replica when its replica was promoted meanwhile).
+# (cluster-node-timeout 2000 ms; replicas sync without the diskless delay), for the fault tests.
+# A node stopped by a test and started again by `up` rejoins with its nodes.conf (as a replica
+# when its replica was promoted meanwhile); "healthy" includes every replica being in sync.
 # Environment: TRAWL_REDIS_CLUSTER_PORT (first port, default 7000), TRAWL_REDIS_CLUSTER_DIR (data,
 # default ${TMPDIR:-/tmp}/trawl-redis-cluster).
 set -euo pipefail
@@ -31,8 +32,16 @@ healthy() {
     [ "$(info_field "$p" cluster_known_nodes)" = 6 ] || return 1
     [ "$(info_field "$p" cluster_slots_assigned)" = 16384 ] || return 1
   done
-  # The roles settle a little after the state: 3 masters with one connected replica each.
+  # The roles settle a little after the state: 3 masters, and 3 replicas whose replication
+  # link is up (a replica still in its first sync could not take over from its master).
   [ "$(cli "${ports[0]}" cluster nodes 2>/dev/null | awk '$3 ~ /master/ && $3 !~ /fail/' | wc -l)" = 3 ] || return 1
+  local synced=0
+  for p in "${ports[@]}"; do
+    if cli "$p" info replication 2>/dev/null | tr -d '\r' | grep -q '^master_link_status:up'; then
+      synced=$((synced + 1))
+    fi
+  done
+  [ "$synced" = 3 ] || return 1
 }
 
 start_node() {
@@ -40,7 +49,7 @@ start_node() {
   mkdir -p "$dir/$p"
   redis-server --port "$p" --bind 127.0.0.1 --dir "$dir/$p" \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000 \
-    --save "" --appendonly no --daemonize yes \
+    --save "" --appendonly no --repl-diskless-sync-delay 0 --daemonize yes \
     --pidfile "$dir/$p/redis.pid" --logfile "$dir/$p/redis.log"
 }
 

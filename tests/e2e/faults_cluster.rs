@@ -40,10 +40,9 @@ fn redis_pid(port: u16) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
-    if healthy_node().is_none() {
-        // The cluster may be left mid-repair by an earlier run: try once to bring it up.
-        redis_cluster_script("up");
-    }
+    // Idempotent: starts a node an earlier run left down and waits until every replica
+    // is in sync (a replica still in its first sync could not take over).
+    redis_cluster_script("up");
     let Some(node) = healthy_node() else {
         if std::env::var("TRAWL_SKIP_CLUSTER").is_ok_and(|v| v == "1") {
             eprintln!(
@@ -152,6 +151,11 @@ async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
             redis_cli(replica.port, &["role"]).is_some_and(|r| r.starts_with("master"))
         });
         let promoted_after = killed_at.elapsed();
+        assert!(
+            promoted,
+            "replica {} not promoted within 20 s of killing master {}",
+            replica.port, victim.port
+        );
         // Readiness may lag the promotion by one poll: keep looking for the 503 a little.
         let _ = wait_until(Duration::from_secs(3), || {
             for (i, p) in ports.iter().enumerate() {
@@ -181,11 +185,6 @@ async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
             "frontier did not stop on SIGTERM"
         );
         tail.terminate(Duration::from_secs(5));
-        assert!(
-            promoted,
-            "replica {} not promoted within 20 s of killing master {}",
-            replica.port, victim.port
-        );
         assert!(
             saw_unready.iter().all(|s| *s),
             "/readyz stayed 200 while a master was down (frontier, worker): {saw_unready:?}"

@@ -10,7 +10,7 @@
 //!
 //! `cargo run --release -p trawl-store --example dedup_bench -- [--url redis://127.0.0.1:6379]
 //!   [--n 1000000] [--capacity 10000000] [--call 10000] [--batch 1000] [--pipelines 4]`
-//! (run by `scripts/bench-dedup.sh`).
+//! (run by `scripts/bench-dedup.sh`). Standalone Redis only: the memory figures SCAN one server.
 
 use std::time::Instant;
 

@@ -93,9 +93,12 @@ pub fn seen_bits_for(capacity: u64) -> u8 {
     bits
 }
 
-/// Commands (or pipelines of one slot) in flight at once when a cross-slot pipeline is
-/// split per slot on a cluster.
-const SLOT_PIPELINES_IN_FLIGHT: usize = 16;
+/// Pipelines of one slot in flight at once when a cross-slot pipeline is split per
+/// slot on a cluster. The seen-set's buckets are each their own slot, so a batch of
+/// 1000 fingerprints becomes up to 1000 one-command requests: 16 in flight gave 14,500
+/// checks/s (debug build, 3 masters on one machine), 128 gave 32,000 (standalone:
+/// 235,000).
+const SLOT_PIPELINES_IN_FLIGHT: usize = 128;
 
 /// The connection a [`RedisStore`] talks over: one standalone server (a
 /// `ConnectionManager`, which reconnects by itself) or a Redis Cluster (the redis

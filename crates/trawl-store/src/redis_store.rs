@@ -3,9 +3,12 @@
 //! No frontier state lives only in a process: a frontier restart (or a Redis restart
 //! with AOF on) resumes from what Redis holds, and several frontier replicas can call
 //! [`FrontierStore::lease`] at once. Every multi-key change is one Lua script (run
-//! with EVALSHA, loaded on first use), so it is atomic in Redis; every key a script
-//! touches shares one hash tag, so the layout works on Redis Cluster. The key layout
-//! and the atomicity argument are in `docs/redis-layout.md`.
+//! with EVALSHA, loaded on first use; the scripts are the files in `src/lua/`), so it
+//! is atomic in Redis; every key a script touches shares one hash tag, so the layout
+//! works on Redis Cluster. The store talks to one server or to a cluster
+//! ([`RedisConnection`]); on a cluster, pipelines that span slots are split per slot
+//! ([`RedisStore::connect`] takes `redis+cluster://` seed-node URLs). The key layout,
+//! the atomicity argument and the cluster notes are in `docs/redis-layout.md`.
 //!
 //! Hosts are partitioned into `shards` (default 16) by xxh3 of the host key; a shard
 //! `NN` owns the keys tagged `{sNN}` (its schedule, leases, counters and its hosts'
@@ -245,9 +248,9 @@ fn glob_escape(s: &str) -> String {
     out
 }
 
-/// (host, port) of each master in `CLUSTER NODES` output that is not flagged as
-/// failing and serves slots or at least is connected. Line format: `<id> <ip:port@cport[,hostname]>
-/// <flags> <master> <ping> <pong> <epoch> <link> [slots…]`.
+/// (host, port) of each master in `CLUSTER NODES` output that is connected and not
+/// flagged as failing. Line format: `<id> <ip:port@cport[,hostname]> <flags> <master>
+/// <ping> <pong> <epoch> <link> [slots…]`.
 fn parse_cluster_masters(text: &str) -> Vec<(String, u16)> {
     text.lines()
         .filter_map(|line| {
@@ -374,10 +377,12 @@ impl RedisStore {
             ))
         })?
         .map_err(|e| match map_err(e) {
-            StoreError::Unavailable(m) | StoreError::Corrupt(m) => {
+            StoreError::Unavailable(m) => {
                 StoreError::Unavailable(format!("redis cluster at {}: {m}", redact_url(url)))
             }
-            StoreError::Config(m) => {
+            // A seed that answers but refuses (e.g. "cluster support disabled": a
+            // standalone server given as a cluster seed) will not change by retrying.
+            StoreError::Config(m) | StoreError::Corrupt(m) => {
                 StoreError::Config(format!("redis cluster at {}: {m}", redact_url(url)))
             }
         })?;
@@ -1227,7 +1232,7 @@ impl FrontierStore for RedisStore {
     }
 }
 
-// ---- Lua scripts -------------------------------------------------------------
+// ---- Lua scripts (src/lua/*.lua) ---------------------------------------------
 //
 // Numbers: Lua 5.1 numbers are doubles and turn into strings with "%.14g" when
 // passed to redis.call, so every score or time computed in Lua is formatted with
@@ -1235,17 +1240,15 @@ impl FrontierStore for RedisStore {
 // strings they came as.
 //
 // In-flight record (HASH inflight, field host): "<lease_id>\n<queue score>\n<item json>".
+//
+// Cluster: each script names keys of one hash tag only (a shard's `{sNN}`, or `{cd}`),
+// including the keys it builds from a declared prefix, so it runs on one node.
 
 const ENQUEUE_LUA: &str = include_str!("lua/enqueue.lua");
-
 const LEASE_LUA: &str = include_str!("lua/lease.lua");
-
 const RELEASE_LUA: &str = include_str!("lua/release.lua");
-
 const DEFER_LUA: &str = include_str!("lua/defer.lua");
-
 const TAKE_RECRAWLS_LUA: &str = include_str!("lua/take_recrawls.lua");
-
 const CLAIM_LUA: &str = include_str!("lua/claim.lua");
 
 #[cfg(test)]
@@ -1648,8 +1651,49 @@ mod tests {
             .await
             .err()
             .expect("error");
-            assert!(e.to_string().contains("127.0.0.1:6379"), "{e}");
+            assert!(matches!(e, StoreError::Config(_)), "{e:?}");
+            assert!(
+                e.to_string().contains("127.0.0.1:6379")
+                    && e.to_string().contains("cluster support disabled"),
+                "{e}"
+            );
         }
+    }
+
+    #[tokio::test]
+    async fn every_script_and_transaction_keeps_its_keys_in_one_slot() {
+        let (_, s) = make().await;
+        let host = "https://a.test:8443";
+        for shard in 0..usize::from(s.layout().0) {
+            let k = s.shard_keys(shard);
+            let keys = [
+                k.due,
+                k.leases,
+                k.inflight,
+                k.hostdue,
+                k.stats,
+                k.seq,
+                k.recrawl,
+                k.recrawl_items,
+                format!("{}{host}", k.queue_prefix),
+                format!("{}:meta:{host}", s.tag(shard)),
+                format!("{}:val", s.tag(shard)),
+            ];
+            let slots: std::collections::HashSet<Slot> =
+                keys.iter().map(|k| Slot::for_key(k.as_bytes())).collect();
+            assert_eq!(slots.len(), 1, "shard {shard}: {keys:?}");
+        }
+        let cd = s.cd();
+        let keys = [
+            format!("{cd}:id:abc"),
+            format!("{cd}:aliases:abc"),
+            format!("{cd}:aliases:other"),
+            format!("{cd}:band:3:ffff"),
+        ];
+        let slots: std::collections::HashSet<Slot> =
+            keys.iter().map(|k| Slot::for_key(k.as_bytes())).collect();
+        assert_eq!(slots.len(), 1, "{keys:?}");
+        cleanup(s).await;
     }
 
     #[test]

@@ -32,7 +32,7 @@ use futures::{StreamExt, TryStreamExt};
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::ClusterClientBuilder;
 use redis::cluster_async::ClusterConnection;
-use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo, Slot};
+use redis::cluster_routing::{MultipleNodeRoutingInfo, RoutingInfo, SingleNodeRoutingInfo, Slot};
 use redis::{
     Cmd, ErrorKind, FromRedisValue, RedisError, RedisFuture, Script, ServerErrorKind, Value,
 };
@@ -473,20 +473,40 @@ impl RedisStore {
     /// Warn when Redis may evict keys: frontier state must never be evicted.
     /// Best-effort (managed Redis services often refuse CONFIG).
     async fn check_eviction_policy(&self) {
-        let mut con = self.con.clone();
-        let r: Result<Vec<String>, _> = redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("maxmemory-policy")
-            .query_async(&mut con)
-            .await;
-        if let Ok(v) = r {
-            if let Some(policy) = v.get(1).filter(|p| p.as_str() != "noeviction") {
-                tracing::warn!(
-                    maxmemory_policy = %policy,
-                    "Redis may evict keys under memory pressure, which would lose frontier \
-                     state; set maxmemory-policy noeviction"
-                );
+        let mut cmd = redis::cmd("CONFIG");
+        cmd.arg("GET").arg("maxmemory-policy");
+        // One server answers `[name, value]`; on a cluster every master is asked and the
+        // answer is one such pair per master (a map by address).
+        let v = match &self.con {
+            RedisConnection::Standalone(c) => cmd.query_async::<Value>(&mut c.clone()).await,
+            RedisConnection::Cluster(c) => {
+                c.clone()
+                    .route_command(
+                        cmd,
+                        RoutingInfo::MultiNode((MultipleNodeRoutingInfo::AllMasters, None)),
+                    )
+                    .await
             }
+        };
+        let Ok(v) = v else {
+            return;
+        };
+        let policies: Vec<String> = match redis::from_redis_value_ref::<Vec<String>>(&v) {
+            Ok(pair) => pair.into_iter().skip(1).take(1).collect(),
+            Err(_) => redis::from_redis_value_ref::<HashMap<String, Vec<String>>>(&v)
+                .map(|m| {
+                    m.into_values()
+                        .filter_map(|p| p.into_iter().nth(1))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if let Some(policy) = policies.iter().find(|p| p.as_str() != "noeviction") {
+            tracing::warn!(
+                maxmemory_policy = %policy,
+                "Redis may evict keys under memory pressure, which would lose frontier \
+                 state; set maxmemory-policy noeviction"
+            );
         }
     }
 

@@ -377,6 +377,13 @@ impl RedisStore {
             ))
         })?
         .map_err(|e| match map_err(e) {
+            // The cluster client reports a refused password as an I/O error of the
+            // initial connections; retrying will not fix it.
+            StoreError::Unavailable(m)
+                if m.contains("AuthenticationFailed") || m.contains("WRONGPASS") =>
+            {
+                StoreError::Config(format!("redis cluster at {}: {m}", redact_url(url)))
+            }
             StoreError::Unavailable(m) => {
                 StoreError::Unavailable(format!("redis cluster at {}: {m}", redact_url(url)))
             }
@@ -1659,6 +1666,24 @@ mod tests {
             .expect("error");
             assert!(e.is_transient(), "{e:?}");
             assert!(!e.to_string().contains("hunter2"), "{e}");
+            // A wrong password: a configuration error, not retried, and not shown.
+            let e = RedisStore::connect(
+                "redis+cluster://user:hunter2@127.0.0.1:7000",
+                "x",
+                RedisStoreOptions {
+                    connect_timeout: Duration::from_millis(500),
+                    ..Default::default()
+                },
+            )
+            .await
+            .err()
+            .expect("error");
+            assert!(!e.to_string().contains("hunter2"), "{e}");
+            if e.is_transient() && std::env::var("TRAWL_SKIP_CLUSTER").is_ok_and(|v| v == "1") {
+                eprintln!("SKIPPED the wrong-password case (TRAWL_SKIP_CLUSTER=1): {e}");
+            } else {
+                assert!(matches!(e, StoreError::Config(_)), "{e:?}");
+            }
             // A standalone server given as a cluster seed: not a cluster.
             let e = RedisStore::connect(
                 "redis+cluster://127.0.0.1:6379",

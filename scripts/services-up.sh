@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure the local RabbitMQ, Redis and PostgreSQL the integration tests talk to are up; start them if not.
+# Make sure the local RabbitMQ, Redis, Redis Cluster and PostgreSQL the integration tests talk to are up; start them if not.
 set -euo pipefail
 
 wait_for() { # name, check command, seconds
@@ -17,6 +17,9 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 fi
 wait_for redis "redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG" 30
+
+# Redis Cluster (6 nodes on 127.0.0.1:7000-7005) for the cluster conformance and failover tests.
+bash "$(dirname "$0")/redis-cluster.sh" up
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
   echo "services: starting rabbitmq"

@@ -495,3 +495,73 @@ pub async fn embedded_crawl(seeds: &[String], dir: &Path, extra: &[&str]) -> Emb
         out,
     }
 }
+
+/// One node of the local Redis Cluster as `CLUSTER NODES` lists it.
+#[derive(Debug, Clone)]
+pub struct ClusterNode {
+    pub id: String,
+    pub port: u16,
+    pub master: bool,
+    /// The master's id, for a replica.
+    pub master_id: Option<String>,
+    pub failed: bool,
+}
+
+/// `redis-cli -p PORT ARGS…` on 127.0.0.1 (5 s bound): stdout, `None` when it fails.
+pub fn redis_cli(port: u16, args: &[&str]) -> Option<String> {
+    let mut cmd = Command::new("redis-cli");
+    cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(args)
+        .stderr(Stdio::null());
+    let (out, killed) = crate::run_bounded(&mut cmd, Duration::from_secs(5));
+    (!killed && out.status.success()).then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The nodes of the cluster as seen from the node on `port`.
+pub fn cluster_nodes(port: u16) -> Option<Vec<ClusterNode>> {
+    let text = redis_cli(port, &["cluster", "nodes"])?;
+    let nodes = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let port = f.get(1)?.split(['@', ',']).next()?.rsplit_once(':')?.1;
+            let flags = *f.get(2)?;
+            Some(ClusterNode {
+                id: f.first()?.to_string(),
+                port: port.parse().ok()?,
+                master: flags.split(',').any(|x| x == "master"),
+                master_id: f.get(3).filter(|m| **m != "-").map(|m| m.to_string()),
+                failed: flags.contains("fail"),
+            })
+        })
+        .collect();
+    Some(nodes)
+}
+
+/// `cluster_state:ok` on the node at `port`.
+pub fn cluster_ok(port: u16) -> bool {
+    redis_cli(port, &["cluster", "info"]).is_some_and(|t| t.contains("cluster_state:ok"))
+}
+
+/// `scripts/redis-cluster.sh ARG` (up, status, down); whether it succeeded.
+pub fn redis_cluster_script(arg: &str) -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/redis-cluster.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(script).arg(arg);
+    let (out, killed) = crate::run_bounded(&mut cmd, Duration::from_secs(60));
+    !killed && out.status.success()
+}
+
+/// Runs `scripts/redis-cluster.sh up` when dropped, so a node a test killed is started
+/// again (it rejoins as a replica) even when the test fails.
+pub struct ClusterGuard;
+
+impl Drop for ClusterGuard {
+    fn drop(&mut self) {
+        if !redis_cluster_script("up") {
+            eprintln!(
+                "ClusterGuard: scripts/redis-cluster.sh up failed; the cluster may be degraded"
+            );
+        }
+    }
+}

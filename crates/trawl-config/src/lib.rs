@@ -82,7 +82,9 @@ impl Default for AmqpSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSection {
-    /// Redis URL (`redis://`, `rediss://` or `unix://`). Redacted in logs.
+    /// Redis URL (`redis://`, `rediss://` or `unix://`), or a Redis Cluster given by its
+    /// seed nodes: `redis+cluster://[user:pass@]host:port,host:port…` (`rediss+cluster://`
+    /// for TLS). Redacted in logs.
     pub url: SecretUrl,
     /// Prefix of every key.
     pub prefix: String,

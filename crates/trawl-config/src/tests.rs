@@ -485,3 +485,29 @@ fn warc_section_defaults_env_and_validation() {
         "{e}"
     );
 }
+
+#[test]
+fn redis_cluster_url_is_accepted_and_a_bad_one_named() {
+    let c = load(
+        None,
+        &env(&[(
+            "TRAWL_REDIS_URL",
+            "redis+cluster://:hunter4@127.0.0.1:7000,127.0.0.1:7001",
+        )]),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        c.redis.url.redacted(),
+        "redis+cluster://:***@127.0.0.1:7000,127.0.0.1:7001"
+    );
+    for bad in [
+        "redis+cluster://:hunter4@127.0.0.1",
+        "redis+cluster://:hunter4@127.0.0.1:7000,",
+        "redis+cluster://:hunter4@127.0.0.1:7000/2",
+    ] {
+        let e = errors(load(None, &env(&[("TRAWL_REDIS_URL", bad)]), &[]));
+        assert!(e.has_key("redis.url"), "{bad}: {e}");
+        assert!(!e.to_string().contains("hunter4"), "{e}");
+    }
+}

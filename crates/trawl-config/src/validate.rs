@@ -108,12 +108,21 @@ pub(crate) fn validate(c: &Config) -> Errors {
     );
 
     // [redis]
-    url_with_scheme(
-        o,
-        "redis.url",
-        c.redis.url.expose(),
-        &["redis", "rediss", "unix"],
-    );
+    if trawl_core::is_redis_cluster_url(c.redis.url.expose()) {
+        if let Err(e) = trawl_core::redis_cluster_nodes(c.redis.url.expose()) {
+            o.push((
+                "redis.url".into(),
+                format!("{e}: {}", redact_url(c.redis.url.expose())),
+            ));
+        }
+    } else {
+        url_with_scheme(
+            o,
+            "redis.url",
+            c.redis.url.expose(),
+            &["redis", "rediss", "unix", "redis+cluster", "rediss+cluster"],
+        );
+    }
     name_prefix(o, "redis.prefix", &c.redis.prefix);
     positive(o, "redis.command_timeout", c.redis.command_timeout);
 

@@ -16,6 +16,7 @@ pub mod id;
 pub mod message;
 pub mod outcome;
 pub mod redact;
+pub mod redis_url;
 
 pub use article::{Article, Block, BlockKind, Image, RelatedLink, ARTICLE_SCHEMA_VERSION};
 pub use id::{article_id, content_digest, url_fingerprint};
@@ -25,3 +26,4 @@ pub use message::{
 };
 pub use outcome::FetchOutcome;
 pub use redact::redact_url;
+pub use redis_url::{is_redis_cluster_url, redis_cluster_nodes};

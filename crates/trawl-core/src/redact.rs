@@ -6,6 +6,9 @@
 /// treated as a password too). A string that does not parse as a URL is not echoed at all: it
 /// may still hold a secret.
 pub fn redact_url(s: &str) -> String {
+    if crate::redis_url::is_redis_cluster_url(s) {
+        return crate::redis_url::redact_cluster_url(s);
+    }
     match url::Url::parse(s) {
         Ok(mut u) => {
             if u.password().is_some() {

@@ -30,6 +30,35 @@ macro_rules! conformance_tests {
             concurrent_leases_never_share_a_host,
         );
     };
+    // `$make` returns `Option<(store, ctx)>`; `None` skips the case (the maker has said why).
+    (optional $make:path, $cleanup:path) => {
+        conformance_tests!(@optional $make, $cleanup,
+            seen_set_reports_newness,
+            priority_then_fifo_per_host,
+            one_lease_per_host,
+            released_host_waits_for_next_due,
+            expired_lease_requeues_its_url,
+            defer_host_delays_and_never_advances,
+            recrawls_replace_and_come_due,
+            claim_content_exact_and_near,
+            stats_count_everything,
+            host_meta_sets_and_validators,
+            concurrent_leases_never_share_a_host,
+        );
+    };
+    (@optional $make:path, $cleanup:path, $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some((store, ctx)) = $make().await else { return };
+                let res = tokio::spawn($crate::conformance::$name(store)).await;
+                $cleanup(ctx).await;
+                if let Err(e) = res {
+                    std::panic::resume_unwind(e.into_panic());
+                }
+            }
+        )*
+    };
     (@cases $make:path, $cleanup:path, $($name:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,4 +23,4 @@ pub use message::{
     DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 pub use outcome::FetchOutcome;
-pub use redact::redact_url;
+pub use redact::{redact_url, split_url_list};

@@ -1,5 +1,10 @@
 //! The connection: one per broker, shared by publishers and consumers; connected at start
 //! and again on demand after a loss, with backoff; errors mapped without credentials.
+//!
+//! The broker URL may list several nodes of one cluster (comma-separated, see
+//! [`trawl_core::split_url_list`]). One connection attempt tries them in turn, starting
+//! with the node that worked last — or, after a lost connection, with the node after the
+//! one it was on — and only when every node failed does the backoff apply.
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -15,11 +20,24 @@ use tokio::time::{timeout, Instant};
 use super::{redact_url, AmqpBroker, AmqpOptions, Topology};
 use crate::memory::validate_queue_name;
 use crate::QueueError;
+use trawl_core::split_url_list;
+
+/// One RabbitMQ node the broker may connect to.
+pub(super) struct Node {
+    pub(super) uri: AMQPUri,
+    /// The URL with its password redacted, for logs and errors.
+    pub(super) redacted: String,
+    /// Scrubbed from error texts.
+    pub(super) password: String,
+}
 
 pub(super) struct Shared {
-    pub(super) uri: AMQPUri,
+    /// The nodes, in the configured order (at least one).
+    pub(super) nodes: Vec<Node>,
+    /// The whole list, redacted.
     pub(super) redacted: String,
-    pub(super) password: String,
+    /// The node the next connection attempt starts with (the last that worked).
+    pub(super) next_node: AtomicUsize,
     pub(super) topology: Topology,
     pub(super) options: AmqpOptions,
     pub(super) connection_name: String,
@@ -43,6 +61,7 @@ pub(super) struct Counters {
     pub(super) connect_failures: AtomicU64,
     pub(super) publish_retries: AtomicU64,
     pub(super) resubscribes: AtomicU64,
+    pub(super) failovers: AtomicU64,
 }
 
 /// Counters of an [`AmqpBroker`] since it was created, for metrics
@@ -57,6 +76,9 @@ pub struct AmqpStats {
     pub publish_retries: u64,
     /// Consumer re-subscriptions after a lost channel or connection.
     pub resubscribes: u64,
+    /// Reconnects that landed on another node than the lost connection's
+    /// (several nodes configured).
+    pub failovers: u64,
     pub connected: bool,
 }
 
@@ -68,6 +90,8 @@ pub(super) struct BackoffState {
 
 pub(super) struct Conn {
     pub(super) generation: u64,
+    /// Index of its node in [`Shared::nodes`].
+    pub(super) node: usize,
     pub(super) connection: Connection,
     pub(super) publishers: Vec<tokio::sync::Mutex<Option<Channel>>>,
     pub(super) next_publisher: AtomicUsize,
@@ -77,6 +101,55 @@ impl Conn {
     pub(super) fn is_live(&self) -> bool {
         self.connection.status().connected()
     }
+}
+
+/// Most nodes one broker URL may list.
+pub const MAX_NODES: usize = 16;
+
+/// The nodes of a broker URL: one URL, or a comma-separated list of the nodes of one
+/// cluster. Every entry must parse; errors name the entry by position, redacted.
+fn parse_nodes(url: &str, options: &AmqpOptions) -> Result<Vec<Node>, QueueError> {
+    let entries = split_url_list(url);
+    if entries.len() > MAX_NODES {
+        return Err(QueueError::Config(format!(
+            "the AMQP URL lists {} nodes; at most {MAX_NODES} are allowed",
+            entries.len()
+        )));
+    }
+    let several = entries.len() > 1;
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let redacted = redact_url(entry);
+            let at = if several {
+                format!(" (entry {} of the node list)", i + 1)
+            } else {
+                String::new()
+            };
+            if entry.is_empty() {
+                return Err(QueueError::Config(format!(
+                    "empty AMQP URL{at}: a stray comma?"
+                )));
+            }
+            let mut uri: AMQPUri = entry.parse().map_err(|e: String| {
+                QueueError::Config(format!("invalid AMQP URL {redacted}{at}: {e}"))
+            })?;
+            if uri.query.heartbeat.is_none() {
+                uri.query.heartbeat = Some(options.heartbeat_seconds);
+            }
+            if uri.query.connection_timeout.is_none() {
+                uri.query.connection_timeout =
+                    Some(u64::try_from(options.operation_timeout.as_millis()).unwrap_or(u64::MAX));
+            }
+            let password = uri.authority.userinfo.password.clone();
+            Ok(Node {
+                uri,
+                redacted,
+                password,
+            })
+        })
+        .collect()
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -111,11 +184,13 @@ impl Shared {
     }
 
     pub(super) fn scrub(&self, text: String) -> String {
-        if self.password.len() >= 4 && text.contains(&self.password) {
-            text.replace(&self.password, "***")
-        } else {
-            text
+        let mut text = text;
+        for node in &self.nodes {
+            if node.password.len() >= 4 && text.contains(&node.password) {
+                text = text.replace(&node.password, "***");
+            }
         }
+        text
     }
 
     pub(super) fn op_timeout(&self) -> Duration {
@@ -163,26 +238,44 @@ impl Shared {
                 )));
             }
         }
-        let had_connection = self
+        let lost_node = self
             .state
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .is_some();
-        match self.connect_once().await {
+            .as_ref()
+            .map(|c| c.node);
+        let had_connection = lost_node.is_some();
+        let n = self.nodes.len();
+        // After a loss, start with the next node: the lost one is likely down.
+        let start = match lost_node {
+            Some(i) if n > 1 => (i + 1) % n,
+            _ => self.next_node.load(Ordering::Relaxed) % n,
+        };
+        match self.connect_round(start).await {
             Ok(c) => {
+                let url = &self.nodes[c.node].redacted;
                 if had_connection {
                     self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
                 }
+                if lost_node.is_some_and(|i| i != c.node) {
+                    self.counters.failovers.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(
+                        url = %url,
+                        from = %self.nodes[lost_node.unwrap_or(0)].redacted,
+                        "failed over to another RabbitMQ node"
+                    );
+                }
                 if had_connection || backoff.failures > 0 {
                     tracing::info!(
-                        url = %self.redacted,
+                        url = %url,
                         generation = c.generation,
                         after_failures = backoff.failures,
                         "reconnected to RabbitMQ; topology re-declared"
                     );
                 } else {
-                    tracing::info!(url = %self.redacted, "connected to RabbitMQ");
+                    tracing::info!(url = %url, "connected to RabbitMQ");
                 }
+                self.next_node.store(c.node, Ordering::Relaxed);
                 *backoff = BackoffState::default();
                 *self.state.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
                 Ok(c)
@@ -227,17 +320,53 @@ impl Shared {
             .max(Duration::from_millis(20))
     }
 
-    pub(super) async fn connect_once(&self) -> Result<Arc<Conn>, QueueError> {
+    /// One attempt on every node in turn, from `start`: the first connection made wins.
+    /// With one node, its error as it is; with several, each node's error, and a permanent
+    /// one (refused credentials, a conflicting topology) when any node gave one.
+    async fn connect_round(&self, start: usize) -> Result<Arc<Conn>, QueueError> {
+        let n = self.nodes.len();
+        if n == 1 {
+            return self.connect_once(0).await;
+        }
+        let mut failures = Vec::with_capacity(n);
+        let mut permanent = None;
+        for k in 0..n {
+            let i = (start + k) % n;
+            match self.connect_once(i).await {
+                Ok(c) => return Ok(c),
+                Err(e) => {
+                    let url = &self.nodes[i].redacted;
+                    if k + 1 < n {
+                        tracing::warn!(url = %url, error = %e, "RabbitMQ node unreachable; trying the next one");
+                    }
+                    failures.push(format!("{url}: {e}"));
+                    if !e.is_transient() && permanent.is_none() {
+                        permanent = Some(e);
+                    }
+                }
+            }
+        }
+        let all = failures.join("; ");
+        Err(match permanent {
+            Some(QueueError::Config(_)) => {
+                QueueError::Config(format!("every RabbitMQ node failed: {all}"))
+            }
+            Some(e) => e,
+            None => QueueError::Unavailable(format!("every RabbitMQ node failed: {all}")),
+        })
+    }
+
+    pub(super) async fn connect_once(&self, node: usize) -> Result<Arc<Conn>, QueueError> {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let props = ConnectionProperties::default()
             .with_connection_name(LongString::from(self.connection_name.clone()));
         let connection = self
             .bounded(
                 "connecting",
-                Connection::connect_uri(self.uri.clone(), props),
+                Connection::connect_uri(self.nodes[node].uri.clone(), props),
             )
             .await?;
-        let redacted = self.redacted.clone();
+        let redacted = self.nodes[node].redacted.clone();
         connection.on_error(move |e| {
             tracing::warn!(url = %redacted, error = %e, "RabbitMQ connection lost");
         });
@@ -251,6 +380,7 @@ impl Shared {
             .collect();
         Ok(Arc::new(Conn {
             generation,
+            node,
             connection,
             publishers,
             next_publisher: AtomicUsize::new(0),
@@ -273,18 +403,9 @@ impl AmqpBroker {
         options: AmqpOptions,
     ) -> Result<Self, QueueError> {
         let redacted = redact_url(url);
-        let mut uri: AMQPUri = url
-            .parse()
-            .map_err(|e: String| QueueError::Config(format!("invalid AMQP URL {redacted}: {e}")))?;
+        let nodes = parse_nodes(url, &options)?;
         validate_queue_name(prefix)
             .map_err(|_| QueueError::Config(format!("invalid queue prefix {prefix:?}")))?;
-        if uri.query.heartbeat.is_none() {
-            uri.query.heartbeat = Some(options.heartbeat_seconds);
-        }
-        if uri.query.connection_timeout.is_none() {
-            uri.query.connection_timeout =
-                Some(u64::try_from(options.operation_timeout.as_millis()).unwrap_or(u64::MAX));
-        }
         static INSTANCE: AtomicU64 = AtomicU64::new(0);
         let connection_name = format!(
             "{}-{}-{}-{}",
@@ -293,12 +414,11 @@ impl AmqpBroker {
             std::process::id(),
             INSTANCE.fetch_add(1, Ordering::Relaxed)
         );
-        let password = uri.authority.userinfo.password.clone();
         let (closed_tx, closed_rx) = watch::channel(false);
         let shared = Arc::new(Shared {
-            uri,
+            nodes,
             redacted,
-            password,
+            next_node: AtomicUsize::new(0),
             topology: Topology::new(prefix),
             options,
             connection_name,
@@ -369,13 +489,26 @@ impl AmqpBroker {
             connect_failures: c.connect_failures.load(Ordering::Relaxed),
             publish_retries: c.publish_retries.load(Ordering::Relaxed),
             resubscribes: c.resubscribes.load(Ordering::Relaxed),
+            failovers: c.failovers.load(Ordering::Relaxed),
             connected: self.shared.live().is_some(),
         }
     }
 
-    /// The broker URL with its password redacted.
+    /// The broker URL (or the list of node URLs) with passwords redacted.
     pub fn redacted_url(&self) -> &str {
         &self.shared.redacted
+    }
+
+    /// How many nodes the URL lists.
+    pub fn node_count(&self) -> usize {
+        self.shared.nodes.len()
+    }
+
+    /// The node the live connection is on (its redacted URL), if connected.
+    pub fn connected_node(&self) -> Option<String> {
+        self.shared
+            .live()
+            .map(|c| self.shared.nodes[c.node].redacted.clone())
     }
 
     /// End every consumer (`Consumer::next` returns `None`; buffered,

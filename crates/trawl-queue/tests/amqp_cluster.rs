@@ -467,7 +467,7 @@ async fn failover_when_the_connected_node_stops() {
         let mut failed_acks = 0usize;
         let mut redelivered = 0usize;
         let deadline = Instant::now() + Duration::from_secs(60);
-        while counts.iter().any(|c| *c == 0) && Instant::now() < deadline {
+        while counts.contains(&0) && Instant::now() < deadline {
             match tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
                 Ok(Some((n, r))) => {
                     if n < TOTAL {

@@ -101,12 +101,16 @@ up() {
     fi
     wait_app "$n" 120
   done
-  # 2. trawl2 and trawl3 join trawl1's cluster (once; membership survives restarts).
-  local seed_members
-  seed_members=$(members "$SEED")
+  # 2. trawl2 and trawl3 join trawl1's cluster (once; membership survives restarts). A node
+  #    whose data was wiped while trawl1 still lists it is forgotten first, then joins anew.
   for i in 1 2; do
     local n=${NODES[$i]}
-    if grep -qx "$n" <<<"$seed_members"; then continue; fi
+    if grep -qx "$SEED" <<<"$(members "$n")"; then continue; fi
+    if grep -qx "$n" <<<"$(members "$SEED")"; then
+      log "$SEED lists $n, which has left: forgetting it"
+      ctl "$n" 60 stop_app >/dev/null 2>&1 || true
+      ctl "$SEED" 60 forget_cluster_node "$n" >/dev/null || die "forget_cluster_node $n failed"
+    fi
     log "joining $n to $SEED"
     local out
     out=$({ ctl "$n" 60 stop_app && ctl "$n" 60 reset && ctl "$n" 90 join_cluster "$SEED" &&

@@ -354,25 +354,68 @@ async fn bad_node_lists_are_permanent_errors() {
     }
 }
 
-/// Starts the node's application again when dropped (a failing test leaves the cluster
-/// whole for the tests after it).
-struct NodeGuard(String);
+/// Brings the cluster back whole when dropped (`scripts/rabbitmq-cluster.sh up`: starts a
+/// stopped application or a killed node again and waits), so that a failing test leaves
+/// the cluster whole for the tests after it.
+struct ClusterGuard;
 
-impl NodeGuard {
-    fn start(&self) -> bool {
-        ctl(&self.0, &["start_app"], Duration::from_secs(60)).0
-            && ctl(
-                &self.0,
-                &["await_startup", "--timeout", "60"],
-                Duration::from_secs(70),
-            )
-            .0
+impl ClusterGuard {
+    fn heal(&self) -> bool {
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../scripts/rabbitmq-cluster.sh");
+        let mut child = match Command::new("bash").arg(script).arg("up").spawn() {
+            Ok(c) => c,
+            Err(_) => return false,
+        };
+        let deadline = Instant::now() + Duration::from_secs(240);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(200))
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
     }
 }
 
-impl Drop for NodeGuard {
+impl Drop for ClusterGuard {
     fn drop(&mut self) {
-        let _ = self.start();
+        let _ = self.heal();
+    }
+}
+
+/// How the node is lost.
+#[derive(Clone, Copy, Debug)]
+enum Loss {
+    /// `rabbitmqctl stop_app`: connections closed by the broker.
+    StopApp,
+    /// SIGKILL of the node's Erlang VM: sockets reset, nothing said.
+    Kill,
+}
+
+fn lose(node: &str, how: Loss) -> bool {
+    match how {
+        Loss::StopApp => ctl(node, &["stop_app"], Duration::from_secs(60)).0,
+        Loss::Kill => {
+            let (ok, out) = ctl(node, &["eval", "os:getpid()."], Duration::from_secs(30));
+            let Some(pid) = ok
+                .then(|| out.trim().trim_matches('"').parse::<u32>().ok())
+                .flatten()
+            else {
+                return false;
+            };
+            Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false)
+        }
     }
 }
 
@@ -383,6 +426,16 @@ impl Drop for NodeGuard {
 /// republishes of unconfirmed ones) stay within the prefetch plus the publishes in flight.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failover_when_the_connected_node_stops() {
+    failover(Loss::StopApp).await;
+}
+
+/// The same with the node's VM SIGKILLed: no goodbye, the queues' leader gone mid-write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failover_when_the_connected_node_is_killed() {
+    failover(Loss::Kill).await;
+}
+
+async fn failover(how: Loss) {
     let Some(url) = require_cluster() else { return };
     let _exclusive = NODE_STOP.write().await;
     let entries: Vec<String> = trawl_core::split_url_list(&url)
@@ -393,13 +446,14 @@ async fn failover_when_the_connected_node_stops() {
     assert_eq!(entries.len(), nodes.len(), "one node name per URL");
     const TOTAL: usize = 400;
     const PREFETCH: u16 = 20;
-    run("failover", &url, test_options(), |b| async move {
+    let name = format!("failover-{how:?}").to_lowercase();
+    run(&name, &url, test_options(), |b| async move {
         let on = b.connected_node().expect("connected");
         let idx = entries
             .iter()
             .position(|e| *e == on)
             .expect("a listed node");
-        let guard = NodeGuard(nodes[idx].clone());
+        let guard = ClusterGuard;
 
         // A consumer that acks everything, recording each payload.
         let mut consumer = b.consume(WorkQueue::Tasks, PREFETCH).await.unwrap();
@@ -450,14 +504,11 @@ async fn failover_when_the_connected_node_stops() {
         let node = nodes[idx].clone();
         let stopped = tokio::task::spawn_blocking(move || {
             let t = Instant::now();
-            (
-                ctl(&node, &["stop_app"], Duration::from_secs(60)).0,
-                t.elapsed(),
-            )
+            (lose(&node, how), t.elapsed())
         })
         .await
         .unwrap();
-        assert!(stopped.0, "rabbitmqctl -n {} stop_app failed", nodes[idx]);
+        assert!(stopped.0, "{how:?} of {} failed", nodes[idx]);
         let stop_took = stopped.1;
         let failed = publisher.await.unwrap();
         assert!(failed.is_empty(), "publishes failed: {failed:?}");
@@ -496,7 +547,7 @@ async fn failover_when_the_connected_node_stops() {
         let stats = b.stats();
         let now_on = b.connected_node();
         eprintln!(
-            "cluster failover: stop_app of {} took {stop_took:?}; now on {now_on:?}; \
+            "cluster failover ({how:?}): losing {} took {stop_took:?}; now on {now_on:?}; \
              {duplicates} duplicate(s) of {TOTAL}, {redelivered} redelivered, {failed_acks} \
              ack(s) lost with the channel; {stats:?}",
             nodes[idx]
@@ -519,10 +570,10 @@ async fn failover_when_the_connected_node_stops() {
         common::eventually_depth(&b, WorkQueue::Tasks, 0).await;
 
         // Bring the node back; the cluster is whole for the tests after this one.
-        let started = tokio::task::spawn_blocking(move || guard.start())
+        let healed = tokio::task::spawn_blocking(move || guard.heal())
             .await
             .unwrap();
-        assert!(started, "the stopped node did not start again");
+        assert!(healed, "the lost node did not come back into the cluster");
     })
     .await;
 }

@@ -100,7 +100,7 @@ impl Shared {
         mandatory: bool,
     ) -> Result<(), PubError> {
         let i = conn.next_publisher.fetch_add(1, Ordering::Relaxed) % conn.publishers.len();
-        let confirm = {
+        let (ch, confirm) = {
             // The slot lock orders "assign a delivery tag + write the frames"
             // on this channel; the confirm is awaited outside it, so many
             // publishes are in flight per channel.
@@ -113,24 +113,29 @@ impl Shared {
                     ch
                 }
             };
-            self.bounded(
-                "publishing",
-                ch.basic_publish(
-                    exchange,
-                    routing_key,
-                    BasicPublishOptions {
-                        mandatory,
-                        immediate: false,
-                    },
-                    payload,
-                    properties,
-                ),
-            )
-            .await?
+            let confirm = self
+                .bounded(
+                    "publishing",
+                    ch.basic_publish(
+                        exchange,
+                        routing_key,
+                        BasicPublishOptions {
+                            mandatory,
+                            immediate: false,
+                        },
+                        payload,
+                        properties,
+                    ),
+                )
+                .await?;
+            (ch, confirm)
         };
         let confirmation = match timeout(self.op_timeout(), confirm).await {
             Ok(r) => r.map_err(|e| self.map_err(e))?,
-            Err(_) => return Err(PubError::Other(QueueError::Timeout)),
+            Err(_) => {
+                self.retire_publisher(conn, i, &ch).await;
+                return Err(PubError::Other(QueueError::Timeout));
+            }
         };
         match confirmation {
             Confirmation::Ack(None) => Ok(()),
@@ -140,13 +145,39 @@ impl Shared {
                     returned.reply_code, returned.reply_text
                 )))
             }
-            Confirmation::Nack(None) => Err(PubError::Other(QueueError::Unavailable(
-                "the broker nacked the publish".into(),
-            ))),
+            Confirmation::Nack(None) => {
+                self.retire_publisher(conn, i, &ch).await;
+                Err(PubError::Other(QueueError::Unavailable(
+                    "the broker nacked the publish".into(),
+                )))
+            }
             Confirmation::NotRequested => Err(PubError::Other(QueueError::Unavailable(
                 "publisher confirms are not enabled on the channel".into(),
             ))),
         }
+    }
+
+    /// Stop publishing on a channel the broker nacked a message on, or left a
+    /// confirm unanswered on: the retry goes out on a fresh channel. (On a
+    /// cluster, a channel opened while a quorum queue was electing its leader
+    /// can keep its view of the old, lost leader and nack every later publish
+    /// to that queue: seen on RabbitMQ 3.10 after SIGKILLing the leader's node.)
+    /// Other publishes still waiting on it fail with the channel and are retried.
+    async fn retire_publisher(&self, conn: &Conn, i: usize, ch: &Channel) {
+        {
+            let mut slot = conn.publishers[i].lock().await;
+            if slot.as_ref().is_some_and(|c| c.id() == ch.id()) {
+                *slot = None;
+            }
+        }
+        let ch = ch.clone();
+        tokio::spawn(async move {
+            let _ = timeout(
+                Duration::from_secs(5),
+                ch.close(200, "retired after a nack"),
+            )
+            .await;
+        });
     }
 
     /// Publish, waiting for the confirm; transient failures are retried on a

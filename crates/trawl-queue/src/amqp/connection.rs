@@ -257,11 +257,11 @@ impl Shared {
                 if had_connection {
                     self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
                 }
-                if lost_node.is_some_and(|i| i != c.node) {
+                if let Some(from) = lost_node.filter(|i| *i != c.node) {
                     self.counters.failovers.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(
                         url = %url,
-                        from = %self.nodes[lost_node.unwrap_or(0)].redacted,
+                        from = %self.nodes[from].redacted,
                         "failed over to another RabbitMQ node"
                     );
                 }

@@ -511,3 +511,50 @@ fn redis_cluster_url_is_accepted_and_a_bad_one_named() {
         assert!(!e.to_string().contains("hunter4"), "{e}");
     }
 }
+
+#[test]
+fn amqp_url_takes_a_comma_separated_node_list() {
+    let list = "amqp://guest:hunter2@127.0.0.1:5673/%2f, amqp://guest:hunter2@127.0.0.1:5674/%2f";
+    let c = load(None, &env(&[("TRAWL_AMQP_URL", list)]), &[]).unwrap();
+    assert_eq!(c.amqp.url.expose(), list);
+    assert_eq!(
+        c.amqp.url.redacted(),
+        "amqp://guest:***@127.0.0.1:5673/%2f,amqp://guest:***@127.0.0.1:5674/%2f"
+    );
+
+    let file = r#"
+[amqp]
+url = "amqp://guest:hunter2@a:5672/%2f,amqp://guest:hunter2@b:5672/%2f,amqp://guest:hunter2@c:5672/%2f"
+"#;
+    assert!(Config::from_toml_str("t.toml", file).is_ok());
+
+    // Each bad entry is named by its position; no password shows.
+    for (list, want) in [
+        (
+            "amqp://g:hunter2@a/,,amqp://g:hunter2@b/",
+            "entry 2 of the node list is empty",
+        ),
+        ("amqp://g:hunter2@a/,", "entry 2 of the node list is empty"),
+        (
+            "amqp://g:hunter2@a/,http://g:hunter2@b/",
+            "entry 2: scheme must be one of amqp, amqps",
+        ),
+        (
+            "amqp://g:hunter2@a:5673/,amqp://g:hunter2@b/,amqp://g:hunter2@a:5673/%2f",
+            "entry 3 lists the node a:5673 again (entry 1)",
+        ),
+        (
+            "amqp://g:hunter2@a/, amqp:///%2f",
+            "entry 2: URL has no host",
+        ),
+    ] {
+        let e = errors(load(None, &env(&[("TRAWL_AMQP_URL", list)]), &[]));
+        let text = e.to_string();
+        assert!(e.has_key("amqp.url"), "{text}");
+        assert!(text.contains(want), "{list}: {text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+    let many = vec!["amqp://a/"; 17].join(",");
+    let e = errors(load(None, &env(&[("TRAWL_AMQP_URL", &many)]), &[]));
+    assert!(e.to_string().contains("lists 17 nodes; at most 16"), "{e}");
+}

@@ -49,6 +49,61 @@ fn url_with_scheme(out: &mut Errors, key: &str, raw: &str, schemes: &[&str]) {
     }
 }
 
+/// Most RabbitMQ nodes `amqp.url` may list.
+const MAX_AMQP_NODES: usize = 16;
+
+/// `amqp.url`: one URL, or a comma-separated list of the nodes of one cluster, tried in order.
+fn amqp_urls(out: &mut Errors, key: &str, raw: &str) {
+    let schemes = &["amqp", "amqps"];
+    let entries = trawl_core::split_url_list(raw);
+    if entries.len() == 1 {
+        url_with_scheme(out, key, raw, schemes);
+        return;
+    }
+    if entries.len() > MAX_AMQP_NODES {
+        out.push((
+            key.into(),
+            format!(
+                "lists {} nodes; at most {MAX_AMQP_NODES} are allowed",
+                entries.len()
+            ),
+        ));
+        return;
+    }
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let n = i + 1;
+        if entry.is_empty() {
+            out.push((
+                key.into(),
+                format!("entry {n} of the node list is empty (a stray comma?)"),
+            ));
+            continue;
+        }
+        let mut one = Errors::new();
+        url_with_scheme(&mut one, key, entry, schemes);
+        if !one.is_empty() {
+            out.extend(one.into_iter().map(|(k, m)| (k, format!("entry {n}: {m}"))));
+            continue;
+        }
+        if let Ok(u) = url::Url::parse(entry) {
+            let node = format!(
+                "{}:{}",
+                u.host_str().unwrap_or_default(),
+                u.port_or_known_default().unwrap_or(0)
+            );
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == node) {
+                out.push((
+                    key.into(),
+                    format!("entry {n} lists the node {node} again (entry {first})"),
+                ));
+            } else {
+                seen.push((node, n));
+            }
+        }
+    }
+}
+
 fn name_prefix(out: &mut Errors, key: &str, p: &str) {
     if p.is_empty()
         || p.len() > 64
@@ -97,7 +152,7 @@ pub(crate) fn validate(c: &Config) -> Errors {
     let o = &mut out;
 
     // [amqp]
-    url_with_scheme(o, "amqp.url", c.amqp.url.expose(), &["amqp", "amqps"]);
+    amqp_urls(o, "amqp.url", c.amqp.url.expose());
     name_prefix(o, "amqp.prefix", &c.amqp.prefix);
     range(o, "amqp.prefetch", c.amqp.prefetch, 1, 65_535);
     positive(o, "amqp.confirm_timeout", c.amqp.confirm_timeout);

@@ -25,5 +25,5 @@ pub use message::{
     MESSAGE_SCHEMA_VERSION,
 };
 pub use outcome::FetchOutcome;
-pub use redact::redact_url;
+pub use redact::{redact_url, split_url_list};
 pub use redis_url::{is_redis_cluster_url, redis_cluster_nodes};

@@ -55,7 +55,7 @@ async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
              `scripts/redis-cluster.sh up` (or TRAWL_SKIP_CLUSTER=1 to skip)"
         );
     };
-    let _guard = ClusterGuard;
+    let _guard = RedisClusterGuard;
     let mut features = Features::none();
     features.set("robots", true).unwrap();
     let site = TestSite::start(SiteSpec {

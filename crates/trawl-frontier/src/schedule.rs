@@ -286,9 +286,10 @@ pub enum Disposition {
 }
 
 /// Retry policy: transient fetch outcomes and processing failures are retried with
-/// exponential backoff (2 s, 4 s, 8 s … capped at 5 min) until `max_attempts`
-/// attempts were made, then dead-lettered; everything else is done.
-/// `jitter` in [0, 1) spreads retries (pass a random number).
+/// exponential backoff (steps of 2 s, 4 s, 8 s … capped at 5 min, each retry between half and
+/// all of its step: `trawl_core::backoff`) until `max_attempts` attempts were made, then
+/// dead-lettered; everything else is done. `jitter` in [0, 1] spreads retries (pass a random
+/// number).
 pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disposition {
     let failed_reason = if let Some(e) = &report.process_error {
         Some(format!("process_error: {e}"))
@@ -309,8 +310,12 @@ pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disp
             reason: format!("{reason} (after {next} attempts)"),
         };
     }
-    let base = 2f64.powi(next.min(16) as i32).min(300.0);
-    let after = Duration::from_secs_f64(base * (1.0 + 0.5 * jitter.clamp(0.0, 1.0)));
+    let after = trawl_core::backoff::delay(
+        Duration::from_secs(2),
+        Duration::from_secs(300),
+        report.attempt,
+        jitter,
+    );
     Disposition::Retry {
         attempt: next,
         after,
@@ -678,7 +683,11 @@ mod tests {
         match disposition(&report(FetchOutcome::Timeout, 0), 4, 0.0) {
             Disposition::Retry { attempt, after } => {
                 assert_eq!(attempt, 1);
-                assert_eq!(after, Duration::from_secs(2));
+                assert_eq!(
+                    after,
+                    Duration::from_secs(1),
+                    "half the 2 s step with jitter 0"
+                );
             }
             d => panic!("expected retry, got {d:?}"),
         }
@@ -711,14 +720,23 @@ mod tests {
         let mut last = Duration::ZERO;
         for attempt in 0..30 {
             if let Disposition::Retry { after, .. } =
-                disposition(&report(FetchOutcome::Timeout, attempt), 100, 0.99)
+                disposition(&report(FetchOutcome::Timeout, attempt), 100, 1.0)
             {
                 assert!(after >= last);
-                assert!(after <= Duration::from_secs(450));
+                assert!(after <= Duration::from_secs(300));
                 last = after;
             }
         }
-        assert!(last >= Duration::from_secs(300));
+        assert_eq!(last, Duration::from_secs(300));
+        // The first retry waits between 1 and 2 s.
+        let first = |j| match disposition(&report(FetchOutcome::Timeout, 0), 100, j) {
+            Disposition::Retry { after, .. } => after,
+            d => panic!("{d:?}"),
+        };
+        assert_eq!(
+            (first(0.0), first(1.0)),
+            (Duration::from_secs(1), Duration::from_secs(2))
+        );
     }
 
     #[test]

@@ -965,29 +965,5 @@ impl Frontier {
     }
 }
 
-/// Exponential backoff with jitter: 100 ms doubling to 30 s.
-pub struct Backoff {
-    next: Duration,
-}
-
-impl Backoff {
-    pub fn new() -> Self {
-        Backoff {
-            next: Duration::from_millis(100),
-        }
-    }
-    pub fn reset(&mut self) {
-        self.next = Duration::from_millis(100);
-    }
-    pub fn next_delay(&mut self) -> Duration {
-        let cur = self.next;
-        self.next = (self.next * 2).min(Duration::from_secs(30));
-        cur.mul_f64(0.5 + rand::random::<f64>() * 0.5)
-    }
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// The service loops' backoff: 100 ms doubling to 30 s, with jitter (`trawl_core::backoff`).
+pub use trawl_core::Backoff;

@@ -123,7 +123,8 @@ pub async fn connect_store(
     patience: Option<Duration>,
 ) -> anyhow::Result<Arc<RedisStore>> {
     let started = std::time::Instant::now();
-    let mut wait = Duration::from_millis(200);
+    let mut backoff =
+        trawl_core::Backoff::with(Duration::from_millis(200), Duration::from_secs(30));
     loop {
         match RedisStore::connect(
             cfg.redis.url.expose(),
@@ -134,6 +135,7 @@ pub async fn connect_store(
         {
             Ok(s) => return Ok(Arc::new(s)),
             Err(e) if e.is_transient() && patience.is_none_or(|p| started.elapsed() < p) => {
+                let wait = backoff.next_delay();
                 warn!(
                     redis = %cfg.redis.url.redacted(),
                     error = %e,
@@ -141,7 +143,6 @@ pub async fn connect_store(
                     "Redis unreachable; retrying"
                 );
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
             }
             Err(e) => {
                 return Err(anyhow::anyhow!(e)).with_context(|| {

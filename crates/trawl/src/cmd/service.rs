@@ -40,7 +40,10 @@ impl ConfigFlags {
             overrides.push((k.trim().to_string(), v.trim().to_string()));
         }
         // `ConfigErrors` names every bad key at once; `main` maps it to exit code 64.
-        Config::load_path(self.config.as_deref(), &env, &overrides).map_err(anyhow::Error::new)
+        let cfg = Config::load_path(self.config.as_deref(), &env, &overrides)
+            .map_err(anyhow::Error::new)?;
+        super::apply_log_config(&cfg.log);
+        Ok(cfg)
     }
 }
 

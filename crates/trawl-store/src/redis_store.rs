@@ -137,7 +137,7 @@ struct ShardKeys {
 
 pub use trawl_core::redact_url;
 
-fn map_err(e: RedisError) -> StoreError {
+pub(crate) fn map_err(e: RedisError) -> StoreError {
     let transient = e.is_io_error()
         || e.is_timeout()
         || e.is_connection_dropped()
@@ -449,6 +449,67 @@ impl RedisStore {
             .collect())
     }
 
+    /// `lease`, from the shards in `only` (all when `None`).
+    async fn lease_where(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        only: Option<&[u16]>,
+    ) -> Result<Vec<Lease>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("lease");
+        if max == 0 || only.is_some_and(|o| o.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let mut con = self.con.clone();
+        let mut out = Vec::new();
+        for shard in self
+            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()])
+            .await?
+        {
+            if only.is_some_and(|o| !o.iter().any(|s| usize::from(*s) == shard)) {
+                continue;
+            }
+            if out.len() >= max {
+                break;
+            }
+            let k = self.shard_keys(shard);
+            let mut inv = self.scripts.lease.prepare_invoke();
+            inv.key(&k.due)
+                .key(&k.leases)
+                .key(&k.inflight)
+                .key(&k.hostdue)
+                .key(&k.stats)
+                .arg(now_ms)
+                .arg(lease_ttl_ms)
+                .arg(&k.queue_prefix)
+                .arg(RECOVER_PER_CALL);
+            for _ in 0..(max - out.len()).min(MAX_LEASES_PER_SCRIPT) {
+                inv.arg(lease_id());
+            }
+            let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
+            for t in flat.chunks(3) {
+                let [host, id, json] = t else {
+                    return Err(StoreError::Corrupt("lease script reply".into()));
+                };
+                match parse_item(json) {
+                    Ok(item) => out.push(Lease {
+                        lease_id: id.clone(),
+                        host: host.clone(),
+                        item,
+                    }),
+                    Err(e) => {
+                        // Not ours (written by something else, or by an incompatible
+                        // build): drop it rather than have it come back forever.
+                        tracing::error!(host = %host, error = %e, "dropping an unreadable queued item");
+                        self.release(host, id, now_ms).await?;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     async fn insert_seen_chunk(&self, chunk: &[u128]) -> Result<Vec<bool>, StoreError> {
         let mut pipe = redis::pipe();
         for fp in chunk {
@@ -549,54 +610,46 @@ impl FrontierStore for RedisStore {
         max: usize,
         lease_ttl_ms: u64,
     ) -> Result<Vec<Lease>, StoreError> {
-        let _timer = trawl_metrics::global().redis_timer("lease");
-        if max == 0 {
-            return Ok(Vec::new());
-        }
-        let mut con = self.con.clone();
-        let mut out = Vec::new();
-        for shard in self
-            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()])
-            .await?
-        {
-            if out.len() >= max {
-                break;
-            }
-            let k = self.shard_keys(shard);
-            let mut inv = self.scripts.lease.prepare_invoke();
-            inv.key(&k.due)
-                .key(&k.leases)
-                .key(&k.inflight)
-                .key(&k.hostdue)
-                .key(&k.stats)
-                .arg(now_ms)
-                .arg(lease_ttl_ms)
-                .arg(&k.queue_prefix)
-                .arg(RECOVER_PER_CALL);
-            for _ in 0..(max - out.len()).min(MAX_LEASES_PER_SCRIPT) {
-                inv.arg(lease_id());
-            }
-            let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
-            for t in flat.chunks(3) {
-                let [host, id, json] = t else {
-                    return Err(StoreError::Corrupt("lease script reply".into()));
-                };
-                match parse_item(json) {
-                    Ok(item) => out.push(Lease {
-                        lease_id: id.clone(),
-                        host: host.clone(),
-                        item,
-                    }),
-                    Err(e) => {
-                        // Not ours (written by something else, or by an incompatible
-                        // build): drop it rather than have it come back forever.
-                        tracing::error!(host = %host, error = %e, "dropping an unreadable queued item");
-                        self.release(host, id, now_ms).await?;
-                    }
-                }
-            }
-        }
-        Ok(out)
+        self.lease_where(now_ms, max, lease_ttl_ms, None).await
+    }
+
+    fn shard_count(&self) -> u16 {
+        self.shards
+    }
+
+    async fn lease_in_shards(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        shards: &[u16],
+    ) -> Result<Vec<Lease>, StoreError> {
+        self.lease_where(now_ms, max, lease_ttl_ms, Some(shards))
+            .await
+    }
+
+    async fn shard_view(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> Result<crate::ShardView, StoreError> {
+        crate::shards::redis_view(self, replica, now_ms, ttl_ms).await
+    }
+
+    async fn shard_apply(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+        hold: &[u16],
+        release: &[u16],
+    ) -> Result<Vec<u16>, StoreError> {
+        crate::shards::redis_apply(self, replica, now_ms, ttl_ms, hold, release).await
+    }
+
+    async fn shard_leave(&self, replica: &str) -> Result<Vec<u16>, StoreError> {
+        crate::shards::redis_leave(self, replica).await
     }
 
     async fn release(

@@ -8,7 +8,9 @@ use std::sync::{Mutex, RwLock};
 use serde::Serialize;
 use trawl_core::{DiscoveredLink, LinkKind, TaskKind};
 use trawl_store::QueuedUrl;
-use trawl_url::{CanonRules, FilterReason, Scope, ScopeConfig, TrapConfig, TrapGuard};
+use trawl_url::{
+    CanonRules, FamilyBudget, FilterReason, Scope, ScopeConfig, TrapConfig, TrapGuard,
+};
 use url::Url;
 
 use crate::config::FrontierConfig;
@@ -64,7 +66,8 @@ impl Default for PageContext {
 pub struct Admitter {
     rules: CanonRules,
     scope: RwLock<Scope>,
-    traps: Mutex<TrapGuard>,
+    /// Static trap checks and family budgets; the counts live in the store.
+    traps: TrapGuard,
     hubs: Mutex<schedule::HubYield>,
 }
 
@@ -92,7 +95,7 @@ impl Admitter {
         Admitter {
             rules,
             scope: RwLock::new(scope),
-            traps: Mutex::new(TrapGuard::new(TrapConfig::default())),
+            traps: TrapGuard::new(TrapConfig::default()),
             hubs: Mutex::new(schedule::HubYield::new(100_000)),
         }
     }
@@ -201,10 +204,7 @@ impl Admitter {
             Ok(s) => s,
             Err(p) => p.into_inner(),
         };
-        let traps = match self.traps.lock() {
-            Ok(t) => t,
-            Err(p) => p.into_inner(),
-        };
+        let traps = &self.traps;
         let hubs = match self.hubs.lock() {
             Ok(h) => h,
             Err(p) => p.into_inner(),
@@ -303,18 +303,18 @@ impl Admitter {
         schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
     }
 
-    /// Charge a new (not previously seen) URL to its trap family budget.
-    pub fn admit_new(&self, item: &QueuedUrl) -> Result<(), FilterReason> {
+    /// The spider-trap family budget a new (not previously seen) URL is charged to, if any
+    /// (seeds are never charged). The frontier keeps the counts in the store
+    /// (`host_meta_incr(host, "trap:<family fingerprint>")`), so every replica charges the same
+    /// budget. `Err`: refused by a static trap check.
+    pub fn trap_budget(&self, item: &QueuedUrl) -> Result<Option<FamilyBudget>, FilterReason> {
         if item.depth == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let Ok(u) = Url::parse(&item.url) else {
             return Err(FilterReason::Invalid);
         };
-        match self.traps.lock() {
-            Ok(mut t) => t.admit(&u),
-            Err(p) => p.into_inner().admit(&u),
-        }
+        self.traps.family_budget(&u)
     }
 }
 
@@ -541,9 +541,9 @@ mod tests {
     }
 
     #[test]
-    fn endless_calendars_are_bounded_per_family() {
+    fn endless_calendars_share_one_family_budget() {
         let a = admitter();
-        let mut admitted = 0;
+        let mut families = HashSet::new();
         for day in 0..500 {
             let d = 1 + day % 28;
             let m = 1 + (day / 28) % 12;
@@ -553,16 +553,21 @@ mod tests {
             ));
             let j = a.judge_links(&[link], 1);
             for item in &j.accepted {
-                if a.admit_new(item).is_ok() {
-                    admitted += 1;
-                }
+                let b = a.trap_budget(item).unwrap().expect("a calendar URL");
+                assert_eq!(b.cap, TrapConfig::default().max_calendar_per_family);
+                assert_eq!(b.reason, FilterReason::TrapCalendar);
+                families.insert(b.family);
             }
         }
-        assert!(admitted > 0);
-        assert!(
-            admitted <= TrapConfig::default().max_calendar_per_family,
-            "{admitted}"
-        );
+        assert_eq!(families.len(), 1, "{families:?}");
+        // Seeds are never charged.
+        let seed = QueuedUrl {
+            depth: 0,
+            ..a.judge_links(&[page("http://news.test/calendar?date=2024-01-01")], 1)
+                .accepted[0]
+                .clone()
+        };
+        assert_eq!(a.trap_budget(&seed), Ok(None));
     }
 
     #[test]

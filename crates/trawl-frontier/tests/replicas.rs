@@ -1,0 +1,81 @@
+//! Several `Frontier`s over one store (the in-memory one; the Redis store passes the same
+//! store-level suite): shard claims are exclusive and move when a replica leaves, and the
+//! spider-trap budgets are shared.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use trawl_core::{DiscoveredLink, LinkKind};
+use trawl_frontier::{Frontier, FrontierConfig};
+use trawl_queue::memory::MemoryBroker;
+use trawl_queue::{Broker, WorkQueue};
+use trawl_store::memory::MemoryStore;
+use trawl_store::FrontierStore;
+
+fn cfg() -> FrontierConfig {
+    FrontierConfig {
+        shard_lease: Duration::from_secs(30),
+        politeness_delay: Duration::ZERO,
+        ..FrontierConfig::default()
+    }
+}
+
+async fn pair() -> (Frontier, Frontier, Arc<MemoryBroker>) {
+    let store: Arc<dyn FrontierStore> = Arc::new(MemoryStore::new());
+    let broker = Arc::new(MemoryBroker::new());
+    let b: Arc<dyn Broker> = broker.clone();
+    let a = Frontier::new(cfg(), store.clone(), b.clone())
+        .await
+        .unwrap();
+    let c = Frontier::new(cfg(), store, b).await.unwrap();
+    (a, c, broker)
+}
+
+fn link(url: &str) -> DiscoveredLink {
+    DiscoveredLink::new(url, LinkKind::Page)
+}
+
+#[tokio::test]
+async fn only_the_shard_owner_dispatches_and_shards_move_when_it_leaves() {
+    let (a, b, broker) = pair().await;
+    assert_ne!(a.replica_id(), b.replica_id());
+    // Not coordinating yet: a frontier driven by hand leases from every shard.
+    assert_eq!(a.owned_shards(), None);
+    assert_eq!(a.coordinate_shards().await.unwrap(), vec![0]);
+    assert_eq!(b.coordinate_shards().await.unwrap(), Vec::<u16>::new());
+    assert_eq!(b.owned_shards(), Some(vec![]));
+    a.add_seeds(&["http://one.test/".into(), "http://two.test/".into()])
+        .await
+        .unwrap();
+    assert_eq!(b.dispatch_once().await.unwrap(), 0, "b owns no shard");
+    assert_eq!(a.store().stats(0).await.unwrap().queued, 2);
+    assert_eq!(a.dispatch_once().await.unwrap(), 2);
+    assert_eq!(broker.depth(WorkQueue::Tasks).await.unwrap(), 2);
+    // a gives its shard up (clean shutdown); b takes it on its next round.
+    assert_eq!(
+        a.store().shard_leave(a.replica_id()).await.unwrap(),
+        vec![0]
+    );
+    assert_eq!(b.coordinate_shards().await.unwrap(), vec![0]);
+    assert_eq!(a.coordinate_shards().await.unwrap(), Vec::<u16>::new());
+}
+
+#[tokio::test]
+async fn trap_budgets_are_shared_by_replicas() {
+    let (a, b, _broker) = pair().await;
+    a.add_seeds(&["http://news.test/".into()]).await.unwrap();
+    let cap = trawl_url::TrapConfig::default().max_calendar_per_family as u64;
+    let mut accepted = 0;
+    let mut refused = 0;
+    for day in 0..(3 * cap) {
+        let (m, d) = (1 + (day / 28) % 12, 1 + day % 28);
+        let url = format!("http://news.test/calendar?date=2024-{m:02}-{d:02}&n={day}");
+        // The replicas take turns, as reports land on either.
+        let f = if day % 2 == 0 { &a } else { &b };
+        let s = f.admit_links(&[link(&url)], 1).await.unwrap();
+        accepted += s.accepted;
+        refused += s.filtered.get("trap_calendar").copied().unwrap_or(0);
+    }
+    assert_eq!(accepted, cap, "one budget for both replicas");
+    assert_eq!(refused, 2 * cap);
+}

@@ -16,6 +16,10 @@ use url::Url;
 use crate::config::FrontierConfig;
 use crate::schedule;
 
+/// Trap families remembered per process by [`Admitter::note_family`] before the table is
+/// cleared (about 3 MB).
+const FAMILY_SEEN_CAPACITY: usize = 100_000;
+
 /// What an admission round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AdmitSummary {
@@ -68,6 +72,10 @@ pub struct Admitter {
     scope: RwLock<Scope>,
     /// Static trap checks and family budgets; the counts live in the store.
     traps: TrapGuard,
+    /// How many new URLs of each trap family this process has seen (by a hash of the family),
+    /// so that only families with a second member are counted in the store
+    /// ([`Admitter::note_family`]). Bounded: cleared when it reaches its capacity.
+    family_seen: Mutex<HashMap<u128, u32>>,
     hubs: Mutex<schedule::HubYield>,
 }
 
@@ -96,6 +104,7 @@ impl Admitter {
             rules,
             scope: RwLock::new(scope),
             traps: TrapGuard::new(TrapConfig::default()),
+            family_seen: Mutex::new(HashMap::new()),
             hubs: Mutex::new(schedule::HubYield::new(100_000)),
         }
     }
@@ -301,6 +310,21 @@ impl Admitter {
             Err(p) => p.into_inner().is_barren(&u),
         };
         schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
+    }
+
+    /// Count one more new URL of trap family `family` in this process; returns the count.
+    /// The frontier charges the store only from a family's second URL on (the second charge
+    /// counts the first URL too), so the many one-URL families (an article under a dated path
+    /// is its own family) cost no Redis call and no Redis memory.
+    pub fn note_family(&self, family: &str) -> u32 {
+        let key = trawl_core::url_fingerprint(family);
+        let mut g = self.family_seen.lock().unwrap_or_else(|p| p.into_inner());
+        if g.len() >= FAMILY_SEEN_CAPACITY && !g.contains_key(&key) {
+            g.clear();
+        }
+        let n = g.entry(key).or_default();
+        *n = n.saturating_add(1);
+        *n
     }
 
     /// The spider-trap family budget a new (not previously seen) URL is charged to, if any

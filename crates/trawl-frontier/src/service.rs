@@ -360,47 +360,63 @@ impl Frontier {
     }
 
     /// Charge new URLs to their spider-trap families (calendar-like, paginated) and keep those
-    /// within budget. The counts live in the store, one `host_meta_incr` per (host, family), in
-    /// the host's metadata field `trap:<family fingerprint>`: every frontier replica charges the
-    /// same budget, and it survives restarts.
+    /// within budget. The counts live in the store, one `host_meta_incr` per (host, family) and
+    /// round, in the host's metadata field `trap:<family fingerprint>`, so every frontier replica
+    /// charges the same budget and it survives restarts. A family's first URL in this process is
+    /// admitted without a store call and charged together with its second
+    /// ([`crate::admit::Admitter::note_family`]): one-URL families cost nothing in Redis, and a
+    /// family can exceed its cap by at most one URL per further replica (a replica that only
+    /// ever sees one of its URLs).
     async fn charge_trap_families(
         &self,
         candidates: Vec<(QueuedUrl, Option<FamilyBudget>)>,
         summary: &mut AdmitSummary,
     ) -> Result<Vec<QueuedUrl>, FrontierError> {
-        let mut per_family: BTreeMap<(String, String), (i64, u32)> = BTreeMap::new();
+        // Per candidate: the weight charged (0: not charged, 2: this URL and the family's first).
+        let mut weights: Vec<i64> = Vec::with_capacity(candidates.len());
+        let mut per_family: BTreeMap<(String, String), i64> = BTreeMap::new();
         for (item, budget) in &candidates {
-            if let Some(b) = budget {
-                per_family
+            let w = match budget {
+                None => 0,
+                Some(b) => match self.inner.admitter.note_family(&b.family) {
+                    1 => 0,
+                    2 => 2,
+                    _ => 1,
+                },
+            };
+            if let (Some(b), true) = (budget, w > 0) {
+                *per_family
                     .entry((item.host.clone(), b.family.clone()))
-                    .or_insert((0, b.cap))
-                    .0 += 1;
+                    .or_default() += w;
             }
+            weights.push(w);
         }
-        let mut room: BTreeMap<(String, String), i64> = BTreeMap::new();
-        for ((host, family), (n, cap)) in per_family {
+        // The family's count in the store before this round's charges.
+        let mut running: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for ((host, family), w) in per_family {
             let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
-            let after = self.inner.store.host_meta_incr(&host, &field, n).await?;
-            let before = after - n;
-            room.insert((host, family), (i64::from(cap) - before).clamp(0, n));
+            let after = self.inner.store.host_meta_incr(&host, &field, w).await?;
+            running.insert((host, family), after - w);
         }
         let mut out = Vec::with_capacity(candidates.len());
-        for (item, budget) in candidates {
+        for ((item, budget), w) in candidates.into_iter().zip(weights) {
             let Some(b) = budget else {
                 out.push(item);
                 continue;
             };
-            match room.get_mut(&(item.host.clone(), b.family)) {
-                Some(r) if *r > 0 => {
-                    *r -= 1;
-                    out.push(item);
-                }
-                _ => {
-                    *summary
-                        .filtered
-                        .entry(b.reason.as_str().to_string())
-                        .or_default() += 1;
-                }
+            if w == 0 {
+                out.push(item);
+                continue;
+            }
+            let count = running.entry((item.host.clone(), b.family)).or_default();
+            *count += w;
+            if *count <= i64::from(b.cap) {
+                out.push(item);
+            } else {
+                *summary
+                    .filtered
+                    .entry(b.reason.as_str().to_string())
+                    .or_default() += 1;
             }
         }
         Ok(out)

@@ -76,6 +76,40 @@ async fn trap_budgets_are_shared_by_replicas() {
         accepted += s.accepted;
         refused += s.filtered.get("trap_calendar").copied().unwrap_or(0);
     }
+    // One budget for both replicas (each replica's first URL of a family is charged with its
+    // second, so here, where both see many, the cap is exact).
     assert_eq!(accepted, cap, "one budget for both replicas");
     assert_eq!(refused, 2 * cap);
+    // The count lives in the host's metadata (the same field the next checks look for).
+    let guard = trawl_url::TrapGuard::new(trawl_url::TrapConfig::default());
+    let host = "http://news.test:80";
+    let cal = url::Url::parse("http://news.test/calendar?date=2024-01-01&n=0").unwrap();
+    let family = guard.family_budget(&cal).unwrap().unwrap().family;
+    let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+    let charged: u64 = a
+        .store()
+        .host_meta_get(host, &field)
+        .await
+        .unwrap()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert_eq!(charged, 3 * cap, "every calendar URL was charged");
+    // One-URL families (articles under dated paths) are never refused and cost no store field.
+    for n in 0..200u32 {
+        let slug: String = n
+            .to_string()
+            .chars()
+            .map(|d| char::from(b'a' + d.to_digit(10).unwrap_or(0) as u8))
+            .collect();
+        let url = format!("http://news.test/2024/05/12/story-{slug}");
+        let s = a.admit_links(&[link(&url)], 1).await.unwrap();
+        assert_eq!(s.accepted, 1, "{url}: {:?}", s.filtered);
+        let family = guard
+            .family_budget(&url::Url::parse(&url).unwrap())
+            .unwrap()
+            .expect("a dated path is calendar-like")
+            .family;
+        let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+        assert_eq!(a.store().host_meta_get(host, &field).await.unwrap(), None);
+    }
 }

@@ -1298,6 +1298,67 @@ mod tests {
         }
     }
 
+    /// One coordination round of replica `me` (what `Frontier::coordinate_shards` does).
+    async fn shard_round(s: &RedisStore, me: &str, now: u64) -> Vec<u16> {
+        let v = s.shard_view(me, now, 3_000).await.unwrap();
+        let p = crate::shards::plan(16, me, &v, now);
+        s.shard_apply(me, now, 3_000, &p.hold, &p.release)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn replicas_split_shards_and_take_over_a_dead_replicas_shards() {
+        use crate::shards::fair_share;
+        let prefix = unique_prefix();
+        let opts = RedisStoreOptions {
+            shards: 16,
+            ..Default::default()
+        };
+        let a = connect_with(&prefix, opts.clone()).await;
+        let b = connect_with(&prefix, opts).await;
+        let res = tokio::spawn(async move {
+            // a starts alone and takes everything; b joins; two rounds later they split 8/8.
+            assert_eq!(shard_round(&a, "a", 0).await.len(), 16);
+            assert!(shard_round(&b, "b", 100).await.is_empty());
+            assert_eq!(
+                shard_round(&a, "a", 1_000).await.len(),
+                usize::from(fair_share(16, 2))
+            );
+            let hb = shard_round(&b, "b", 1_100).await;
+            let ha = shard_round(&a, "a", 2_000).await;
+            assert_eq!((ha.len(), hb.len()), (8, 8));
+            assert!(ha.iter().all(|s| !hb.contains(s)), "{ha:?} {hb:?}");
+            // Hosts of b's shards are leased only through b.
+            let items: Vec<QueuedUrl> = (0..32)
+                .map(|i| conformance::item(&format!("http://r{i}.test"), i, 1))
+                .collect();
+            a.enqueue(&items, 0).await.unwrap();
+            let la = a.lease_in_shards(2_000, 100, 60_000, &ha).await.unwrap();
+            let lb = b.lease_in_shards(2_000, 100, 60_000, &hb).await.unwrap();
+            assert_eq!(la.len() + lb.len(), 32);
+            for l in &lb {
+                assert!(hb.contains(&(a.shard_of(&l.host) as u16)));
+            }
+            // a dies (stops renewing): after its claims expire b takes all 16.
+            let hb = shard_round(&b, "b", 4_000).await;
+            assert_eq!(hb.len(), 8, "a's claims are still live at 4 s");
+            let hb = shard_round(&b, "b", 5_001).await;
+            assert_eq!(hb.len(), 16);
+            assert_eq!(b.shard_leave("b").await.unwrap().len(), 16);
+            a.purge().await.unwrap();
+        })
+        .await;
+        if let Err(e) = res {
+            connect_with(&prefix, RedisStoreOptions::default())
+                .await
+                .purge()
+                .await
+                .unwrap();
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
     #[tokio::test]
     async fn seen_buckets_are_intsets() {
         let prefix = unique_prefix();

@@ -422,14 +422,22 @@ impl RedisStore {
     /// pipelined round trip, so that a poll finding nothing due costs one round trip
     /// instead of one script call per shard. A shard that gains work after this check
     /// is served by the next call.
+    /// `only`: look at these shards only (a frontier replica's claimed shards).
     async fn shards_with_work(
         &self,
         now_ms: u64,
         zsets: impl Fn(&ShardKeys) -> [String; 2],
+        only: Option<&[u16]>,
     ) -> Result<Vec<usize>, StoreError> {
         let shards = usize::from(self.shards);
         let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
-        let order: Vec<usize> = (0..shards).map(|i| (start + i) % shards).collect();
+        let order: Vec<usize> = (0..shards)
+            .map(|i| (start + i) % shards)
+            .filter(|s| only.is_none_or(|o| o.iter().any(|x| usize::from(*x) == *s)))
+            .collect();
+        if order.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut pipe = redis::pipe();
         for &shard in &order {
             for key in zsets(&self.shard_keys(shard)) {
@@ -438,7 +446,7 @@ impl RedisStore {
         }
         let mut con = self.con.clone();
         let counts: Vec<u64> = pipe.query_async(&mut con).await.map_err(map_err)?;
-        if counts.len() != 2 * shards {
+        if counts.len() != 2 * order.len() {
             return Err(StoreError::Corrupt("ZCOUNT pipeline reply".into()));
         }
         Ok(order
@@ -464,12 +472,9 @@ impl RedisStore {
         let mut con = self.con.clone();
         let mut out = Vec::new();
         for shard in self
-            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()])
+            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()], only)
             .await?
         {
-            if only.is_some_and(|o| !o.iter().any(|s| usize::from(*s) == shard)) {
-                continue;
-            }
             if out.len() >= max {
                 break;
             }
@@ -847,7 +852,7 @@ impl FrontierStore for RedisStore {
         let mut con = self.con.clone();
         let mut out = Vec::new();
         for shard in self
-            .shards_with_work(now_ms, |k| [k.recrawl.clone(), k.recrawl.clone()])
+            .shards_with_work(now_ms, |k| [k.recrawl.clone(), k.recrawl.clone()], None)
             .await?
         {
             if out.len() >= max {

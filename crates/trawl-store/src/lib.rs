@@ -5,6 +5,10 @@
 //!   state lives only in a process, so a frontier restart loses nothing and several
 //!   frontier replicas can share the work).
 //!
+//! [`shards`] splits the work between frontier replicas: each claims a fair share of the
+//! host shards (a lease per shard, renewed, taken over when it expires) and leases hosts only
+//! from its shards ([`FrontierStore::lease_in_shards`]).
+//!
 //! The scheduling *decisions* (when a host is next due) are made by the caller
 //! (trawl-frontier, using trawl-fetch's politeness policy); the store applies them
 //! atomically. Times are milliseconds since the Unix epoch, passed in by the caller,

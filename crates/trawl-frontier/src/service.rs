@@ -430,13 +430,18 @@ impl Frontier {
         if waiting >= inner.cfg.queue_target {
             return Ok(0);
         }
-        let budget = inner.cfg.queue_target - waiting;
         let now = now_ms();
         let ttl = inner.cfg.lease_ttl.as_millis() as u64;
+        let room = inner.cfg.queue_target - waiting;
         let leases = match self.owned_shards() {
-            None => inner.store.lease(now, budget, ttl).await?,
-            Some(shards) if shards.is_empty() => return Ok(0),
+            None => inner.store.lease(now, room, ttl).await?,
             Some(shards) => {
+                let total = usize::from(inner.store.shard_count());
+                let budget =
+                    schedule::dispatch_budget(inner.cfg.queue_target, waiting, shards.len(), total);
+                if budget == 0 {
+                    return Ok(0);
+                }
                 inner
                     .store
                     .lease_in_shards(now, budget, ttl, &shards)

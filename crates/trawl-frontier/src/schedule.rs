@@ -85,6 +85,46 @@ fn looks_like_article(url: &url::Url) -> bool {
     dashes >= 2 || digits >= 4 || last.len() >= 24
 }
 
+/// How many hosts one frontier replica leases in a dispatch round: its part of the room left
+/// under `queue_target` in the task queue, in proportion to the shards it holds (`owned` of
+/// `total`), rounded up, so that R replicas together keep about `queue_target` tasks waiting
+/// rather than R times as many. One replica holding every shard gets the whole room.
+pub fn dispatch_budget(queue_target: usize, waiting: usize, owned: usize, total: usize) -> usize {
+    let room = queue_target.saturating_sub(waiting);
+    if owned == 0 || total == 0 || room == 0 {
+        return 0;
+    }
+    if owned >= total {
+        return room;
+    }
+    room.saturating_mul(owned).div_ceil(total)
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::dispatch_budget;
+
+    #[test]
+    fn dispatch_budget_is_the_owned_part_of_the_room() {
+        assert_eq!(dispatch_budget(200, 0, 16, 16), 200);
+        assert_eq!(dispatch_budget(200, 50, 16, 16), 150);
+        assert_eq!(dispatch_budget(200, 0, 8, 16), 100);
+        assert_eq!(dispatch_budget(200, 0, 6, 16), 75);
+        assert_eq!(dispatch_budget(200, 199, 1, 16), 1, "rounded up");
+        assert_eq!(dispatch_budget(200, 200, 8, 16), 0);
+        assert_eq!(dispatch_budget(200, 500, 8, 16), 0);
+        assert_eq!(dispatch_budget(200, 0, 0, 16), 0);
+        assert_eq!(dispatch_budget(200, 0, 3, 0), 0);
+        assert_eq!(dispatch_budget(usize::MAX, 0, 5, 16), usize::MAX / 16 + 1);
+        // The replicas' budgets add up to the room (give or take rounding).
+        let parts: usize = [6, 6, 4]
+            .iter()
+            .map(|&o| dispatch_budget(200, 20, o, 16))
+            .sum();
+        assert!((180..=183).contains(&parts), "{parts}");
+    }
+}
+
 /// Queue priority of listing URLs whose family has proven barren (see [`HubYield`]): behind
 /// everything else, alternate renderings included.
 pub const BARREN_HUB_PRIORITY: u8 = 4;
@@ -369,44 +409,10 @@ pub fn recrawls(kind: TaskKind, outcome: FetchOutcome) -> bool {
         && matches!(outcome, FetchOutcome::Ok | FetchOutcome::NotModified)
 }
 
-/// How many hosts one frontier replica leases in a dispatch round: its part of the room left
-/// under `queue_target` in the task queue, in proportion to the shards it holds (`owned` of
-/// `total`), rounded up, so that R replicas together keep about `queue_target` tasks waiting
-/// rather than R times as many. One replica holding every shard gets the whole room.
-pub fn dispatch_budget(queue_target: usize, waiting: usize, owned: usize, total: usize) -> usize {
-    let room = queue_target.saturating_sub(waiting);
-    if owned == 0 || total == 0 || room == 0 {
-        return 0;
-    }
-    if owned >= total {
-        return room;
-    }
-    room.saturating_mul(owned).div_ceil(total)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn dispatch_budget_is_the_owned_part_of_the_room() {
-        assert_eq!(dispatch_budget(200, 0, 16, 16), 200);
-        assert_eq!(dispatch_budget(200, 50, 16, 16), 150);
-        assert_eq!(dispatch_budget(200, 0, 8, 16), 100);
-        assert_eq!(dispatch_budget(200, 0, 6, 16), 75);
-        assert_eq!(dispatch_budget(200, 199, 1, 16), 1, "rounded up");
-        assert_eq!(dispatch_budget(200, 200, 8, 16), 0);
-        assert_eq!(dispatch_budget(200, 500, 8, 16), 0);
-        assert_eq!(dispatch_budget(200, 0, 0, 16), 0);
-        assert_eq!(dispatch_budget(200, 0, 3, 0), 0);
-        assert_eq!(dispatch_budget(usize::MAX, 0, 5, 16), usize::MAX / 16 + 1);
-        // The replicas' budgets add up to the room (give or take rounding).
-        let parts: usize = [6, 6, 4]
-            .iter()
-            .map(|&o| dispatch_budget(200, 20, o, 16))
-            .sum();
-        assert!((180..=183).contains(&parts), "{parts}");
-    }
     use chrono::DateTime;
 
     fn report(outcome: FetchOutcome, attempt: u32) -> FetchReport {

@@ -412,7 +412,6 @@ pub fn recrawls(kind: TaskKind, outcome: FetchOutcome) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
     use chrono::DateTime;
 
     fn report(outcome: FetchOutcome, attempt: u32) -> FetchReport {

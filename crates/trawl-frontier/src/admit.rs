@@ -294,6 +294,25 @@ impl Admitter {
         }
     }
 
+    /// Set the crawl-wide counts of `url`'s hub family (pages fetched, pages that found a new
+    /// article), as read back from the store; see [`schedule::hub_increment`].
+    pub fn set_hub_yield(&self, url: &str, pages: u32, found: u64) {
+        let Ok(u) = Url::parse(url) else { return };
+        match self.hubs.lock() {
+            Ok(mut h) => h.set(&u, pages, found),
+            Err(p) => p.into_inner().set(&u, pages, found),
+        }
+    }
+
+    /// Whether `url`'s hub family is barren as this process knows it.
+    pub fn is_barren(&self, url: &str) -> bool {
+        let Ok(u) = Url::parse(url) else { return false };
+        match self.hubs.lock() {
+            Ok(h) => h.is_barren(&u),
+            Err(p) => p.into_inner().is_barren(&u),
+        }
+    }
+
     /// Whether a queued URL is to be dropped when its turn comes: a listing link (not a seed)
     /// whose family turned barren after it was queued, and not one of the family's probes. Links
     /// of a family are usually all queued before any is fetched, so the verdict is applied again

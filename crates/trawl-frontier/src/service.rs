@@ -422,6 +422,39 @@ impl Frontier {
         Ok(out)
     }
 
+    /// Whether `url`'s hub family is barren as this replica knows it ([`schedule::HubYield`]).
+    pub fn is_barren_family(&self, url: &str) -> bool {
+        self.inner.admitter.is_barren(url)
+    }
+
+    /// A page at `url` (on `host`) was fetched and found `found` new articles: add it to its hub
+    /// family's counter in the store (one `HINCRBY` on the host's metadata field
+    /// `hub:<family fingerprint>`) and take the crawl-wide totals it returns into this
+    /// replica's table, so a family sampled by several replicas turns barren after
+    /// [`schedule::HUB_SAMPLE`] pages in all, not per replica.
+    pub async fn record_hub_yield(
+        &self,
+        url: &str,
+        host: &str,
+        found: u64,
+    ) -> Result<(), FrontierError> {
+        let Ok(u) = url::Url::parse(url) else {
+            return Ok(());
+        };
+        let field = format!(
+            "hub:{:032x}",
+            trawl_core::url_fingerprint(&schedule::hub_family(&u))
+        );
+        let total = self
+            .inner
+            .store
+            .host_meta_incr(host, &field, schedule::hub_increment(found))
+            .await?;
+        let (pages, productive) = schedule::hub_totals(total);
+        self.inner.admitter.set_hub_yield(url, pages, productive);
+        Ok(())
+    }
+
     /// Lease due hosts and publish one task for each, keeping about
     /// `queue_target` tasks waiting. Returns how many tasks were published.
     pub async fn dispatch_once(&self) -> Result<usize, FrontierError> {
@@ -617,7 +650,8 @@ impl Frontier {
             // A page is productive when it queued new article links or is itself a new article
             // (not a known one reached through an alias).
             let found = new_articles + u64::from(report.is_article && !reached_known);
-            inner.admitter.record_hub_yield(&report.url, found);
+            self.record_hub_yield(&report.url, &report.host, found)
+                .await?;
         }
         // 3. Host facts.
         if let Some(cd) = report

@@ -113,3 +113,25 @@ async fn trap_budgets_are_shared_by_replicas() {
         assert_eq!(a.store().host_meta_get(host, &field).await.unwrap(), None);
     }
 }
+
+#[tokio::test]
+async fn hub_families_turn_barren_on_pages_sampled_by_any_replica() {
+    let (a, b, _broker) = pair().await;
+    let host = "http://news.test:80";
+    let listing = "http://news.test/tag/nothing-new";
+    let barren = |f: &Frontier| f.is_barren_family("http://news.test/tag/still-nothing");
+    // Three barren pages in all, spread over the replicas: the third report's replica knows.
+    a.record_hub_yield(listing, host, 0).await.unwrap();
+    b.record_hub_yield(listing, host, 0).await.unwrap();
+    assert!(!barren(&a) && !barren(&b));
+    b.record_hub_yield(listing, host, 0).await.unwrap();
+    assert!(barren(&b), "3 pages in all, none productive");
+    // a learns the totals with its next page of the family.
+    a.record_hub_yield("http://news.test/tag/another", host, 0)
+        .await
+        .unwrap();
+    assert!(barren(&a));
+    // A productive page anywhere makes it productive again for that replica.
+    b.record_hub_yield(listing, host, 2).await.unwrap();
+    assert!(!barren(&b));
+}

@@ -186,6 +186,14 @@ async fn sigkill_a_frontier_its_shards_are_taken_over_and_nothing_is_lost() {
         });
         let takeover = killed.elapsed();
         assert!(took_all, "frontier 2 never took over all 16 shards");
+        // `trawl status` shows the same: one live frontier holding every shard (frontier 1's
+        // heartbeat expired with its claims).
+        let st = status(&cfg).expect("status after the takeover");
+        let fr = &st["frontiers"];
+        assert_eq!(fr["unclaimed"], 0, "{st}");
+        let reps = fr["replicas"].as_array().cloned().unwrap_or_default();
+        assert_eq!(reps.len(), 1, "{st}");
+        assert_eq!(reps[0]["shards"], 16, "{st}");
         let drained_in = wait_drained(&cfg, Duration::from_secs(90));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
         let final_status = status(&cfg);

@@ -354,6 +354,47 @@ pub(crate) async fn redis_apply(
     Ok(parse_shards(flat))
 }
 
+impl RedisStore {
+    /// A read-only look at the frontier replicas (for `trawl status`): live replicas (heartbeat
+    /// after `now_ms`) and the shard claims, without heartbeating.
+    pub async fn frontier_view(&self, now_ms: u64) -> Result<ShardView, StoreError> {
+        let (replicas, owners) = keys(self);
+        let mut con = self.connection();
+        let (live, flat): (Vec<String>, Vec<String>) = redis::pipe()
+            .cmd("ZRANGEBYSCORE")
+            .arg(replicas)
+            .arg(format!("({now_ms}"))
+            .arg("+inf")
+            .cmd("HGETALL")
+            .arg(owners)
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)?;
+        let (shards, _) = self.layout();
+        let mut owners = parse_owners(&flat);
+        owners.retain(|s, _| *s < shards);
+        Ok(ShardView {
+            replicas: live,
+            owners,
+        })
+    }
+}
+
+/// Shards per replica with a live claim at `now_ms`, and the number of shards nobody holds.
+pub fn claims_by_replica(
+    view: &ShardView,
+    shards: u16,
+    now_ms: u64,
+) -> (BTreeMap<String, u16>, u16) {
+    let mut by: BTreeMap<String, u16> = view.replicas.iter().map(|r| (r.clone(), 0)).collect();
+    let mut held = 0u16;
+    for o in view.owners.values().filter(|o| o.expires_ms > now_ms) {
+        *by.entry(o.replica.clone()).or_default() += 1;
+        held += 1;
+    }
+    (by, shards.saturating_sub(held))
+}
+
 pub(crate) async fn redis_leave(store: &RedisStore, me: &str) -> Result<Vec<u16>, StoreError> {
     check_replica(me)?;
     let (replicas, owners) = keys(store);
@@ -497,6 +538,19 @@ mod tests {
         assert_eq!(t.owned("a", 100), Vec::<u16>::new());
         assert_eq!(t.leave("b"), vec![0, 1, 2]);
         assert_eq!(t.view("a", 100, 100).owners, BTreeMap::new());
+    }
+
+    #[test]
+    fn claims_are_counted_per_replica() {
+        let v = view(
+            &["a", "b", "c"],
+            &[(0, "a", 10), (1, "a", 10), (2, "b", 10), (3, "b", 5)],
+        );
+        let (by, unclaimed) = claims_by_replica(&v, 6, 7);
+        assert_eq!(by.get("a"), Some(&2));
+        assert_eq!(by.get("b"), Some(&1));
+        assert_eq!(by.get("c"), Some(&0));
+        assert_eq!(unclaimed, 3);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure the local RabbitMQ, Redis and PostgreSQL the integration tests talk to are up; start them if not.
+# Make sure the local RabbitMQ (and its three-node test cluster), Redis (and its six-node test
+# cluster) and PostgreSQL the integration tests talk to are up; start them if not.
 set -euo pipefail
 
 wait_for() { # name, check command, seconds
@@ -18,6 +19,14 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 wait_for redis "redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG" 30
 
+# Redis Cluster (6 nodes on 127.0.0.1:7000-7005) for the cluster conformance and failover tests.
+# TRAWL_SKIP_CLUSTER=1 skips it (and those tests).
+if [ "${TRAWL_SKIP_CLUSTER:-}" = 1 ]; then
+  echo "services: TRAWL_SKIP_CLUSTER=1: not starting the Redis Cluster"
+else
+  bash "$(dirname "$0")/redis-cluster.sh" up
+fi
+
 if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
   echo "services: starting rabbitmq"
   rabbitmq-server -detached || true
@@ -26,6 +35,15 @@ wait_for rabbitmq "(exec 3<>/dev/tcp/127.0.0.1/5672)" 90
 # The port opens a little before the broker accepts logins; give it a moment when we just started it.
 if command -v rabbitmqctl >/dev/null 2>&1; then
   timeout 60 rabbitmqctl await_startup >/dev/null 2>&1 || true
+fi
+
+# The three-node RabbitMQ cluster beside it (127.0.0.1:5673-5675) for the cluster tests
+# (crates/trawl-queue/tests/amqp_cluster.rs, tests/e2e/faults_rabbit_cluster.rs). About 25 s from cold,
+# under 1 s when it is already up. TRAWL_SKIP_CLUSTER=1 skips it (and those tests).
+if [ "${TRAWL_SKIP_CLUSTER:-}" = 1 ]; then
+  echo "services: TRAWL_SKIP_CLUSTER=1: not starting the RabbitMQ cluster"
+elif ! bash "$(dirname "$0")/rabbitmq-cluster.sh" up; then
+  echo "services: the RabbitMQ cluster did not come up; the cluster tests will fail (TRAWL_SKIP_CLUSTER=1 skips them)" >&2
 fi
 
 # PostgreSQL (the sink's tests): the Debian cluster, and the `test` database they use

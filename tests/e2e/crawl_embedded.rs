@@ -418,3 +418,134 @@ async fn follow_picks_up_live_articles_with_bounded_latency() {
     assert!(site.disallowed_requests().is_empty());
     site.shutdown().await;
 }
+
+/// Updates and corrections: with `--follow`, published articles are re-fetched on a schedule
+/// after their publication (conditional GET); an article whose body changed (the site appends a
+/// correction to every fifth article a while after publishing it) is written again with the
+/// same `id` and `version` 2, and an unchanged one is not written again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_rechecks_articles_and_publishes_corrections_as_new_versions() {
+    let mut features = trawl_testsite::Features::default();
+    for f in ["calendar", "aliases", "tags", "archive", "flaky"] {
+        features.set(f, false).expect("a known feature");
+    }
+    let site = TestSite::start(SiteSpec {
+        hosts: 2,
+        articles_per_host: 2,
+        crawl_delay: Some(0.2),
+        publish_every: Some(Duration::from_secs(2)),
+        correct_after: Some(Duration::from_secs(4)),
+        features,
+        ..SiteSpec::default()
+    })
+    .await
+    .expect("test site");
+    let dir = tempfile::tempdir().unwrap();
+    let EmbeddedCrawl {
+        summary,
+        stderr,
+        out,
+    } = embedded_crawl(
+        &site.seeds(),
+        dir.path(),
+        &[
+            "--delay",
+            "100ms",
+            "--follow",
+            "--poll-interval",
+            "1s",
+            "--poll-min",
+            "1s",
+            "--poll-max",
+            "4s",
+            "--update-checks",
+            "2s,6s,10s",
+            "--max-time",
+            "20s",
+        ],
+    )
+    .await;
+    let end_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let articles = read_articles(&out);
+    let mut versions: std::collections::HashMap<String, Vec<(u64, String, String)>> =
+        Default::default();
+    for a in &articles {
+        versions
+            .entry(trawl_e2e::canonical_of(a))
+            .or_default()
+            .push((
+                a["version"].as_u64().unwrap_or(0),
+                a["id"].as_str().unwrap_or("").to_string(),
+                a["body"].as_str().unwrap_or("").to_string(),
+            ));
+    }
+    let corrected: HashSet<String> = site.corrections().into_iter().map(|c| c.0).collect();
+    // A correction that appeared with time for the 6 s check (and the crawl's start-up) must
+    // have been published as version 2.
+    let due: Vec<String> = site
+        .corrections()
+        .into_iter()
+        .filter(|(_, at)| *at < end_ms - 6_000)
+        .map(|c| c.0)
+        .collect();
+    assert!(
+        !due.is_empty(),
+        "no correction was due: {:?}",
+        site.corrections()
+    );
+    for url in &due {
+        let v = versions
+            .get(url)
+            .unwrap_or_else(|| panic!("corrected article never written: {url}\n{stderr}"));
+        let mut nums: Vec<u64> = v.iter().map(|x| x.0).collect();
+        nums.sort();
+        assert_eq!(
+            nums,
+            [1, 2],
+            "{url}: versions written {nums:?}; corrections {:?}; written {:?}\n{stderr}",
+            site.corrections(),
+            versions
+                .iter()
+                .map(|(u, v)| (u, v.iter().map(|x| x.0).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(v[0].1, v[1].1, "both versions carry the same id");
+        let v2 = v.iter().find(|x| x.0 == 2).unwrap();
+        assert!(
+            v2.2.contains("Correction ("),
+            "version 2 has the correction: {}",
+            v2.2
+        );
+    }
+    // Nothing else is written twice: unchanged pages cost a request (a 304 when the page is
+    // byte for byte the same), not a message.
+    for (url, v) in &versions {
+        if !corrected.contains(url) {
+            assert_eq!(v.len(), 1, "{url} written {} times: {v:?}", v.len());
+            assert_eq!(v[0].0, 1);
+        } else {
+            assert!(v.len() <= 2, "{url}: {v:?}");
+        }
+    }
+    let updated = summary["summary"]["updated"].as_u64().unwrap_or(0);
+    let v2s = articles.iter().filter(|a| a["version"] == 2).count() as u64;
+    assert_eq!(
+        updated, v2s,
+        "the summary counts the new versions: {summary}"
+    );
+    let not_modified = site
+        .request_log()
+        .iter()
+        .filter(|r| r.status == 304)
+        .count();
+    eprintln!(
+        "articles {} (version 2: {v2s}), 304 answers {not_modified}",
+        articles.len()
+    );
+    assert!(site
+        .politeness_violations(Duration::from_millis(20))
+        .is_empty());
+    site.shutdown().await;
+}

@@ -495,3 +495,210 @@ pub async fn embedded_crawl(seeds: &[String], dir: &Path, extra: &[&str]) -> Emb
         out,
     }
 }
+
+/// One node of the local Redis Cluster as `CLUSTER NODES` lists it.
+#[derive(Debug, Clone)]
+pub struct ClusterNode {
+    pub id: String,
+    pub port: u16,
+    pub master: bool,
+    /// The master's id, for a replica.
+    pub master_id: Option<String>,
+    pub failed: bool,
+}
+
+/// `redis-cli -p PORT ARGS…` on 127.0.0.1 (5 s bound): stdout, `None` when it fails.
+pub fn redis_cli(port: u16, args: &[&str]) -> Option<String> {
+    let mut cmd = Command::new("redis-cli");
+    cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(args)
+        .stderr(Stdio::null());
+    let (out, killed) = crate::run_bounded(&mut cmd, Duration::from_secs(5));
+    (!killed && out.status.success()).then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The nodes of the cluster as seen from the node on `port`.
+pub fn cluster_nodes(port: u16) -> Option<Vec<ClusterNode>> {
+    let text = redis_cli(port, &["cluster", "nodes"])?;
+    let nodes = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let port = f.get(1)?.split(['@', ',']).next()?.rsplit_once(':')?.1;
+            let flags = *f.get(2)?;
+            Some(ClusterNode {
+                id: f.first()?.to_string(),
+                port: port.parse().ok()?,
+                master: flags.split(',').any(|x| x == "master"),
+                master_id: f.get(3).filter(|m| **m != "-").map(|m| m.to_string()),
+                failed: flags.contains("fail"),
+            })
+        })
+        .collect();
+    Some(nodes)
+}
+
+/// `cluster_state:ok` on the node at `port`.
+pub fn cluster_ok(port: u16) -> bool {
+    redis_cli(port, &["cluster", "info"]).is_some_and(|t| t.contains("cluster_state:ok"))
+}
+
+/// `scripts/redis-cluster.sh ARG` (up, status, down); whether it succeeded.
+pub fn redis_cluster_script(arg: &str) -> bool {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/redis-cluster.sh");
+    let mut cmd = Command::new("bash");
+    cmd.arg(script).arg(arg);
+    let (out, killed) = crate::run_bounded(&mut cmd, Duration::from_secs(60));
+    !killed && out.status.success()
+}
+
+/// Runs `scripts/redis-cluster.sh up` when dropped, so a node a test killed is started
+/// again (it rejoins as a replica) even when the test fails.
+pub struct RedisClusterGuard;
+
+impl Drop for RedisClusterGuard {
+    fn drop(&mut self) {
+        if !redis_cluster_script("up") {
+            eprintln!(
+                "RedisClusterGuard: scripts/redis-cluster.sh up failed; the cluster may be degraded"
+            );
+        }
+    }
+}
+
+/// The three-node RabbitMQ cluster of `scripts/rabbitmq-cluster.sh` (issue #11): its URL
+/// list (`TRAWL_TEST_AMQP_CLUSTER_URL`) and Erlang node names in the same order
+/// (`TRAWL_TEST_AMQP_CLUSTER_NODES`).
+pub struct Cluster {
+    /// The comma-separated URL list the roles are configured with.
+    pub url: String,
+    /// Each node's URL, password redacted (as the roles log it).
+    pub entries: Vec<String>,
+    /// Each node's Erlang name (`rabbitmqctl -n`).
+    pub nodes: Vec<String>,
+}
+
+/// The path of `scripts/rabbitmq-cluster.sh`.
+pub fn cluster_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/rabbitmq-cluster.sh")
+}
+
+impl Cluster {
+    /// The cluster when every node accepts connections; `None` (the test prints SKIPPED)
+    /// only with `TRAWL_SKIP_CLUSTER=1`, a panic naming the fix otherwise.
+    pub fn require() -> Option<Cluster> {
+        let url = std::env::var("TRAWL_TEST_AMQP_CLUSTER_URL").unwrap_or_else(|_| {
+            [5673, 5674, 5675]
+                .map(|p| format!("amqp://guest:guest@127.0.0.1:{p}/%2f"))
+                .join(",")
+        });
+        let nodes: Vec<String> = std::env::var("TRAWL_TEST_AMQP_CLUSTER_NODES")
+            .unwrap_or_else(|_| "trawl1@localhost,trawl2@localhost,trawl3@localhost".into())
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .collect();
+        let raw: Vec<&str> = trawl_core::split_url_list(&url);
+        assert_eq!(
+            raw.len(),
+            nodes.len(),
+            "TRAWL_TEST_AMQP_CLUSTER_NODES needs one node name per URL"
+        );
+        let down: Vec<String> = raw
+            .iter()
+            .filter(|e| !tcp_reachable(e))
+            .map(|e| trawl_core::redact_url(e))
+            .collect();
+        if !down.is_empty() {
+            if std::env::var("TRAWL_SKIP_CLUSTER").as_deref() == Ok("1") {
+                eprintln!(
+                    "SKIPPED (TRAWL_SKIP_CLUSTER=1): RabbitMQ cluster nodes unreachable: {down:?}"
+                );
+                return None;
+            }
+            panic!(
+                "the three-node RabbitMQ cluster is not up ({down:?} unreachable): start it with \
+                 `scripts/rabbitmq-cluster.sh up`, point TRAWL_TEST_AMQP_CLUSTER_URL at yours, or \
+                 set TRAWL_SKIP_CLUSTER=1 to skip the cluster tests"
+            );
+        }
+        let entries = raw.iter().map(|e| trawl_core::redact_url(e)).collect();
+        Some(Cluster {
+            url: url.clone(),
+            entries,
+            nodes,
+        })
+    }
+
+    /// Index of the node a role's log says it connected to first.
+    pub fn node_in_log(&self, log: &str) -> Option<usize> {
+        let line = log.lines().find(|l| l.contains("connected to RabbitMQ"))?;
+        self.entries.iter().position(|e| line.contains(e.as_str()))
+    }
+
+    /// `rabbitmqctl -n NODE stop_app`.
+    pub fn stop_app(&self, i: usize) -> bool {
+        rabbitmqctl(&["-n", &self.nodes[i], "stop_app"], Duration::from_secs(60))
+    }
+
+    /// SIGKILL the node's Erlang VM (after `stop_app` the VM still answers `eval`).
+    pub fn kill(&self, i: usize) -> bool {
+        let out = Command::new("rabbitmqctl")
+            .args(["-q", "-n", &self.nodes[i], "eval", "os:getpid()."])
+            .output();
+        let Some(pid) = out.ok().and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .trim_matches('"')
+                .to_string();
+            text.parse::<u32>().ok()
+        }) else {
+            return false;
+        };
+        Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+
+    /// `scripts/rabbitmq-cluster.sh up`: restarts what is down and waits (bounded).
+    pub fn heal(&self) -> bool {
+        let (out, killed) = crate::run_bounded(
+            Command::new("bash").arg(cluster_script()).arg("up"),
+            Duration::from_secs(240),
+        );
+        if !out.status.success() || killed {
+            eprintln!(
+                "rabbitmq-cluster.sh up failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        out.status.success() && !killed
+    }
+}
+
+fn tcp_reachable(entry: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let Some(hostport) = entry
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|auth| auth.rsplit('@').next())
+    else {
+        return false;
+    };
+    let Some(addr) = hostport.to_socket_addrs().ok().and_then(|mut a| a.next()) else {
+        return false;
+    };
+    TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok()
+}
+
+/// Brings the cluster back whole (`rabbitmq-cluster.sh up`) when dropped, so that a
+/// failing node-loss test never leaves a node down for the tests after it.
+pub struct RabbitClusterGuard<'a>(pub &'a Cluster);
+
+impl Drop for RabbitClusterGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.heal();
+    }
+}

@@ -47,6 +47,15 @@ pub fn redis_url() -> String {
     std::env::var("TRAWL_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
+/// The test Redis Cluster (`scripts/redis-cluster.sh up`): every node as a seed.
+pub fn redis_cluster_url() -> String {
+    std::env::var("TRAWL_TEST_REDIS_CLUSTER_URL").unwrap_or_else(|_| {
+        "redis+cluster://127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003,\
+         127.0.0.1:7004,127.0.0.1:7005"
+            .into()
+    })
+}
+
 /// Articles in a JSON Lines file, as JSON values.
 pub fn read_articles(path: &Path) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();

@@ -82,7 +82,9 @@ impl Default for AmqpSection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisSection {
-    /// Redis URL (`redis://`, `rediss://` or `unix://`). Redacted in logs.
+    /// Redis URL (`redis://`, `rediss://` or `unix://`), or a Redis Cluster given by its
+    /// seed nodes: `redis+cluster://[user:pass@]host:port,host:port…` (`rediss+cluster://`
+    /// for TLS). Redacted in logs.
     pub url: SecretUrl,
     /// Prefix of every key.
     pub prefix: String,
@@ -223,6 +225,11 @@ pub struct FrontierSection {
     /// The same limit on a source's first fetch; 0 (the default) = take every entry.
     #[serde(with = "humantime_serde")]
     pub first_pass_max_age: Duration,
+    /// Updates and corrections: re-fetch each published article this long after its
+    /// publication (else its first fetch), with conditional GET, and publish it again with a
+    /// higher `version` when its title or body changed. The last one is the window; `[]`: never.
+    #[serde(with = "duration_list")]
+    pub update_checks: Vec<Duration>,
     /// How long a host lease lasts before a dead worker's claim expires.
     #[serde(with = "humantime_serde")]
     pub lease_ttl: Duration,
@@ -264,6 +271,9 @@ impl Default for FrontierSection {
             recrawl_max_interval: Duration::from_secs(24 * 3600),
             entry_max_age: Duration::from_secs(7 * 86_400),
             first_pass_max_age: Duration::ZERO,
+            update_checks: [1, 6, 24, 48]
+                .map(|h| Duration::from_secs(h * 3600))
+                .to_vec(),
             lease_ttl: Duration::from_secs(120),
             max_attempts: 3,
             shards: 16,
@@ -429,3 +439,27 @@ impl Default for LogSection {
 
 #[cfg(test)]
 mod tests;
+
+/// A list of durations written the humantime way (`["1h", "6h"]`).
+mod duration_list {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[Duration], s: S) -> Result<S::Ok, S::Error> {
+        v.iter()
+            .map(|d| humantime_serde::re::humantime::format_duration(*d).to_string())
+            .collect::<Vec<_>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|t| {
+                humantime_serde::re::humantime::parse_duration(t)
+                    .map_err(|e| serde::de::Error::custom(format!("{t:?}: {e}")))
+            })
+            .collect()
+    }
+}

@@ -74,6 +74,36 @@ fn durations_are_humantime() {
 }
 
 #[test]
+fn update_checks_are_an_ascending_duration_list() {
+    let h = |n: u64| Duration::from_secs(n * 3600);
+    assert_eq!(
+        Config::default().frontier.update_checks,
+        vec![h(1), h(6), h(24), h(48)]
+    );
+    let c = Config::from_toml_str("t", "[frontier]\nupdate_checks = [\"30m\", \"2h\"]\n").unwrap();
+    assert_eq!(
+        c.frontier.update_checks,
+        vec![Duration::from_secs(1800), h(2)]
+    );
+    let from_env = load(
+        None,
+        &env(&[("TRAWL_FRONTIER_UPDATE_CHECKS", "30m,2h")]),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(from_env.frontier.update_checks, c.frontier.update_checks);
+    let off = Config::from_toml_str("t", "[frontier]\nupdate_checks = []\n").unwrap();
+    assert!(off.frontier.update_checks.is_empty());
+    for bad in ["[\"6h\", \"1h\"]", "[\"0s\"]", "[\"soon\"]", "\"1h\""] {
+        let e = errors(Config::from_toml_str(
+            "t",
+            &format!("[frontier]\nupdate_checks = {bad}\n"),
+        ));
+        assert!(e.has_key("frontier.update_checks"), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn env_beats_file_beats_default_and_flags_beat_env() {
     let file = "[worker]\nconcurrency = 8\n[fetch]\nuser_agent = \"filebot\"\n[redis]\nprefix = \"fromfile\"\n";
     let e = env(&[
@@ -454,4 +484,77 @@ fn warc_section_defaults_env_and_validation() {
         e.has_key("warc.prefix") && e.has_key("warc.max_file_bytes"),
         "{e}"
     );
+}
+
+#[test]
+fn redis_cluster_url_is_accepted_and_a_bad_one_named() {
+    let c = load(
+        None,
+        &env(&[(
+            "TRAWL_REDIS_URL",
+            "redis+cluster://:hunter4@127.0.0.1:7000,127.0.0.1:7001",
+        )]),
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        c.redis.url.redacted(),
+        "redis+cluster://:***@127.0.0.1:7000,127.0.0.1:7001"
+    );
+    for bad in [
+        "redis+cluster://:hunter4@127.0.0.1",
+        "redis+cluster://:hunter4@127.0.0.1:7000,",
+        "redis+cluster://:hunter4@127.0.0.1:7000/2",
+    ] {
+        let e = errors(load(None, &env(&[("TRAWL_REDIS_URL", bad)]), &[]));
+        assert!(e.has_key("redis.url"), "{bad}: {e}");
+        assert!(!e.to_string().contains("hunter4"), "{e}");
+    }
+}
+
+#[test]
+fn amqp_url_takes_a_comma_separated_node_list() {
+    let list = "amqp://guest:hunter2@127.0.0.1:5673/%2f, amqp://guest:hunter2@127.0.0.1:5674/%2f";
+    let c = load(None, &env(&[("TRAWL_AMQP_URL", list)]), &[]).unwrap();
+    assert_eq!(c.amqp.url.expose(), list);
+    assert_eq!(
+        c.amqp.url.redacted(),
+        "amqp://guest:***@127.0.0.1:5673/%2f,amqp://guest:***@127.0.0.1:5674/%2f"
+    );
+
+    let file = r#"
+[amqp]
+url = "amqp://guest:hunter2@a:5672/%2f,amqp://guest:hunter2@b:5672/%2f,amqp://guest:hunter2@c:5672/%2f"
+"#;
+    assert!(Config::from_toml_str("t.toml", file).is_ok());
+
+    // Each bad entry is named by its position; no password shows.
+    for (list, want) in [
+        (
+            "amqp://g:hunter2@a/,,amqp://g:hunter2@b/",
+            "entry 2 of the node list is empty",
+        ),
+        ("amqp://g:hunter2@a/,", "entry 2 of the node list is empty"),
+        (
+            "amqp://g:hunter2@a/,http://g:hunter2@b/",
+            "entry 2: scheme must be one of amqp, amqps",
+        ),
+        (
+            "amqp://g:hunter2@a:5673/,amqp://g:hunter2@b/,amqp://g:hunter2@a:5673/%2f",
+            "entry 3 lists the node a:5673 again (entry 1)",
+        ),
+        (
+            "amqp://g:hunter2@a/, amqp:///%2f",
+            "entry 2: URL has no host",
+        ),
+    ] {
+        let e = errors(load(None, &env(&[("TRAWL_AMQP_URL", list)]), &[]));
+        let text = e.to_string();
+        assert!(e.has_key("amqp.url"), "{text}");
+        assert!(text.contains(want), "{list}: {text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+    let many = vec!["amqp://a/"; 17].join(",");
+    let e = errors(load(None, &env(&[("TRAWL_AMQP_URL", &many)]), &[]));
+    assert!(e.to_string().contains("lists 17 nodes; at most 16"), "{e}");
 }

@@ -49,6 +49,61 @@ fn url_with_scheme(out: &mut Errors, key: &str, raw: &str, schemes: &[&str]) {
     }
 }
 
+/// Most RabbitMQ nodes `amqp.url` may list.
+const MAX_AMQP_NODES: usize = 16;
+
+/// `amqp.url`: one URL, or a comma-separated list of the nodes of one cluster, tried in order.
+fn amqp_urls(out: &mut Errors, key: &str, raw: &str) {
+    let schemes = &["amqp", "amqps"];
+    let entries = trawl_core::split_url_list(raw);
+    if entries.len() == 1 {
+        url_with_scheme(out, key, raw, schemes);
+        return;
+    }
+    if entries.len() > MAX_AMQP_NODES {
+        out.push((
+            key.into(),
+            format!(
+                "lists {} nodes; at most {MAX_AMQP_NODES} are allowed",
+                entries.len()
+            ),
+        ));
+        return;
+    }
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let n = i + 1;
+        if entry.is_empty() {
+            out.push((
+                key.into(),
+                format!("entry {n} of the node list is empty (a stray comma?)"),
+            ));
+            continue;
+        }
+        let mut one = Errors::new();
+        url_with_scheme(&mut one, key, entry, schemes);
+        if !one.is_empty() {
+            out.extend(one.into_iter().map(|(k, m)| (k, format!("entry {n}: {m}"))));
+            continue;
+        }
+        if let Ok(u) = url::Url::parse(entry) {
+            let node = format!(
+                "{}:{}",
+                u.host_str().unwrap_or_default(),
+                u.port_or_known_default().unwrap_or(0)
+            );
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == node) {
+                out.push((
+                    key.into(),
+                    format!("entry {n} lists the node {node} again (entry {first})"),
+                ));
+            } else {
+                seen.push((node, n));
+            }
+        }
+    }
+}
+
 fn name_prefix(out: &mut Errors, key: &str, p: &str) {
     if p.is_empty()
         || p.len() > 64
@@ -97,7 +152,7 @@ pub(crate) fn validate(c: &Config) -> Errors {
     let o = &mut out;
 
     // [amqp]
-    url_with_scheme(o, "amqp.url", c.amqp.url.expose(), &["amqp", "amqps"]);
+    amqp_urls(o, "amqp.url", c.amqp.url.expose());
     name_prefix(o, "amqp.prefix", &c.amqp.prefix);
     range(o, "amqp.prefetch", c.amqp.prefetch, 1, 65_535);
     positive(o, "amqp.confirm_timeout", c.amqp.confirm_timeout);
@@ -108,12 +163,21 @@ pub(crate) fn validate(c: &Config) -> Errors {
     );
 
     // [redis]
-    url_with_scheme(
-        o,
-        "redis.url",
-        c.redis.url.expose(),
-        &["redis", "rediss", "unix"],
-    );
+    if trawl_core::is_redis_cluster_url(c.redis.url.expose()) {
+        if let Err(e) = trawl_core::redis_cluster_nodes(c.redis.url.expose()) {
+            o.push((
+                "redis.url".into(),
+                format!("{e}: {}", redact_url(c.redis.url.expose())),
+            ));
+        }
+    } else {
+        url_with_scheme(
+            o,
+            "redis.url",
+            c.redis.url.expose(),
+            &["redis", "rediss", "unix", "redis+cluster", "rediss+cluster"],
+        );
+    }
     name_prefix(o, "redis.prefix", &c.redis.prefix);
     positive(o, "redis.command_timeout", c.redis.command_timeout);
 
@@ -209,6 +273,18 @@ pub(crate) fn validate(c: &Config) -> Errors {
         o.push((
             "frontier.recrawl_max_interval".into(),
             "must not be shorter than frontier.recrawl_min_interval".into(),
+        ));
+    }
+    if fr.update_checks.iter().any(Duration::is_zero) {
+        o.push((
+            "frontier.update_checks".into(),
+            "every check must be greater than 0 (an empty list turns them off)".into(),
+        ));
+    }
+    if fr.update_checks.windows(2).any(|w| w[0] >= w[1]) {
+        o.push((
+            "frontier.update_checks".into(),
+            "must be in ascending order (e.g. [\"1h\", \"6h\", \"24h\", \"48h\"])".into(),
         ));
     }
     positive(o, "frontier.lease_ttl", fr.lease_ttl);

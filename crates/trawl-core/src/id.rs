@@ -12,6 +12,17 @@ pub fn url_fingerprint(canonical_url: &str) -> u128 {
     xxh3_128(canonical_url.as_bytes())
 }
 
+/// Digest of what a reader sees change in an article: its title and body (XXH3-64 of
+/// `title \n body`, 16 lowercase hex chars). An update check compares it with the digest of
+/// the version already published; the page's chrome (teasers, "most read") does not count.
+pub fn content_digest(title: Option<&str>, body: &str) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(title.unwrap_or("").as_bytes());
+    h.update(b"\n");
+    h.update(body.as_bytes());
+    format!("{:016x}", h.digest())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +34,19 @@ mod tests {
         assert_eq!(a, article_id("https://example.com/a"));
         assert_ne!(a, article_id("https://example.com/b"));
         assert_ne!(url_fingerprint("x"), url_fingerprint("y"));
+    }
+
+    #[test]
+    fn content_digest_changes_with_title_or_body_only() {
+        let d = content_digest(Some("Title"), "Body.");
+        assert_eq!(d.len(), 16);
+        assert_eq!(d, content_digest(Some("Title"), "Body."));
+        assert_ne!(d, content_digest(Some("Title!"), "Body."));
+        assert_ne!(d, content_digest(Some("Title"), "Body. Correction."));
+        // The separator keeps title and body apart.
+        assert_ne!(
+            content_digest(Some("a"), "b"),
+            content_digest(Some("a\nb"), "")
+        );
     }
 }

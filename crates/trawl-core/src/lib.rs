@@ -16,11 +16,14 @@ pub mod id;
 pub mod message;
 pub mod outcome;
 pub mod redact;
+pub mod redis_url;
 
 pub use article::{Article, Block, BlockKind, Image, RelatedLink, ARTICLE_SCHEMA_VERSION};
-pub use id::{article_id, url_fingerprint};
+pub use id::{article_id, content_digest, url_fingerprint};
 pub use message::{
-    DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, MESSAGE_SCHEMA_VERSION,
+    DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, UpdateCheck,
+    MESSAGE_SCHEMA_VERSION,
 };
 pub use outcome::FetchOutcome;
-pub use redact::redact_url;
+pub use redact::{redact_url, split_url_list};
+pub use redis_url::{is_redis_cluster_url, redis_cluster_nodes};

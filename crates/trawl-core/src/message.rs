@@ -46,6 +46,27 @@ pub struct FetchTask {
     pub last_modified: Option<String>,
     /// When the frontier queued it.
     pub enqueued_at: DateTime<FixedOffset>,
+    /// Set when this fetch re-checks an article already published (updates and
+    /// corrections): the worker publishes a new version only if its title or body changed.
+    /// Additive: absent on first fetches and from older frontiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateCheck>,
+}
+
+/// A scheduled re-fetch of a published article (see `docs/frontier-rules.md`, "Updates and
+/// corrections"). Carried by the queued URL, the task and, echoed, the report, so that the
+/// frontier keeps no other state for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct UpdateCheck {
+    /// Which check this is: 1 for the first after publication.
+    pub n: u32,
+    /// The article version published so far under the article's id.
+    pub version: u32,
+    /// [`crate::id::content_digest`] of that version.
+    pub digest: String,
+    /// Checks are due this long after this moment, Unix milliseconds: the article's
+    /// publication time, or its first fetch when it states none.
+    pub anchor_ms: i64,
 }
 
 /// One hop of a redirect chain.
@@ -130,6 +151,19 @@ pub struct FetchReport {
     pub article_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_fingerprint: Option<String>,
+    /// [`crate::id::content_digest`] of the extracted title and body. Additive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_digest: Option<String>,
+    /// The article's publication time, when the page states one. Additive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<FixedOffset>>,
+    /// The `version` of the article under `article_id` after this fetch: the one published
+    /// now, or on an unchanged update check the one published before. Additive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article_version: Option<u32>,
+    /// The task's [`UpdateCheck`], echoed. Additive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateCheck>,
     #[serde(default)]
     pub is_article: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,9 +208,23 @@ mod tests {
             etag: None,
             last_modified: None,
             enqueued_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00+00:00").unwrap(),
+            update: None,
         };
         let s = serde_json::to_string(&t).unwrap();
         assert!(s.contains("\"kind\":\"seed\""));
         assert_eq!(serde_json::from_str::<FetchTask>(&s).unwrap(), t);
+        assert!(!s.contains("update"), "absent on a first fetch: {s}");
+        let checked = FetchTask {
+            update: Some(UpdateCheck {
+                n: 2,
+                version: 1,
+                digest: "00ff00ff00ff00ff".into(),
+                anchor_ms: 1_767_225_600_000,
+            }),
+            ..t
+        };
+        let s = serde_json::to_string(&checked).unwrap();
+        assert!(s.contains("\"update\":{\"n\":2,\"version\":1"), "{s}");
+        assert_eq!(serde_json::from_str::<FetchTask>(&s).unwrap(), checked);
     }
 }

@@ -163,6 +163,7 @@ impl Admitter {
                         depth: 0,
                         kind,
                         attempt: 0,
+                        update: None,
                     });
                 }
                 Err(e) => *j.rejected.entry(FilterReason::from(&e)).or_default() += 1,
@@ -173,7 +174,7 @@ impl Admitter {
 
     /// Judge links found on a page at `parent_depth`: canonical form, scope, depth
     /// and the stateless trap checks. (Per-family trap budgets are charged later, by
-    /// [`Self::admit_new`], for URLs the seen-set did not know.)
+    /// [`Self::trap_budget`], for URLs the seen-set did not know.)
     pub fn judge_links(&self, links: &[DiscoveredLink], parent_depth: u32) -> Judged {
         self.judge_page_links(links, parent_depth, &PageContext::default())
     }
@@ -279,6 +280,7 @@ impl Admitter {
                 depth,
                 kind,
                 attempt: 0,
+                update: None,
             });
         }
         j
@@ -331,6 +333,20 @@ impl Admitter {
         schedule::family_verdict(item.kind, barren, &u) == schedule::FamilyVerdict::Skip
     }
 
+    /// The canonical original of a queued alternate rendering (`schedule::alternate_original`:
+    /// `…/amp`, `…/print`, `?outputType=amp`) found by a link, or `None`. When the original is
+    /// already known by its turn, the alternate is not fetched.
+    pub fn alternate_original(&self, item: &QueuedUrl) -> Option<String> {
+        if item.depth == 0 || !matches!(item.kind, TaskKind::Article | TaskKind::Listing) {
+            return None;
+        }
+        let u = Url::parse(&item.url).ok()?;
+        let original = schedule::alternate_original(&u).filter(|o| *o != u)?;
+        trawl_url::canonicalize(original.as_str(), None, &self.rules)
+            .ok()
+            .map(String::from)
+    }
+
     /// Count one more new URL of trap family `family` in this process; returns the count.
     /// The frontier charges the store only from a family's second URL on (the second charge
     /// counts the first URL too), so the many one-URL families (an article under a dated path
@@ -373,6 +389,53 @@ mod tests {
 
     fn page(u: &str) -> DiscoveredLink {
         DiscoveredLink::new(u.to_string(), LinkKind::Page)
+    }
+
+    #[test]
+    fn alternates_name_their_canonical_original() {
+        let a = Admitter::new(&FrontierConfig::default());
+        let item = |u: &str, kind: TaskKind, depth: u32| QueuedUrl {
+            url: u.to_string(),
+            host: "http://news.test:80".into(),
+            priority: 2,
+            depth,
+            kind,
+            attempt: 0,
+            update: None,
+        };
+        let orig = |u: &str, kind, depth| a.alternate_original(&item(u, kind, depth));
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story/amp",
+                TaskKind::Article,
+                2
+            )
+            .as_deref(),
+            Some("http://news.test/world/a-long-story")
+        );
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story?outputType=amp",
+                TaskKind::Listing,
+                1
+            )
+            .as_deref(),
+            Some("http://news.test/world/a-long-story")
+        );
+        assert_eq!(
+            orig("http://news.test/world/a-long-story", TaskKind::Article, 2),
+            None
+        );
+        // A seed is fetched as given; feeds are not renderings.
+        assert_eq!(
+            orig(
+                "http://news.test/world/a-long-story/amp",
+                TaskKind::Article,
+                0
+            ),
+            None
+        );
+        assert_eq!(orig("http://news.test/feed/amp", TaskKind::Feed, 1), None);
     }
 
     #[test]
@@ -423,6 +486,7 @@ mod tests {
             depth,
             kind,
             attempt: 0,
+            update: None,
         };
         let skipped = (0..64)
             .filter(|i| {

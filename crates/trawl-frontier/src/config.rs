@@ -37,6 +37,11 @@ pub struct FrontierConfig {
     /// The same limit for a source's first fetch in a crawl; `None` (the default): take every
     /// entry, however old (a seeded sitemap is usually wanted whole).
     pub first_pass_max_age: Option<Duration>,
+    /// Re-fetch each published article this long after its publication (else its first
+    /// fetch), with conditional GET; a changed title or body is published again with a higher
+    /// `version`. Ascending; the last one is the window. Empty: never. Default 1 h, 6 h, 24 h,
+    /// 48 h.
+    pub update_checks: Vec<Duration>,
     /// Keep about this many tasks waiting in the task queue.
     pub queue_target: usize,
     /// How often the dispatcher looks for due hosts when idle.
@@ -68,6 +73,9 @@ impl Default for FrontierConfig {
             recrawl_max: Duration::from_secs(24 * 3600),
             entry_max_age: Some(Duration::from_secs(7 * 86_400)),
             first_pass_max_age: None,
+            update_checks: [1, 6, 24, 48]
+                .map(|h| Duration::from_secs(h * 3600))
+                .to_vec(),
             queue_target: 256,
             dispatch_tick: Duration::from_millis(25),
             report_prefetch: 64,

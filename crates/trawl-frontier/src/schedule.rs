@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use trawl_core::{FetchOutcome, FetchReport, LinkKind, TaskKind};
+use trawl_core::{FetchOutcome, FetchReport, LinkKind, TaskKind, UpdateCheck};
 
 /// Queue priority of a task kind: 0 first. Seeds, sitemaps and feeds lead discovery,
 /// then fresh article links, then listings.
@@ -462,6 +462,90 @@ pub fn recrawls(kind: TaskKind, outcome: FetchOutcome) -> bool {
         && matches!(outcome, FetchOutcome::Ok | FetchOutcome::NotModified)
 }
 
+/// The next update check of an article whose check `done` was the last (0: none yet): the
+/// first of `checks` (offsets from `anchor_ms`, ascending) still ahead of `now_ms`, as its
+/// number (1-based) and due time. Checks already past are skipped (an article first fetched
+/// 5 h after publication starts with the 6 h check); `None` once the window is over.
+pub fn next_update_check(
+    checks: &[Duration],
+    anchor_ms: i64,
+    done: u32,
+    now_ms: u64,
+) -> Option<(u32, u64)> {
+    checks
+        .iter()
+        .enumerate()
+        .skip(done as usize)
+        .map(|(i, d)| {
+            let due = anchor_ms.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            (u32::try_from(i + 1).unwrap_or(u32::MAX), due)
+        })
+        .find(|(_, due)| *due > i64::try_from(now_ms).unwrap_or(i64::MAX))
+        .map(|(n, due)| (n, due.max(0) as u64))
+}
+
+/// What a finished article fetch leaves to check later (updates and corrections): the
+/// [`UpdateCheck`] to queue and when, or `None` (no checks configured, not an article, not
+/// published, a duplicate, gone, or the window is over).
+///
+/// The anchor is the article's publication time when the page states one (never later than
+/// the fetch), else the first fetch; a re-check keeps the anchor, version and digest it
+/// carried unless this fetch published a new version.
+pub fn follow_up(
+    report: &FetchReport,
+    checks: &[Duration],
+    now_ms: u64,
+) -> Option<(UpdateCheck, u64)> {
+    if checks.is_empty() || !matches!(report.kind, TaskKind::Article | TaskKind::Listing) {
+        return None;
+    }
+    let prev = report.update.as_ref();
+    let (version, digest) = match report.outcome {
+        FetchOutcome::Ok if report.is_article => (
+            report.article_version.or(prev.map(|u| u.version))?,
+            report
+                .content_digest
+                .clone()
+                .or(prev.map(|u| u.digest.clone()))?,
+        ),
+        FetchOutcome::NotModified => (prev?.version, prev?.digest.clone()),
+        _ => return None,
+    };
+    let anchor_ms = match prev {
+        Some(u) => u.anchor_ms,
+        None => {
+            let fetched = report.fetched_at.timestamp_millis();
+            report
+                .published_at
+                .map_or(fetched, |p| p.timestamp_millis().min(fetched))
+        }
+    };
+    let (n, due) = next_update_check(checks, anchor_ms, prev.map_or(0, |u| u.n), now_ms)?;
+    Some((
+        UpdateCheck {
+            n,
+            version,
+            digest,
+            anchor_ms,
+        },
+        due,
+    ))
+}
+
+/// The `result` label of an update check's report: `changed`, `unchanged`, `not_modified`
+/// or `ended` (gone, moved, no longer an article, or failed for good).
+pub fn update_result(report: &FetchReport) -> Option<&'static str> {
+    let prev = report.update.as_ref()?;
+    Some(match report.outcome {
+        FetchOutcome::NotModified => "not_modified",
+        FetchOutcome::Ok if report.is_article => match report.article_version {
+            Some(v) if v > prev.version => "changed",
+            _ => "unchanged",
+        },
+        _ => "ended",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,6 +568,10 @@ mod tests {
             links_robots_denied: 0,
             article_id: None,
             content_fingerprint: None,
+            content_digest: None,
+            published_at: None,
+            article_version: None,
+            update: None,
             is_article: false,
             canonical_url: None,
             etag: None,
@@ -495,6 +583,106 @@ mod tests {
             process_error: None,
             fetched_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
         }
+    }
+
+    const HOUR: u64 = 3_600_000;
+
+    fn hours(h: &[u64]) -> Vec<Duration> {
+        h.iter().map(|h| Duration::from_secs(h * 3600)).collect()
+    }
+
+    /// An article published (first version) by this fetch, 30 minutes after its publication.
+    fn published_article() -> FetchReport {
+        let mut r = report(FetchOutcome::Ok, 0);
+        r.is_article = true;
+        r.content_digest = Some("d1".into());
+        r.article_version = Some(1);
+        r.published_at = Some(DateTime::parse_from_rfc3339("2025-12-31T23:30:00Z").unwrap());
+        r
+    }
+
+    #[test]
+    fn update_checks_follow_the_schedule_from_publication() {
+        let checks = hours(&[1, 6, 24, 48]);
+        let r = published_article();
+        let fetched = r.fetched_at.timestamp_millis() as u64;
+        let anchor = fetched - HOUR / 2;
+        let (check, due) = follow_up(&r, &checks, fetched).unwrap();
+        assert_eq!(
+            (check.n, check.version, check.digest.as_str()),
+            (1, 1, "d1")
+        );
+        assert_eq!(check.anchor_ms as u64, anchor);
+        assert_eq!(due, anchor + HOUR);
+        // The first check: unchanged (304): the second is due at 6 h, same version.
+        let mut again = report(FetchOutcome::NotModified, 0);
+        again.update = Some(check.clone());
+        let (second, due) = follow_up(&again, &checks, anchor + HOUR).unwrap();
+        assert_eq!((second.n, second.version), (2, 1));
+        assert_eq!(due, anchor + 6 * HOUR);
+        assert_eq!(update_result(&again), Some("not_modified"));
+        // The second: changed, published as version 2 with its new digest.
+        let mut changed = published_article();
+        changed.update = Some(second);
+        changed.article_version = Some(2);
+        changed.content_digest = Some("d2".into());
+        assert_eq!(update_result(&changed), Some("changed"));
+        let (third, due) = follow_up(&changed, &checks, anchor + 6 * HOUR).unwrap();
+        assert_eq!(
+            (third.n, third.version, third.digest.as_str()),
+            (3, 2, "d2")
+        );
+        assert_eq!(third.anchor_ms as u64, anchor, "the anchor never moves");
+        assert_eq!(due, anchor + 24 * HOUR);
+        // After the last check the window is over.
+        let mut last = report(FetchOutcome::NotModified, 0);
+        last.update = Some(UpdateCheck { n: 4, ..third });
+        assert_eq!(follow_up(&last, &checks, anchor + 48 * HOUR), None);
+    }
+
+    #[test]
+    fn update_checks_already_past_are_skipped() {
+        let checks = hours(&[1, 6, 24, 48]);
+        let mut r = published_article();
+        // Published 5 h before the fetch: the 1 h check is past.
+        r.published_at = Some(DateTime::parse_from_rfc3339("2025-12-31T19:00:00Z").unwrap());
+        let now = r.fetched_at.timestamp_millis() as u64;
+        let (check, due) = follow_up(&r, &checks, now).unwrap();
+        assert_eq!(check.n, 2);
+        assert_eq!(due, now + HOUR);
+        // Published three days ago: nothing left to check.
+        r.published_at = Some(DateTime::parse_from_rfc3339("2025-12-29T00:00:00Z").unwrap());
+        assert_eq!(follow_up(&r, &checks, now), None);
+        // A publication time in the future is read as the fetch time.
+        r.published_at = Some(DateTime::parse_from_rfc3339("2026-06-01T00:00:00Z").unwrap());
+        assert_eq!(follow_up(&r, &checks, now).unwrap().0.anchor_ms as u64, now);
+        // No date on the page: the first fetch anchors.
+        r.published_at = None;
+        assert_eq!(follow_up(&r, &checks, now).unwrap().1, now + HOUR);
+    }
+
+    #[test]
+    fn only_published_articles_are_checked_for_updates() {
+        let checks = hours(&[1]);
+        let now = published_article().fetched_at.timestamp_millis() as u64;
+        assert!(follow_up(&published_article(), &[], now).is_none(), "off");
+        let mut dup = published_article();
+        dup.article_version = None; // a near-duplicate: not published
+        assert!(follow_up(&dup, &checks, now).is_none());
+        let mut listing = published_article();
+        listing.is_article = false;
+        assert!(follow_up(&listing, &checks, now).is_none());
+        let mut feed = published_article();
+        feed.kind = TaskKind::Feed;
+        assert!(follow_up(&feed, &checks, now).is_none());
+        // A first fetch answering 304 carries nothing to compare with.
+        assert!(follow_up(&report(FetchOutcome::NotModified, 0), &checks, now).is_none());
+        // Gone: the checks end.
+        let mut gone = report(FetchOutcome::ClientError, 0);
+        gone.update = follow_up(&published_article(), &hours(&[1, 6]), now).map(|c| c.0);
+        assert!(follow_up(&gone, &hours(&[1, 6]), now).is_none());
+        assert_eq!(update_result(&gone), Some("ended"));
+        assert_eq!(update_result(&published_article()), None, "not a check");
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct CrawlSummary {
     pub filtered: BTreeMap<String, u64>,
     pub retried: u64,
     pub dead_lettered: u64,
+    /// Articles re-fetched by an update check whose title or body had changed, published
+    /// again with a higher `version`.
+    pub updated: u64,
 }
 
 impl CrawlSummary {
@@ -502,35 +505,63 @@ impl Frontier {
         Ok(published)
     }
 
+    /// Drop a leased URL without fetching it, counted as filtered for `reason`; its host is
+    /// free at once.
+    async fn skip_leased(
+        &self,
+        lease: &Lease,
+        reason: trawl_url::FilterReason,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        let reason = reason.as_str();
+        trawl_metrics::global()
+            .links_filtered_total
+            .with_label_values(&[reason])
+            .inc();
+        if let Ok(mut s) = inner.summary.lock() {
+            *s.filtered.entry(reason.to_string()).or_default() += 1;
+        }
+        inner
+            .store
+            .release(&lease.host, &lease.lease_id, now_ms())
+            .await?;
+        inner.wake.notify_one();
+        Ok(())
+    }
+
     async fn publish_task(&self, lease: Lease) -> Result<(), FrontierError> {
         let inner = &self.inner;
         if inner.admitter.skip_at_dispatch(&lease.item) {
-            // Its family turned barren while it waited: no request; the host is free at once.
-            let reason = trawl_url::FilterReason::BarrenFamily.as_str();
-            trawl_metrics::global()
-                .links_filtered_total
-                .with_label_values(&[reason])
-                .inc();
-            if let Ok(mut s) = inner.summary.lock() {
-                *s.filtered.entry(reason.to_string()).or_default() += 1;
+            // Its family turned barren while it waited: no request.
+            return self
+                .skip_leased(&lease, trawl_url::FilterReason::BarrenFamily)
+                .await;
+        }
+        if let Some(original) = inner.admitter.alternate_original(&lease.item) {
+            // An AMP or print rendering whose original is known by now (it waited behind it):
+            // the request would only confirm a duplicate (or a redirect to it).
+            if inner
+                .store
+                .seen_contains(trawl_core::url_fingerprint(&original))
+                .await?
+            {
+                debug!(url = %lease.item.url, %original, "alternate rendering of a known page: not fetched");
+                return self
+                    .skip_leased(&lease, trawl_url::FilterReason::Duplicate)
+                    .await;
             }
+        }
+        let (etag, last_modified) = if lease.item.update.is_some()
+            || schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok)
+        {
             inner
                 .store
-                .release(&lease.host, &lease.lease_id, now_ms())
-                .await?;
-            inner.wake.notify_one();
-            return Ok(());
-        }
-        let (etag, last_modified) =
-            if schedule::recrawls(lease.item.kind, trawl_core::FetchOutcome::Ok) {
-                inner
-                    .store
-                    .validators_get(&lease.item.url)
-                    .await?
-                    .unwrap_or((None, None))
-            } else {
-                (None, None)
-            };
+                .validators_get(&lease.item.url)
+                .await?
+                .unwrap_or((None, None))
+        } else {
+            (None, None)
+        };
         let task = FetchTask {
             schema_version: MESSAGE_SCHEMA_VERSION,
             task_id: lease.lease_id.clone(),
@@ -542,6 +573,7 @@ impl Frontier {
             etag,
             last_modified,
             enqueued_at: Utc::now().fixed_offset(),
+            update: lease.item.update.clone(),
         };
         let m = trawl_metrics::global();
         let timer = m
@@ -686,6 +718,7 @@ impl Frontier {
             depth: report.depth,
             kind: report.kind,
             attempt: report.attempt,
+            update: report.update.clone(),
         };
         let kind = report.kind;
         let item = QueuedUrl {
@@ -713,6 +746,7 @@ impl Frontier {
                         inner.store.schedule_recrawl(&item, due).await?;
                     }
                 }
+                self.check_for_updates_later(report, &item, now).await?;
             }
             Disposition::Retry { attempt, after } => {
                 m.retries_total.with_label_values(&["task"]).inc();
@@ -751,6 +785,7 @@ impl Frontier {
                     etag: None,
                     last_modified: None,
                     enqueued_at: Utc::now().fixed_offset(),
+                    update: report.update.clone(),
                 };
                 let payload = serde_json::to_vec(&task).unwrap_or_default();
                 inner
@@ -786,6 +821,49 @@ impl Frontier {
             .with_label_values(&["frontier"])
             .set(now as f64 / 1000.0);
         inner.wake.notify_one();
+        Ok(())
+    }
+
+    /// Updates and corrections: count the result of an update check, and queue the article's
+    /// next check (`schedule::follow_up`) with the validators of this fetch, for a conditional
+    /// GET.
+    async fn check_for_updates_later(
+        &self,
+        report: &FetchReport,
+        item: &QueuedUrl,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        if let Some(result) = schedule::update_result(report) {
+            trawl_metrics::global()
+                .update_checks_total
+                .with_label_values(&[result])
+                .inc();
+            if result == "changed" {
+                if let Ok(mut s) = inner.summary.lock() {
+                    s.updated += 1;
+                }
+            }
+        }
+        let Some((check, due)) = schedule::follow_up(report, &inner.cfg.update_checks, now) else {
+            return Ok(());
+        };
+        if report.etag.is_some() || report.last_modified.is_some() {
+            inner
+                .store
+                .validators_set(
+                    &report.url,
+                    report.etag.as_deref(),
+                    report.last_modified.as_deref(),
+                )
+                .await?;
+        }
+        let next = QueuedUrl {
+            attempt: 0,
+            update: Some(check),
+            ..item.clone()
+        };
+        inner.store.schedule_recrawl(&next, due).await?;
         Ok(())
     }
 

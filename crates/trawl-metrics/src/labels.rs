@@ -222,12 +222,15 @@ pub const LINK_FILTER_REASONS: &[&str] = &[
     "other",
 ];
 
-/// Known `trawl_dead_letters_total{reason}` values besides the 12 fetch outcome names (a task given up after
-/// its last attempt is counted under its final outcome): a report whose processing failed, an undecodable
-/// message, and `other`.
 /// `type` of `trawl_warc_records_total` (WARC-Type values written by trawl).
 pub const WARC_RECORD_TYPES: &[&str] = &["warcinfo", "request", "response", "revisit", "metadata"];
 
+/// `result` of `trawl_update_checks_total` (`trawl_frontier::schedule::update_result`).
+pub const UPDATE_CHECK_RESULTS: &[&str] = &["changed", "unchanged", "not_modified", "ended"];
+
+/// Known `trawl_dead_letters_total{reason}` values besides the 12 fetch outcome names (a task given up after
+/// its last attempt is counted under its final outcome): a report whose processing failed, an undecodable
+/// message, and `other`.
 pub const DEAD_LETTER_REASONS: &[&str] = &["process_error", "undecodable", "other"];
 
 /// Known `trawl_redis_call_duration_seconds{op}` values.

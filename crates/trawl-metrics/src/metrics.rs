@@ -12,7 +12,7 @@ use crate::labels::{
     status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
     PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
     TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
-    REDIS_OPS, STATUS_CLASSES, WARC_RECORD_TYPES,
+    REDIS_OPS, STATUS_CLASSES, UPDATE_CHECK_RESULTS, WARC_RECORD_TYPES,
 };
 
 /// The version reported by `trawl_build_info{version}`.
@@ -97,6 +97,9 @@ pub struct Metrics {
     pub retries_total: IntCounterVec,
     /// `trawl_dead_letters_total{reason}`.
     pub dead_letters_total: IntCounterVec,
+    /// `trawl_update_checks_total{result}`: re-fetches of published articles (updates and
+    /// corrections), by result ([`UPDATE_CHECK_RESULTS`]).
+    pub update_checks_total: IntCounterVec,
     /// `trawl_redis_call_duration_seconds{op}`.
     pub redis_call_duration_seconds: HistogramVec,
     /// `trawl_amqp_call_duration_seconds{op}`.
@@ -296,6 +299,12 @@ impl Metrics {
                 "Messages sent to the dead-letter queue, by reason.",
                 &["reason"],
             )?,
+            update_checks_total: counter_vec(
+                &r,
+                "trawl_update_checks_total",
+                "Re-fetches of published articles (updates and corrections), by result: changed (published again with a higher version), unchanged, not_modified (304), ended.",
+                &["result"],
+            )?,
             redis_call_duration_seconds: histogram_vec(
                 &r,
                 "trawl_redis_call_duration_seconds",
@@ -420,6 +429,9 @@ impl Metrics {
         }
         for reason in DEAD_LETTER_REASONS {
             self.dead_letters_total.with_label_values(&[reason]);
+        }
+        for result in UPDATE_CHECK_RESULTS {
+            self.update_checks_total.with_label_values(&[result]);
         }
         for op in REDIS_OPS {
             self.redis_call_duration_seconds.with_label_values(&[op]);
@@ -705,6 +717,7 @@ mod tests {
         "trawl_frontier_urls_done_total",
         "trawl_retries_total",
         "trawl_dead_letters_total",
+        "trawl_update_checks_total",
         "trawl_redis_call_duration_seconds",
         "trawl_amqp_call_duration_seconds",
         "trawl_worker_tasks_in_progress",

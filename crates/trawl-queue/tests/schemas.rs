@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use trawl_core::{
     Article, Block, BlockKind, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, Image,
-    LinkKind, RedirectHop, RelatedLink, TaskKind, MESSAGE_SCHEMA_VERSION,
+    LinkKind, RedirectHop, RelatedLink, TaskKind, UpdateCheck, MESSAGE_SCHEMA_VERSION,
 };
 use trawl_queue::SeedRequest;
 
@@ -162,6 +162,16 @@ fn task(full: bool) -> FetchTask {
         etag: full.then(|| "\"e\"".into()),
         last_modified: full.then(|| "Tue, 01 Jan 2026 00:00:00 GMT".into()),
         enqueued_at: time(),
+        update: full.then(update_check),
+    }
+}
+
+fn update_check() -> UpdateCheck {
+    UpdateCheck {
+        n: 1,
+        version: 1,
+        digest: "0".repeat(16),
+        anchor_ms: 1_767_225_600_000,
     }
 }
 
@@ -209,6 +219,10 @@ fn report(full: bool) -> FetchReport {
         links_robots_denied: if full { 3 } else { 0 },
         article_id: full.then(|| "0".repeat(32)),
         content_fingerprint: full.then(|| "0".repeat(16)),
+        content_digest: full.then(|| "0".repeat(16)),
+        published_at: full.then(time),
+        article_version: full.then_some(2),
+        update: full.then(update_check),
         is_article: full,
         canonical_url: full.then(|| "https://example.com/x".into()),
         etag: full.then(|| "\"e\"".into()),

@@ -10,12 +10,12 @@
 //!
 //! `cargo run --release -p trawl-store --example dedup_bench -- [--url redis://127.0.0.1:6379]
 //!   [--n 1000000] [--capacity 10000000] [--call 10000] [--batch 1000] [--pipelines 4]`
-//! (run by `scripts/bench-dedup.sh`).
+//! (run by `scripts/bench-dedup.sh`). Standalone Redis only: the memory figures SCAN one server.
 
 use std::time::Instant;
 
-use redis::aio::ConnectionManager;
 use trawl_core::url_fingerprint;
+use trawl_store::redis_store::RedisConnection;
 use trawl_store::redis_store::{RedisStore, RedisStoreOptions};
 use trawl_store::FrontierStore;
 
@@ -54,7 +54,7 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-async fn used_memory(con: &mut ConnectionManager) -> Result<i64, redis::RedisError> {
+async fn used_memory(con: &mut RedisConnection) -> Result<i64, redis::RedisError> {
     let info: String = redis::cmd("INFO").arg("memory").query_async(con).await?;
     Ok(info
         .lines()
@@ -65,7 +65,7 @@ async fn used_memory(con: &mut ConnectionManager) -> Result<i64, redis::RedisErr
 
 /// Sum of MEMORY USAGE over the keys matching `pattern`, and their count.
 async fn memory_usage(
-    con: &mut ConnectionManager,
+    con: &mut RedisConnection,
     pattern: &str,
 ) -> Result<(u64, u64), redis::RedisError> {
     let mut cursor = 0u64;
@@ -139,7 +139,7 @@ async fn schedule(
     args: &Args,
     store: &dyn FrontierStore,
     name: &str,
-    redis: Option<(&mut ConnectionManager, &str)>,
+    redis: Option<(&mut RedisConnection, &str)>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use trawl_store::QueuedUrl;
     let n = (args.n / 10).max(1000);
@@ -151,6 +151,7 @@ async fn schedule(
             depth: 1,
             kind: trawl_core::TaskKind::Article,
             attempt: 0,
+            update: None,
         })
         .collect();
     let t = Instant::now();
@@ -202,7 +203,7 @@ async fn schedule(
 async fn run(
     args: &Args,
     store: &RedisStore,
-    con: &mut ConnectionManager,
+    con: &mut RedisConnection,
     prefix: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let n = args.n;

@@ -60,6 +60,10 @@ pub struct QueuedUrl {
     pub kind: TaskKind,
     /// Attempts already made.
     pub attempt: u32,
+    /// Set when this is a scheduled re-check of a published article (updates and
+    /// corrections); handed to the worker in the task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<trawl_core::UpdateCheck>,
 }
 
 /// A host handed out for one fetch: at most one live lease per host.
@@ -117,6 +121,9 @@ pub trait FrontierStore: Send + Sync + 'static {
     /// implementation may keep fewer bits) to the seen-set. Returns, per input and
     /// in order, `true` when it was new.
     async fn insert_seen(&self, fingerprints: &[u128]) -> Result<Vec<bool>, StoreError>;
+
+    /// Whether a URL fingerprint is in the seen-set, without adding it.
+    async fn seen_contains(&self, fingerprint: u128) -> Result<bool, StoreError>;
 
     /// Queue URLs on their hosts. A host seen for the first time is due at `now_ms`.
     async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError>;

@@ -379,6 +379,10 @@ impl FrontierStore for MemoryStore {
         Ok(fingerprints.iter().map(|fp| g.seen.insert(*fp)).collect())
     }
 
+    async fn seen_contains(&self, fingerprint: u128) -> Result<bool, StoreError> {
+        Ok(self.lock().seen.contains(&fingerprint))
+    }
+
     async fn enqueue(&self, items: &[QueuedUrl], now_ms: u64) -> Result<(), StoreError> {
         let mut g = self.lock();
         let inner = &mut *g;

@@ -72,6 +72,7 @@ fn item(n: u32) -> QueuedUrl {
         depth: 0,
         kind: TaskKind::Seed,
         attempt: 0,
+        update: None,
     }
 }
 

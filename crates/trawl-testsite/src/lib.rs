@@ -238,6 +238,12 @@ pub struct SiteSpec {
     /// pages, the feed and the news sitemap, with its publication time
     /// ([`TestSite::publications`]). `None`: the site never changes. At least 10 ms.
     pub publish_every: Option<Duration>,
+    /// Corrections: every fifth article of each host (indices 3, 8, …; [`TestSite::corrections`])
+    /// gains a correction paragraph at the end of its body and a later `dateModified` this long
+    /// after its publication (after the start, for the initial articles, dated in the past): a
+    /// changed page that an update check must publish again with a higher `version`. `None`:
+    /// articles never change.
+    pub correct_after: Option<Duration>,
 }
 
 impl Default for SiteSpec {
@@ -250,6 +256,7 @@ impl Default for SiteSpec {
             latency: Duration::ZERO,
             port: None,
             publish_every: None,
+            correct_after: None,
         }
     }
 }
@@ -482,6 +489,13 @@ impl TestSite {
             addrs.push((a.ip().to_string(), a.port()));
             bases.push(format!("http://{}:{}", a.ip(), a.port()));
         }
+        let started = (
+            Instant::now(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                .unwrap_or(0),
+        );
         let model = Arc::new(Model {
             features: spec.features,
             articles_per_host: spec.articles_per_host,
@@ -489,13 +503,12 @@ impl TestSite {
             bases,
             addrs,
             live: spec.publish_every.map(|every| pages::Live {
-                start: Instant::now(),
-                start_unix_ms: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-                    .unwrap_or(0),
+                start: started.0,
+                start_unix_ms: started.1,
                 every,
             }),
+            correct_after: spec.correct_after,
+            started,
         });
         let log = Arc::new(Mutex::new(Vec::new()));
         let (stop, stop_rx) = watch::channel(false);
@@ -592,6 +605,24 @@ impl TestSite {
         }
         v.sort_by_key(|p| p.published_unix_ms);
         v
+    }
+
+    /// Canonical URLs of the articles published so far that get a correction
+    /// ([`SiteSpec::correct_after`]), whether or not it has appeared yet, with when it appears
+    /// (Unix milliseconds).
+    pub fn corrections(&self) -> Vec<(String, i64)> {
+        let m = &self.model;
+        let after = m
+            .correct_after
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2));
+        (0..m.hosts())
+            .flat_map(|h| {
+                (0..m.n(h)).filter(|i| m.corrects(*i)).map(move |i| {
+                    let at = m.published_ms(h, i).max(m.started.1).saturating_add(after);
+                    (m.article_url(h, i), at)
+                })
+            })
+            .collect()
     }
 
     /// Full URLs of the deleted articles that pages link to (dead_links feature), with the

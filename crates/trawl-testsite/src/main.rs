@@ -4,11 +4,12 @@
 //! trawl-testsite --hosts N --articles[-per-host] M [--crawl-delay S] [--latency-ms X]
 //!                [--port P] [--disable feat1,feat2] [--seeds-out FILE] [--home-only]
 //!                [--expected-out FILE.jsonl] [--publish-every DURATION] [--publish-log FILE.jsonl]
-//!                [--log-out FILE.jsonl]
+//!                [--correct-after DURATION] [--log-out FILE.jsonl]
 //! ```
 //! Prints the seeds (one per line) to stdout, writes them to `--seeds-out`, writes the expected
 //! articles as JSON Lines to `--expected-out`; with `--publish-every` every host publishes one new
-//! article per interval, each logged to stderr and to `--publish-log` as it appears. On Ctrl-C
+//! article per interval, each logged to stderr and to `--publish-log` as it appears; with
+//! `--correct-after` every fifth article gains a correction that long after its publication. On Ctrl-C
 //! (or SIGTERM) prints a request summary to stderr and writes the request log to `--log-out`.
 
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ use trawl_testsite::{Features, SiteSpec, TestSite};
 
 const USAGE: &str = "usage: trawl-testsite [--hosts N] [--articles[-per-host] M] [--crawl-delay SECONDS] \
 [--latency-ms MS] [--port P] [--disable FEATURE,...] [--seeds-out FILE] [--home-only] [--expected-out FILE] \
-[--publish-every DURATION] [--publish-log FILE] [--log-out FILE]";
+[--publish-every DURATION] [--publish-log FILE] [--correct-after DURATION] [--log-out FILE]";
 
 struct Args {
     spec: SiteSpec,
@@ -90,6 +91,11 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--publish-every" => {
                 spec.publish_every = Some(parse_duration(&value).ok_or_else(|| {
                     format!("--publish-every: {value:?} is not a duration (e.g. 60s, 2m, 500ms)")
+                })?)
+            }
+            "--correct-after" => {
+                spec.correct_after = Some(parse_duration(&value).ok_or_else(|| {
+                    format!("--correct-after: {value:?} is not a duration (e.g. 60s, 2m, 500ms)")
                 })?)
             }
             "--publish-log" => publish_log = Some(value),
@@ -318,8 +324,11 @@ mod tests {
             "2s",
             "--publish-log",
             "p.jsonl",
+            "--correct-after",
+            "90s",
         ])
         .expect("valid");
+        assert_eq!(live.spec.correct_after, Some(Duration::from_secs(90)));
         assert_eq!(live.spec.articles_per_host, 5);
         assert_eq!(live.spec.publish_every, Some(Duration::from_secs(2)));
         assert_eq!(live.publish_log.as_deref(), Some("p.jsonl"));

@@ -58,6 +58,11 @@ pub(crate) struct Model {
     pub addrs: Vec<(String, u16)>,
     /// Live publishing: more articles appear over time.
     pub live: Option<Live>,
+    /// Corrections: every fifth article (index 3, 8, …) gains a correction paragraph this
+    /// long after its publication (after `started`, for the initial articles).
+    pub correct_after: Option<Duration>,
+    /// When the site started serving, and the same moment in Unix milliseconds.
+    pub started: (Instant, i64),
 }
 
 /// Live mode: host `h` publishes article `articles_per_host + k` at
@@ -215,6 +220,27 @@ enum Variant {
 }
 
 impl Model {
+    /// Whether article `i` of a host is one that gets corrected ([`Model::correct_after`]).
+    pub(crate) fn corrects(&self, i: usize) -> bool {
+        self.correct_after.is_some() && i % 5 == 3
+    }
+
+    /// When article `i` of host `h` was corrected, Unix milliseconds, if it has been by now:
+    /// `correct_after` after its publication, or after the start for the initial articles
+    /// (dated in the past).
+    pub(crate) fn corrected_ms(&self, h: usize, i: usize) -> Option<i64> {
+        let after = self.correct_after.filter(|_| self.corrects(i))?;
+        let after_ms = i64::try_from(after.as_millis()).unwrap_or(i64::MAX / 2);
+        let at = self
+            .published_ms(h, i)
+            .max(self.started.1)
+            .saturating_add(after_ms);
+        let now = self.started.1.saturating_add(
+            i64::try_from(self.started.0.elapsed().as_millis()).unwrap_or(i64::MAX / 2),
+        );
+        (now >= at).then_some(at)
+    }
+
     pub(crate) fn hosts(&self) -> usize {
         self.bases.len()
     }
@@ -728,19 +754,30 @@ fn article_element(out: &mut String, m: &Model, h: usize, i: usize) {
             out.push_str("</ul>\n</aside>\n");
         }
     }
+    if let Some(at) = m.corrected_ms(h, i) {
+        let _ = writeln!(
+            out,
+            "<p class=\"correction\">Correction ({}): an earlier version of this article misstated the figures in its second paragraph. They have been corrected.</p>",
+            gen::human_date(at.div_euclid(1000))
+        );
+    }
     out.push_str(
         "</div>\n<section id=\"comments\" class=\"comments\">\n<h2>Comments</h2>\n<p>Comments are closed for this story.</p>\n</section>\n</article>\n",
     );
 }
 
 fn json_ld(m: &Model, h: usize, i: usize) -> String {
+    let modified = m.corrected_ms(h, i).map_or_else(
+        || gen::rfc3339(m.published(h, i)),
+        |ms| gen::rfc3339(ms.div_euclid(1000)),
+    );
     let published = gen::rfc3339(m.published(h, i));
     let v = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": gen::title(h, i),
         "datePublished": published,
-        "dateModified": published,
+        "dateModified": modified,
         "articleSection": gen::section_title(m.section_of(i)),
         "author": [{"@type": "Person", "name": gen::author(h, i)}],
         "publisher": {"@type": "Organization", "name": gen::site_name(h)},
@@ -1348,6 +1385,44 @@ mod tests {
                 .map(|h| (format!("127.0.0.{}", h + 2), 4000))
                 .collect(),
             live: None,
+            correct_after: None,
+            started: (
+                Instant::now(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64),
+            ),
+        }
+    }
+
+    #[test]
+    fn corrected_articles_change_after_the_delay_and_only_they() {
+        let mut m = model(Features::default(), 10, 1);
+        let page = |m: &Model, i: usize| {
+            let r = get(m, 0, &m.article_path(0, i));
+            assert_eq!(r.status, 200);
+            String::from_utf8(r.body).unwrap()
+        };
+        let before: Vec<String> = (0..10).map(|i| page(&m, i)).collect();
+        m.correct_after = Some(Duration::from_secs(3600));
+        assert_eq!(
+            (0..10).filter(|i| m.corrects(*i)).collect::<Vec<_>>(),
+            [3, 8]
+        );
+        assert_eq!(m.corrected_ms(0, 3), None);
+        assert!((0..10).all(|i| page(&m, i) == before[i]), "not yet");
+        m.correct_after = Some(Duration::ZERO);
+        let at = m.published_ms(0, 3).max(m.started.1);
+        assert_eq!(m.corrected_ms(0, 3), Some(at));
+        let modified = format!("\"dateModified\":\"{}\"", gen::rfc3339(at.div_euclid(1000)));
+        for (i, old) in before.iter().enumerate() {
+            let now = page(&m, i);
+            if i % 5 == 3 {
+                assert!(now.contains("<p class=\"correction\">Correction ("), "{i}");
+                assert!(now.contains(&modified), "{i}");
+            } else {
+                assert_eq!(&now, old, "article {i} must not change");
+            }
         }
     }
 

@@ -27,8 +27,8 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 use trawl_core::{
-    Article, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind, TaskKind,
-    MESSAGE_SCHEMA_VERSION,
+    content_digest, Article, DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind,
+    TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
@@ -236,16 +236,35 @@ impl Worker {
                             report.article_id = Some(article.id.clone());
                             report.content_fingerprint = Some(article.content_fingerprint.clone());
                             report.canonical_url = article.canonical_url.clone();
-                            if article.is_article {
-                                article.fetched_at = Some(Utc::now().fixed_offset());
-                                match self.claim(&article, &task.url).await {
-                                    Ok(None) => processed.article = Some(article),
-                                    Ok(Some(of)) => processed.duplicate_of = Some(of),
-                                    Err(e) => {
-                                        report.process_error =
-                                            Some(format!("near-duplicate check: {e}"));
+                            let digest = content_digest(article.title.as_deref(), &article.body);
+                            report.content_digest = Some(digest.clone());
+                            report.published_at = article.published_at;
+                            match &task.update {
+                                // An update check finding the title and body as published:
+                                // nothing new to say.
+                                Some(u) if article.is_article && u.digest == digest => {
+                                    debug!(url = %task.url, version = u.version, "update check: unchanged");
+                                    report.article_version = Some(u.version);
+                                }
+                                _ if article.is_article => {
+                                    if let Some(u) = &task.update {
+                                        article.version = u.version.saturating_add(1);
+                                        info!(url = %task.url, version = article.version, "update check: title or body changed; publishing a new version");
+                                    }
+                                    article.fetched_at = Some(Utc::now().fixed_offset());
+                                    match self.claim(&article, &task.url).await {
+                                        Ok(None) => {
+                                            report.article_version = Some(article.version);
+                                            processed.article = Some(article);
+                                        }
+                                        Ok(Some(of)) => processed.duplicate_of = Some(of),
+                                        Err(e) => {
+                                            report.process_error =
+                                                Some(format!("near-duplicate check: {e}"));
+                                        }
                                     }
                                 }
+                                _ => {}
                             }
                         }
                         Err(e) => {
@@ -369,6 +388,10 @@ impl Worker {
             links_robots_denied: 0,
             article_id: None,
             content_fingerprint: None,
+            content_digest: None,
+            published_at: None,
+            article_version: None,
+            update: task.update.clone(),
             is_article: false,
             canonical_url: None,
             etag: None,

@@ -153,6 +153,10 @@ struct Walk<'a> {
     /// Positions (at open) of `<h1>`s inside navigation-like containers.
     nav_h1s: Vec<usize>,
     h1_is_nav: bool,
+    /// Positions of `<h1>`s holding a link to another page: a teaser's headline in a
+    /// list of related stories, not this page's.
+    teaser_h1s: Vec<usize>,
+    h1_is_teaser: bool,
     /// `alt` texts of images in home links (logos): names of the site.
     logo_texts: Vec<String>,
     times: Vec<(&'a str, usize, bool)>,
@@ -497,6 +501,7 @@ impl<'a> Walk<'a> {
                             "h1" if w.h1s.len() < 12 => {
                                 w.h1_is_home = f.in_home_link;
                                 w.h1_is_nav = f.in_nav;
+                                w.h1_is_teaser = false;
                                 open(Sink::H1, 2000, &mut f, &mut active)
                             }
                             "script" if ld && w.jsonld.len() < 32 => {
@@ -547,6 +552,10 @@ impl<'a> Walk<'a> {
                                         if active.iter().any(|c| c.sink == Sink::H1) {
                                             w.h1_is_home = true;
                                         }
+                                    } else if active.iter().any(|c| c.sink == Sink::H1)
+                                        && links_elsewhere(base, w.canonical, h)
+                                    {
+                                        w.h1_is_teaser = true;
                                     }
                                     if w.links.len() < MAX_LINKS && seen_raw.insert(h) {
                                         if let Some(u) = resolve_http(base, h) {
@@ -733,6 +742,9 @@ impl<'a> Walk<'a> {
                     if self.h1_is_nav {
                         self.nav_h1s.push(pos);
                     }
+                    if self.h1_is_teaser {
+                        self.teaser_h1s.push(pos);
+                    }
                     self.h1s.push((t, pos));
                 }
             }
@@ -868,6 +880,27 @@ fn is_author_href(href: &str) -> bool {
         }
     }
     false
+}
+
+/// A link to a page other than this one (its URL or canonical, compared by host and path):
+/// a same-page anchor or a permalink to itself is not elsewhere.
+fn links_elsewhere(base: &Url, canonical: Option<&str>, href: &str) -> bool {
+    let Some(u) = resolve_http(base, href).and_then(|u| Url::parse(&u).ok()) else {
+        return false;
+    };
+    let key = |u: &Url| {
+        (
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_ascii_lowercase()),
+            u.path().trim_end_matches('/').to_string(),
+        )
+    };
+    let target = key(&u);
+    let same = |p: &Url| key(p) == target;
+    !(same(base)
+        || canonical
+            .and_then(|c| base.join(c).ok())
+            .is_some_and(|c| same(&c)))
 }
 
 /// A link to a home page: the root path, no query.

@@ -21,7 +21,8 @@ pub(super) fn words(s: &str) -> HashSet<String> {
 /// 1. An h1 equal to a metadata title, or to its part before a separator, wins.
 /// 2. Else the h1 that shares most words with a metadata title (at least half
 ///    of its own words): an SEO title reworded from the headline still names it.
-///    An h1 that is a home link (the logo) or a site name is never the headline.
+///    An h1 that is a home link (the logo) or a site name is never the headline, nor
+///    one that links to another page (a related story's teaser).
 /// 3. With no metadata title at all, the first such h1.
 pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Option<String> {
     let candidates: Vec<String> = [
@@ -43,6 +44,7 @@ pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Opti
             .filter(|(t, p)| {
                 w.nav_h1s.contains(p) == nav
                     && !w.home_h1s.contains(p)
+                    && !w.teaser_h1s.contains(p)
                     && t.chars().count() <= 300
                     && !names.contains(&norm(t))
             })

@@ -104,6 +104,30 @@ pub struct Args {
     /// however old: a seeded sitemap is usually wanted whole).
     #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
     pub first_pass_max_age: Duration,
+    /// With `--follow`: re-fetch each published article this long after its publication (else
+    /// its first fetch), with conditional GET, and write it again with a higher `version` when
+    /// its title or body changed (comma-separated, ascending; `0` turns the checks off).
+    #[arg(
+        long,
+        default_value = "1h,6h,24h,48h",
+        value_delimiter = ',',
+        value_parser = humantime::parse_duration
+    )]
+    pub update_checks: Vec<Duration>,
+}
+
+/// `--update-checks`: `0` alone turns them off; otherwise every check is positive and they
+/// ascend.
+fn update_checks(given: &[Duration]) -> anyhow::Result<Vec<Duration>> {
+    if given.iter().all(Duration::is_zero) {
+        return Ok(Vec::new());
+    }
+    if given.iter().any(Duration::is_zero) || given.windows(2).any(|w| w[0] >= w[1]) {
+        anyhow::bail!(
+            "--update-checks: give ascending positive durations (e.g. 1h,6h,24h,48h), or 0 to turn them off"
+        );
+    }
+    Ok(given.to_vec())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -161,6 +185,11 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         recrawl_max: args.poll_max,
         entry_max_age: (!args.max_age.is_zero()).then_some(args.max_age),
         first_pass_max_age: (!args.first_pass_max_age.is_zero()).then_some(args.first_pass_max_age),
+        update_checks: if args.follow {
+            update_checks(&args.update_checks)?
+        } else {
+            Vec::new()
+        },
         queue_target: (args.workers * 2).max(4),
         include_subdomains: args.include_subdomains,
         ..FrontierConfig::default()
@@ -209,7 +238,8 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     // The article sink: subscribed before anything can be published.
     let articles = broker.subscribe_articles(None, "#", 256).await?;
     let written = Arc::new(AtomicU64::new(0));
-    // A resumed crawl appends, and never writes an article id that is already in the file.
+    // A resumed crawl appends, and never writes an article (id and version) that is already in
+    // the file.
     let (out, known_ids) = if resuming {
         let ids = existing_ids(&args.out);
         let f = std::fs::OpenOptions::new()
@@ -374,6 +404,12 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     for (why, n) in &summary.filtered {
         eprintln!("    filtered {why}: {n}");
     }
+    if summary.updated > 0 {
+        eprintln!(
+            "  updated: {} (articles re-fetched with a changed title or body, written again with a higher version)",
+            summary.updated
+        );
+    }
     if summary.retried > 0 || summary.dead_lettered > 0 {
         eprintln!(
             "  retried: {}, dead-lettered: {}",
@@ -410,22 +446,28 @@ async fn save_state(memory: &Arc<MemoryStore>, path: &std::path::Path) {
     }
 }
 
-/// Ids of the articles already in a JSON Lines file (unreadable lines are skipped).
-fn existing_ids(path: &std::path::Path) -> HashSet<String> {
+/// Id and version of the articles already in a JSON Lines file (unreadable lines are skipped; a
+/// line without `version` is version 1).
+fn existing_ids(path: &std::path::Path) -> HashSet<(String, u32)> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return HashSet::new();
     };
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_string))
+        .filter_map(|v| {
+            let id = v.get("id")?.as_str()?.to_string();
+            let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(1);
+            Some((id, u32::try_from(version).unwrap_or(u32::MAX)))
+        })
         .collect()
 }
 
-/// Write each article once (by id) and ack it after it is written.
+/// Write each article version once (by id and version: a redelivery is not written twice, an
+/// update is) and ack it after it is written.
 async fn write_articles(
     mut consumer: Box<dyn trawl_queue::Consumer>,
     file: File,
-    mut ids: HashSet<String>,
+    mut ids: HashSet<(String, u32)>,
     written: Arc<AtomicU64>,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
@@ -446,7 +488,7 @@ async fn write_articles(
         let Some(delivery) = next else { break };
         match delivery.json::<Article>() {
             Ok(article) => {
-                if ids.insert(article.id.clone()) {
+                if ids.insert((article.id.clone(), article.version)) {
                     serde_json::to_writer(&mut out, &article)?;
                     out.write_all(b"\n")?;
                     out.flush()?;

@@ -61,6 +61,7 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
         recrawl_max: f.recrawl_max_interval,
         entry_max_age: (!f.entry_max_age.is_zero()).then_some(f.entry_max_age),
         first_pass_max_age: (!f.first_pass_max_age.is_zero()).then_some(f.first_pass_max_age),
+        update_checks: f.update_checks.clone(),
         include_subdomains: f.include_subdomains,
         extra_tracking_params: f.tracking_params.clone(),
         allowed_domains: f.scope_domains.clone(),
@@ -180,12 +181,26 @@ pub fn watch_readiness(
     stop: CancellationToken,
 ) {
     tokio::spawn(async move {
+        // Log each change (a Redis failover or a broker restart shows in the log as a
+        // "not ready" line and a "ready again" line), not every poll.
+        let mut last: [Option<bool>; 2] = [None, None];
+        let mut note = |i: usize, dep: &str, up: bool| {
+            match (last[i], up) {
+                (Some(true), false) => {
+                    warn!(dependency = dep, "not answering; /readyz reports not ready")
+                }
+                (Some(false), true) => info!(dependency = dep, "answering again; ready"),
+                _ => {}
+            }
+            last[i] = Some(up);
+            health.set_ready(dep, up);
+        };
         loop {
             if let Some(b) = &broker {
-                health.set_ready("amqp", b.is_connected().await);
+                note(0, "amqp", b.is_connected().await);
             }
             if let Some(s) = &store {
-                health.set_ready("redis", s.ping().await);
+                note(1, "redis", s.ping().await);
             }
             tokio::select! {
                 _ = stop.cancelled() => break,

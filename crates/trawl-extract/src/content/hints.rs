@@ -1,0 +1,519 @@
+//! Tags and class/id hints: what an element is, and whether its class, id or role says
+//! boilerplate (comment, share, related, ad, …), content, a related-links box or an embed.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tag {
+    Text,
+    /// Generic block container (div, section, …, unknown elements).
+    Div,
+    Section,
+    Article,
+    Main,
+    Body,
+    P,
+    H(u8),
+    Li,
+    Dt,
+    Dd,
+    Ul,
+    Ol,
+    Dl,
+    Blockquote,
+    Pre,
+    Table,
+    /// `tbody`/`thead`/`tfoot`: judged with their table, never alone.
+    TBody,
+    Tr,
+    Td,
+    Th,
+    Figure,
+    Figcaption,
+    Header,
+    Footer,
+    Aside,
+    Form,
+    Address,
+    A,
+    Br,
+    Hr,
+    Img,
+    Input,
+    Embed,
+    /// Transparent inline element (span, b, em, …).
+    Inline,
+}
+
+impl Tag {
+    pub(super) fn is_inline(self) -> bool {
+        matches!(
+            self,
+            Tag::Text | Tag::A | Tag::Inline | Tag::Br | Tag::Img | Tag::Input | Tag::Embed
+        )
+    }
+    pub(super) fn is_block(self) -> bool {
+        !self.is_inline()
+    }
+}
+
+/// How an element is treated when the arena is built.
+pub(super) enum Class {
+    /// Not entered at all.
+    Skip,
+    Keep(Tag),
+}
+
+pub(super) fn classify(name: &str) -> Class {
+    use Class::{Keep, Skip};
+    let t = match name {
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "button"
+        | "select" | "option" | "textarea" | "canvas" | "head" | "title" | "meta" | "link"
+        | "nav" | "audio" | "map" | "dialog" | "menu" | "frameset" | "frame" | "object"
+        | "source" | "track" | "picture" | "datalist" | "optgroup" | "param" => return Skip,
+        "div" | "center" | "details" | "summary" | "fieldset" | "legend" | "hgroup" | "caption"
+        | "html" | "font-block" => Tag::Div,
+        "tbody" | "thead" | "tfoot" => Tag::TBody,
+        "section" => Tag::Section,
+        "article" => Tag::Article,
+        "main" => Tag::Main,
+        "body" => Tag::Body,
+        "p" => Tag::P,
+        "h1" => Tag::H(1),
+        "h2" => Tag::H(2),
+        "h3" => Tag::H(3),
+        "h4" => Tag::H(4),
+        "h5" => Tag::H(5),
+        "h6" => Tag::H(6),
+        "li" => Tag::Li,
+        "dt" => Tag::Dt,
+        "dd" => Tag::Dd,
+        "ul" => Tag::Ul,
+        "ol" => Tag::Ol,
+        "dl" => Tag::Dl,
+        "blockquote" => Tag::Blockquote,
+        "pre" => Tag::Pre,
+        "table" => Tag::Table,
+        "tr" => Tag::Tr,
+        "td" => Tag::Td,
+        "th" => Tag::Th,
+        "figure" => Tag::Figure,
+        "figcaption" => Tag::Figcaption,
+        "header" => Tag::Header,
+        "footer" => Tag::Footer,
+        "aside" => Tag::Aside,
+        "form" => Tag::Form,
+        "address" => Tag::Address,
+        "a" => Tag::A,
+        "br" => Tag::Br,
+        "hr" => Tag::Hr,
+        "img" => Tag::Img,
+        "input" => Tag::Input,
+        "embed" | "video" => Tag::Embed,
+        "span" | "b" | "i" | "em" | "strong" | "u" | "s" | "small" | "big" | "sub" | "sup"
+        | "abbr" | "acronym" | "cite" | "code" | "q" | "time" | "mark" | "label" | "font"
+        | "tt" | "kbd" | "samp" | "var" | "dfn" | "bdi" | "bdo" | "data" | "wbr" | "nobr"
+        | "ins" | "del" | "strike" | "ruby" | "rt" | "rp" => Tag::Inline,
+        // custom elements (`<hl-trusted-source>`, `<x-ref>`) mostly wrap inline
+        // content; their block children are still blocks
+        n if n.contains('-') => Tag::Inline,
+        _ => Tag::Div,
+    };
+    Keep(t)
+}
+
+// ---------------------------------------------------------------------------
+// Class/id hints
+
+/// Long hints, matched anywhere in the lower-cased class/id (catches `relatedArticles`,
+/// `sharebar`, `commentlist`).
+pub(super) const NEG_SUBSTR: &[&str] = &[
+    "comment",
+    "disqus",
+    "related",
+    "recommend",
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "promo",
+    "sponsor",
+    "advert",
+    "outbrain",
+    "taboola",
+    "popup",
+    "trending",
+    "mostread",
+    "most-read",
+    "most_read",
+    "popular",
+    "signup",
+    "banner",
+    // not bare "widget": page builders (Elementor, HubSpot, Next.js component
+    // libraries) wrap every block of the article in `…-widget-…` containers
+    "widget-area",
+    "widgetarea",
+    "widget_area",
+    "masthead",
+    "toolbar",
+    "pagination",
+    "byline",
+    "dateline",
+    "timestamp",
+    "caption",
+    "copyright",
+    "skiplink",
+    "readmore",
+    "read-more",
+    "readalso",
+    "read-also",
+    "see-also",
+    "seealso",
+    "newsfeed",
+    "news-feed",
+    "teaser",
+    "footnote",
+    "tooltip",
+    "popover",
+    "hovercard",
+    "rollover",
+];
+
+/// Short hints, matched as whole tokens of the class/id (so `shadow`, `navigable`,
+/// `header-ad-free` do not match `ad`/`nav` unless they are a token).
+pub(super) const NEG_TOKENS: &[&str] = &[
+    "dek",
+    "lede",
+    "ad",
+    "ads",
+    "adv",
+    "adsense",
+    "advertising",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "tags",
+    "tag",
+    "tools",
+    "tool",
+    "modal",
+    "overlay",
+    "credit",
+    "credits",
+    "author",
+    "authors",
+    "meta",
+    "date",
+    "print",
+    "rss",
+    "login",
+    "search",
+    "foot",
+    "footer",
+    "pager",
+    "combx",
+    "shoutbox",
+    "skyscraper",
+    "supplemental",
+    "cta",
+    "more",
+    "extra",
+    "topics",
+    "keywords",
+    "sr",
+    "visually",
+    "offscreen",
+];
+
+/// Screen sizes/media in responsive visibility classes (`hidden-xs`, `hide-on-mobile`).
+pub(super) const RESPONSIVE_TOKENS: &[&str] = &[
+    "mobile",
+    "tablet",
+    "desktop",
+    "laptop",
+    "phone",
+    "xs",
+    "sm",
+    "md",
+    "lg",
+    "xl",
+    "xxl",
+    "print",
+    "widescreen",
+    "small",
+    "medium",
+    "large",
+    "portrait",
+    "landscape",
+];
+
+/// Tokens that may stand beside `hidden`/`hide` in a class that hides the element
+/// itself (`is-hidden`, `u-hidden`, `js-hide`, `d-none`-style `display-hidden`).
+pub(super) const HIDE_PREFIXES: &[&str] = &[
+    "is",
+    "u",
+    "js",
+    "el",
+    "display",
+    "all",
+    "state",
+    "invisible",
+    "element",
+    "block",
+    "content",
+];
+
+/// Parts of an element that a `…-hidden` class may hide instead of the element:
+/// `overflow-hidden` clips, Drupal's `field--label-hidden` hides the field's label.
+pub(super) const PART_TOKENS: &[&str] = &["overflow", "label", "title", "heading", "icon"];
+
+pub(super) const POS_TOKENS: &[&str] = &[
+    "article",
+    "articlebody",
+    "content",
+    "body",
+    "main",
+    "story",
+    "entry",
+    "post",
+    "text",
+    "blog",
+    "hentry",
+    "prose",
+];
+
+pub(super) const POS_SUBSTR: &[&str] = &[
+    "articlebody",
+    "article-body",
+    "article_body",
+    "storybody",
+    "story-body",
+    "post-body",
+    "entry-content",
+    "post-content",
+    "article-content",
+    "articletext",
+    "article-text",
+];
+
+#[derive(Default, Clone, Copy)]
+pub(super) struct Hints {
+    pub(super) neg: bool,
+    pub(super) pos: bool,
+    pub(super) strong_pos: bool,
+    /// Readability-style class weight (±25 per attribute).
+    pub(super) weight: i32,
+    pub(super) related: bool,
+    /// a negative hint that positive tokens do not veto (standfirst, deck)
+    pub(super) force: bool,
+    /// class/id names an embed (`twitter-tweet`, `social-embed`, `instagram-media`).
+    pub(super) embed: bool,
+}
+
+pub(super) const CAT_NEG: u8 = 1;
+pub(super) const CAT_POS: u8 = 2;
+pub(super) const CAT_RELATED: u8 = 4;
+pub(super) const CAT_EMBED: u8 = 8;
+pub(super) const CAT_FORCE: u8 = 16;
+
+/// One automaton for every substring hint, built once: each class/id value is
+/// scanned a single time, case-insensitively, without allocating.
+pub(super) static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasick, Vec<u8>)>> =
+    once_cell::sync::Lazy::new(|| {
+        let mut pats: Vec<&str> = Vec::new();
+        let mut cats: Vec<u8> = Vec::new();
+        let mut add = |list: &[&'static str], cat: u8| {
+            for p in list {
+                pats.push(p);
+                cats.push(cat);
+            }
+        };
+        add(NEG_SUBSTR, CAT_NEG);
+        add(POS_SUBSTR, CAT_POS);
+        add(
+            &[
+                "related",
+                "readalso",
+                "read-also",
+                "see-also",
+                "seealso",
+                "readmore",
+                "read-more",
+            ],
+            CAT_RELATED,
+        );
+        add(&["embed", "tweet", "instagram-media"], CAT_EMBED);
+        // standfirsts / decks: page furniture around the body even inside an
+        // "article-…" wrapper
+        add(
+            &[
+                "standfirst",
+                "abstract",
+                "lead-text",
+                "leadtext",
+                "subtitle",
+                "subheadline",
+                "sub-headline",
+                "excerpt",
+            ],
+            CAT_NEG | CAT_FORCE,
+        );
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .ok()
+            .map(|ac| (ac, cats))
+    });
+
+pub(super) fn attr_hints(value: &str, h: &mut Hints) {
+    let mut cats = 0u8;
+    if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
+        for m in ac.find_overlapping_iter(value) {
+            cats |= pat_cats[m.pattern().as_usize()];
+        }
+    }
+    let mut neg = cats & CAT_NEG != 0;
+    let mut pos = cats & CAT_POS != 0;
+    if pos {
+        h.strong_pos = true;
+    }
+    if !(neg && pos) {
+        // Tailwind-style `hidden md:block`: hidden on small screens only
+        let responsive_variant = value.contains(':');
+        for name in value.split_ascii_whitespace() {
+            let mut hide = false;
+            let mut device = false;
+            let mut name_neg = false;
+            // a token other than a state prefix: `hide-bottom-border`,
+            // `overflow-hidden`, `hidden-xs` hide a part or at a size
+            let mut other = false;
+            for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if tok.is_empty() || tok.len() > 12 {
+                    continue;
+                }
+                if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
+                    hide = true;
+                    continue;
+                }
+                if !HIDE_PREFIXES.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    other = true;
+                }
+                if RESPONSIVE_TOKENS
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(tok))
+                    || PART_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok))
+                {
+                    device = true;
+                }
+                if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    name_neg = true;
+                }
+                if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+                    pos = true;
+                }
+            }
+            // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
+            // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
+            // screen sizes or media, and `overflow-hidden` clips, it does not hide
+            if hide {
+                name_neg = !device && !responsive_variant && !other;
+            }
+            neg |= name_neg;
+        }
+    }
+    if cats & CAT_RELATED != 0 {
+        h.related = true;
+    }
+    if cats & CAT_EMBED != 0 {
+        h.embed = true;
+    }
+    if cats & CAT_FORCE != 0 {
+        h.force = true;
+    }
+    if neg {
+        h.weight -= 25;
+        h.neg = true;
+    }
+    if pos {
+        h.weight += 25;
+        h.pos = true;
+    }
+}
+
+pub(super) fn element_hints(el: &scraper::node::Element) -> Hints {
+    let mut h = Hints::default();
+    if let Some(c) = el.attr("class") {
+        attr_hints(c, &mut h);
+    }
+    if let Some(i) = el.attr("id") {
+        attr_hints(i, &mut h);
+    }
+    if let Some(role) = el.attr("role") {
+        if matches!(
+            role,
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "dialog"
+                | "alert"
+                | "search"
+                | "menu"
+                | "menubar"
+        ) {
+            h.neg = true;
+            h.weight -= 25;
+        }
+    }
+    if let Some(ip) = el.attr("itemprop") {
+        if ip.contains("articleBody") || ip.contains("articlebody") {
+            h.pos = true;
+            h.strong_pos = true;
+            h.weight += 50;
+        }
+    }
+    h
+}
+
+pub(super) fn is_hidden(el: &scraper::node::Element) -> bool {
+    // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
+    // them into place with a script: their content is the page as readers see it
+    // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
+    // its toggle; `hidden="until-found"`) is content a reader opens with one click
+    if (el.attr("role") == Some("region") && el.attr("aria-labelledby").is_some())
+        || el.attr("hidden") == Some("until-found")
+    {
+        return false;
+    }
+    if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s = style.as_bytes();
+        // cheap, allocation-free check for display:none / visibility:hidden
+        let mut compact = [0u8; 64];
+        let mut n = 0;
+        for &b in s.iter() {
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            if n == compact.len() {
+                // long style attribute: shift window
+                compact.copy_within(32.., 0);
+                n = 32;
+            }
+            compact[n] = b.to_ascii_lowercase();
+            n += 1;
+            let w = &compact[..n];
+            if w.ends_with(b"display:none") || w.ends_with(b"visibility:hidden") {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -1,0 +1,396 @@
+//! Filters on emitted text: boilerplate, credit, date and "Read also" lines, template
+//! placeholders, repeated passages, whitespace, and the headline test.
+
+use super::*;
+
+/// A prose block at least this long counts towards a repeated passage.
+pub(super) const DUP_MIN_BYTES: usize = 80;
+
+/// Drops second copies of a passage: a run of consecutive blocks that each repeat
+/// an earlier block, with at least two different long prose blocks among them (responsive or
+/// print variants rendered side by side, an infinite-scroll page that appends the
+/// article again, a thread page that repeats the opening post). A lone repeated
+/// line (the same "Warm up" step in several workouts) stays.
+pub(super) fn drop_repeated_passages(blocks: &mut Vec<Block>) {
+    use std::hash::{Hash, Hasher};
+    if blocks.len() < 4 {
+        return;
+    }
+    let mut seen: HashSet<u64> = HashSet::with_capacity(blocks.len());
+    let hashes: Vec<u64> = blocks
+        .iter()
+        .map(|b| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            b.text.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let dup: Vec<bool> = hashes.iter().map(|&h| !seen.insert(h)).collect();
+    if !dup.iter().any(|&d| d) {
+        return;
+    }
+    let long = |b: &Block| {
+        matches!(
+            b.kind,
+            BlockKind::Paragraph | BlockKind::Quote | BlockKind::ListItem
+        ) && b.text.len() >= DUP_MIN_BYTES
+    };
+    let mut keep = vec![true; blocks.len()];
+    let mut i = 0;
+    while i < blocks.len() {
+        if !dup[i] {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < blocks.len() && dup[i] {
+            i += 1;
+        }
+        // at least two different long blocks: one paragraph said over and over is not
+        // a copy of a passage
+        let mut run_long = (start..i).filter(|&j| long(&blocks[j])).map(|j| hashes[j]);
+        let first = run_long.next();
+        if first.is_some() && run_long.any(|h| Some(h) != first) {
+            keep[start..i].iter_mut().for_each(|k| *k = false);
+        }
+    }
+    let mut k = keep.iter();
+    blocks.retain(|_| *k.next().unwrap_or(&true));
+}
+
+pub(super) const READ_ALSO: &[&str] = &[
+    "read also",
+    "read more",
+    "also read",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "related news",
+    "related content",
+    "more on this",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "читайте также",
+    "смотрите также",
+    "см. также",
+    "читать также",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "lea también",
+    "lee también",
+    "lire aussi",
+    "à lire aussi",
+    "lesen sie auch",
+    "mehr zum thema",
+    "leggi anche",
+    "関連記事",
+    "관련기사",
+];
+
+pub(super) fn starts_with_readalso(text: &str) -> bool {
+    let lower = text.chars().take(40).collect::<String>().to_lowercase();
+    READ_ALSO.iter().any(|m| lower.starts_with(m))
+}
+
+pub(super) fn is_readalso_line(text: &str) -> bool {
+    // "READ MORE: headline" / "Read also: …" lines
+    if text.chars().count() > 300 {
+        return false;
+    }
+    let lower = text.chars().take(40).collect::<String>().to_lowercase();
+    READ_ALSO.iter().any(|m| {
+        lower.starts_with(m) && {
+            let rest = lower[m.len()..].trim_start();
+            rest.starts_with(':')
+                || rest.starts_with('»')
+                || rest.starts_with('-')
+                || rest.starts_with('–')
+                || m.ends_with(':')
+        }
+    })
+}
+
+pub(super) fn is_boiler_line(text: &str) -> bool {
+    let n = text.chars().count();
+    if n > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    // newsletter sign-up promos inside the body
+    if lower.contains("newsletter")
+        && (lower.contains("sign up") || lower.contains("subscribe") || lower.contains("signup"))
+    {
+        return true;
+    }
+    // author contact / follow-us lines
+    if n <= 200
+        && ["twitter", "facebook", "instagram", "@"]
+            .iter()
+            .any(|k| lower.contains(k))
+        && (lower.starts_with("follow")
+            || lower.starts_with("email")
+            || [
+                "follow us",
+                "follow him",
+                "follow her",
+                "follow me",
+                "follow them",
+            ]
+            .iter()
+            .any(|k| lower.contains(k)))
+    {
+        return true;
+    }
+    // photo captions and credits: "Photo: Jane Doe/Reuters", "© Name/Agency"
+    if is_credit_line(&lower, n) {
+        return true;
+    }
+    // gallery chrome: "Image 3 of 5"
+    if n <= 30 && is_n_of_m(&lower) {
+        return true;
+    }
+    // tag/category lines
+    if [
+        "tags:",
+        "tags :",
+        "tagged:",
+        "tagged with",
+        "filed under",
+        "categories:",
+        "category:",
+        "temas:",
+        "теги:",
+        "метки:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return true;
+    }
+    if n > 80 {
+        return false;
+    }
+    if is_date_line(&lower) {
+        return true;
+    }
+    const LINES: &[&str] = &[
+        "advertisement",
+        "advertisements",
+        "comments",
+        "comment",
+        "leave a comment",
+        "leave a reply",
+        "add a comment",
+        "show comments",
+        "view comments",
+        "tell us what you think",
+        "tags",
+        "related",
+        "related articles",
+        "related posts",
+        "more",
+        "back to top",
+        "print",
+        "email",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "linkedin",
+        "pinterest",
+        "sponsored",
+        "share this article",
+        "share this",
+        "share",
+        "tweet",
+        "click to share",
+        "story continues below advertisement",
+        "article continues below",
+        "continue reading below",
+        "continue reading",
+        "скрыть рекламу",
+        "реклама",
+        "publicidade",
+        "publicidad",
+        "anzeige",
+        "광고",
+        "広告",
+    ];
+    let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    LINES.contains(&t)
+}
+
+/// A photo credit or caption line: it starts with a credit label, or it is short and
+/// carries a copyright sign (captions end in "© Name/Agency").
+/// Characters that show nothing: white space, zero-width and format characters,
+/// soft hyphens.
+pub(super) fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+pub(super) fn is_credit_line(lower: &str, n: usize) -> bool {
+    const LABELS: &[&str] = &[
+        "photo:",
+        "photo by",
+        "photos:",
+        "photos by",
+        "photo credit",
+        "photograph:",
+        "photograph by",
+        "photography:",
+        "photography by",
+        "image:",
+        "image credit",
+        "image source",
+        "image via",
+        "images:",
+        "picture:",
+        "pictured:",
+        "credit:",
+        "credits:",
+        "foto:",
+        "fotos:",
+        "фото:",
+        "bild:",
+    ];
+    if n <= 160 && LABELS.iter().any(|l| lower.starts_with(l)) {
+        return true;
+    }
+    n <= 160 && lower.contains('©') && !lower.trim_end().ends_with(['.', '!', '?'])
+        || n <= 160 && lower.starts_with('©')
+}
+
+pub(super) fn is_n_of_m(lower: &str) -> bool {
+    let toks: Vec<&str> = lower.split_whitespace().collect();
+    toks.len() <= 4
+        && toks.len() >= 3
+        && toks.contains(&"of")
+        && toks
+            .iter()
+            .filter(|t| t.chars().all(|c| c.is_ascii_digit()))
+            .count()
+            == 2
+}
+
+/// A line that is only a date/time ("November 20, 2019", "22 de janeiro de 2018 às 0:13"):
+/// at least two digit groups, one of them a year, at most six words, no sentence end.
+pub(super) fn is_date_line(lower: &str) -> bool {
+    if lower.ends_with('.') && !lower.ends_with("m.") {
+        return false;
+    }
+    let mut digit_groups = 0;
+    let mut year = false;
+    let mut words = 0;
+    for tok in lower.split(|c: char| !c.is_alphanumeric()) {
+        if tok.is_empty() {
+            continue;
+        }
+        if tok.chars().all(|c| c.is_ascii_digit()) {
+            digit_groups += 1;
+            if tok.len() == 4 && (tok.starts_with("19") || tok.starts_with("20")) {
+                year = true;
+            }
+        } else {
+            words += 1;
+        }
+    }
+    year && digit_groups >= 2 && words <= 6
+}
+
+/// Remove unrendered template placeholders such as `{{item.group_date}}`.
+pub(super) fn strip_placeholders(text: String) -> String {
+    if !text.contains("{{") && !text.contains("{%") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    loop {
+        let a = rest.find("{{");
+        let b = rest.find("{%");
+        let (start, close) = match (a, b) {
+            (Some(x), Some(y)) if y < x => (y, "%}"),
+            (Some(x), _) => (x, "}}"),
+            (None, Some(y)) => (y, "%}"),
+            (None, None) => {
+                out.push_str(rest);
+                break;
+            }
+        };
+        out.push_str(&rest[..start]);
+        match rest[start..].find(close) {
+            Some(e) => rest = &rest[start + e + 2..],
+            None => {
+                out.push_str(&rest[start..]);
+                break;
+            }
+        }
+    }
+    normalize_ws(&out)
+}
+
+/// Collapse every run of Unicode whitespace (and zero-width spaces) to one space, trim.
+pub(crate) fn normalize_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' || c == '\u{00ad}' {
+            if c == '\u{00ad}' || c == '\u{200b}' || c == '\u{feff}' {
+                continue;
+            }
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Lower-cased alphanumerics only: for comparing headlines.
+pub(super) fn norm_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
+}
+
+pub(super) fn title_matches(title_key: &str, text: &str) -> bool {
+    let k = norm_key(text);
+    if k.is_empty() || title_key.is_empty() {
+        return false;
+    }
+    k == title_key
+        || (k.len() >= 20 && title_key.starts_with(&k))
+        || (title_key.len() >= 20 && k.starts_with(title_key) && k.len() < title_key.len() + 40)
+}
+
+/// `table_blocks`: how many of the blocks are table rows (data, not page chrome).
+pub(super) fn looks_like_article(
+    blocks: &[Block],
+    table_blocks: usize,
+    s: &Stats,
+    top: usize,
+) -> bool {
+    let mut prose = 0usize;
+    let mut long_paras = 0usize;
+    let mut short = 0usize;
+    for b in blocks {
+        let n = b.text.chars().count();
+        if matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote) && n >= 80 {
+            prose += n;
+            long_paras += 1;
+        } else {
+            short += 1;
+        }
+    }
+    let short = short.saturating_sub(table_blocks);
+    let ld = link_density(s, top);
+    prose >= 400 && (long_paras >= 2 || prose >= 800) && ld < 0.5 && short <= long_paras * 4 + 4
+}

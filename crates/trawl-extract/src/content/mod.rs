@@ -1,0 +1,1211 @@
+//! Main-content extraction: which part of a parsed page is the article body.
+//!
+//! The method (readability / boilerpipe lineage, no per-site rules):
+//!
+//! 1. **Flatten** the DOM into a pre-order arena (one iterative walk, so 100 000
+//!    nested elements cannot overflow the stack). Subtrees that never hold body text
+//!    (`script`, `style`, `nav`, `svg`, `iframe`, hidden elements, …) are not entered
+//!    (collapsed accordion panels — `role="region"` with `aria-labelledby`,
+//!    `hidden="until-found"` — are content, not hidden);
+//!    React streaming chunks (`<div hidden id="S:n">`) are walked where their
+//!    `<template id="B:n">` (boundary) or `<template id="P:n">` (segment) placeholder stands.
+//! 2. **Boilerplate pruning**: `header`/`footer`/`aside`/`form` and elements whose
+//!    class/id/role carry a boilerplate hint (comment, share, related, promo, ad, menu,
+//!    cookie, newsletter, caption, byline, …; matched as whole tokens, long hints also
+//!    inside camelCase/compound names; `hidden-mobile`, `overflow-hidden`,
+//!    `field--label-hidden` do not hide the element) are pruned — unless the element
+//!    holds at least half of the page's prose (a page wrapper such as
+//!    `<body class="has-sidebar">`), or hinted blocks of its class together do (a list
+//!    article of "excerpt" boxes).
+//! 3. **Scoring**: every block with ≥ 25 characters of its own text (a `<p>`, a `<div>`
+//!    of `<br>`-separated text, a text run beside block children) scores
+//!    `1 + commas + min(chars/100, 3)` and passes it to up to five ancestors (with
+//!    decreasing weight). Candidates start from a tag prior and a class/id weight;
+//!    the final score is multiplied by `1 - link density`.
+//! 4. **Selection**: the best candidate, widened to a common ancestor when several
+//!    strong candidates share one (teaser cards — a linked headline over a small
+//!    excerpt — do not count), plus sibling blocks that score high, read like
+//!    prose (paragraph clustering) or are prose blocks of the same kind (same tag and
+//!    classes: page builders split one article into many blocks), with the
+//!    sub-heading before them. Blocks of the best one's kind in separate wrappers
+//!    (chapters) that together hold 1.5× its prose and ¾ of their common ancestor's
+//!    make that ancestor the selection.
+//! 5. **Emission**: one walk over the chosen subtrees emits paragraphs, headings,
+//!    list items, quotes, preformatted blocks and table rows (one block a row, cells
+//!    joined by " | "; tables in `<figure>` too), dropping in-body boilerplate:
+//!    link-dense or image-only boxes (conditional cleaning), "Read also"-style boxes
+//!    (their links go to `related`), template placeholders (`{{…}}`), photo credits
+//!    ("Photo: X/Reuters", "© Name/Agency"), zero-width spacer paragraphs, the
+//!    headline, and second copies of a passage (a run of repeated blocks with two
+//!    different long paragraphs: responsive variants rendered side by side,
+//!    infinite-scroll repeats).
+
+use std::collections::HashSet;
+
+use ego_tree::NodeRef;
+use scraper::{Html, Node};
+use trawl_core::{Block, BlockKind, RelatedLink};
+use url::Url;
+
+/// `TRAWL_CONTENT_DEBUG=1` prints the pruning and candidate decisions to stderr
+/// (a development aid for improving the method).
+static DEBUG: once_cell::sync::Lazy<bool> =
+    once_cell::sync::Lazy::new(|| std::env::var_os("TRAWL_CONTENT_DEBUG").is_some());
+
+/// The result of main-content extraction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Content {
+    /// Body blocks in reading order (the headline excluded).
+    pub blocks: Vec<Block>,
+    /// "Read also"-style links found in or beside the body.
+    pub related: Vec<RelatedLink>,
+    /// True when the page reads like one article (enough coherent prose in one
+    /// cluster), false for listings, home, search and error pages.
+    pub looks_like_article: bool,
+}
+
+/// Extract the main content of a parsed page. `title` is the detected headline, kept
+/// out of the body. Never panics; an empty or odd page gives an empty `Content`.
+pub fn extract_content(doc: &Html, base: &Url, title: Option<&str>) -> Content {
+    let arena = Arena::build(doc);
+    if arena.nodes.is_empty() {
+        return Content::default();
+    }
+    let mut ex = Extractor::new(&arena, base, title);
+    ex.run()
+}
+
+mod arena;
+mod emit;
+mod hints;
+mod lines;
+
+use arena::*;
+use emit::*;
+use hints::*;
+use lines::*;
+
+/// The candidates after scoring: the best one, its final score, and all of them best first.
+struct Ranked {
+    best: usize,
+    best_score: f32,
+    finals: Vec<(usize, f32)>,
+}
+
+struct Extractor<'a, 'b> {
+    a: &'b Arena<'a>,
+    base: &'b Url,
+    title: Option<String>,
+    removed: Vec<bool>,
+    /// Pruned subtrees that looked like related-links boxes.
+    related_boxes: Vec<u32>,
+    /// Classes of hinted blocks that together hold most of the page's prose.
+    content_classes: Vec<&'a str>,
+}
+
+impl<'a, 'b> Extractor<'a, 'b> {
+    fn new(a: &'b Arena<'a>, base: &'b Url, title: Option<&str>) -> Self {
+        Extractor {
+            a,
+            base,
+            title: title.map(norm_key).filter(|t| !t.is_empty()),
+            removed: vec![false; a.nodes.len()],
+            related_boxes: Vec::new(),
+            content_classes: Vec::new(),
+        }
+    }
+
+    /// The method's stages, in order (see the module docs).
+    fn run(&mut self) -> Content {
+        // Where the prose is before pruning: hinted boxes that hold most of it are content.
+        let s0 = compute_stats(self.a, &self.removed);
+        self.content_classes = self.content_classes(&s0);
+        self.prune_boilerplate(&s0);
+        drop(s0);
+        let s = compute_stats(self.a, &self.removed);
+        let (mut score, is_cand) = self.score_blocks(&s);
+        let Some(Ranked {
+            best: best_cand,
+            best_score: best,
+            finals,
+        }) = self.rank_candidates(&s, &mut score, &is_cand)
+        else {
+            return Content::default();
+        };
+        let (mut top, mut widened) = self.widen_to_chunks(&s, best_cand, best, &finals);
+        if !widened {
+            if let Some(lca) = self.widen_to_kin(&s, top, &finals) {
+                top = lca;
+                widened = true;
+            }
+        }
+        top = self.climb_single_child_wrappers(&s, top);
+        if *DEBUG {
+            self.debug_selection(&s, top, &score, &finals);
+        }
+        let chosen = self.cluster_siblings(&s, top, &score, &is_cand, widened);
+
+        let mut em = Emitter::new(self, &s, &score, &is_cand);
+        em.best = best_cand as u32;
+        for &c in &chosen {
+            em.walk(c);
+        }
+        let table_blocks = em.table_blocks;
+        let mut blocks = em.blocks;
+        let mut related = em.related;
+        drop_repeated_passages(&mut blocks);
+        self.collect_pruned_related(top, &mut related);
+        dedup_related(&mut related);
+        self.drop_headline(&mut blocks);
+        let looks_like_article = looks_like_article(&blocks, table_blocks, &s, top);
+        Content {
+            blocks,
+            related,
+            looks_like_article,
+        }
+    }
+
+    /// Classes of hinted blocks that together hold most of the page's prose (`s0`: before
+    /// pruning): its content (a list article whose every item is an "excerpt" box), not
+    /// boilerplate around it; comments and related boxes excepted.
+    fn content_classes(&self, s0: &Stats) -> Vec<&'a str> {
+        let total_prose = s0.prose[0];
+        let mut class_prose: std::collections::HashMap<&str, u32> =
+            std::collections::HashMap::new();
+        if total_prose > 0 {
+            for (i, node) in self.a.nodes.iter().enumerate() {
+                if node.hints.neg && !node.hints.related && s0.prose[i] > 0 {
+                    if let Some(c) = node_class(node) {
+                        *class_prose.entry(c).or_insert(0) += s0.prose[i];
+                    }
+                }
+            }
+            class_prose.retain(|c, p| {
+                *p * 2 >= total_prose && !c.to_ascii_lowercase().contains("comment")
+            });
+        }
+        class_prose.keys().copied().collect()
+    }
+
+    /// Stage 2: mark boilerplate subtrees removed (boilerplate tags, hinted boxes, forms of
+    /// little prose), keeping any that holds half the page's prose; remember pruned
+    /// related-links boxes.
+    fn prune_boilerplate(&mut self, s0: &Stats) {
+        let n = self.a.nodes.len();
+        let total_prose = s0.prose[0];
+        let mut i = 0usize;
+        while i < n {
+            let node = &self.a.nodes[i];
+            if node.tag == Tag::Text {
+                i += 1;
+                continue;
+            }
+            let h = node.hints;
+            let boiler_tag = matches!(
+                node.tag,
+                Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
+            );
+            let hinted =
+                h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i);
+            let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
+            let content_class = hinted && self.is_content_class(i);
+            if (boiler_tag || hinted || form_boiler)
+                && !content_class
+                && !matches!(node.tag, Tag::Body | Tag::Main)
+                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
+            {
+                if *DEBUG {
+                    if let Node::Element(e) = node.node.value() {
+                        eprintln!(
+                            "PRUNE {} class={:?} id={:?} prose={} total={} text={:?}",
+                            e.name(),
+                            e.attr("class"),
+                            e.attr("id"),
+                            s0.prose[i],
+                            total_prose,
+                            normalize_ws(&raw_text(self.a, i, &self.removed))
+                                .chars()
+                                .take(300)
+                                .collect::<String>()
+                        );
+                    }
+                }
+                self.removed[i] = true;
+                if h.related {
+                    self.related_boxes.push(i as u32);
+                }
+                i = node.end as usize;
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    /// Stage 3: every block with 25+ characters of its own text scores
+    /// `1 + commas + min(chars/100, 3)` (less its link share) into up to five ancestors, with
+    /// decreasing weight; returns the scores and which nodes are candidates.
+    fn score_blocks(&self, s: &Stats) -> (Vec<f32>, Vec<bool>) {
+        let n = self.a.nodes.len();
+        let mut score = vec![0f32; n];
+        let mut is_cand = vec![false; n];
+        for i in 0..n {
+            let node = &self.a.nodes[i];
+            if node.tag == Tag::Text || node.tag.is_inline() || self.removed[i] {
+                continue;
+            }
+            if self.is_removed_deep(i) {
+                continue;
+            }
+            let own = s.own_text[i];
+            if own < 25 {
+                continue;
+            }
+            let own_ld = s.own_link[i] as f32 / own as f32;
+            if own_ld > 0.5 {
+                continue;
+            }
+            let mut ps = 1.0 + s.own_commas[i] as f32 + (own as f32 / 100.0).floor().min(3.0);
+            if !matches!(
+                node.tag,
+                Tag::P
+                    | Tag::Div
+                    | Tag::Section
+                    | Tag::Article
+                    | Tag::Main
+                    | Tag::Td
+                    | Tag::Pre
+                    | Tag::Blockquote
+                    | Tag::Body
+                    | Tag::Address
+            ) {
+                continue;
+            }
+            if own_ld > 0.0 {
+                ps *= 1.0 - own_ld;
+            }
+            // a leaf paragraph scores its parent; a text run beside block children
+            // scores the block it sits in
+            let mut anc = if s.has_block_child[i] {
+                i as u32
+            } else {
+                node.parent
+            };
+            let mut level = 0;
+            while anc != NONE && level < 5 {
+                let ai = anc as usize;
+                if !is_cand[ai] {
+                    is_cand[ai] = true;
+                    score[ai] = self.initial_score(ai);
+                }
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                score[ai] += ps / div;
+                anc = self.a.nodes[ai].parent;
+                level += 1;
+            }
+        }
+        (score, is_cand)
+    }
+
+    /// Each candidate's final score (its score × (1 − link density), written back into
+    /// `score`); the best candidate, its score, and every candidate best first. `None`: no
+    /// candidate at all.
+    fn rank_candidates(&self, s: &Stats, score: &mut [f32], is_cand: &[bool]) -> Option<Ranked> {
+        let mut top: Option<usize> = None;
+        let mut best = f32::MIN;
+        let mut finals: Vec<(usize, f32)> = Vec::new();
+        for i in 0..score.len() {
+            if !is_cand[i] {
+                continue;
+            }
+            let f = score[i] * (1.0 - link_density(s, i));
+            score[i] = f;
+            finals.push((i, f));
+            if f > best {
+                best = f;
+                top = Some(i);
+            }
+        }
+        finals.sort_by(|x, y| y.1.partial_cmp(&x.1).unwrap_or(std::cmp::Ordering::Equal));
+        top.map(|t| Ranked {
+            best: t,
+            best_score: best,
+            finals,
+        })
+    }
+
+    /// Stage 4a: strong candidates elsewhere (not ancestors or descendants of the best) mean
+    /// the article is split into chunks: widen to their common ancestor while it is still
+    /// mostly prose. Teaser cards (a linked headline over a little excerpt) are no chunk.
+    /// Returns the selection and whether it was widened.
+    fn widen_to_chunks(
+        &self,
+        s: &Stats,
+        best_cand: usize,
+        best: f32,
+        finals: &[(usize, f32)],
+    ) -> (usize, bool) {
+        let mut top = best_cand;
+        let mut widened = false;
+        let top_end = self.a.nodes[top].end as usize;
+        let teaser = |c: usize| {
+            (s.prose[c] as f32) < 0.2 * s.prose[best_cand] as f32
+                && (c..self.a.nodes[c].end as usize).any(|j| {
+                    is_heading(self.a.nodes[j].tag)
+                        && s.text[j] > 0
+                        && s.link[j] as f32 >= 0.8 * s.text[j] as f32
+                })
+        };
+        let strong: Vec<usize> = finals
+            .iter()
+            .skip(1)
+            .take(8)
+            .filter(|(c, f)| {
+                *f >= best * WIDEN_RATIO
+                    && !(*c > best_cand && *c < top_end)
+                    && !(*c < best_cand && best_cand < self.a.nodes[*c].end as usize)
+            })
+            .filter(|(c, _)| !teaser(*c))
+            .map(|(i, _)| *i)
+            .collect();
+        for c in strong {
+            // lowest common ancestor of the selection and c
+            let mut p = self.a.nodes[top].parent;
+            while p != NONE {
+                let pu = p as usize;
+                if pu < c && c < self.a.nodes[pu].end as usize {
+                    break;
+                }
+                p = self.a.nodes[pu].parent;
+            }
+            if p == NONE || matches!(self.a.nodes[p as usize].tag, Tag::Body) {
+                continue;
+            }
+            // only when the common ancestor is still mostly prose, not a page shell
+            let pu = p as usize;
+            if link_density(s, pu) < 0.35 && s.prose[pu] as f32 >= 0.5 * s.text[pu] as f32 {
+                top = pu;
+                widened = true;
+            }
+        }
+        (top, widened)
+    }
+
+    /// Stage 4b: the article split into blocks of one kind (same tag and class) in separate
+    /// wrappers (chapters, sections): when those blocks together hold clearly more prose than
+    /// the selection (1.5×) and most of their common ancestor's (¾), that ancestor.
+    fn widen_to_kin(&self, s: &Stats, top: usize, finals: &[(usize, f32)]) -> Option<usize> {
+        let mut kin_prose = s.prose[top];
+        let mut lca = top;
+        let mut kin: Vec<usize> = vec![top];
+        for &(c, _) in finals {
+            let nested = |k: usize| {
+                (c > k && c < self.a.nodes[k].end as usize)
+                    || (k > c && k < self.a.nodes[c].end as usize)
+            };
+            if c == top
+                || s.prose[c] < 100
+                || !self.same_kind(c, top)
+                || kin.iter().any(|&k| nested(k))
+            {
+                continue;
+            }
+            // common ancestor of the blocks so far and c
+            let mut p = if c > lca && c < self.a.nodes[lca].end as usize {
+                lca as u32
+            } else {
+                self.a.nodes[lca].parent
+            };
+            while p != NONE {
+                let pu = p as usize;
+                if pu < c && c < self.a.nodes[pu].end as usize {
+                    break;
+                }
+                p = self.a.nodes[pu].parent;
+            }
+            if p == NONE || self.a.nodes[p as usize].tag == Tag::Body {
+                // a block of that kind elsewhere on the page (a sidebar)
+                continue;
+            }
+            lca = p as usize;
+            kin.push(c);
+            kin_prose += s.prose[c];
+        }
+        if *DEBUG {
+            eprintln!(
+                "KIN top={} lca={} kin_prose={} prose_top={} prose_lca={} ld={}",
+                top,
+                lca,
+                kin_prose,
+                s.prose[top],
+                s.prose[lca],
+                link_density(s, lca)
+            );
+        }
+        (lca != top
+            && kin_prose as f32 >= 1.5 * s.prose[top] as f32
+            && kin_prose as f32 >= 0.75 * s.prose[lca] as f32
+            && link_density(s, lca) < 0.35)
+            .then_some(lca)
+    }
+
+    /// Up a chain of single-child wrappers with the same text.
+    fn climb_single_child_wrappers(&self, s: &Stats, mut top: usize) -> usize {
+        loop {
+            let p = self.a.nodes[top].parent;
+            if p == NONE || self.a.nodes[p as usize].tag == Tag::Body {
+                return top;
+            }
+            if s.text[p as usize] == s.text[top] && self.element_children(p as usize) == 1 {
+                top = p as usize;
+            } else {
+                return top;
+            }
+        }
+    }
+
+    /// `TRAWL_CONTENT_DEBUG`: the selection and the best candidates.
+    fn debug_selection(&self, s: &Stats, top: usize, score: &[f32], finals: &[(usize, f32)]) {
+        if let Node::Element(e) = self.a.nodes[top].node.value() {
+            eprintln!(
+                "TOP {} class={:?} id={:?} score={} prose={}",
+                e.name(),
+                e.attr("class"),
+                e.attr("id"),
+                score[top],
+                s.prose[top]
+            );
+        }
+        for (c, f) in finals.iter().take(8) {
+            if let Node::Element(e) = self.a.nodes[*c].node.value() {
+                eprintln!(
+                    "  CAND {} class={:?} id={:?} score={} prose={}",
+                    e.name(),
+                    e.attr("class"),
+                    e.attr("id"),
+                    f,
+                    s.prose[*c]
+                );
+            }
+        }
+    }
+
+    /// Stage 4c (paragraph clustering): the selection and those of its siblings that score
+    /// high, read like prose, or are prose blocks of its kind (page builders split one article
+    /// into many blocks), each with the sub-heading right before it.
+    fn cluster_siblings(
+        &self,
+        s: &Stats,
+        top: usize,
+        score: &[f32],
+        is_cand: &[bool],
+        widened: bool,
+    ) -> Vec<usize> {
+        let top_score = score[top].max(0.0);
+        let threshold = (top_score * 0.2).max(10.0);
+        let parent = self.a.nodes[top].parent;
+        let mut chosen: Vec<usize> = Vec::new();
+        if parent == NONE {
+            chosen.push(top);
+            return chosen;
+        }
+        let pe = self.a.nodes[parent as usize].end as usize;
+        let mut c = parent as usize + 1;
+        let mut pending_heading: Option<usize> = None;
+        while c < pe {
+            let node = &self.a.nodes[c];
+            let next = node.end as usize;
+            if self.removed[c] {
+                c = next;
+                continue;
+            }
+            let append = if c == top || (is_cand[c] && score[c] >= threshold) {
+                true
+            } else if node.tag == Tag::Text {
+                false
+            } else {
+                let len = s.text[c];
+                let ld = link_density(s, c);
+                let para_like = node.tag == Tag::P
+                    || (!s.has_block_child[c] && !node.tag.is_inline() && !is_heading(node.tag));
+                if para_like && len > 80 && ld < 0.25 {
+                    true
+                } else if !para_like
+                    && s.prose[c] >= 50
+                    && ld < 0.5
+                    && s.prose[c] as f32 >= 0.5 * len as f32
+                    && !widened
+                    && self.same_kind(c, top)
+                {
+                    // another block of the same kind as the chosen one, holding
+                    // prose: the article is split into several blocks (page
+                    // builders, CMS "html blocks", paginated sections)
+                    true
+                } else if para_like && len > 0 && len <= 80 && ld == 0.0 {
+                    self.ends_sentence(c)
+                } else {
+                    false
+                }
+            };
+            if append {
+                // a sub-heading right before an appended block heads it
+                if let Some(h) = pending_heading.take() {
+                    chosen.push(h);
+                }
+                chosen.push(c);
+            } else if is_heading(node.tag) && s.text[c] > 0 && s.link[c] * 2 < s.text[c] {
+                pending_heading = Some(c);
+            } else if node.tag != Tag::Text || node.chars > 0 {
+                pending_heading = None;
+            }
+            c = next;
+        }
+        chosen
+    }
+
+    /// The links of related boxes pruned inside the selection's region (its enclosing
+    /// `<article>`/`<main>`, else its parent).
+    fn collect_pruned_related(&mut self, top: usize, related: &mut Vec<RelatedLink>) {
+        let parent = self.a.nodes[top].parent;
+        let (lo, hi) = if parent == NONE {
+            (top as u32, self.a.nodes[top].end)
+        } else {
+            let mut region = parent as usize;
+            let mut p = parent;
+            while p != NONE {
+                if matches!(self.a.nodes[p as usize].tag, Tag::Article | Tag::Main) {
+                    region = p as usize;
+                    break;
+                }
+                p = self.a.nodes[p as usize].parent;
+            }
+            (region as u32, self.a.nodes[region].end)
+        };
+        for b in std::mem::take(&mut self.related_boxes) {
+            if b > lo && b < hi {
+                collect_links(self.a, b as usize, self.base, related);
+            }
+        }
+    }
+
+    /// The headline out of the body: headings that match it, and a first block that does.
+    fn drop_headline(&self, blocks: &mut Vec<Block>) {
+        if let Some(t) = &self.title {
+            blocks.retain(|b| !(matches!(b.kind, BlockKind::Heading) && title_matches(t, &b.text)));
+            if let Some(first) = blocks.first() {
+                if title_matches(t, &first.text) && norm_key(&first.text).len() >= t.len() / 2 {
+                    blocks.remove(0);
+                }
+            }
+        }
+    }
+
+    fn is_content_class(&self, i: usize) -> bool {
+        !self.content_classes.is_empty()
+            && node_class(&self.a.nodes[i]).is_some_and(|c| self.content_classes.contains(&c))
+    }
+
+    /// An embedded post (tweet, Instagram post) inside the body: its quoted text is
+    /// part of the article as readers see it, even in a "social" wrapper.
+    fn is_embedded_post(&self, i: usize) -> bool {
+        let node = &self.a.nodes[i];
+        if !node.hints.embed && node.tag != Tag::Blockquote {
+            return false;
+        }
+        let end = node.end as usize;
+        self.a.nodes[i..end]
+            .iter()
+            .any(|n| n.tag == Tag::Blockquote && n.hints.embed)
+    }
+
+    fn is_removed_deep(&self, _i: usize) -> bool {
+        // pruned subtrees are skipped by compute_stats, so their blocks have no own text
+        false
+    }
+
+    fn initial_score(&self, i: usize) -> f32 {
+        let node = &self.a.nodes[i];
+        let base = match node.tag {
+            Tag::Div | Tag::Section | Tag::Article | Tag::Main => 5.0,
+            Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+            Tag::Address
+            | Tag::Ol
+            | Tag::Ul
+            | Tag::Dl
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Li
+            | Tag::Form => -3.0,
+            Tag::H(_) | Tag::Th => -5.0,
+            _ => 0.0,
+        };
+        let mut w = node.hints.weight as f32;
+        if node.tag == Tag::Article {
+            w += 10.0;
+        }
+        if node.tag == Tag::Body {
+            w -= 10.0;
+        }
+        base + w
+    }
+
+    fn element_children(&self, i: usize) -> usize {
+        let end = self.a.nodes[i].end as usize;
+        let mut c = i + 1;
+        let mut k = 0;
+        while c < end {
+            let node = &self.a.nodes[c];
+            let counts = if node.tag == Tag::Text {
+                node.chars > 0
+            } else {
+                !self.removed[c]
+            };
+            if counts {
+                k += 1;
+            }
+            c = node.end as usize;
+        }
+        k
+    }
+
+    /// Two elements of the same kind: same tag and same class attribute (page
+    /// builders give every block of one type the same classes).
+    fn same_kind(&self, x: usize, y: usize) -> bool {
+        let (nx, ny) = (&self.a.nodes[x], &self.a.nodes[y]);
+        if nx.tag != ny.tag {
+            return false;
+        }
+        match (nx.node.value(), ny.node.value()) {
+            (Node::Element(ex), Node::Element(ey)) => match (ex.attr("class"), ey.attr("class")) {
+                (Some(cx), Some(cy)) => {
+                    // without instance names such as `elementor-element-a77952e`,
+                    // `block-580fb349`, `post-3767` (a last segment of 4+ chars with
+                    // a digit); `mt-5`, `col-sm-8` are layout and stay
+                    let kind = |c: &'a str| {
+                        c.split_ascii_whitespace().filter(|n| {
+                            let last = n.rsplit(['-', '_']).next().unwrap_or(n);
+                            !(last.len() >= 4 && last.bytes().any(|b| b.is_ascii_digit()))
+                        })
+                    };
+                    kind(cx).next().is_some() && kind(cx).eq(kind(cy))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn ends_sentence(&self, i: usize) -> bool {
+        let text = raw_text(self.a, i, &self.removed);
+        let t = text.trim_end();
+        t.ends_with('.')
+            || t.contains(". ")
+            || t.ends_with('。')
+            || t.ends_with('!')
+            || t.ends_with('?')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(html: &str, title: Option<&str>) -> Content {
+        let doc = Html::parse_document(html);
+        let base = Url::parse("https://example.com/news/story.html").unwrap();
+        extract_content(&doc, &base, title)
+    }
+
+    fn body(c: &Content) -> String {
+        c.blocks
+            .iter()
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+
+    const P1: &str = "The city council voted on Tuesday to approve the new budget, which raises spending on schools, roads and public transport by almost ten percent over last year.";
+    const P2: &str = "Opponents said the plan, drafted in a hurry, would leave the city exposed if tax receipts fall, while supporters argued that the investment was long overdue.";
+    const P3: &str = "The mayor, who campaigned on the promise of better buses, said the first new routes would open in the spring, with more to follow later in the year.";
+
+    fn page(inner: &str) -> String {
+        format!(
+            r#"<!doctype html><html><head><title>Budget approved</title><script>var x = "{P1}";</script></head><body>
+            <header class="site-header"><a href="/">Home</a><a href="/news">News</a></header>
+            <nav><ul><li><a href="/a">World news and more</a></li><li><a href="/b">Business</a></li></ul></nav>
+            {inner}
+            <footer><p>Copyright 2024 Example News, all rights reserved, by the owners.</p></footer>
+            </body></html>"#
+        )
+    }
+
+    #[test]
+    fn keeps_paragraphs_and_drops_nav_ads_related() {
+        let html = page(&format!(
+            r##"<div class="sidebar"><p>Most read: something else entirely, another thing, and a third one here.</p></div>
+            <article><h1>Budget approved</h1>
+              <div class="article-body">
+                <p>{P1}</p>
+                <div class="ad-slot">Advertisement</div>
+                <p>{P2}</p>
+                <div class="related-links"><h3>Related</h3><ul><li><a href="/x">Council election results announced today</a></li></ul></div>
+                <p>{P3}</p>
+              </div>
+              <div class="share-bar"><a href="#">Share on Facebook</a> <a href="#">Tweet this</a></div>
+            </article>"##
+        ));
+        let c = run(&html, Some("Budget approved"));
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+        assert!(c.looks_like_article);
+        assert_eq!(c.related.len(), 1);
+        assert_eq!(
+            c.related[0].title,
+            "Council election results announced today"
+        );
+        assert_eq!(c.related[0].url, "https://example.com/x");
+    }
+
+    #[test]
+    fn br_separated_text_in_divs() {
+        let html = page(&format!(
+            r#"<div id="story">{P1}<br><br>{P2}<br/><br/>{P3}</div>"#
+        ));
+        let c = run(&html, None);
+        let texts: Vec<&str> = c.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, vec![P1, P2, P3]);
+    }
+
+    #[test]
+    fn headings_lists_quotes_kept_with_kinds() {
+        let html = page(&format!(
+            r#"<main><div class="content"><h1>Budget approved</h1><p>{P1}</p><h2>What changes</h2>
+            <ul><li>More buses on every main route</li><li>New bike lanes downtown</li></ul>
+            <blockquote><p>It is a good day for the city, and for everyone who lives here.</p></blockquote>
+            <p>{P2}</p><pre>line 1
+line 2</pre><p>{P3}</p></div></main>"#
+        ));
+        let c = run(&html, Some("Budget approved"));
+        let kinds: Vec<BlockKind> = c.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                BlockKind::Paragraph,
+                BlockKind::Heading,
+                BlockKind::ListItem,
+                BlockKind::ListItem,
+                BlockKind::Quote,
+                BlockKind::Paragraph,
+                BlockKind::Preformatted,
+                BlockKind::Paragraph
+            ]
+        );
+        assert_eq!(c.blocks[1].text, "What changes");
+        assert_eq!(c.blocks[6].text, "line 1\nline 2");
+        assert!(!body(&c).contains("Budget approved"));
+    }
+
+    #[test]
+    fn read_also_box_goes_to_related_and_placeholders_vanish() {
+        let html = page(&format!(
+            r#"<div class="text-content"><p>{P1}</p>
+            <div class="box"><strong>Read also</strong> <a href="https://example.com/other">Kim expects Russia to help ease sanctions</a></div>
+            <p>{P2} {{{{item.group_date}}}}</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+        assert_eq!(c.related.len(), 1);
+        assert_eq!(c.related[0].url, "https://example.com/other");
+    }
+
+    #[test]
+    fn token_hints_do_not_match_inside_words() {
+        let html = page(&format!(
+            r#"<div class="article-header-ad-free shadow navigable"><p>{P1}</p><p>{P2}</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(c.blocks.len(), 3);
+    }
+
+    #[test]
+    fn page_builder_widgets_and_responsive_visibility_keep_the_article() {
+        // every block of the article in its own `…-widget-…` wrapper, a paragraph
+        // shown only on desktop; a truly hidden box and a call-to-action box dropped
+        let html = page(&format!(
+            r#"<div class="elementor-widget-wrap"><div class="elementor-widget elementor-widget-text-editor">
+                 <div class="elementor-widget-container"><p>{P1}</p></div></div>
+               <div class="elementor-widget elementor-hidden-mobile elementor-hidden-tablet"><p>{P2}</p></div>
+               <div class="widget-span dnd-module overflow-hidden field--label-hidden"><p>{P3}</p></div>
+               <div class="hidden"><p>Subscribe now to keep reading every story, without limits, for a dollar.</p></div>
+               <div class="card cta-letter cta"><p>Support our newsroom, because good journalism costs money, and we need you.</p></div>
+             </div>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_box_with_most_of_the_prose_is_not_cleaned_away_for_its_hint() {
+        // the article's own wrapper carries a "promoted" flag; a second strong
+        // block (a summary) makes the selection widen to their common parent
+        let html = page(&format!(
+            r#"<div class="page"><div class="summary-box"><p>{P1}</p><p>{P1} Again, and once more.</p></div>
+               <div class="node node--promoted"><h2>Steps</h2><p>{P2}</p><p>{P3}</p>
+               <p>{P2} And then some more words.</p><p>{P3} With a longer ending.</p></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+    }
+
+    #[test]
+    fn article_split_into_blocks_of_one_kind_is_kept_whole() {
+        // a CMS "html block" per section: each block is its own wrapper with the
+        // same classes; the sibling blocks score less than the best one
+        let long = format!("{P1} {P2} {P3} {P1}");
+        let html = page(&format!(
+            r#"<div class="col"><div class="sqs-block html-block block-580fb349"><div class="inner"><p>{long}</p><p>{long}</p><p>{long}</p></div></div>
+               <div class="sqs-block image-block"><img src="/a.jpg"></div>
+               <div class="sqs-block html-block block-77aa1234"><div class="inner"><h2>Second part</h2><p>{P2}</p></div></div>
+               <div class="sqs-block html-block block-0b3c9f12"><div class="inner"><p>{P3}</p></div></div></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Second part") && b.contains(P2) && b.ends_with(P3),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn tables_in_figures_are_body_one_row_a_block() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <figure class="wp-block-table"><table><thead><tr><th>Rank</th><th>Company</th></tr></thead>
+               <tbody><tr><td>1</td><td>State Farm</td></tr><tr><td>2</td><td>Progressive</td></tr></tbody></table>
+               <figcaption>Source: company filings</figcaption></figure>
+               <figure><img src="/a.jpg"><figcaption>The council chamber on Tuesday</figcaption></figure>
+               <p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(
+            body(&c),
+            format!("{P1}\n\n{P2}\n\nRank | Company\n\n1 | State Farm\n\n2 | Progressive\n\n{P3}")
+        );
+        assert!(c.looks_like_article);
+    }
+
+    #[test]
+    fn lists_of_short_sentences_in_paragraphs_are_kept() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><h2>Key takeaways</h2>
+               <ul><li><p>Set clear goals for the event.</p></li><li><p>Assign roles to the team.</p></li></ul>
+               <p>{P2}</p><p>{P3}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(
+            b.contains("Key takeaways")
+                && b.contains("Set clear goals")
+                && b.contains("Assign roles"),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn react_streaming_chunks_take_their_placeholders_place() {
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               <p>{P3}</p></div></article></main>
+               <div hidden id="S:0"><div class="chunk"><p>{P2}</p></div></div>
+               <script>$RC("B:0","S:0")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn react_streaming_segments_fill_their_placeholders_too() {
+        // a boundary chunk holds a segment placeholder (`P:n`) a later chunk fills
+        let html = page(&format!(
+            r#"<main><article><div class="article-body"><p>{P1}</p><template id="B:0"></template>
+               </div></article></main>
+               <div hidden id="S:0"><div id="toc_a"><template id="P:2"></template></div></div>
+               <div hidden id="S:2"><div class="chunk"><p>{P2}</p><p>{P3}</p></div></div>
+               <script>$RC("B:0","S:0");$RS("S:2","P:2")</script>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}\n\n{P3}"));
+    }
+
+    #[test]
+    fn a_passage_rendered_twice_is_kept_once_a_lone_repeated_line_twice() {
+        // responsive variants: the same article body twice side by side
+        let step = "Warm up: ten minutes of easy jogging, then five short strides at a brisk pace.";
+        let html = page(&format!(
+            r#"<main><article><div class="content">
+               <div class="v-desktop"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <div class="v-mobile"><h2>Intro</h2><p>{P1}</p><p>{P2}</p></div>
+               <h3>Day one</h3><p>{step}</p><p>{P3}</p><h3>Day two</h3><p>{step}</p>
+               <p>Then run for forty minutes at an even, comfortable pace, and walk home.</p>
+               </div></article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert_eq!(b.matches(P1).count(), 1, "{b}");
+        assert_eq!(b.matches(P2).count(), 1, "{b}");
+        assert_eq!(b.matches("Intro").count(), 1, "{b}");
+        assert_eq!(b.matches(step).count(), 2, "{b}");
+    }
+
+    #[test]
+    fn collapsed_accordion_panels_are_content_other_hidden_parts_are_not() {
+        let html = page(&format!(
+            r#"<main><article><p>{P1}</p>
+               <div class="acc"><a id="h0" role="button" aria-controls="c0">1. First step</a>
+               <div id="c0" role="region" aria-labelledby="h0" style="display:none"><p>{P2}</p></div></div>
+               <div hidden="until-found"><p>{P3}</p></div>
+               <div style="display: none"><p>Sign in to read more of this and other stories every day.</p></div>
+               </article></main>"#
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Sign in"), "{b}");
+    }
+
+    #[test]
+    fn article_blocks_of_one_kind_in_separate_chapters_are_kept_together() {
+        // a long chapter and three short ones, each body block (one class) in a
+        // wrapper of its own kind
+        let long = format!("<p>{P1}</p><p>{P2}</p><p>{P3}</p>").repeat(2);
+        let short = |n: u32, t: &str| {
+            format!(
+                r#"<div class="layout-{n}"><h2>Part</h2><div class="x"><div class="rte"><p>{t}</p></div></div></div>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<main><div class="chapters">
+               <div class="layout-a"><h2>Start</h2><div class="inner"><div class="rte">{long}</div></div></div>
+               {}{}{}
+               </div></main>"#,
+            short(2, "Chapter two tells how the plan came together over a long summer of meetings and drafts and votes in the old town hall and how the council at last agreed on it after the mayor spoke for an hour about the buses."),
+            short(3, "Chapter three follows the money that came from three sources and was spent in two years on roads and schools and two new bus lines that now run from the station to the hospital and back every ten minutes."),
+            short(4, "Chapter four asks what comes next and who will pay for the upkeep once the grant runs out and whether the buses will keep running at night when the drivers ask for better pay next year."),
+        ));
+        let b = body(&run(&html, None));
+        assert!(
+            b.contains(P1) && b.contains("Chapter two") && b.contains("Chapter four"),
+            "{b}"
+        );
+    }
+
+    #[test]
+    fn spacer_paragraphs_of_zero_width_characters_are_not_blocks() {
+        let html = page(&format!(
+            "<main><article><p>{P1}</p><p>\u{200D}</p><p>&zwj;&#8203;</p><p>\u{FEFF} </p><p>{P2}</p></article></main>"
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("{P1}\n\n{P2}"));
+    }
+
+    #[test]
+    fn teaser_cards_scoring_high_do_not_widen_the_selection() {
+        let card = |t: &str| {
+            format!(
+                r#"<article class="article-item"><h3><a href="/{t}">{t}</a></h3>
+                   <p>An excerpt of the story, with a sentence or two, that stands for the whole of it on the list, {t}.</p></article>"#
+            )
+        };
+        let html = page(&format!(
+            r#"<div class="page"><div class="main-col"><div class="article-body"><p>{P1}</p><p>{P2}</p><p>{P3}</p>
+               <p>{P1} {P2}</p><p>{P3} {P2}</p></div></div>
+               <div class="side-col"><div class="grid">{}{}{}{}</div></div></div>"#,
+            card("Alpha"),
+            card("Beta"),
+            card("Gamma"),
+            card("Delta")
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains(P1), "{b}");
+        assert!(!b.contains("An excerpt"), "{b}");
+    }
+
+    #[test]
+    fn hide_classes_that_hide_a_part_do_not_prune() {
+        for v in [
+            "hide-bottom-border",
+            "hide-from-toc",
+            "field--label-hidden",
+            "overflow-hidden",
+        ] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(!h.neg, "{v}");
+        }
+        for v in ["hidden", "is-hidden", "js-hide"] {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            assert!(h.neg, "{v}");
+        }
+    }
+
+    #[test]
+    fn lists_with_some_links_inside_the_article_are_kept_link_lists_are_not() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <ul><li><a href="/a">Official website</a>: Six Senses</li><li><a href="/b">Flagship hotel</a>: Yao Noi</li></ul>
+               <p>{P3}</p>
+               <ul><li><a href="/c">Another story about the council budget</a></li><li><a href="/d">The mayor's new bus routes</a></li></ul>
+               </div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("Official website: Six Senses"), "{b}");
+        assert!(!b.contains("Another story"), "{b}");
+    }
+
+    #[test]
+    fn hinted_boxes_of_one_class_holding_most_prose_are_the_content() {
+        // a list article: every item's text sits in an "excerpt" box
+        let html = page(&format!(
+            r#"<main><div class="list"><h2>First place</h2><div class="venue-excerpt"><p>{P1}</p></div>
+               <h2>Second place</h2><div class="venue-excerpt"><p>{P2}</p></div>
+               <h2>Third place</h2><div class="venue-excerpt"><p>{P3}</p></div></div>
+               <div class="comment-item"><p>Great list, thanks for sharing it with all of us here today!</p></div></main>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P1) && b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("Great list"), "{b}");
+    }
+
+    #[test]
+    fn a_sub_heading_before_an_appended_sibling_paragraph_is_kept() {
+        let long = format!("{P1} {P2} {P3}");
+        let html = page(&format!(
+            r#"<article><div class="story"><div class="main-text"><p>{long}</p><p>{long}</p><p>{long}</p></div>
+               <h2>What comes next</h2><p>{P2}</p></div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("What comes next\n\n"), "{b}");
+    }
+
+    #[test]
+    fn photo_credits_are_not_body() {
+        for line in [
+            "Photo: Jane Doe/Reuters",
+            "Photograph by John Smith for The Paper",
+            "© Jane Doe/Agency",
+            "The harbour at dawn. © Jane Doe",
+            "Image credit: NASA",
+        ] {
+            assert!(is_boiler_line(line), "{line}");
+        }
+        for line in [
+            "Photography is the art of capturing light, and it has changed a lot.",
+            "The company said the logo © was registered in 1999.",
+        ] {
+            assert!(!is_boiler_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn react_streaming_chunks_are_not_hidden_content() {
+        // `<div hidden id="S:0">` holds a streamed chunk a script moves into place
+        let html = page(&format!(
+            r#"<main><div id="article"><p>{P1}</p></div></main>
+               <div hidden id="S:0"><p>{P2}</p><p>{P3}</p></div>
+               <div hidden><p>A hidden paragraph that readers never see on the rendered page at all.</p></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains(P2) && b.contains(P3), "{b}");
+        assert!(!b.contains("never see"), "{b}");
+    }
+
+    #[test]
+    fn listing_page_is_not_an_article() {
+        let mut items = String::new();
+        for i in 0..30 {
+            items.push_str(&format!(
+                r#"<div class="item"><a href="/story/{i}">Headline number {i} about something</a><span>2 hours ago</span></div>"#
+            ));
+        }
+        let html = page(&format!(r#"<div class="list">{items}</div>"#));
+        let c = run(&html, None);
+        assert!(!c.looks_like_article);
+    }
+
+    #[test]
+    fn empty_and_garbage_inputs_do_not_panic() {
+        for html in [
+            "",
+            "<html></html>",
+            "<script>only()</script>",
+            "\u{0}\u{1}\u{fffd}<<<>>>",
+            "<p>short</p>",
+        ] {
+            let c = run(html, None);
+            assert!(!c.looks_like_article);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let mut html = String::new();
+        for _ in 0..5_000 {
+            html.push_str("<div>");
+        }
+        html.push_str(P1);
+        let c = run(&html, None);
+        assert!(c.blocks.len() <= 1);
+    }
+
+    #[test]
+    fn whitespace_is_normalized() {
+        assert_eq!(normalize_ws("  a\u{a0}\u{2009}b\n\tc\u{200b}d  "), "a b cd");
+        assert_eq!(
+            strip_placeholders("x {{item.group_date}} y".to_string()),
+            "x y"
+        );
+    }
+
+    #[test]
+    fn boilerplate_lines() {
+        assert!(is_boiler_line("November 20, 2019"));
+        assert!(is_boiler_line(
+            "segunda-feira, 22 de janeiro de 2018 às 0:13"
+        ));
+        assert!(!is_boiler_line("In 2018 he won the race."));
+        assert!(!is_boiler_line(
+            "The plan costs 20 million euros in 2019 and 2020 and will be reviewed."
+        ));
+        assert!(is_boiler_line("Tags: politics, economy"));
+        assert!(is_boiler_line("Advertisement"));
+        assert!(is_boiler_line("Image 3 of 5"));
+        assert!(is_boiler_line(
+            "Follow The Daily Opinion section on Facebook, Twitter (@DailyOpinion) and Instagram."
+        ));
+        assert!(!is_boiler_line(
+            "He said he would follow the rules, as Twitter users demanded."
+        ));
+        assert!(is_boiler_line("Sign up for our free daily newsletter."));
+        assert!(is_readalso_line("READ MORE: Council approves the budget"));
+        assert!(!is_readalso_line("Read more books, the mayor said."));
+    }
+
+    #[test]
+    fn embedded_tweet_in_social_wrapper_is_kept_and_custom_inline_elements_join() {
+        let html = page(&format!(
+            r#"<div class="story-text"><p>{P1}</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>This budget is a disgrace, and voters will remember it next year.</p>- Someone (@someone) <a href="https://twitter.com/x/status/1">November 18, 2019</a></blockquote></div>
+            <p>{P2} (<x-source><a href="https://pubmed.example/1">1</a></x-source>).</p><p>{P3}</p></div>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("This budget is a disgrace"), "{b}");
+        assert!(b.contains("overdue. (1)."), "{b}");
+    }
+}

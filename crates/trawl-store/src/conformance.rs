@@ -46,6 +46,8 @@ macro_rules! conformance_tests {
             stats_count_everything,
             host_meta_sets_and_validators,
             concurrent_leases_never_share_a_host,
+            shard_leases_are_exclusive_and_expire,
+            lease_in_shards_serves_only_those_shards,
         );
     };
     (@optional $make:path, $cleanup:path, $($name:ident),* $(,)?) => {

@@ -1697,6 +1697,34 @@ mod tests {
         conformance_tests!(optional make, cleanup);
 
         #[tokio::test]
+        async fn frontier_view_reads_the_claims_on_a_cluster() {
+            let Some((store, s)) = make().await else {
+                return;
+            };
+            let res = tokio::spawn(async move {
+                let v = store.shard_view("r1", 1_000, 5_000).await.unwrap();
+                let p = crate::shards::plan(4, "r1", &v, 1_000);
+                assert_eq!(
+                    store
+                        .shard_apply("r1", 1_000, 5_000, &p.hold, &[])
+                        .await
+                        .unwrap(),
+                    vec![0, 1, 2, 3]
+                );
+            })
+            .await;
+            let view = s.frontier_view(2_000).await;
+            cleanup(s).await;
+            if let Err(e) = res {
+                std::panic::resume_unwind(e.into_panic());
+            }
+            let view = view.unwrap();
+            assert_eq!(view.replicas, vec!["r1".to_string()]);
+            let (by, unclaimed) = crate::shards::claims_by_replica(&view, 4, 2_000);
+            assert_eq!((by.get("r1"), unclaimed), (Some(&4), 0));
+        }
+
+        #[tokio::test]
         async fn keys_spread_over_masters_and_purge_finds_them_all() {
             let prefix = unique_prefix();
             let Some(store) = connect_cluster(&prefix, RedisStoreOptions::default()).await else {

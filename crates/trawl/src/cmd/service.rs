@@ -69,6 +69,7 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
         extra_tracking_params: f.tracking_params.clone(),
         allowed_domains: f.scope_domains.clone(),
         queue_target: (f.dispatch_batch_size as usize).max(16) * 2,
+        shard_lease: f.shard_lease,
         ..FrontierConfig::default()
     }
 }
@@ -132,7 +133,10 @@ pub async fn connect_store(
         match RedisStore::connect(
             cfg.redis.url.expose(),
             &cfg.redis.prefix,
-            RedisStoreOptions::default(),
+            RedisStoreOptions {
+                shards: cfg.frontier.shards,
+                ..RedisStoreOptions::default()
+            },
         )
         .await
         {

@@ -77,15 +77,10 @@ async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
         let drained_in = wait_drained(&cfg, drain_limit);
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
         let final_status = status(&cfg);
-        assert!(
-            w2.terminate(Duration::from_secs(15)),
-            "worker 2 did not stop on SIGTERM"
+        stop_roles(
+            &mut [("worker 2", &mut w2), ("frontier", &mut frontier)],
+            Some(&mut tail),
         );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(
             drained_in.is_some(),
             "the crawl did not drain after the kill"
@@ -433,13 +428,9 @@ async fn rabbitmq_down_at_start_retries_then_becomes_ready() {
         });
         let became_ready = up.elapsed();
         let f503 = http_get(fport, "/readyz").map(|(c, _)| c) == Some(503) && alive(&mut frontier);
-        assert!(
-            worker.terminate(Duration::from_secs(15)),
-            "worker did not stop on SIGTERM"
-        );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
+        stop_roles(
+            &mut [("worker", &mut worker), ("frontier", &mut frontier)],
+            None,
         );
         (ready, f503, became_ready)
     })
@@ -640,19 +631,14 @@ async fn poison_tasks_are_retried_then_dead_lettered_and_requeueable() {
             letter_for(&l, &su).is_some() && letter_for(&l, &hu).is_some()
         }) && wait_drained(&cfg, Duration::from_secs(60)).is_some();
         let second = dead_letters(&cfg);
-        assert!(
-            w1.terminate(Duration::from_secs(15)),
-            "worker 1 did not stop on SIGTERM"
+        stop_roles(
+            &mut [
+                ("worker 1", &mut w1),
+                ("worker 2", &mut w2),
+                ("frontier", &mut frontier),
+            ],
+            Some(&mut tail),
         );
-        assert!(
-            w2.terminate(Duration::from_secs(15)),
-            "worker 2 did not stop on SIGTERM"
-        );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(
             drained_in.is_some(),
             "the crawl did not drain with poison tasks in it"
@@ -899,15 +885,10 @@ async fn lost_tasks_come_back_when_their_leases_expire() {
         let recovered_in = purged.elapsed();
         let drained_in = wait_drained(&cfg, Duration::from_secs(180));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
-        assert!(
-            w3.terminate(Duration::from_secs(15)),
-            "worker 3 did not stop on SIGTERM"
+        stop_roles(
+            &mut [("worker 3", &mut w3), ("frontier", &mut frontier)],
+            Some(&mut tail),
         );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(progressed, "no article within 60 s of losing the tasks");
         assert!(
             drained_in.is_some(),

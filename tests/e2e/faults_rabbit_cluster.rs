@@ -106,17 +106,14 @@ async fn losing_the_connected_rabbitmq_node_mid_crawl_loses_nothing() {
         let drained_in = wait_drained(&cfg, Duration::from_secs(90));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(20));
         let final_status = status(&cfg);
-        for (name, p) in [("worker 1", &mut w1), ("worker 2", &mut w2)] {
-            assert!(
-                p.terminate(Duration::from_secs(15)),
-                "{name} did not stop on SIGTERM"
-            );
-        }
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
+        stop_roles(
+            &mut [
+                ("worker 1", &mut w1),
+                ("worker 2", &mut w2),
+                ("frontier", &mut frontier),
+            ],
+            Some(&mut tail),
         );
-        tail.terminate(Duration::from_secs(5));
 
         // The node back, the cluster whole again (the guard retries if this fails).
         let heal_started = Instant::now();

@@ -172,19 +172,14 @@ async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
         let drained_in = wait_drained(&cfg, Duration::from_secs(60));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(20));
         let final_status = status(&cfg);
-        assert!(
-            w1.terminate(Duration::from_secs(15)),
-            "worker 1 did not stop on SIGTERM"
+        stop_roles(
+            &mut [
+                ("worker 1", &mut w1),
+                ("worker 2", &mut w2),
+                ("frontier", &mut frontier),
+            ],
+            Some(&mut tail),
         );
-        assert!(
-            w2.terminate(Duration::from_secs(15)),
-            "worker 2 did not stop on SIGTERM"
-        );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(
             saw_unready.iter().all(|s| *s),
             "/readyz stayed 200 while a master was down (frontier, worker): {saw_unready:?}"

@@ -93,19 +93,14 @@ async fn rabbitmq_restart_mid_crawl_loses_nothing() {
         let drained_in = wait_drained(&cfg, Duration::from_secs(180));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
         let final_status = status(&cfg);
-        assert!(
-            w1.terminate(Duration::from_secs(15)),
-            "worker 1 did not stop on SIGTERM"
+        stop_roles(
+            &mut [
+                ("worker 1", &mut w1),
+                ("worker 2", &mut w2),
+                ("frontier", &mut frontier),
+            ],
+            Some(&mut tail),
         );
-        assert!(
-            w2.terminate(Duration::from_secs(15)),
-            "worker 2 did not stop on SIGTERM"
-        );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(unready, "/readyz stayed 200 while RabbitMQ was stopped");
         assert!(
             ready_again,
@@ -235,19 +230,14 @@ async fn redis_restart_with_aof_mid_crawl_forgets_nothing() {
         let drained_in = wait_drained(&cfg, Duration::from_secs(180));
         let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
         let final_status = status(&cfg);
-        assert!(
-            w1.terminate(Duration::from_secs(15)),
-            "worker 1 did not stop on SIGTERM"
+        stop_roles(
+            &mut [
+                ("worker 1", &mut w1),
+                ("worker 2", &mut w2),
+                ("frontier", &mut frontier),
+            ],
+            Some(&mut tail),
         );
-        assert!(
-            w2.terminate(Duration::from_secs(15)),
-            "worker 2 did not stop on SIGTERM"
-        );
-        assert!(
-            frontier.terminate(Duration::from_secs(15)),
-            "frontier did not stop on SIGTERM"
-        );
-        tail.terminate(Duration::from_secs(5));
         assert!(
             unready,
             "the frontier's /readyz stayed 200 while Redis was down"

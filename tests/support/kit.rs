@@ -255,6 +255,20 @@ pub fn metric(port: u16, name: &str) -> Option<f64> {
     total
 }
 
+/// Stop roles with SIGTERM, in order, asserting each exits within 15 s (a role that does not
+/// drain and exit on SIGTERM is a bug); then the tail, if any, without that assertion.
+pub fn stop_roles(roles: &mut [(&str, &mut Proc)], tail: Option<&mut Proc>) {
+    for (name, p) in roles.iter_mut() {
+        assert!(
+            p.terminate(Duration::from_secs(15)),
+            "{name} did not stop on SIGTERM"
+        );
+    }
+    if let Some(t) = tail {
+        t.terminate(Duration::from_secs(5));
+    }
+}
+
 /// Delete this test's queues, exchanges (and a named article queue) and Redis keys.
 pub async fn cleanup(prefix: &str, amqp: &str, redis: &str, article_queue: Option<&str>) {
     if let Ok(store) = trawl_store::redis_store::RedisStore::connect(

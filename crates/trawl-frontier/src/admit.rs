@@ -263,10 +263,7 @@ impl Admitter {
                 && link.kind == LinkKind::Page
                 && hubs.is_barren(&u);
             let priority = match schedule::family_verdict(kind, barren, &u) {
-                schedule::FamilyVerdict::Queue if ctx.repoll && kind == TaskKind::Article => {
-                    schedule::priority(TaskKind::Seed)
-                }
-                schedule::FamilyVerdict::Queue => schedule::url_priority(kind, &u),
+                schedule::FamilyVerdict::Queue => schedule::admitted_priority(kind, &u, ctx.repoll),
                 schedule::FamilyVerdict::Demote => schedule::BARREN_HUB_PRIORITY,
                 schedule::FamilyVerdict::Skip => {
                     *j.rejected.entry(FilterReason::BarrenFamily).or_default() += 1;

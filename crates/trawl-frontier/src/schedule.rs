@@ -27,6 +27,18 @@ pub fn url_priority(kind: TaskKind, url: &url::Url) -> u8 {
     }
 }
 
+/// The priority of a link admitted from a page: [`url_priority`], except that an article link
+/// found by a re-poll of a source is the news and goes first (priority 0, ahead of the host's
+/// backlog) — unless it is an alternate rendering (`…/amp`, `?outputType=amp`), which still waits
+/// behind originals, so that by its turn its original is usually known and it is not fetched.
+pub fn admitted_priority(kind: TaskKind, url: &url::Url, repoll: bool) -> u8 {
+    if repoll && kind == TaskKind::Article && !is_alternate_rendering(url) {
+        priority(TaskKind::Seed)
+    } else {
+        url_priority(kind, url)
+    }
+}
+
 fn is_alternate_rendering(url: &url::Url) -> bool {
     let path = url.path().to_ascii_lowercase();
     let segs = path.split('/').filter(|s| !s.is_empty());
@@ -695,6 +707,24 @@ mod tests {
         assert!(priority(TaskKind::Seed) < priority(TaskKind::Article));
         assert!(priority(TaskKind::Article) < priority(TaskKind::Listing));
         assert_eq!(priority(TaskKind::Feed), priority(TaskKind::Sitemap));
+    }
+
+    #[test]
+    fn news_from_a_repoll_goes_first_but_not_its_alternate_renderings() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let story = u("http://a.test/world/some-long-article-slug");
+        let amp = u("http://a.test/world/some-long-article-slug/amp");
+        assert_eq!(admitted_priority(TaskKind::Article, &story, true), 0);
+        assert_eq!(
+            admitted_priority(TaskKind::Article, &story, false),
+            priority(TaskKind::Article)
+        );
+        assert_eq!(admitted_priority(TaskKind::Article, &amp, true), 3);
+        assert_eq!(admitted_priority(TaskKind::Article, &amp, false), 3);
+        assert_eq!(
+            admitted_priority(TaskKind::Listing, &u("http://a.test/world/"), true),
+            priority(TaskKind::Listing)
+        );
     }
 
     #[test]

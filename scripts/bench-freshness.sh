@@ -174,8 +174,8 @@ if name == "updates":
     # Requests for an article path after its first one: the update checks (and nothing else).
     firsts, again = set(), {}
     for r in sorted(log, key=lambda r: r["at_ms"]):
-        k = (r.get("host_index"), r["path_and_query"])
-        if not r["path_and_query"].startswith("/news/"):
+        k = (r.get("host_index"), r["path"])
+        if not r["path"].startswith("/news/"):
             continue
         if k in firsts:
             again[r["status"]] = again.get(r["status"], 0) + 1

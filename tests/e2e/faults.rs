@@ -30,23 +30,25 @@ async fn sigkill_a_worker_its_tasks_are_redelivered_not_waited_out() {
 
 async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
     let site = fault_site(3, 10, 0.1, Duration::from_millis(150)).await;
-    let prefix = unique(tag);
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        tag,
         &amqp_url(),
         &redis_url(),
-        &prefix,
         &Extra {
             frontier: format!("lease_ttl = \"{lease_ttl}\""),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
     let (at_kill, in_progress, drained_in, final_status) = tokio::task::spawn_blocking(move || {
@@ -129,23 +131,25 @@ async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
 async fn sigkill_a_frontier_its_shards_are_taken_over_and_nothing_is_lost() {
     let started = Instant::now();
     let site = fault_site(6, 8, 0.1, Duration::from_millis(150)).await;
-    let prefix = unique("ffrontier");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "ffrontier",
         &amqp_url(),
         &redis_url(),
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"10s\"\nshard_lease = \"3s\"\nshards = 16".into(),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
     let report = tokio::task::spawn_blocking(move || {
@@ -835,23 +839,25 @@ async fn embedded_crawl_sigkilled_resumes_from_its_last_snapshot() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_tasks_come_back_when_their_leases_expire() {
     let site = fault_site(3, 8, 0.1, Duration::from_millis(100)).await;
-    let prefix = unique("flease");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "flease",
         &amqp_url(),
         &redis_url(),
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"5s\"".into(),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
     let tasks_queue = format!("{prefix}.tasks");
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());

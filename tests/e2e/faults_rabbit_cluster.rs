@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use trawl_e2e::kit::*;
-use trawl_e2e::{canonical_counts, read_articles, redis_url, unique};
+use trawl_e2e::{canonical_counts, read_articles, redis_url};
 
 /// Tasks a worker runs at once (and its prefetch) in this test.
 const CONCURRENCY: usize = 4;
@@ -26,23 +26,25 @@ async fn losing_the_connected_rabbitmq_node_mid_crawl_loses_nothing() {
     };
     let test_started = Instant::now();
     let site = fault_site(3, 10, 0.2, Duration::from_millis(50)).await;
-    let prefix = unique("fclu");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "fclu",
         &cluster.url,
         &redis_url(),
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"30s\"".into(),
             worker: format!("concurrency = {CONCURRENCY}"),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
     let cluster_url = cluster.url.clone();
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use trawl_e2e::kit::*;
-use trawl_e2e::{amqp_url, read_articles, redis_cluster_url, unique};
+use trawl_e2e::{amqp_url, read_articles, redis_cluster_url};
 use trawl_testsite::{Features, SiteSpec, TestSite};
 
 const CLUSTER_PORTS: std::ops::RangeInclusive<u16> = 7000..=7005;
@@ -69,23 +69,25 @@ async fn cluster_master_killed_mid_crawl_fails_over_and_loses_no_article() {
     .await
     .expect("test site");
     let rurl = redis_cluster_url();
-    let prefix = unique("fcluster");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "fcluster",
         &amqp_url(),
         &rurl,
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"30s\"".into(),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
 
     let (cfg, tail_path, exp, pfx) = (
         config.clone(),

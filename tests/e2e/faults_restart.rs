@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use trawl_e2e::kit::*;
-use trawl_e2e::{amqp_url, read_articles, redis_url, unique};
+use trawl_e2e::{amqp_url, read_articles, redis_url};
 use trawl_testsite::{Features, SiteSpec, TestSite};
 
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -22,23 +22,25 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 async fn rabbitmq_restart_mid_crawl_loses_nothing() {
     let _serial = SERIAL.lock().await;
     let site = fault_site(3, 10, 0.2, Duration::from_millis(50)).await;
-    let prefix = unique("frmq");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "frmq",
         &amqp_url(),
         &redis_url(),
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"30s\"".into(),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
     let figures = tokio::task::spawn_blocking(move || {
@@ -184,23 +186,25 @@ async fn redis_restart_with_aof_mid_crawl_forgets_nothing() {
     let redis_dir = tempfile::tempdir().unwrap();
     let mut redis = RedisServer::start(free_port(), redis_dir.path(), None);
     let rurl = redis.url();
-    let prefix = unique("fredis");
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
+    let Scenario {
+        prefix,
+        dir: _dir,
+        config,
+        expected,
+        seeds,
+        tail_out,
+        dir_path,
+    } = Scenario::new(
+        &site,
+        "fredis",
         &amqp_url(),
         &rurl,
-        &prefix,
         &Extra {
             frontier: "lease_ttl = \"30s\"".into(),
             worker: "concurrency = 4".into(),
             ..Extra::default()
         },
     );
-    let expected = expected_of(&site);
-    let seeds = site.home_pages();
-    let tail_out = dir.path().join("tail.jsonl");
-    let dir_path = dir.path().to_path_buf();
 
     let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
     let (redis, figures) = tokio::task::spawn_blocking(move || {

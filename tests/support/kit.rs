@@ -255,6 +255,45 @@ pub fn metric(port: u16, name: &str) -> Option<f64> {
     total
 }
 
+/// The setup every distributed-crawl test starts from: a unique prefix for its queues and keys
+/// (`tag` plus a random part), a temporary directory with the config ([`write_config`]), the
+/// site's expected articles and seeds (its home pages), and where `trawl tail` writes.
+pub struct Scenario {
+    pub prefix: String,
+    /// Kept alive for the test (deleted on drop).
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub expected: HashSet<String>,
+    pub seeds: Vec<String>,
+    pub tail_out: PathBuf,
+    pub dir_path: PathBuf,
+}
+
+impl Scenario {
+    pub fn new(
+        site: &trawl_testsite::TestSite,
+        tag: &str,
+        amqp: &str,
+        redis: &str,
+        extra: &Extra,
+    ) -> Scenario {
+        let prefix = crate::unique(tag);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let config = write_config(dir.path(), amqp, redis, &prefix, extra);
+        let tail_out = dir.path().join("tail.jsonl");
+        let dir_path = dir.path().to_path_buf();
+        Scenario {
+            prefix,
+            dir,
+            config,
+            expected: expected_of(site),
+            seeds: site.home_pages(),
+            tail_out,
+            dir_path,
+        }
+    }
+}
+
 /// Stop roles with SIGTERM, in order, asserting each exits within 15 s (a role that does not
 /// drain and exit on SIGTERM is a bug); then the tail, if any, without that assertion.
 pub fn stop_roles(roles: &mut [(&str, &mut Proc)], tail: Option<&mut Proc>) {

@@ -48,10 +48,11 @@ fn extract_warc(file: &Path) -> (Vec<serde_json::Value>, Option<i32>, String) {
     )
 }
 
+/// Distance of two hex `content_fingerprint`s (unparseable ones count as far apart).
 fn hamming(a: &str, b: &str) -> u32 {
     let a = u64::from_str_radix(a, 16).unwrap_or(0);
     let b = u64::from_str_radix(b, 16).unwrap_or(u64::MAX);
-    (a ^ b).count_ones()
+    trawl_core::id::hamming(a, b)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,12 @@ pub fn url_fingerprint(canonical_url: &str) -> u128 {
     xxh3_128(canonical_url.as_bytes())
 }
 
+/// Hamming distance between two 64-bit fingerprints (the articles' SimHash
+/// `content_fingerprint`): the number of differing bits. Near-duplicates differ in few.
+pub fn hamming(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
 /// Digest of what a reader sees change in an article: its title and body (XXH3-64 of
 /// `title \n body`, 16 lowercase hex chars). An update check compares it with the digest of
 /// the version already published; the page's chrome (teasers, "most read") does not count.
@@ -34,6 +40,13 @@ mod tests {
         assert_eq!(a, article_id("https://example.com/a"));
         assert_ne!(a, article_id("https://example.com/b"));
         assert_ne!(url_fingerprint("x"), url_fingerprint("y"));
+    }
+
+    #[test]
+    fn hamming_counts_differing_bits() {
+        assert_eq!(hamming(0, 0), 0);
+        assert_eq!(hamming(0b1011, 0b0001), 2);
+        assert_eq!(hamming(u64::MAX, 0), 64);
     }
 
     #[test]

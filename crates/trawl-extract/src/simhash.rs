@@ -70,9 +70,7 @@ pub fn simhash64(text: &str) -> u64 {
 }
 
 /// Hamming distance between two fingerprints.
-pub fn hamming(a: u64, b: u64) -> u32 {
-    (a ^ b).count_ones()
-}
+pub use trawl_core::id::hamming;
 
 fn is_unspaced_script(c: char) -> bool {
     matches!(c as u32,

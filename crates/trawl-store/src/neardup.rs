@@ -25,9 +25,7 @@ pub fn bands(simhash: u64) -> [u16; BANDS] {
 }
 
 /// Hamming distance between two 64-bit hashes.
-pub fn distance(a: u64, b: u64) -> u32 {
-    (a ^ b).count_ones()
-}
+pub use trawl_core::id::hamming as distance;
 
 /// A stored claim: `<simhash as 16 hex digits>:<article_id>:<url>` (the URL is last
 /// because it may itself contain colons). This is the member format of the Redis

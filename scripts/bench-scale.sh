@@ -29,8 +29,13 @@ CONCURRENCY=${CONCURRENCY:-32}
 WARM=${WARM:-10}
 WINDOW=${WINDOW:-45}
 REDIS_PORT=${REDIS_PORT:-6379}
+PARTS=${PARTS:-"crawl memory"}
+SEEN_N=${SEEN_N:-10000000}
+QUEUE_N=${QUEUE_N:-1000000}
+CLUSTER_PORT=${CLUSTER_PORT:-7000}
 
 cargo build --release -q -p trawl -p trawl-testsite
+cargo build --release -q -p trawl-store --example scale_memory
 bin=${CARGO_TARGET_DIR:-target}/release
 work=$(mktemp -d)
 tck=$(getconf CLK_TCK)
@@ -52,9 +57,20 @@ clean_prefix() {
   for q in tasks reports seeds dead; do rabbitmqctl -q delete_queue "$prefix.$q" > /dev/null 2>&1 || true; done
   prefix=""
 }
+mem_prefix="trawlscale$$"
+clean_memory() {
+  redis-cli -p "$REDIS_PORT" --scan --pattern "$mem_prefix:*" | xargs -r -n 500 redis-cli -p "$REDIS_PORT" unlink > /dev/null || true
+  for p in $(cluster_masters); do
+    redis-cli -p "${p#*:}" --scan --pattern "$mem_prefix:*" | xargs -r -n 1 redis-cli -c -p "${p#*:}" unlink > /dev/null || true
+  done
+}
+cluster_masters() {
+  redis-cli -p "$CLUSTER_PORT" cluster nodes 2> /dev/null | awk '$3 ~ /master/ && $3 !~ /fail/ {sub(/@.*/, "", $2); print $2}' | sort
+}
 cleanup() {
   stop_roles
   clean_prefix
+  clean_memory
   [ -n "$site_pid" ] && stop_site
   rm -rf "$work"
 }
@@ -67,6 +83,12 @@ done_count() {
   "$bin/trawl" status --json 2> /dev/null | python3 -c 'import json,sys
 try: print(json.load(sys.stdin).get("urls", {}).get("done", 0))
 except Exception: print(0)'
+}
+# Where the work waits: tasks ready for workers (the frontier keeps about queue_target = 256 there when
+# the workers are the bottleneck) / reports not yet taken by the frontier (they pile up when it is).
+queue_depths() {
+  rabbitmqctl -q list_queues name messages_ready 2> /dev/null |
+    awk -v p="$prefix" '$1 == p ".tasks" {t = $2} $1 == p ".reports" {r = $2} END {printf "%d/%d", t, r}'
 }
 rss_mb() { awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2> /dev/null || echo 0; }
 
@@ -99,6 +121,7 @@ print(sum(1 for l in open(sys.argv[1]) if a <= json.loads(l)["at_ms"] < b))' \
 }
 
 echo "bench-scale: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+crawl_part() {
 echo "site: $HOSTS hosts x $ARTICLES articles, no crawl delay; workers x $CONCURRENCY concurrent; warm-up ${WARM}s, window ${WINDOW}s"
 echo "CPU columns: CPU-seconds per 1,000 pages (utime+stime deltas over the window); 'cores' = all listed CPU / window"
 results="$work/results.txt"
@@ -139,21 +162,23 @@ TOML
       echo "$(done_count) $f $w $(ticks "$rabbit_pid") $(ticks "$site_pid") $(redis_cpu) $(date +%s.%N)"
     }
     read -r d0 f0 w0 r0 s0 k0 t0 < <(snap)
+    q0=$(queue_depths)
     sleep "$WINDOW"
     read -r d1 f1 w1 r1 s1 k1 t1 < <(snap)
+    queues="$q0 → $(queue_depths)"
     frss=0; for p in "${fpids[@]}"; do frss=$((frss + $(rss_mb "$p"))); done
     wrss=0; for p in "${wpids[@]}"; do wrss=$((wrss + $(rss_mb "$p"))); done
     stop_roles
     clean_prefix
     stop_site
     req=$(requests_between "$t0" "$t1")
-    python3 - "$F" "$W" "$tck" "$d0" "$f0" "$w0" "$r0" "$s0" "$k0" "$t0" "$d1" "$f1" "$w1" "$r1" "$s1" "$k1" "$t1" "$frss" "$wrss" "$req" >> "$results" << 'PY'
+    python3 - "$F" "$W" "$tck" "$d0" "$f0" "$w0" "$r0" "$s0" "$k0" "$t0" "$d1" "$f1" "$w1" "$r1" "$s1" "$k1" "$t1" "$frss" "$wrss" "$req" "$queues" >> "$results" << 'PY'
 import sys
 a = sys.argv[1:]
 F, W, tck = int(a[0]), int(a[1]), float(a[2])
 d0, f0, w0, r0, s0, k0, t0 = map(float, a[3:10])
 d1, f1, w1, r1, s1, k1, t1 = map(float, a[10:17])
-frss, wrss, req = int(a[17]), int(a[18]), int(a[19])
+frss, wrss, req, queues = int(a[17]), int(a[18]), int(a[19]), a[20]
 # A page is an HTTP request the site answered (robots.txt, redirects and 404s included); URLs done
 # (trawl status) are printed beside it.
 pages, dt = req, t1 - t0
@@ -162,13 +187,35 @@ cpu = {"frontier": (f1 - f0) / tck, "workers": (w1 - w0) / tck, "rabbitmq": (r1 
 per = {k: 1000 * v / pages if pages else float("nan") for k, v in cpu.items()}
 total = sum(cpu.values())
 print(f"| {F} | {W} | {pages:,.0f} | {pages / dt:,.0f} | {(d1 - d0) / dt:,.0f} | " + " | ".join(f"{per[k]:.2f}" for k in cpu)
-      + f" | {1000 * total / pages if pages else float('nan'):.2f} | {total / dt:.2f} | {frss / F:.0f} / {wrss / W:.0f} |")
+      + f" | {1000 * total / pages if pages else float('nan'):.2f} | {total / dt:.2f} | {frss / F:.0f} / {wrss / W:.0f} | {queues} |")
 PY
     tail -1 "$results"
   done
 done
 
 echo
-echo "| frontiers | workers | requests in window | pages/s (requests) | URLs done/s | frontier CPU-s/1k | workers CPU-s/1k | RabbitMQ CPU-s/1k | Redis CPU-s/1k | site CPU-s/1k | total CPU-s/1k | cores busy | RSS MB per frontier / worker |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| frontiers | workers | requests in window | pages/s (requests) | URLs done/s | frontier CPU-s/1k | workers CPU-s/1k | RabbitMQ CPU-s/1k | Redis CPU-s/1k | site CPU-s/1k | total CPU-s/1k | cores busy | RSS MB per frontier / worker | ready tasks / reports, window start → end |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 cat "$results"
+}
+
+# Redis memory at scale: SEEN_N URLs through the seen-set, then QUEUE_N queued URLs, on the standalone
+# Redis and (when scripts/redis-cluster.sh is up) on the cluster, summing used_memory over its masters.
+memory_part() {
+  echo
+  echo "memory: $SEEN_N seen URLs and $QUEUE_N queued URLs (crates/trawl-store/examples/scale_memory.rs)"
+  "$bin/examples/scale_memory" --url "redis://127.0.0.1:$REDIS_PORT" --n "$SEEN_N" --queue "$QUEUE_N" --prefix "$mem_prefix"
+  clean_memory
+  local masters
+  masters=$(cluster_masters | paste -sd, -)
+  if [ -n "$masters" ] && redis-cli -p "$CLUSTER_PORT" cluster info | grep -q 'cluster_state:ok'; then
+    "$bin/examples/scale_memory" --url "redis+cluster://$masters" --nodes "$masters" \
+      --n "$SEEN_N" --queue "$QUEUE_N" --prefix "$mem_prefix"
+    clean_memory
+  else
+    echo "no Redis Cluster at 127.0.0.1:$CLUSTER_PORT (scripts/redis-cluster.sh up): cluster figures skipped"
+  fi
+}
+
+case " $PARTS " in *" crawl "*) crawl_part ;; esac
+case " $PARTS " in *" memory "*) memory_part ;; esac

@@ -12,7 +12,8 @@
 //!
 //! `cargo run --release -p trawl-store --example scale_memory -- [--url redis://127.0.0.1:6379]
 //!   [--nodes 127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002] [--n 10000000] [--capacity 10000000]
-//!   [--queue 1000000] [--hosts 1000]` (run by `scripts/bench-scale.sh`).
+//!   [--queue 1000000] [--hosts 1000] [--prefix P]` (run by `scripts/bench-scale.sh`, which passes
+//! `--prefix` so that it can delete the keys itself if the example is interrupted).
 
 use std::time::Instant;
 
@@ -28,6 +29,7 @@ struct Args {
     capacity: u64,
     queue: usize,
     hosts: usize,
+    prefix: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -38,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
         capacity: 10_000_000,
         queue: 1_000_000,
         hosts: 1000,
+        prefix: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
             "--capacity" => a.capacity = num()?,
             "--queue" => a.queue = num()? as usize,
             "--hosts" => a.hosts = num()?.max(1) as usize,
+            "--prefix" => a.prefix = Some(v.clone()),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -134,7 +138,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_nanos();
-    let prefix = format!("trawlscale:{}:{nanos}", std::process::id());
+    let prefix = args
+        .prefix
+        .clone()
+        .unwrap_or_else(|| format!("trawlscale:{}:{nanos}", std::process::id()));
     let store = RedisStore::connect(
         &args.url,
         &prefix,
@@ -185,7 +192,12 @@ async fn run(
             let fps: Vec<u128> = (start..end)
                 .map(|i| url_fingerprint(&url(i, args.hosts)))
                 .collect();
-            new += store.insert_seen(&fps).await?.iter().filter(|b| **b).count();
+            new += store
+                .insert_seen(&fps)
+                .await?
+                .iter()
+                .filter(|b| **b)
+                .count();
             start = end;
         }
         let secs = t.elapsed().as_secs_f64();
@@ -247,7 +259,6 @@ async fn run(
             args.queue,
             args.queue as f64 / secs,
             (after - before) as f64 / 1e6,
-            per,
             per,
             usage as f64 / args.queue as f64,
             json_bytes as f64 / args.queue as f64,

@@ -9,6 +9,9 @@
 # 304s, and politeness violations from the site's request log. Loopback only.
 #   scripts/bench-freshness.sh                       # 5 hosts, 1/min each, 10 min, both modes at once
 #   DURATION=360 scripts/bench-freshness.sh          # shorter
+#   MODES=updates DURATION=480 scripts/bench-freshness.sh   # updates and corrections: every fifth live
+#       article gains a correction CORRECT_AFTER after publication; the crawl re-checks articles at
+#       UPDATE_CHECKS; reports corrections written as version 2, their delay, and what the checks cost
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +24,10 @@ WARMUP=${WARMUP:-150}
 TAIL=${TAIL:-120}   # latency is measured over articles published at least TAIL s before the end
 FIXED=${FIXED:-15m}
 ADAPTIVE_FLAGS=${ADAPTIVE_FLAGS:---poll-interval 1m --poll-min 1m --poll-max 24h}
+MODES=${MODES:-adaptive fixed}
+CORRECT_AFTER=${CORRECT_AFTER:-90s}
+UPDATE_CHECKS=${UPDATE_CHECKS:-1m,3m,6m}
+export CORRECT_AFTER UPDATE_CHECKS
 
 PROFILE=${PROFILE:-release}   # PROFILE=debug: the crawl is politeness-bound, a debug build measures the same
 if [ "$PROFILE" = release ]; then cargo build --release -q -p trawl -p trawl-testsite; else cargo build -q -p trawl -p trawl-testsite; fi
@@ -34,7 +41,10 @@ trap cleanup EXIT
 run_mode() { # name, trawl flags...
   local name=$1; shift
   local d="$work/$name"; mkdir -p "$d"
+  local site_extra=()
+  [ "$name" = updates ] && site_extra=(--correct-after "$CORRECT_AFTER")
   "$T/trawl-testsite" --hosts "$HOSTS" --articles "$ARTICLES" --crawl-delay "$DELAY" --publish-every "$EVERY" \
+    "${site_extra[@]}" \
     --seeds-out "$d/seeds.txt" --publish-log "$d/pub.jsonl" --log-out "$d/log.jsonl" > /dev/null 2> "$d/site.log" &
   local site=$!
   for _ in $(seq 1 200); do [ -s "$d/seeds.txt" ] && break; sleep 0.05; done
@@ -64,8 +74,10 @@ with open(out, "w") as o:
             try: a = json.loads(l)
             except ValueError: continue
             u = a.get("canonical_url") or a.get("url")
-            if u and u not in seen:
-                seen[u] = now; o.write(json.dumps({"url": u, "seen_ms": now * 1000}) + "\n"); o.flush()
+            v = a.get("version", 1)
+            if u and (u, v) not in seen:
+                seen[(u, v)] = now
+                o.write(json.dumps({"url": u, "version": v, "seen_ms": now * 1000}) + "\n"); o.flush()
         if not running: break
         time.sleep(0.2)
 PY
@@ -78,9 +90,13 @@ report() { # name
 import json, re, sys
 d, name, warmup, tail, duration = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 pubs = [json.loads(l) for l in open(f"{d}/pub.jsonl") if l.strip()]
-seen = {}
+seen, seen_v2 = {}, {}
 for l in open(f"{d}/seen.jsonl"):
-    r = json.loads(l); seen.setdefault(r["url"], r["seen_ms"])
+    r = json.loads(l)
+    if r.get("version", 1) == 1:
+        seen.setdefault(r["url"], r["seen_ms"])
+    else:
+        seen_v2.setdefault(r["url"], r["seen_ms"])
 log = [json.loads(l) for l in open(f"{d}/log.jsonl") if l.strip()]
 site = open(f"{d}/site.log").read()
 viol = re.search(r"(\d+) politeness violations", site)
@@ -129,16 +145,61 @@ print(f"{name:<9}: {len(pubs)} live articles published, {found_all} written by t
       f"from {warmup:.0f} s on: {len(req_after)} requests ({statuses}) for {len(pub_window)} new articles = "
       f"{len(req_after) / max(1, len(pub_window)):.2f} per new article; total requests {len(log)}; "
       f"politeness violations {viol.group(1) if viol else '?'}; ended: {summary.get('reason')}")
+if name == "updates":
+    # Every fifth article (index % 5 == 3) is corrected CORRECT_AFTER after publication; the
+    # crawl re-checks each article at UPDATE_CHECKS after publication.
+    def secs(t):
+        t = t.strip(); unit = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+        for u in ("ms", "s", "m", "h"):
+            if t.endswith(u) and t[:-len(u)].replace(".", "", 1).isdigit():
+                return float(t[:-len(u)]) * unit[u]
+        return float(t)
+    import os
+    after = secs(os.environ.get("CORRECT_AFTER", "90s"))
+    checks = [secs(c) for c in os.environ.get("UPDATE_CHECKS", "1m,3m,6m").split(",")]
+    end_unix = site_start + duration * 1000
+    due, got, delays = 0, 0, []
+    for p in pubs:
+        if p["index"] % 5 != 3:
+            continue
+        at = p["published_unix_ms"] + after * 1000
+        nxt = [c for c in checks if c > after]
+        if not nxt or p["published_unix_ms"] + nxt[0] * 1000 + 30_000 > end_unix:
+            continue  # no check after the correction falls inside the run
+        due += 1
+        v2 = seen_v2.get(p["canonical_url"])
+        if v2 is not None:
+            got += 1; delays.append((v2 - at) / 1000)
+    unchanged_v2 = [u for u in seen_v2 if not any(p["canonical_url"] == u and p["index"] % 5 == 3 for p in pubs)]
+    # Requests for an article path after its first one: the update checks (and nothing else).
+    firsts, again = set(), {}
+    for r in sorted(log, key=lambda r: r["at_ms"]):
+        k = (r.get("host_index"), r["path_and_query"])
+        if not r["path_and_query"].startswith("/news/"):
+            continue
+        if k in firsts:
+            again[r["status"]] = again.get(r["status"], 0) + 1
+        firsts.add(k)
+    delays.sort()
+    print(f"{'':<9}  corrections due in the run {due}, written as version 2 {got}"
+          f"{'' if not delays else f' (delay from correction to version 2: median {delays[len(delays)//2]:.0f} s, max {delays[-1]:.0f} s)'}; "
+          f"version 2 of an uncorrected article: {len(unchanged_v2)}; "
+          f"article re-fetches (update checks) by status {again}")
 PY
 }
 
 echo "site: $HOSTS hosts x $ARTICLES articles, one new article per host every $EVERY, Crawl-delay ${DELAY}s, ${DURATION}s runs"
-# shellcheck disable=SC2086
-run_mode adaptive $ADAPTIVE_FLAGS &
-pids+=($!)
-run_mode fixed --poll-interval "$FIXED" --poll-min "$FIXED" --poll-max "$FIXED" &
-pids+=($!)
+for mode in $MODES; do
+  case $mode in
+    # shellcheck disable=SC2086
+    adaptive) run_mode adaptive $ADAPTIVE_FLAGS & ;;
+    fixed) run_mode fixed --poll-interval "$FIXED" --poll-min "$FIXED" --poll-max "$FIXED" & ;;
+    # shellcheck disable=SC2086
+    updates) run_mode updates $ADAPTIVE_FLAGS --update-checks "$UPDATE_CHECKS" & ;;
+    *) echo "unknown mode $mode (adaptive, fixed, updates)" >&2; exit 64 ;;
+  esac
+  pids+=($!)
+done
 wait "${pids[@]}"
 pids=()
-report adaptive
-report fixed
+for mode in $MODES; do report "$mode"; done

@@ -153,10 +153,11 @@ def build():
 
     panels.append(row("Frontier", y)); y += 1
     panels += [
-        panel("Hosts by state", [("sum by (state) (trawl_frontier_hosts)", "{{state}}")], 0, y, stack=True),
+        # Every frontier replica reports the same crawl-wide counts from Redis: max, not sum.
+        panel("Hosts by state", [("max by (state) (trawl_frontier_hosts)", "{{state}}")], 0, y, stack=True),
         panel("URLs", [
-            ("sum(trawl_frontier_urls_queued)", "queued"),
-            ("sum(trawl_frontier_urls_in_flight)", "in flight"),
+            ("max(trawl_frontier_urls_queued)", "queued"),
+            ("max(trawl_frontier_urls_in_flight)", "in flight"),
         ], 8, y),
         panel("Links / s", [
             (f"sum(rate(trawl_links_discovered_total[{RI}]))", "discovered"),

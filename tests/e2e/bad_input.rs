@@ -73,6 +73,51 @@ const BAD_KEYS: &[&str] = &[
     "queue",
 ];
 
+/// `[log]` applies to a role once its configuration is read: `level` (unless `TRAWL_LOG` is
+/// set) and `format` (unless `--log-format` is given).
+#[test]
+fn the_log_section_sets_level_and_format() {
+    let run = |args: &[&str], trawl_log: Option<&str>| {
+        let mut cmd = trawl();
+        cmd.env_remove("TRAWL_LOG");
+        if let Some(l) = trawl_log {
+            cmd.env("TRAWL_LOG", l);
+        }
+        cmd.arg("status").args(args);
+        let (out, killed) = run_bounded(&mut cmd, Duration::from_secs(60));
+        let stderr = text(&out.stderr);
+        assert!(
+            !killed && out.status.success(),
+            "trawl status {args:?}:\n{stderr}"
+        );
+        assert_no_panic(&stderr);
+        stderr
+    };
+    let info = run(&[], None);
+    assert!(
+        info.contains("INFO") && info.contains("connected to RabbitMQ"),
+        "{info}"
+    );
+    assert!(
+        !info.trim_start().starts_with('{'),
+        "human by default: {info}"
+    );
+    let json = run(&["--set", "log.format=json"], None);
+    let first = json
+        .lines()
+        .find(|l| l.contains("connected to RabbitMQ"))
+        .unwrap_or("");
+    let v: serde_json::Value =
+        serde_json::from_str(first).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(v["level"], "INFO");
+    let quiet = run(&["--set", "log.level=warn"], None);
+    assert!(!quiet.contains("connected to RabbitMQ"), "{quiet}");
+    let env_wins = run(&["--set", "log.level=warn"], Some("info"));
+    assert!(env_wins.contains("connected to RabbitMQ"), "{env_wins}");
+    let flag_wins = run(&["--log-format", "human", "--set", "log.format=json"], None);
+    assert!(!flag_wins.contains("{\"timestamp\""), "{flag_wins}");
+}
+
 #[test]
 fn invalid_config_exits_64_and_names_every_bad_key() {
     let dir = tempfile::tempdir().unwrap();

@@ -461,7 +461,7 @@ async fn follow_rechecks_articles_and_publishes_corrections_as_new_versions() {
             "--update-checks",
             "2s,6s,10s",
             "--max-time",
-            "20s",
+            "24s",
         ],
     )
     .await;
@@ -482,12 +482,12 @@ async fn follow_rechecks_articles_and_publishes_corrections_as_new_versions() {
             ));
     }
     let corrected: HashSet<String> = site.corrections().into_iter().map(|c| c.0).collect();
-    // A correction that appeared with time for the 6 s check (and the crawl's start-up) must
-    // have been published as version 2.
+    // A correction that appeared with time for the 6 s check, or the 10 s one should the
+    // first fetch come late (a loaded machine), must have been published as version 2.
     let due: Vec<String> = site
         .corrections()
         .into_iter()
-        .filter(|(_, at)| *at < end_ms - 6_000)
+        .filter(|(_, at)| *at < end_ms - 9_000)
         .map(|c| c.0)
         .collect();
     assert!(

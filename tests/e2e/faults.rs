@@ -124,6 +124,130 @@ async fn kill_a_worker(tag: &str, lease_ttl: &str, drain_limit: Duration) {
     site.shutdown().await;
 }
 
+/// Two frontier replicas and two workers; one frontier is SIGKILLed mid-crawl while it holds
+/// host shards. Its shard claims expire (`shard_lease = 3s`), the other frontier takes them
+/// over ("took shard" in its log, `trawl_frontier_shards_owned` = all shards), the reports the
+/// dead one had not acked are redelivered to the survivor, any host it had leased comes back
+/// when the lease expires (`lease_ttl = 10s`), and the crawl drains with every article. No host
+/// ever has two requests in flight at once (one host lease across both replicas).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_a_frontier_its_shards_are_taken_over_and_nothing_is_lost() {
+    let started = Instant::now();
+    let site = fault_site(6, 8, 0.1, Duration::from_millis(150)).await;
+    let prefix = unique("ffrontier");
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &amqp_url(),
+        &redis_url(),
+        &prefix,
+        &Extra {
+            frontier: "lease_ttl = \"10s\"\nshard_lease = \"3s\"\nshards = 16".into(),
+            worker: "concurrency = 4".into(),
+            ..Extra::default()
+        },
+    );
+    let expected = expected_of(&site);
+    let seeds = site.home_pages();
+    let tail_out = dir.path().join("tail.jsonl");
+    let dir_path = dir.path().to_path_buf();
+
+    let (cfg, tail_path, exp) = (config.clone(), tail_out.clone(), expected.clone());
+    let report = tokio::task::spawn_blocking(move || {
+        let mut tail = spawn_tail(&cfg, &tail_path, None);
+        let (p1, p2) = (free_port(), free_port());
+        let (mut f1, _) = spawn_role(&cfg, &dir_path, "frontier-1", "frontier", p1);
+        let (mut f2, f2_log) = spawn_role(&cfg, &dir_path, "frontier-2", "frontier", p2);
+        let (mut w1, _) = spawn_role(&cfg, &dir_path, "worker-1", "worker", 0);
+        let (mut w2, _) = spawn_role(&cfg, &dir_path, "worker-2", "worker", 0);
+        // The two replicas split the shards between them before the crawl starts.
+        let mut owned = (0.0, 0.0);
+        let split = wait_until(Duration::from_secs(30), || {
+            owned = (
+                metric(p1, "trawl_frontier_shards_owned").unwrap_or(0.0),
+                metric(p2, "trawl_frontier_shards_owned").unwrap_or(0.0),
+            );
+            owned.0 >= 1.0 && owned.1 >= 1.0 && owned.0 + owned.1 == 16.0
+        });
+        assert!(split, "the frontiers did not split the 16 shards: {owned:?}");
+        seed(&cfg, &seeds, &dir_path);
+        let armed = wait_until(Duration::from_secs(60), || canonicals(&tail_path).len() >= 6);
+        assert!(armed, "no articles from the two frontiers");
+        let f1_shards = metric(p1, "trawl_frontier_shards_owned").unwrap_or(0.0);
+        let at_kill = canonicals(&tail_path).len();
+        f1.kill();
+        let killed = Instant::now();
+        assert!(
+            at_kill < exp.len(),
+            "the crawl finished before the kill; nothing was tested"
+        );
+        let took_all = wait_until(Duration::from_secs(30), || {
+            metric(p2, "trawl_frontier_shards_owned") == Some(16.0)
+        });
+        let takeover = killed.elapsed();
+        assert!(took_all, "frontier 2 never took over all 16 shards");
+        // `trawl status` shows the same: one live frontier holding every shard (frontier 1's
+        // heartbeat expired with its claims).
+        let st = status(&cfg).expect("status after the takeover");
+        let fr = &st["frontiers"];
+        assert_eq!(fr["unclaimed"], 0, "{st}");
+        let reps = fr["replicas"].as_array().cloned().unwrap_or_default();
+        assert_eq!(reps.len(), 1, "{st}");
+        assert_eq!(reps[0]["shards"], 16, "{st}");
+        let drained_in = wait_drained(&cfg, Duration::from_secs(90));
+        let caught_up = wait_articles(&tail_path, &exp, Duration::from_secs(30));
+        let final_status = status(&cfg);
+        let log = read_log(&f2_log);
+        for p in [&mut w1, &mut w2, &mut f2] {
+            assert!(p.terminate(Duration::from_secs(15)), "{} did not stop on SIGTERM", p.name);
+        }
+        tail.terminate(Duration::from_secs(5));
+        assert!(drained_in.is_some(), "the crawl did not drain after the frontier kill");
+        assert!(caught_up, "tail is missing articles after the drain");
+        let took = log.matches("took shard").count();
+        assert!(took >= 16, "frontier 2 logged {took} 'took shard' lines (want its first share plus the takeover):\n{log}");
+        let released = read_log(&f2_log).matches("released shard").count();
+        (owned, f1_shards, at_kill, takeover, drained_in, final_status, took, released)
+    })
+    .await
+    .unwrap();
+    let (owned, f1_shards, at_kill, takeover, drained_in, final_status, took, released) = report;
+
+    let articles = read_articles(&tail_out);
+    let got: HashSet<String> = articles.iter().map(trawl_e2e::canonical_of).collect();
+    let missing: Vec<_> = expected.difference(&got).collect();
+    assert!(missing.is_empty(), "missing articles: {missing:?}");
+    let s = final_status.expect("status at the end");
+    assert_eq!(s["urls"]["in_flight"], 0, "URLs still in flight: {s}");
+    assert_eq!(s["hosts"]["leased"], 0, "hosts still leased: {s}");
+    assert_eq!(s["urls"]["queued"], 0, "URLs still queued: {s}");
+    // One host lease across both replicas: never two requests at once to a host.
+    assert_eq!(
+        site.max_in_flight_per_host(),
+        1,
+        "a host was fetched twice at once"
+    );
+    assert!(
+        site.disallowed_requests().is_empty(),
+        "robots.txt disobeyed"
+    );
+    let repeats = repeated_article_requests(&site);
+    let impolite = site.politeness_violations(Duration::from_millis(20)).len();
+    let elapsed = started.elapsed();
+    eprintln!(
+        "frontier kill: shards split {owned:?} at start; frontier 1 held {f1_shards} when killed after \
+         {at_kill} articles; frontier 2 held all 16 {takeover:?} after the kill; drained \
+         {drained_in:?} after that; {} article messages for {} articles; {took} 'took shard' and \
+         {released} 'released shard' lines from frontier 2; {impolite} politeness gap(s) shorter \
+         than the delay; article pages fetched more than once: {repeats:?}; whole test {elapsed:?}",
+        articles.len(),
+        got.len()
+    );
+    assert!(elapsed < Duration::from_secs(120), "took {elapsed:?}");
+    cleanup(&prefix, &amqp_url(), &redis_url(), None).await;
+    site.shutdown().await;
+}
+
 /// Whether a child is still running.
 fn alive(p: &mut trawl_e2e::Proc) -> bool {
     matches!(p.child.try_wait(), Ok(None))

@@ -235,6 +235,15 @@ pub struct FrontierSection {
     pub lease_ttl: Duration,
     /// Attempts per URL before it is dead-lettered.
     pub max_attempts: u32,
+    /// Host shards in Redis (hosts are partitioned by hash; each frontier replica dispatches
+    /// the hosts of the shards it holds). Fixed when a prefix is first used: later values
+    /// are ignored for that prefix (a warning is logged).
+    pub shards: u16,
+    /// How long a frontier replica's claim on a shard lives without renewal (renewed every
+    /// third of it): after a replica dies, its shards are taken over this long after its
+    /// last renewal.
+    #[serde(with = "humantime_serde")]
+    pub shard_lease: Duration,
     /// URLs checked against the seen-set per Redis round trip.
     pub dedup_batch_size: u32,
     /// Fetch tasks handed out per scheduling round.
@@ -267,6 +276,8 @@ impl Default for FrontierSection {
                 .to_vec(),
             lease_ttl: Duration::from_secs(120),
             max_attempts: 3,
+            shards: 16,
+            shard_lease: Duration::from_secs(15),
             dedup_batch_size: 1000,
             dispatch_batch_size: 100,
         }

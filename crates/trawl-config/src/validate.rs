@@ -289,6 +289,13 @@ pub(crate) fn validate(c: &Config) -> Errors {
     }
     positive(o, "frontier.lease_ttl", fr.lease_ttl);
     range(o, "frontier.max_attempts", fr.max_attempts, 1, 100);
+    range(o, "frontier.shards", fr.shards, 1, 4096);
+    if fr.shard_lease < std::time::Duration::from_millis(300) {
+        o.push((
+            "frontier.shard_lease".into(),
+            "must be at least 300ms".into(),
+        ));
+    }
     range(
         o,
         "frontier.dedup_batch_size",

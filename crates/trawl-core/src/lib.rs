@@ -12,6 +12,7 @@
 //! is written down in `docs/schemas.md`. It has no I/O and no async.
 
 pub mod article;
+pub mod backoff;
 pub mod id;
 pub mod message;
 pub mod outcome;
@@ -19,6 +20,7 @@ pub mod redact;
 pub mod redis_url;
 
 pub use article::{Article, Block, BlockKind, Image, RelatedLink, ARTICLE_SCHEMA_VERSION};
+pub use backoff::Backoff;
 pub use id::{article_id, content_digest, url_fingerprint};
 pub use message::{
     DiscoveredLink, FetchReport, FetchTask, LinkKind, RedirectHop, TaskKind, UpdateCheck,

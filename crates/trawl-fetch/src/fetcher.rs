@@ -1,7 +1,6 @@
 //! The [`Fetcher`]: one URL in, one named outcome out.
 
 use bytes::{Bytes, BytesMut};
-use rand::Rng;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -647,14 +646,7 @@ impl Fetcher {
 
     fn backoff(&self, retry: u32) -> Duration {
         let cfg = &self.inner.cfg;
-        let exp = cfg
-            .retry_base_delay
-            .saturating_mul(1u32.checked_shl(retry.min(20)).unwrap_or(u32::MAX))
-            .min(cfg.retry_max_delay);
-        // "Equal jitter": half fixed, half random.
-        let half = exp / 2;
-        let jitter_ms = half.as_millis().min(u64::MAX as u128) as u64;
-        half + Duration::from_millis(rand::thread_rng().gen_range(0..=jitter_ms))
+        trawl_core::backoff::jittered(cfg.retry_base_delay, cfg.retry_max_delay, retry)
     }
 
     /// One HTTP GET, no redirects followed, body streamed under `cap`. With `log` (capture

@@ -8,11 +8,17 @@ use std::sync::{Mutex, RwLock};
 use serde::Serialize;
 use trawl_core::{DiscoveredLink, LinkKind, TaskKind};
 use trawl_store::QueuedUrl;
-use trawl_url::{CanonRules, FilterReason, Scope, ScopeConfig, TrapConfig, TrapGuard};
+use trawl_url::{
+    CanonRules, FamilyBudget, FilterReason, Scope, ScopeConfig, TrapConfig, TrapGuard,
+};
 use url::Url;
 
 use crate::config::FrontierConfig;
 use crate::schedule;
+
+/// Trap families remembered per process by [`Admitter::note_family`] before the table is
+/// cleared (about 3 MB).
+const FAMILY_SEEN_CAPACITY: usize = 100_000;
 
 /// What an admission round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -64,7 +70,12 @@ impl Default for PageContext {
 pub struct Admitter {
     rules: CanonRules,
     scope: RwLock<Scope>,
-    traps: Mutex<TrapGuard>,
+    /// Static trap checks and family budgets; the counts live in the store.
+    traps: TrapGuard,
+    /// How many new URLs of each trap family this process has seen (by a hash of the family),
+    /// so that only families with a second member are counted in the store
+    /// ([`Admitter::note_family`]). Bounded: cleared when it reaches its capacity.
+    family_seen: Mutex<HashMap<u128, u32>>,
     hubs: Mutex<schedule::HubYield>,
 }
 
@@ -92,7 +103,8 @@ impl Admitter {
         Admitter {
             rules,
             scope: RwLock::new(scope),
-            traps: Mutex::new(TrapGuard::new(TrapConfig::default())),
+            traps: TrapGuard::new(TrapConfig::default()),
+            family_seen: Mutex::new(HashMap::new()),
             hubs: Mutex::new(schedule::HubYield::new(100_000)),
         }
     }
@@ -162,7 +174,7 @@ impl Admitter {
 
     /// Judge links found on a page at `parent_depth`: canonical form, scope, depth
     /// and the stateless trap checks. (Per-family trap budgets are charged later, by
-    /// [`Self::admit_new`], for URLs the seen-set did not know.)
+    /// [`Self::trap_budget`], for URLs the seen-set did not know.)
     pub fn judge_links(&self, links: &[DiscoveredLink], parent_depth: u32) -> Judged {
         self.judge_page_links(links, parent_depth, &PageContext::default())
     }
@@ -202,10 +214,7 @@ impl Admitter {
             Ok(s) => s,
             Err(p) => p.into_inner(),
         };
-        let traps = match self.traps.lock() {
-            Ok(t) => t,
-            Err(p) => p.into_inner(),
-        };
+        let traps = &self.traps;
         let hubs = match self.hubs.lock() {
             Ok(h) => h,
             Err(p) => p.into_inner(),
@@ -287,6 +296,25 @@ impl Admitter {
         }
     }
 
+    /// Set the crawl-wide counts of `url`'s hub family (pages fetched, pages that found a new
+    /// article), as read back from the store; see [`schedule::hub_increment`].
+    pub fn set_hub_yield(&self, url: &str, pages: u32, found: u64) {
+        let Ok(u) = Url::parse(url) else { return };
+        match self.hubs.lock() {
+            Ok(mut h) => h.set(&u, pages, found),
+            Err(p) => p.into_inner().set(&u, pages, found),
+        }
+    }
+
+    /// Whether `url`'s hub family is barren as this process knows it.
+    pub fn is_barren(&self, url: &str) -> bool {
+        let Ok(u) = Url::parse(url) else { return false };
+        match self.hubs.lock() {
+            Ok(h) => h.is_barren(&u),
+            Err(p) => p.into_inner().is_barren(&u),
+        }
+    }
+
     /// Whether a queued URL is to be dropped when its turn comes: a listing link (not a seed)
     /// whose family turned barren after it was queued, and not one of the family's probes. Links
     /// of a family are usually all queued before any is fetched, so the verdict is applied again
@@ -319,18 +347,33 @@ impl Admitter {
             .map(String::from)
     }
 
-    /// Charge a new (not previously seen) URL to its trap family budget.
-    pub fn admit_new(&self, item: &QueuedUrl) -> Result<(), FilterReason> {
+    /// Count one more new URL of trap family `family` in this process; returns the count.
+    /// The frontier charges the store only from a family's second URL on (the second charge
+    /// counts the first URL too), so the many one-URL families (an article under a dated path
+    /// is its own family) cost no Redis call and no Redis memory.
+    pub fn note_family(&self, family: &str) -> u32 {
+        let key = trawl_core::url_fingerprint(family);
+        let mut g = self.family_seen.lock().unwrap_or_else(|p| p.into_inner());
+        if g.len() >= FAMILY_SEEN_CAPACITY && !g.contains_key(&key) {
+            g.clear();
+        }
+        let n = g.entry(key).or_default();
+        *n = n.saturating_add(1);
+        *n
+    }
+
+    /// The spider-trap family budget a new (not previously seen) URL is charged to, if any
+    /// (seeds are never charged). The frontier keeps the counts in the store
+    /// (`host_meta_incr(host, "trap:<family fingerprint>")`), so every replica charges the same
+    /// budget. `Err`: refused by a static trap check.
+    pub fn trap_budget(&self, item: &QueuedUrl) -> Result<Option<FamilyBudget>, FilterReason> {
         if item.depth == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let Ok(u) = Url::parse(&item.url) else {
             return Err(FilterReason::Invalid);
         };
-        match self.traps.lock() {
-            Ok(mut t) => t.admit(&u),
-            Err(p) => p.into_inner().admit(&u),
-        }
+        self.traps.family_budget(&u)
     }
 }
 
@@ -605,9 +648,9 @@ mod tests {
     }
 
     #[test]
-    fn endless_calendars_are_bounded_per_family() {
+    fn endless_calendars_share_one_family_budget() {
         let a = admitter();
-        let mut admitted = 0;
+        let mut families = HashSet::new();
         for day in 0..500 {
             let d = 1 + day % 28;
             let m = 1 + (day / 28) % 12;
@@ -617,16 +660,21 @@ mod tests {
             ));
             let j = a.judge_links(&[link], 1);
             for item in &j.accepted {
-                if a.admit_new(item).is_ok() {
-                    admitted += 1;
-                }
+                let b = a.trap_budget(item).unwrap().expect("a calendar URL");
+                assert_eq!(b.cap, TrapConfig::default().max_calendar_per_family);
+                assert_eq!(b.reason, FilterReason::TrapCalendar);
+                families.insert(b.family);
             }
         }
-        assert!(admitted > 0);
-        assert!(
-            admitted <= TrapConfig::default().max_calendar_per_family,
-            "{admitted}"
-        );
+        assert_eq!(families.len(), 1, "{families:?}");
+        // Seeds are never charged.
+        let seed = QueuedUrl {
+            depth: 0,
+            ..a.judge_links(&[page("http://news.test/calendar?date=2024-01-01")], 1)
+                .accepted[0]
+                .clone()
+        };
+        assert_eq!(a.trap_budget(&seed), Ok(None));
     }
 
     #[test]

@@ -16,6 +16,10 @@ pub struct FrontierConfig {
     pub max_host_delay: Duration,
     /// How long a host lease lives before the store recovers it.
     pub lease_ttl: Duration,
+    /// How long this replica's claim on a host shard lives without renewal (renewed every
+    /// third of it, at most every 5 s). A dead replica's shards are taken over once its claims
+    /// expire.
+    pub shard_lease: Duration,
     /// Attempts (first try included) before a task is dead-lettered.
     pub max_attempts: u32,
     /// Re-fetch seeds, feeds and sitemaps, first after this long; `None` = fetch once. Each
@@ -62,6 +66,7 @@ impl Default for FrontierConfig {
             politeness_delay: Duration::from_secs(1),
             max_host_delay: Duration::from_secs(600),
             lease_ttl: Duration::from_secs(600),
+            shard_lease: Duration::from_secs(15),
             max_attempts: 4,
             recrawl_interval: Some(Duration::from_secs(15 * 60)),
             recrawl_min: Duration::from_secs(60),

@@ -12,8 +12,11 @@
 //!
 //! The same `Frontier` runs embedded (memory store + memory broker, `trawl crawl`) and
 //! distributed (Redis + RabbitMQ, `trawl frontier`). It keeps no state of its own
-//! that a restart would lose: queues, leases, the seen-set and the schedule live in
-//! the store; the in-process pieces (trap counters, summary counters) are advisory.
+//! that a restart would lose: queues, leases, the seen-set, the schedule, the trap budgets
+//! and the hub-yield counts live in the store; the in-process pieces (the hub-yield table,
+//! refreshed from the store's totals; summary counters) are advisory. Several `trawl frontier` replicas share one store: each claims a fair share of
+//! the host shards ([`Frontier::coordinate_shards`], `trawl_store::shards`) and dispatches
+//! only their hosts; any replica applies any report.
 
 pub mod admit;
 pub mod config;

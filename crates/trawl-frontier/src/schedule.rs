@@ -85,6 +85,46 @@ fn looks_like_article(url: &url::Url) -> bool {
     dashes >= 2 || digits >= 4 || last.len() >= 24
 }
 
+/// How many hosts one frontier replica leases in a dispatch round: its part of the room left
+/// under `queue_target` in the task queue, in proportion to the shards it holds (`owned` of
+/// `total`), rounded up, so that R replicas together keep about `queue_target` tasks waiting
+/// rather than R times as many. One replica holding every shard gets the whole room.
+pub fn dispatch_budget(queue_target: usize, waiting: usize, owned: usize, total: usize) -> usize {
+    let room = queue_target.saturating_sub(waiting);
+    if owned == 0 || total == 0 || room == 0 {
+        return 0;
+    }
+    if owned >= total {
+        return room;
+    }
+    room.saturating_mul(owned).div_ceil(total)
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::dispatch_budget;
+
+    #[test]
+    fn dispatch_budget_is_the_owned_part_of_the_room() {
+        assert_eq!(dispatch_budget(200, 0, 16, 16), 200);
+        assert_eq!(dispatch_budget(200, 50, 16, 16), 150);
+        assert_eq!(dispatch_budget(200, 0, 8, 16), 100);
+        assert_eq!(dispatch_budget(200, 0, 6, 16), 75);
+        assert_eq!(dispatch_budget(200, 199, 1, 16), 1, "rounded up");
+        assert_eq!(dispatch_budget(200, 200, 8, 16), 0);
+        assert_eq!(dispatch_budget(200, 500, 8, 16), 0);
+        assert_eq!(dispatch_budget(200, 0, 0, 16), 0);
+        assert_eq!(dispatch_budget(200, 0, 3, 0), 0);
+        assert_eq!(dispatch_budget(usize::MAX, 0, 5, 16), usize::MAX / 16 + 1);
+        // The replicas' budgets add up to the room (give or take rounding).
+        let parts: usize = [6, 6, 4]
+            .iter()
+            .map(|&o| dispatch_budget(200, 20, o, 16))
+            .sum();
+        assert!((180..=183).contains(&parts), "{parts}");
+    }
+}
+
 /// Queue priority of listing URLs whose family has proven barren (see [`HubYield`]): behind
 /// everything else, alternate renderings included.
 pub const BARREN_HUB_PRIORITY: u8 = 4;
@@ -142,11 +182,64 @@ impl HubYield {
         e.1 = e.1.saturating_add(new_articles);
     }
 
+    /// Replace the counts of `url`'s family with crawl-wide totals (read back from the store,
+    /// where every frontier replica adds its pages: [`hub_increment`], [`hub_totals`]).
+    pub fn set(&mut self, url: &url::Url, pages: u32, found: u64) {
+        let family = hub_family(url);
+        if self.families.len() >= self.capacity && !self.families.contains_key(&family) {
+            self.families.clear();
+        }
+        self.families.insert(family, (pages, found));
+    }
+
     /// Whether `url`'s family is barren (sampled enough, no new article found).
     pub fn is_barren(&self, url: &url::Url) -> bool {
         self.families
             .get(&hub_family(url))
             .is_some_and(|&(pages, found)| pages >= HUB_SAMPLE && found == 0)
+    }
+}
+
+/// One fetched page of a hub family as an increment of its store counter (the host's metadata
+/// field `hub:<family fingerprint>`): pages in the high 32 bits, productive pages (that found at
+/// least one new article) in the low 32, so one `HINCRBY` records both and returns the totals.
+pub fn hub_increment(new_articles: u64) -> i64 {
+    (1i64 << 32) + i64::from(new_articles > 0)
+}
+
+/// (pages, productive pages) from a hub counter built by [`hub_increment`]; a negative or
+/// garbage value counts as nothing recorded.
+pub fn hub_totals(counter: i64) -> (u32, u64) {
+    if counter < 0 {
+        return (0, 0);
+    }
+    let pages = u32::try_from(counter >> 32).unwrap_or(u32::MAX);
+    (pages, (counter & 0xffff_ffff) as u64)
+}
+
+#[cfg(test)]
+mod hub_counter_tests {
+    use super::*;
+
+    #[test]
+    fn hub_counters_pack_pages_and_productive_pages() {
+        let mut c = 0i64;
+        for found in [0, 0, 5, 0, 1] {
+            c += hub_increment(found);
+        }
+        assert_eq!(hub_totals(c), (5, 2));
+        assert_eq!(hub_totals(0), (0, 0));
+        assert_eq!(hub_totals(-7), (0, 0));
+        assert_eq!(hub_totals(i64::MAX), (u32::MAX >> 1, 0xffff_ffff));
+        // Crawl-wide totals make a family barren everywhere.
+        let u = url::Url::parse("http://a.test/tag/x").unwrap();
+        let mut y = HubYield::new(10);
+        y.set(&u, 2, 0);
+        assert!(!y.is_barren(&u));
+        y.set(&u, HUB_SAMPLE, 0);
+        assert!(y.is_barren(&u));
+        y.set(&u, HUB_SAMPLE + 1, 1);
+        assert!(!y.is_barren(&u));
     }
 }
 
@@ -286,9 +379,10 @@ pub enum Disposition {
 }
 
 /// Retry policy: transient fetch outcomes and processing failures are retried with
-/// exponential backoff (2 s, 4 s, 8 s … capped at 5 min) until `max_attempts`
-/// attempts were made, then dead-lettered; everything else is done.
-/// `jitter` in [0, 1) spreads retries (pass a random number).
+/// exponential backoff (steps of 2 s, 4 s, 8 s … capped at 5 min, each retry between half and
+/// all of its step: `trawl_core::backoff`) until `max_attempts` attempts were made, then
+/// dead-lettered; everything else is done. `jitter` in [0, 1] spreads retries (pass a random
+/// number).
 pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disposition {
     let failed_reason = if let Some(e) = &report.process_error {
         Some(format!("process_error: {e}"))
@@ -309,8 +403,12 @@ pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disp
             reason: format!("{reason} (after {next} attempts)"),
         };
     }
-    let base = 2f64.powi(next.min(16) as i32).min(300.0);
-    let after = Duration::from_secs_f64(base * (1.0 + 0.5 * jitter.clamp(0.0, 1.0)));
+    let after = trawl_core::backoff::delay(
+        Duration::from_secs(2),
+        Duration::from_secs(300),
+        report.attempt,
+        jitter,
+    );
     Disposition::Retry {
         attempt: next,
         after,
@@ -678,7 +776,11 @@ mod tests {
         match disposition(&report(FetchOutcome::Timeout, 0), 4, 0.0) {
             Disposition::Retry { attempt, after } => {
                 assert_eq!(attempt, 1);
-                assert_eq!(after, Duration::from_secs(2));
+                assert_eq!(
+                    after,
+                    Duration::from_secs(1),
+                    "half the 2 s step with jitter 0"
+                );
             }
             d => panic!("expected retry, got {d:?}"),
         }
@@ -711,14 +813,23 @@ mod tests {
         let mut last = Duration::ZERO;
         for attempt in 0..30 {
             if let Disposition::Retry { after, .. } =
-                disposition(&report(FetchOutcome::Timeout, attempt), 100, 0.99)
+                disposition(&report(FetchOutcome::Timeout, attempt), 100, 1.0)
             {
                 assert!(after >= last);
-                assert!(after <= Duration::from_secs(450));
+                assert!(after <= Duration::from_secs(300));
                 last = after;
             }
         }
-        assert!(last >= Duration::from_secs(300));
+        assert_eq!(last, Duration::from_secs(300));
+        // The first retry waits between 1 and 2 s.
+        let first = |j| match disposition(&report(FetchOutcome::Timeout, 0), 100, j) {
+            Disposition::Retry { after, .. } => after,
+            d => panic!("{d:?}"),
+        };
+        assert_eq!(
+            (first(0.0), first(1.0)),
+            (Duration::from_secs(1), Duration::from_secs(2))
+        );
     }
 
     #[test]

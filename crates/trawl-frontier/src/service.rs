@@ -15,6 +15,7 @@ use trawl_core::{
 };
 use trawl_queue::{publish_json, Broker, Delivery, QueueError, SeedRequest, WorkQueue};
 use trawl_store::{FrontierStore, Lease, QueuedUrl, StoreError};
+use trawl_url::FamilyBudget;
 
 use crate::admit::{AdmitSummary, Admitter};
 use crate::config::FrontierConfig;
@@ -61,6 +62,40 @@ struct Inner {
     admitter: Admitter,
     summary: Mutex<CrawlSummary>,
     wake: tokio::sync::Notify,
+    /// This replica's id in the shard leases (`<hostname>:<pid>:<random>`).
+    replica: String,
+    /// The host shards this replica may dispatch. `None` until [`Frontier::run`] starts
+    /// coordinating: a frontier driven by hand (`dispatch_once` in tests) leases from every shard.
+    owned: Mutex<Option<OwnedShards>>,
+}
+
+/// Shards held, and until when the claims last (this process's clock).
+#[derive(Debug, Clone, Default)]
+struct OwnedShards {
+    shards: Vec<u16>,
+    valid_until_ms: u64,
+}
+
+/// A replica id: the host name (the pod name on Kubernetes), the pid and 32 random bits, so a
+/// restarted pod never reuses the claims of its previous life.
+fn replica_id() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| {
+            h.trim()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(100)
+                .collect::<String>()
+        })
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "frontier".to_string());
+    format!(
+        "{host}:{}:{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
 }
 
 /// The frontier service. Cheap to clone.
@@ -95,6 +130,8 @@ impl Frontier {
                 admitter,
                 summary: Mutex::new(CrawlSummary::default()),
                 wake: tokio::sync::Notify::new(),
+                replica: replica_id(),
+                owned: Mutex::new(None),
             }),
         })
     }
@@ -105,6 +142,92 @@ impl Frontier {
 
     pub fn store(&self) -> &Arc<dyn FrontierStore> {
         &self.inner.store
+    }
+
+    /// This replica's id in the shard claims.
+    pub fn replica_id(&self) -> &str {
+        &self.inner.replica
+    }
+
+    /// The shards this replica currently dispatches (`None`: not coordinating, all of them).
+    pub fn owned_shards(&self) -> Option<Vec<u16>> {
+        let now = now_ms();
+        self.lock_owned().as_ref().map(|o| {
+            if o.valid_until_ms > now {
+                o.shards.clone()
+            } else {
+                Vec::new()
+            }
+        })
+    }
+
+    fn lock_owned(&self) -> std::sync::MutexGuard<'_, Option<OwnedShards>> {
+        self.inner.owned.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One round of shard coordination: heartbeat, read who is alive and who holds what,
+    /// plan this replica's fair share ([`trawl_store::shards::plan`]) and apply it atomically.
+    /// Logs every shard taken, released or lost, and sets `trawl_frontier_shards_owned`.
+    pub async fn coordinate_shards(&self) -> Result<Vec<u16>, FrontierError> {
+        let inner = &self.inner;
+        let store = &inner.store;
+        let me = inner.replica.as_str();
+        let ttl = (inner.cfg.shard_lease.as_millis() as u64).max(1);
+        let now = now_ms();
+        let view = store.shard_view(me, now, ttl).await?;
+        let plan = trawl_store::shards::plan(store.shard_count(), me, &view, now);
+        let held = store
+            .shard_apply(me, now, ttl, &plan.hold, &plan.release)
+            .await?;
+        let before = {
+            let mut g = self.lock_owned();
+            let before = g.as_ref().map(|o| o.shards.clone()).unwrap_or_default();
+            *g = Some(OwnedShards {
+                shards: held.clone(),
+                valid_until_ms: now.saturating_add(ttl),
+            });
+            before
+        };
+        let replicas = view.replicas.len();
+        let mut took = false;
+        for s in held.iter().filter(|s| !before.contains(s)) {
+            took = true;
+            info!(shard = s, replica = me, replicas, "took shard");
+        }
+        for s in before.iter().filter(|s| !held.contains(s)) {
+            if plan.release.contains(s) {
+                info!(shard = s, replica = me, replicas, "released shard");
+            } else {
+                warn!(
+                    shard = s,
+                    replica = me,
+                    "lost shard (its claim expired and another replica took it)"
+                );
+            }
+        }
+        trawl_metrics::global()
+            .frontier_shards_owned
+            .set(held.len() as i64);
+        if took {
+            inner.wake.notify_one();
+        }
+        Ok(held)
+    }
+
+    /// Give up every shard (clean shutdown), so the other replicas take them at once.
+    async fn leave_shards(&self) {
+        match self.inner.store.shard_leave(&self.inner.replica).await {
+            Ok(released) => {
+                for s in released {
+                    info!(shard = s, replica = %self.inner.replica, "released shard");
+                }
+            }
+            Err(e) => {
+                warn!(error = %e, "could not release the shards; they move when their claims expire")
+            }
+        }
+        *self.lock_owned() = Some(OwnedShards::default());
+        trawl_metrics::global().frontier_shards_owned.set(0);
     }
 
     /// The summary counters so far.
@@ -167,14 +290,14 @@ impl Frontier {
         } else {
             inner.store.insert_seen(&fps).await?
         };
-        let mut to_queue: Vec<QueuedUrl> = Vec::new();
+        let mut candidates: Vec<(QueuedUrl, Option<FamilyBudget>)> = Vec::new();
         for (item, is_new) in judged.accepted.into_iter().zip(fresh) {
             if !is_new {
                 summary.deduped += 1;
                 continue;
             }
-            match inner.admitter.admit_new(&item) {
-                Ok(()) => to_queue.push(item),
+            match inner.admitter.trap_budget(&item) {
+                Ok(budget) => candidates.push((item, budget)),
                 Err(reason) => {
                     *summary
                         .filtered
@@ -183,6 +306,7 @@ impl Frontier {
                 }
             }
         }
+        let mut to_queue = self.charge_trap_families(candidates, &mut summary).await?;
         // Per-host page budget.
         if inner.cfg.max_pages_per_host > 0 && !to_queue.is_empty() {
             let mut per_host: BTreeMap<String, i64> = BTreeMap::new();
@@ -238,6 +362,102 @@ impl Frontier {
         Ok(summary)
     }
 
+    /// Charge new URLs to their spider-trap families (calendar-like, paginated) and keep those
+    /// within budget. The counts live in the store, one `host_meta_incr` per (host, family) and
+    /// round, in the host's metadata field `trap:<family fingerprint>`, so every frontier replica
+    /// charges the same budget and it survives restarts. A family's first URL in this process is
+    /// admitted without a store call and charged together with its second
+    /// ([`crate::admit::Admitter::note_family`]): one-URL families cost nothing in Redis, and a
+    /// family can exceed its cap by at most one URL per further replica (a replica that only
+    /// ever sees one of its URLs).
+    async fn charge_trap_families(
+        &self,
+        candidates: Vec<(QueuedUrl, Option<FamilyBudget>)>,
+        summary: &mut AdmitSummary,
+    ) -> Result<Vec<QueuedUrl>, FrontierError> {
+        // Per candidate: the weight charged (0: not charged, 2: this URL and the family's first).
+        let mut weights: Vec<i64> = Vec::with_capacity(candidates.len());
+        let mut per_family: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for (item, budget) in &candidates {
+            let w = match budget {
+                None => 0,
+                Some(b) => match self.inner.admitter.note_family(&b.family) {
+                    1 => 0,
+                    2 => 2,
+                    _ => 1,
+                },
+            };
+            if let (Some(b), true) = (budget, w > 0) {
+                *per_family
+                    .entry((item.host.clone(), b.family.clone()))
+                    .or_default() += w;
+            }
+            weights.push(w);
+        }
+        // The family's count in the store before this round's charges.
+        let mut running: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for ((host, family), w) in per_family {
+            let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+            let after = self.inner.store.host_meta_incr(&host, &field, w).await?;
+            running.insert((host, family), after - w);
+        }
+        let mut out = Vec::with_capacity(candidates.len());
+        for ((item, budget), w) in candidates.into_iter().zip(weights) {
+            let Some(b) = budget else {
+                out.push(item);
+                continue;
+            };
+            if w == 0 {
+                out.push(item);
+                continue;
+            }
+            let count = running.entry((item.host.clone(), b.family)).or_default();
+            *count += w;
+            if *count <= i64::from(b.cap) {
+                out.push(item);
+            } else {
+                *summary
+                    .filtered
+                    .entry(b.reason.as_str().to_string())
+                    .or_default() += 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether `url`'s hub family is barren as this replica knows it ([`schedule::HubYield`]).
+    pub fn is_barren_family(&self, url: &str) -> bool {
+        self.inner.admitter.is_barren(url)
+    }
+
+    /// A page at `url` (on `host`) was fetched and found `found` new articles: add it to its hub
+    /// family's counter in the store (one `HINCRBY` on the host's metadata field
+    /// `hub:<family fingerprint>`) and take the crawl-wide totals it returns into this
+    /// replica's table, so a family sampled by several replicas turns barren after
+    /// [`schedule::HUB_SAMPLE`] pages in all, not per replica.
+    pub async fn record_hub_yield(
+        &self,
+        url: &str,
+        host: &str,
+        found: u64,
+    ) -> Result<(), FrontierError> {
+        let Ok(u) = url::Url::parse(url) else {
+            return Ok(());
+        };
+        let field = format!(
+            "hub:{:032x}",
+            trawl_core::url_fingerprint(&schedule::hub_family(&u))
+        );
+        let total = self
+            .inner
+            .store
+            .host_meta_incr(host, &field, schedule::hub_increment(found))
+            .await?;
+        let (pages, productive) = schedule::hub_totals(total);
+        self.inner.admitter.set_hub_yield(url, pages, productive);
+        Ok(())
+    }
+
     /// Lease due hosts and publish one task for each, keeping about
     /// `queue_target` tasks waiting. Returns how many tasks were published.
     pub async fn dispatch_once(&self) -> Result<usize, FrontierError> {
@@ -246,12 +466,24 @@ impl Frontier {
         if waiting >= inner.cfg.queue_target {
             return Ok(0);
         }
-        let budget = inner.cfg.queue_target - waiting;
         let now = now_ms();
-        let leases = inner
-            .store
-            .lease(now, budget, inner.cfg.lease_ttl.as_millis() as u64)
-            .await?;
+        let ttl = inner.cfg.lease_ttl.as_millis() as u64;
+        let room = inner.cfg.queue_target - waiting;
+        let leases = match self.owned_shards() {
+            None => inner.store.lease(now, room, ttl).await?,
+            Some(shards) => {
+                let total = usize::from(inner.store.shard_count());
+                let budget =
+                    schedule::dispatch_budget(inner.cfg.queue_target, waiting, shards.len(), total);
+                if budget == 0 {
+                    return Ok(0);
+                }
+                inner
+                    .store
+                    .lease_in_shards(now, budget, ttl, &shards)
+                    .await?
+            }
+        };
         if leases.is_empty() {
             return Ok(0);
         }
@@ -450,7 +682,8 @@ impl Frontier {
             // A page is productive when it queued new article links or is itself a new article
             // (not a known one reached through an alias).
             let found = new_articles + u64::from(report.is_article && !reached_known);
-            inner.admitter.record_hub_yield(&report.url, found);
+            self.record_hub_yield(&report.url, &report.host, found)
+                .await?;
         }
         // 3. Host facts.
         if let Some(cd) = report
@@ -750,7 +983,17 @@ impl Frontier {
     /// Run the frontier until `shutdown`: the dispatcher, the report consumer, the
     /// seed consumer, recrawls and gauges. Errors are logged and retried with backoff.
     pub async fn run(&self, shutdown: CancellationToken) {
+        // Dispatch only from claimed shards from now on; claim them before the first dispatch.
+        self.lock_owned().get_or_insert_with(OwnedShards::default);
+        if let Err(e) = self.coordinate_shards().await {
+            warn!(error = %e, "shard coordination failed; retrying");
+        }
         let mut set = JoinSet::new();
+        {
+            let this = self.clone();
+            let stop = shutdown.clone();
+            set.spawn(async move { this.shard_loop(stop).await });
+        }
         {
             let this = self.clone();
             let stop = shutdown.clone();
@@ -772,7 +1015,38 @@ impl Frontier {
             set.spawn(async move { this.housekeeping_loop(stop).await });
         }
         while set.join_next().await.is_some() {}
+        self.leave_shards().await;
         info!("frontier stopped");
+    }
+
+    /// Renew and rebalance the shard claims every third of `shard_lease` (at most every 5 s,
+    /// at least every 100 ms).
+    async fn shard_loop(&self, stop: CancellationToken) {
+        let every = (self.inner.cfg.shard_lease / 3)
+            .clamp(Duration::from_millis(100), Duration::from_secs(5));
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        let mut backoff = Backoff::new();
+        while !stop.is_cancelled() {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            match self.coordinate_shards().await {
+                Ok(_) => backoff.reset(),
+                Err(e) => {
+                    // Claims not renewed lapse by themselves (`owned_shards` checks their
+                    // expiry), so this replica stops dispatching them in time.
+                    let wait = backoff.next_delay().min(every);
+                    warn!(error = %e, retry_in = ?wait, "shard coordination failed");
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
     }
 
     async fn dispatch_loop(&self, stop: CancellationToken) {
@@ -965,29 +1239,5 @@ impl Frontier {
     }
 }
 
-/// Exponential backoff with jitter: 100 ms doubling to 30 s.
-pub struct Backoff {
-    next: Duration,
-}
-
-impl Backoff {
-    pub fn new() -> Self {
-        Backoff {
-            next: Duration::from_millis(100),
-        }
-    }
-    pub fn reset(&mut self) {
-        self.next = Duration::from_millis(100);
-    }
-    pub fn next_delay(&mut self) -> Duration {
-        let cur = self.next;
-        self.next = (self.next * 2).min(Duration::from_secs(30));
-        cur.mul_f64(0.5 + rand::random::<f64>() * 0.5)
-    }
-}
-
-impl Default for Backoff {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// The service loops' backoff: 100 ms doubling to 30 s, with jitter (`trawl_core::backoff`).
+pub use trawl_core::Backoff;

@@ -87,6 +87,8 @@ pub struct Metrics {
     pub frontier_hosts: IntGaugeVec,
     /// `trawl_frontier_urls_queued`.
     pub frontier_urls_queued: IntGauge,
+    /// `trawl_frontier_shards_owned`.
+    pub frontier_shards_owned: IntGauge,
     /// `trawl_frontier_urls_in_flight`.
     pub frontier_urls_in_flight: IntGauge,
     /// `trawl_frontier_urls_done_total`.
@@ -275,6 +277,11 @@ impl Metrics {
             )?,
             frontier_hosts: gauge_vec(&r, "trawl_frontier_hosts", "Hosts known to the frontier, by state.", &["state"])?,
             frontier_urls_queued: gauge(&r, "trawl_frontier_urls_queued", "URLs waiting in the frontier.")?,
+            frontier_shards_owned: gauge(
+                &r,
+                "trawl_frontier_shards_owned",
+                "Host shards this frontier replica holds a live claim on (it dispatches their hosts).",
+            )?,
             frontier_urls_in_flight: gauge(
                 &r,
                 "trawl_frontier_urls_in_flight",
@@ -705,6 +712,7 @@ mod tests {
         "trawl_links_filtered_total",
         "trawl_frontier_hosts",
         "trawl_frontier_urls_queued",
+        "trawl_frontier_shards_owned",
         "trawl_frontier_urls_in_flight",
         "trawl_frontier_urls_done_total",
         "trawl_retries_total",

@@ -168,11 +168,11 @@ impl Sink {
     }
 
     fn backoff(&self, failures: u32) -> Duration {
-        let d = self
-            .config
-            .initial_backoff
-            .saturating_mul(1u32 << failures.min(16));
-        d.min(self.config.max_backoff)
+        trawl_core::backoff::jittered(
+            self.config.initial_backoff,
+            self.config.max_backoff,
+            failures,
+        )
     }
 
     /// Apply the migrations, waiting for PostgreSQL. `false` when stopped first.

@@ -28,6 +28,8 @@ macro_rules! conformance_tests {
             stats_count_everything,
             host_meta_sets_and_validators,
             concurrent_leases_never_share_a_host,
+            shard_leases_are_exclusive_and_expire,
+            lease_in_shards_serves_only_those_shards,
         );
     };
     // `$make` returns `Option<(store, ctx)>`; `None` skips the case (the maker has said why).
@@ -44,6 +46,8 @@ macro_rules! conformance_tests {
             stats_count_everything,
             host_meta_sets_and_validators,
             concurrent_leases_never_share_a_host,
+            shard_leases_are_exclusive_and_expire,
+            lease_in_shards_serves_only_those_shards,
         );
     };
     (@optional $make:path, $cleanup:path, $($name:ident),* $(,)?) => {
@@ -522,4 +526,108 @@ pub async fn concurrent_leases(stores: Vec<Store>) {
     assert_eq!(got.len(), (hosts * per_host) as usize);
     assert_eq!(unique.len(), got.len());
     assert!(stores[0].stats(1).await.unwrap().drained());
+}
+
+/// Shard leases: one owner at a time; renewal by the owner; takeover only after expiry;
+/// release and leave only by the owner; dead replicas drop out of the view.
+pub async fn shard_leases_are_exclusive_and_expire(store: Store) {
+    let n = store.shard_count();
+    assert!(n >= 1);
+    let all: Vec<u16> = (0..n).collect();
+    let v = store.shard_view("a", 1_000, 500).await.unwrap();
+    assert_eq!(v.replicas, vec!["a".to_string()]);
+    assert!(v.owners.is_empty());
+    let p = crate::shards::plan(n, "a", &v, 1_000);
+    assert_eq!(p.hold, all);
+    assert_eq!(
+        store
+            .shard_apply("a", 1_000, 500, &p.hold, &p.release)
+            .await
+            .unwrap(),
+        all
+    );
+    // b sees a, and cannot take a's live shards.
+    let v = store.shard_view("b", 1_100, 500).await.unwrap();
+    assert_eq!(v.replicas, vec!["a".to_string(), "b".to_string()]);
+    assert_eq!(v.owners.len(), usize::from(n));
+    assert!(v
+        .owners
+        .values()
+        .all(|o| o.replica == "a" && o.expires_ms == 1_500));
+    assert!(store
+        .shard_apply("b", 1_100, 500, &all, &all)
+        .await
+        .unwrap()
+        .is_empty());
+    // a renews at 1_400 (until 1_900); at 1_600 they are still a's.
+    assert_eq!(
+        store.shard_apply("a", 1_400, 500, &all, &[]).await.unwrap(),
+        all
+    );
+    assert!(store
+        .shard_apply("b", 1_600, 500, &all, &[])
+        .await
+        .unwrap()
+        .is_empty());
+    // a stops renewing: at 1_900 its heartbeat and its leases are gone, b takes over.
+    let v = store.shard_view("b", 1_900, 500).await.unwrap();
+    assert_eq!(v.replicas, vec!["b".to_string()]);
+    let p = crate::shards::plan(n, "b", &v, 1_900);
+    assert_eq!(p.hold, all);
+    assert_eq!(
+        store
+            .shard_apply("b", 1_900, 500, &p.hold, &[])
+            .await
+            .unwrap(),
+        all
+    );
+    // a's late release changes nothing; b's leave frees everything.
+    assert!(store
+        .shard_apply("a", 1_950, 500, &[], &all)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.shard_leave("a").await.unwrap().is_empty());
+    assert_eq!(store.shard_leave("b").await.unwrap(), all);
+    let v = store.shard_view("c", 2_000, 500).await.unwrap();
+    assert_eq!(v.replicas, vec!["c".to_string()]);
+    assert!(v.owners.is_empty());
+    store.shard_leave("c").await.unwrap();
+    // Bad replica ids are refused or harmless, never a panic.
+    let _ = store.shard_view("", 2_000, 500).await;
+    let _ = store.shard_apply("a b", 2_000, 500, &all, &[]).await;
+}
+
+/// `lease_in_shards` hands out hosts of the given shards only; together the shards cover
+/// every host.
+pub async fn lease_in_shards_serves_only_those_shards(store: Store) {
+    let n = store.shard_count();
+    let items: Vec<QueuedUrl> = (0..24)
+        .map(|i| item(&format!("http://s{i}.test"), i, 1))
+        .collect();
+    store.enqueue(&items, 0).await.unwrap();
+    assert!(store
+        .lease_in_shards(1, 100, 60_000, &[])
+        .await
+        .unwrap()
+        .is_empty());
+    let mut hosts = HashSet::new();
+    for s in 0..n {
+        for l in store.lease_in_shards(1, 100, 60_000, &[s]).await.unwrap() {
+            // Leasing the same shard again finds nothing more of that host.
+            assert!(hosts.insert(l.host.clone()), "{} leased twice", l.host);
+            assert!(store
+                .lease_in_shards(1, 100, 60_000, &[s])
+                .await
+                .unwrap()
+                .is_empty());
+        }
+    }
+    assert_eq!(hosts.len(), 24);
+    // Shards beyond the store's count hold nothing.
+    assert!(store
+        .lease_in_shards(1, 100, 60_000, &[n])
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -5,6 +5,10 @@
 //!   state lives only in a process, so a frontier restart loses nothing and several
 //!   frontier replicas can share the work).
 //!
+//! [`shards`] splits the work between frontier replicas: each claims a fair share of the
+//! host shards (a lease per shard, renewed, taken over when it expires) and leases hosts only
+//! from its shards ([`FrontierStore::lease_in_shards`]).
+//!
 //! The scheduling *decisions* (when a host is next due) are made by the caller
 //! (trawl-frontier, using trawl-fetch's politeness policy); the store applies them
 //! atomically. Times are milliseconds since the Unix epoch, passed in by the caller,
@@ -18,6 +22,9 @@ use trawl_core::TaskKind;
 pub mod memory;
 pub mod neardup;
 pub mod redis_store;
+pub mod shards;
+
+pub use shards::{ShardOwner, ShardPlan, ShardView};
 
 #[cfg(test)]
 mod conformance;
@@ -130,6 +137,45 @@ pub trait FrontierStore: Send + Sync + 'static {
         max: usize,
         lease_ttl_ms: u64,
     ) -> Result<Vec<Lease>, StoreError>;
+
+    /// Number of host shards; shards are numbered `0..shard_count()`. `MemoryStore` has one.
+    fn shard_count(&self) -> u16;
+
+    /// [`FrontierStore::lease`] restricted to hosts of `shards` (expired leases are recovered
+    /// in those shards only). A frontier replica calls it with the shards it owns.
+    async fn lease_in_shards(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        shards: &[u16],
+    ) -> Result<Vec<Lease>, StoreError>;
+
+    /// Heartbeat frontier replica `replica` until `now_ms + ttl_ms`, forget replicas whose
+    /// heartbeat expired, and return the live replicas and the shard lease records
+    /// (see [`shards`]).
+    async fn shard_view(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> Result<ShardView, StoreError>;
+
+    /// Atomically take or renew the shards in `hold` (each only when it is free, its lease
+    /// expired, or `replica` owns it) until `now_ms + ttl_ms`, and release those in `release`
+    /// that `replica` owns. Returns the shards `replica` owns afterwards, sorted.
+    async fn shard_apply(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+        hold: &[u16],
+        release: &[u16],
+    ) -> Result<Vec<u16>, StoreError>;
+
+    /// Release every shard `replica` owns and drop its heartbeat (clean shutdown); returns
+    /// the released shards.
+    async fn shard_leave(&self, replica: &str) -> Result<Vec<u16>, StoreError>;
 
     /// The fetch under `lease_id` ended: free the host and make it due again at
     /// `next_due_ms`. Returns false (and changes nothing) when the lease is no

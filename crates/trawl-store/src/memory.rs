@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use trawl_core::url_fingerprint;
 
 use crate::neardup;
+use crate::shards::{ShardTable, ShardView};
 use crate::{ContentClaim, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
 
 /// In-process frontier store. Cheap to share behind an `Arc`.
@@ -136,6 +137,8 @@ struct Inner {
     recrawl_due: BTreeSet<(u64, String)>,
     recrawl_items: HashMap<String, (u64, QueuedUrl)>,
     content: ContentIndex,
+    /// Shard ownership (one shard; not snapshotted: it belongs to the running process).
+    shards: ShardTable,
 }
 
 struct HostState {
@@ -445,6 +448,53 @@ impl FrontierStore for MemoryStore {
             });
         }
         Ok(out)
+    }
+
+    fn shard_count(&self) -> u16 {
+        1
+    }
+
+    async fn lease_in_shards(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        shards: &[u16],
+    ) -> Result<Vec<Lease>, StoreError> {
+        // One shard (0) holds every host.
+        if shards.contains(&0) {
+            self.lease(now_ms, max, lease_ttl_ms).await
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    async fn shard_view(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> Result<ShardView, StoreError> {
+        Ok(self.lock().shards.view(replica, now_ms, ttl_ms))
+    }
+
+    async fn shard_apply(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+        hold: &[u16],
+        release: &[u16],
+    ) -> Result<Vec<u16>, StoreError> {
+        let hold: Vec<u16> = hold.iter().copied().filter(|s| *s == 0).collect();
+        Ok(self
+            .lock()
+            .shards
+            .apply(replica, now_ms, ttl_ms, &hold, release))
+    }
+
+    async fn shard_leave(&self, replica: &str) -> Result<Vec<u16>, StoreError> {
+        Ok(self.lock().shards.leave(replica))
     }
 
     async fn release(

@@ -199,7 +199,7 @@ struct ShardKeys {
 
 pub use trawl_core::redact_url;
 
-fn map_err(e: RedisError) -> StoreError {
+pub(crate) fn map_err(e: RedisError) -> StoreError {
     let transient = e.is_io_error()
         || e.is_timeout()
         || e.is_connection_dropped()
@@ -707,15 +707,23 @@ impl RedisStore {
     /// pipelined round trip, so that a poll finding nothing due costs one round trip
     /// instead of one script call per shard. A shard that gains work after this check
     /// is served by the next call.
+    /// `only`: look at these shards only (a frontier replica's claimed shards).
     async fn shards_with_work(
         &self,
         now_ms: u64,
         zsets: impl Fn(&ShardKeys) -> [String; 2],
+        only: Option<&[u16]>,
     ) -> Result<Vec<usize>, StoreError> {
         let shards = usize::from(self.shards);
         let start = self.round_robin.fetch_add(1, Ordering::Relaxed) % shards;
-        let order: Vec<usize> = (0..shards).map(|i| (start + i) % shards).collect();
-        let mut cmds = Vec::with_capacity(2 * shards);
+        let order: Vec<usize> = (0..shards)
+            .map(|i| (start + i) % shards)
+            .filter(|s| only.is_none_or(|o| o.iter().any(|x| usize::from(*x) == *s)))
+            .collect();
+        if order.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut cmds = Vec::with_capacity(2 * order.len());
         for &shard in &order {
             for key in zsets(&self.shard_keys(shard)) {
                 let mut c = redis::cmd("ZCOUNT");
@@ -724,7 +732,7 @@ impl RedisStore {
             }
         }
         let counts: Vec<u64> = self.query_by_slot(cmds).await?;
-        if counts.len() != 2 * shards {
+        if counts.len() != 2 * order.len() {
             return Err(StoreError::Corrupt("ZCOUNT pipeline reply".into()));
         }
         Ok(order
@@ -733,6 +741,64 @@ impl RedisStore {
             .filter(|(_, c)| c.iter().any(|n| *n > 0))
             .map(|(shard, _)| shard)
             .collect())
+    }
+
+    /// `lease`, from the shards in `only` (all when `None`).
+    async fn lease_where(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        only: Option<&[u16]>,
+    ) -> Result<Vec<Lease>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("lease");
+        if max == 0 || only.is_some_and(|o| o.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let mut con = self.con.clone();
+        let mut out = Vec::new();
+        for shard in self
+            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()], only)
+            .await?
+        {
+            if out.len() >= max {
+                break;
+            }
+            let k = self.shard_keys(shard);
+            let mut inv = self.scripts.lease.prepare_invoke();
+            inv.key(&k.due)
+                .key(&k.leases)
+                .key(&k.inflight)
+                .key(&k.hostdue)
+                .key(&k.stats)
+                .arg(now_ms)
+                .arg(lease_ttl_ms)
+                .arg(&k.queue_prefix)
+                .arg(RECOVER_PER_CALL);
+            for _ in 0..(max - out.len()).min(MAX_LEASES_PER_SCRIPT) {
+                inv.arg(lease_id());
+            }
+            let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
+            for t in flat.chunks(3) {
+                let [host, id, json] = t else {
+                    return Err(StoreError::Corrupt("lease script reply".into()));
+                };
+                match parse_item(json) {
+                    Ok(item) => out.push(Lease {
+                        lease_id: id.clone(),
+                        host: host.clone(),
+                        item,
+                    }),
+                    Err(e) => {
+                        // Not ours (written by something else, or by an incompatible
+                        // build): drop it rather than have it come back forever.
+                        tracing::error!(host = %host, error = %e, "dropping an unreadable queued item");
+                        self.release(host, id, now_ms).await?;
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     async fn insert_seen_chunk(&self, chunk: &[u128]) -> Result<Vec<bool>, StoreError> {
@@ -849,54 +915,46 @@ impl FrontierStore for RedisStore {
         max: usize,
         lease_ttl_ms: u64,
     ) -> Result<Vec<Lease>, StoreError> {
-        let _timer = trawl_metrics::global().redis_timer("lease");
-        if max == 0 {
-            return Ok(Vec::new());
-        }
-        let mut con = self.con.clone();
-        let mut out = Vec::new();
-        for shard in self
-            .shards_with_work(now_ms, |k| [k.due.clone(), k.leases.clone()])
-            .await?
-        {
-            if out.len() >= max {
-                break;
-            }
-            let k = self.shard_keys(shard);
-            let mut inv = self.scripts.lease.prepare_invoke();
-            inv.key(&k.due)
-                .key(&k.leases)
-                .key(&k.inflight)
-                .key(&k.hostdue)
-                .key(&k.stats)
-                .arg(now_ms)
-                .arg(lease_ttl_ms)
-                .arg(&k.queue_prefix)
-                .arg(RECOVER_PER_CALL);
-            for _ in 0..(max - out.len()).min(MAX_LEASES_PER_SCRIPT) {
-                inv.arg(lease_id());
-            }
-            let flat: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
-            for t in flat.chunks(3) {
-                let [host, id, json] = t else {
-                    return Err(StoreError::Corrupt("lease script reply".into()));
-                };
-                match parse_item(json) {
-                    Ok(item) => out.push(Lease {
-                        lease_id: id.clone(),
-                        host: host.clone(),
-                        item,
-                    }),
-                    Err(e) => {
-                        // Not ours (written by something else, or by an incompatible
-                        // build): drop it rather than have it come back forever.
-                        tracing::error!(host = %host, error = %e, "dropping an unreadable queued item");
-                        self.release(host, id, now_ms).await?;
-                    }
-                }
-            }
-        }
-        Ok(out)
+        self.lease_where(now_ms, max, lease_ttl_ms, None).await
+    }
+
+    fn shard_count(&self) -> u16 {
+        self.shards
+    }
+
+    async fn lease_in_shards(
+        &self,
+        now_ms: u64,
+        max: usize,
+        lease_ttl_ms: u64,
+        shards: &[u16],
+    ) -> Result<Vec<Lease>, StoreError> {
+        self.lease_where(now_ms, max, lease_ttl_ms, Some(shards))
+            .await
+    }
+
+    async fn shard_view(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+    ) -> Result<crate::ShardView, StoreError> {
+        crate::shards::redis_view(self, replica, now_ms, ttl_ms).await
+    }
+
+    async fn shard_apply(
+        &self,
+        replica: &str,
+        now_ms: u64,
+        ttl_ms: u64,
+        hold: &[u16],
+        release: &[u16],
+    ) -> Result<Vec<u16>, StoreError> {
+        crate::shards::redis_apply(self, replica, now_ms, ttl_ms, hold, release).await
+    }
+
+    async fn shard_leave(&self, replica: &str) -> Result<Vec<u16>, StoreError> {
+        crate::shards::redis_leave(self, replica).await
     }
 
     async fn release(
@@ -1094,7 +1152,7 @@ impl FrontierStore for RedisStore {
         let mut con = self.con.clone();
         let mut out = Vec::new();
         for shard in self
-            .shards_with_work(now_ms, |k| [k.recrawl.clone(), k.recrawl.clone()])
+            .shards_with_work(now_ms, |k| [k.recrawl.clone(), k.recrawl.clone()], None)
             .await?
         {
             if out.len() >= max {
@@ -1402,6 +1460,67 @@ mod tests {
         }
     }
 
+    /// One coordination round of replica `me` (what `Frontier::coordinate_shards` does).
+    async fn shard_round(s: &RedisStore, me: &str, now: u64) -> Vec<u16> {
+        let v = s.shard_view(me, now, 3_000).await.unwrap();
+        let p = crate::shards::plan(16, me, &v, now);
+        s.shard_apply(me, now, 3_000, &p.hold, &p.release)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn replicas_split_shards_and_take_over_a_dead_replicas_shards() {
+        use crate::shards::fair_share;
+        let prefix = unique_prefix();
+        let opts = RedisStoreOptions {
+            shards: 16,
+            ..Default::default()
+        };
+        let a = connect_with(&prefix, opts.clone()).await;
+        let b = connect_with(&prefix, opts).await;
+        let res = tokio::spawn(async move {
+            // a starts alone and takes everything; b joins; two rounds later they split 8/8.
+            assert_eq!(shard_round(&a, "a", 0).await.len(), 16);
+            assert!(shard_round(&b, "b", 100).await.is_empty());
+            assert_eq!(
+                shard_round(&a, "a", 1_000).await.len(),
+                usize::from(fair_share(16, 2))
+            );
+            let hb = shard_round(&b, "b", 1_100).await;
+            let ha = shard_round(&a, "a", 2_000).await;
+            assert_eq!((ha.len(), hb.len()), (8, 8));
+            assert!(ha.iter().all(|s| !hb.contains(s)), "{ha:?} {hb:?}");
+            // Hosts of b's shards are leased only through b.
+            let items: Vec<QueuedUrl> = (0..32)
+                .map(|i| conformance::item(&format!("http://r{i}.test"), i, 1))
+                .collect();
+            a.enqueue(&items, 0).await.unwrap();
+            let la = a.lease_in_shards(2_000, 100, 60_000, &ha).await.unwrap();
+            let lb = b.lease_in_shards(2_000, 100, 60_000, &hb).await.unwrap();
+            assert_eq!(la.len() + lb.len(), 32);
+            for l in &lb {
+                assert!(hb.contains(&(a.shard_of(&l.host) as u16)));
+            }
+            // a dies (stops renewing): after its claims expire b takes all 16.
+            let hb = shard_round(&b, "b", 4_000).await;
+            assert_eq!(hb.len(), 8, "a's claims are still live at 4 s");
+            let hb = shard_round(&b, "b", 5_001).await;
+            assert_eq!(hb.len(), 16);
+            assert_eq!(b.shard_leave("b").await.unwrap().len(), 16);
+            a.purge().await.unwrap();
+        })
+        .await;
+        if let Err(e) = res {
+            connect_with(&prefix, RedisStoreOptions::default())
+                .await
+                .purge()
+                .await
+                .unwrap();
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
     #[tokio::test]
     async fn seen_buckets_are_intsets() {
         let prefix = unique_prefix();
@@ -1576,6 +1695,34 @@ mod tests {
         }
 
         conformance_tests!(optional make, cleanup);
+
+        #[tokio::test]
+        async fn frontier_view_reads_the_claims_on_a_cluster() {
+            let Some((store, s)) = make().await else {
+                return;
+            };
+            let res = tokio::spawn(async move {
+                let v = store.shard_view("r1", 1_000, 5_000).await.unwrap();
+                let p = crate::shards::plan(4, "r1", &v, 1_000);
+                assert_eq!(
+                    store
+                        .shard_apply("r1", 1_000, 5_000, &p.hold, &[])
+                        .await
+                        .unwrap(),
+                    vec![0, 1, 2, 3]
+                );
+            })
+            .await;
+            let view = s.frontier_view(2_000).await;
+            cleanup(s).await;
+            if let Err(e) = res {
+                std::panic::resume_unwind(e.into_panic());
+            }
+            let view = view.unwrap();
+            assert_eq!(view.replicas, vec!["r1".to_string()]);
+            let (by, unclaimed) = crate::shards::claims_by_replica(&view, 4, 2_000);
+            assert_eq!((by.get("r1"), unclaimed), (Some(&4), 0));
+        }
 
         #[tokio::test]
         async fn keys_spread_over_masters_and_purge_finds_them_all() {

@@ -21,4 +21,4 @@ pub use canon::{
 };
 pub use reason::FilterReason;
 pub use scope::{Scope, ScopeConfig, ScopeError};
-pub use trap::{TrapConfig, TrapGuard, DEFAULT_BLOCKED_EXTENSIONS};
+pub use trap::{FamilyBudget, TrapConfig, TrapGuard, DEFAULT_BLOCKED_EXTENSIONS};

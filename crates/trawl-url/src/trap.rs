@@ -73,6 +73,17 @@ struct Entry {
     last_used: u64,
 }
 
+/// The spider-trap budget a URL is charged to (see [`TrapGuard::family_budget`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyBudget {
+    /// The URL with every digit run masked (fragment dropped).
+    pub family: String,
+    /// URLs of the family that may be admitted.
+    pub cap: u32,
+    /// The filter reason once the family is over its cap.
+    pub reason: FilterReason,
+}
+
 /// Spider-trap guard. Pure (no I/O); the stateful part is bounded in memory.
 #[derive(Debug, Clone)]
 pub struct TrapGuard {
@@ -248,6 +259,27 @@ impl TrapGuard {
             }
         }
         Ok(())
+    }
+
+    /// The static checks, then the family budget `url` is charged to (`None`: neither
+    /// calendar-like nor paginated), for a caller that keeps the counts itself (the frontier
+    /// keeps them in its store, so that every replica charges the same budget). Admitting
+    /// `cap` URLs of one `family` and refusing the next with `reason` is what
+    /// [`admit`](Self::admit) does in memory.
+    pub fn family_budget(&self, url: &Url) -> Result<Option<FamilyBudget>, FilterReason> {
+        self.check_static(url)?;
+        Ok(classify(url).map(|kind| match kind {
+            Kind::Calendar => FamilyBudget {
+                family: family_of(url),
+                cap: self.cfg.max_calendar_per_family,
+                reason: FilterReason::TrapCalendar,
+            },
+            Kind::Pagination => FamilyBudget {
+                family: family_of(url),
+                cap: self.cfg.max_pagination_per_family,
+                reason: FilterReason::TrapPagination,
+            },
+        }))
     }
 
     /// All checks, counting the URL in its family when it is calendar-like or
@@ -493,6 +525,38 @@ mod tests {
             assert!(t.families_len() <= 100);
         }
         assert!(t.families_len() > 0);
+    }
+
+    #[test]
+    fn family_budget_matches_admit() {
+        let cfg = TrapConfig {
+            max_calendar_per_family: 2,
+            max_pagination_per_family: 3,
+            ..TrapConfig::default()
+        };
+        let g = TrapGuard::new(cfg);
+        let b = g
+            .family_budget(&u("http://e.com/events/2024/05/12/"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((b.cap, b.reason), (2, FilterReason::TrapCalendar));
+        assert_eq!(
+            b.family,
+            g.family_budget(&u("http://e.com/events/1999/1/7/"))
+                .unwrap()
+                .unwrap()
+                .family
+        );
+        let p = g
+            .family_budget(&u("http://e.com/a?page=3"))
+            .unwrap()
+            .unwrap();
+        assert_eq!((p.cap, p.reason), (3, FilterReason::TrapPagination));
+        assert_eq!(
+            g.family_budget(&u("http://e.com/story-about-things")),
+            Ok(None)
+        );
+        assert!(g.family_budget(&u("http://e.com/a.pdf")).is_err());
     }
 
     #[test]

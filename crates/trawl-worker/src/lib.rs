@@ -527,7 +527,7 @@ impl Worker {
         let permits = Arc::new(Semaphore::new(self.cfg.concurrency.max(1)));
         let prefetch = self.cfg.concurrency.clamp(1, u16::MAX as usize) as u16;
         let mut in_flight = JoinSet::new();
-        let mut backoff = Duration::from_millis(100);
+        let mut backoff = trawl_core::Backoff::new();
         'outer: while !stop.is_cancelled() {
             let consumer = tokio::select! {
                 _ = stop.cancelled() => break,
@@ -536,16 +536,16 @@ impl Worker {
             let mut consumer = match consumer {
                 Ok(c) => c,
                 Err(e) => {
-                    warn!(error = %e, retry_in = ?backoff, "cannot consume tasks");
+                    let wait = backoff.next_delay();
+                    warn!(error = %e, retry_in = ?wait, "cannot consume tasks");
                     tokio::select! {
                         _ = stop.cancelled() => break,
-                        _ = tokio::time::sleep(backoff) => {}
+                        _ = tokio::time::sleep(wait) => {}
                     }
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
                     continue;
                 }
             };
-            backoff = Duration::from_millis(100);
+            backoff.reset();
             loop {
                 let permit = tokio::select! {
                     _ = stop.cancelled() => break 'outer,
@@ -664,7 +664,8 @@ where
     } else {
         "report"
     };
-    let mut wait = Duration::from_millis(100);
+    let mut backoff =
+        trawl_core::Backoff::with(Duration::from_millis(100), Duration::from_secs(10));
     loop {
         match op().await {
             Ok(()) => {
@@ -680,12 +681,12 @@ where
                 if stop.is_cancelled() {
                     return false;
                 }
+                let wait = backoff.next_delay();
                 debug!(error = %e, what, retry_in = ?wait, "publish failed; retrying");
                 tokio::select! {
                     _ = stop.cancelled() => return false,
                     _ = tokio::time::sleep(wait) => {}
                 }
-                wait = (wait * 2).min(Duration::from_secs(10));
             }
         }
     }

@@ -20,9 +20,9 @@ mod cmd;
     about = "Crawl news sites into clean, structured articles"
 )]
 struct Cli {
-    /// Log format: human or json.
-    #[arg(long, global = true, env = "TRAWL_LOG_FORMAT", default_value = "human")]
-    log_format: String,
+    /// Log format: human or json (default: `[log] format` of the configuration, else human).
+    #[arg(long, global = true, value_parser = ["human", "json"])]
+    log_format: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -53,7 +53,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    cmd::init_tracing(&cli.log_format);
+    cmd::init_tracing(cli.log_format.as_deref());
     let result = match cli.command {
         Command::Extract(a) => cmd::extract::run(a),
         Command::Fetch(a) => cmd::fetch::run(a),

@@ -345,383 +345,28 @@ fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
 
 impl<'a> Walk<'a> {
     fn run(doc: &'a Html, base: &Url) -> Self {
-        let mut w = Walk::default();
-        let mut frames: Vec<Frame> = Vec::with_capacity(64);
-        let mut active: Vec<Collector> = Vec::new();
-        let mut seen_links: HashSet<String> = HashSet::new();
-        let mut seen_raw: HashSet<&'a str> = HashSet::new();
-        let mut pos = 0usize;
-        let mut containers = 0usize;
-        // The last short visible text (a label for a date that follows it).
-        let mut last_short: &'a str = "";
+        let mut k = Walker {
+            w: Walk::default(),
+            base,
+            frames: Vec::with_capacity(64),
+            active: Vec::new(),
+            seen_links: HashSet::new(),
+            seen_raw: HashSet::new(),
+            pos: 0,
+            containers: 0,
+            last_short: "",
+        };
         for edge in doc.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => match node.value() {
-                    Node::Element(el) => {
-                        pos += 1;
-                        let parent = frames.last();
-                        let mut f = Frame {
-                            in_nav: parent.is_some_and(|p| p.in_nav),
-                            in_article: parent.is_some_and(|p| p.in_article),
-                            in_home_link: parent.is_some_and(|p| p.in_home_link),
-                            skip_text: parent.is_some_and(|p| p.skip_text),
-                            container: parent.and_then(|p| p.container),
-                            opened: 0,
-                        };
-                        let name = el.name();
-                        let mut class_attr = "";
-                        let mut id_attr = "";
-                        let mut itemprop = None;
-                        let mut href = None;
-                        let mut rel = "";
-                        let mut src = None;
-                        let mut datetime = None;
-                        let mut content = None;
-                        let mut role_attr = "";
-                        let mut alt = None;
-                        let mut meta_key: Option<&str> = None;
-                        let mut ld = false;
-                        for (k, v) in el.attrs() {
-                            match k {
-                                "class" => class_attr = v,
-                                "id" => id_attr = v,
-                                "itemprop" => {
-                                    itemprop = Some(v);
-                                    f.in_article |= v == "articleBody";
-                                }
-                                "href" => href = Some(v),
-                                "rel" => rel = v,
-                                "src" => src = Some(v),
-                                "data-src" | "data-original" | "data-lazy-src" if src.is_none() => {
-                                    src = Some(v)
-                                }
-                                "datetime" => datetime = Some(v),
-                                "content" => content = Some(v),
-                                "role" => role_attr = v,
-                                "alt" => alt = Some(v),
-                                "itemtype"
-                                    if v.contains("Article") || v.contains("BlogPosting") =>
-                                {
-                                    f.in_article = true
-                                }
-                                "property" | "name" | "http-equiv"
-                                    if name == "meta" && meta_key.is_none() =>
-                                {
-                                    meta_key = Some(v)
-                                }
-                                "type" if name == "script" => {
-                                    ld = v.trim().eq_ignore_ascii_case("application/ld+json")
-                                }
-                                "lang" if name == "html" => w.html_lang = Some(v),
-                                _ => {}
-                            }
-                        }
-                        match name {
-                            // An article's own <footer> holds its tags; the page's does not.
-                            "footer" if !f.in_article => f.in_nav = true,
-                            "nav" | "aside" => f.in_nav = true,
-                            "article" => f.in_article = true,
-                            "script" | "style" | "noscript" | "template" | "svg" | "iframe" => {
-                                f.skip_text = true
-                            }
-                            _ => {}
-                        }
-                        let (class_role, class_nav, class_image) = if class_attr.is_empty() {
-                            (None, false, false)
-                        } else {
-                            classify_name(class_attr)
-                        };
-                        let (id_role, id_nav, _) = if id_attr.is_empty() {
-                            (None, false, false)
-                        } else {
-                            classify_name(id_attr)
-                        };
-                        // <main> is the page's content whatever its class says.
-                        if name == "main" {
-                            f.in_nav = false;
-                        } else if class_nav
-                            || id_nav
-                            || role_attr.eq_ignore_ascii_case("navigation")
-                            || role_attr.eq_ignore_ascii_case("contentinfo")
-                        {
-                            f.in_nav = true;
-                        }
-                        let names_role = matches!(class_role, Some(Role::Credit | Role::Caption));
-                        if name == "figure" || (name != "img" && !names_role && class_image) {
-                            containers += 1;
-                            f.container = Some(containers);
-                        }
-                        let open =
-                            |sink: Sink, cap: usize, f: &mut Frame, active: &mut Vec<Collector>| {
-                                if active.len() < MAX_ACTIVE {
-                                    active.push(Collector {
-                                        sink,
-                                        text: String::new(),
-                                        cap,
-                                    });
-                                    f.opened += 1;
-                                }
-                            };
-                        // A separator so that adjacent elements' texts do not run together
-                        // (in a headline, inline elements run together as shown).
-                        let inline = is_inline(name);
-                        for c in active.iter_mut() {
-                            if c.text.len() < c.cap
-                                && !c.text.ends_with(' ')
-                                && !(inline && c.sink == Sink::H1)
-                            {
-                                c.text.push(' ');
-                            }
-                        }
-                        match name {
-                            "meta" => {
-                                if let (Some(k), Some(c)) = (meta_key, content) {
-                                    w.metas.push((k.trim().to_ascii_lowercase(), c));
-                                }
-                                if let (Some(p), Some(c)) = (itemprop, content) {
-                                    w.itemprops.push((p.to_string(), c.to_string()));
-                                }
-                            }
-                            "link" => {
-                                let rels = rel.to_ascii_lowercase();
-                                if let Some(h) = href {
-                                    if rels.split_ascii_whitespace().any(|r| r == "canonical")
-                                        && w.canonical.is_none()
-                                    {
-                                        w.canonical = Some(h);
-                                    }
-                                }
-                                if let (Some(p), Some(h)) = (itemprop, href) {
-                                    w.itemprops.push((p.to_string(), h.to_string()));
-                                }
-                            }
-                            "title" if w.title_tag.is_none() && !f.in_nav => {
-                                open(Sink::Title, 2000, &mut f, &mut active)
-                            }
-                            "h1" if w.h1s.len() < 12 => {
-                                w.h1_is_home = f.in_home_link;
-                                w.h1_is_nav = f.in_nav;
-                                w.h1_is_teaser = false;
-                                open(Sink::H1, 2000, &mut f, &mut active)
-                            }
-                            "script" if ld && w.jsonld.len() < 32 => {
-                                open(Sink::JsonLd, 4 << 20, &mut f, &mut active)
-                            }
-                            "time" => {
-                                if let Some(dt) = datetime {
-                                    if w.times.len() < 64 {
-                                        w.times.push((dt, pos, f.in_nav));
-                                    }
-                                }
-                            }
-                            "img" if f.in_home_link && w.logo_texts.len() < 8 => {
-                                if let Some(a) = alt.map(clean_text).filter(|a| !a.is_empty()) {
-                                    w.logo_texts.push(a);
-                                }
-                                if let Some(s) = src {
-                                    if w.imgs.len() < 512 {
-                                        w.imgs.push(ImgHit {
-                                            src: s,
-                                            container: f.container,
-                                            pos,
-                                            in_nav: f.in_nav,
-                                        });
-                                    }
-                                }
-                            }
-                            "img" => {
-                                if let Some(s) = src {
-                                    if w.imgs.len() < 512 {
-                                        w.imgs.push(ImgHit {
-                                            src: s,
-                                            container: f.container.or_else(|| {
-                                                // A bare <img> with a sibling credit: its parent is the container.
-                                                containers += 1;
-                                                Some(containers)
-                                            }),
-                                            pos,
-                                            in_nav: f.in_nav,
-                                        });
-                                    }
-                                }
-                            }
-                            "a" => {
-                                if let Some(h) = href {
-                                    if is_home_href(base, h) {
-                                        f.in_home_link = true;
-                                        if active.iter().any(|c| c.sink == Sink::H1) {
-                                            w.h1_is_home = true;
-                                        }
-                                    } else if active.iter().any(|c| c.sink == Sink::H1)
-                                        && links_elsewhere(base, w.canonical, h)
-                                    {
-                                        w.h1_is_teaser = true;
-                                    }
-                                    if w.links.len() < MAX_LINKS && seen_raw.insert(h) {
-                                        if let Some(u) = resolve_http(base, h) {
-                                            if seen_links.insert(u.clone()) {
-                                                w.links.push(u);
-                                            }
-                                        }
-                                    }
-                                    if rel
-                                        .split_ascii_whitespace()
-                                        .any(|r| r.eq_ignore_ascii_case("author"))
-                                    {
-                                        open(Sink::RelAuthor, 200, &mut f, &mut active);
-                                    } else if !f.in_nav
-                                        && w.author_links.len() < 16
-                                        && is_author_href(h)
-                                    {
-                                        open(Sink::AuthorLink, 200, &mut f, &mut active);
-                                    }
-                                    // Links inside a role element (tags, breadcrumbs).
-                                    if let Some(idx) =
-                                        active.iter().rev().find_map(|c| match c.sink {
-                                            Sink::Role(i) => Some(i),
-                                            _ => None,
-                                        })
-                                    {
-                                        open(Sink::Anchor(idx), 200, &mut f, &mut active);
-                                    }
-                                }
-                            }
-                            _ => {}
-                        }
-                        if name == "figcaption" && w.roles.len() < MAX_ROLES {
-                            w.roles.push(RoleHit {
-                                role: Role::Caption,
-                                pos,
-                                in_nav: f.in_nav,
-                                container: f.container,
-                                text: String::new(),
-                                links: Vec::new(),
-                            });
-                            open(Sink::Role(w.roles.len() - 1), 1000, &mut f, &mut active);
-                        } else if name != "meta"
-                            && name != "link"
-                            && name != "body"
-                            && name != "html"
-                        {
-                            let role = class_role.or(id_role).or_else(|| match itemprop {
-                                Some(p) if p.eq_ignore_ascii_case("author") => Some(Role::Byline),
-                                Some(p) if p.eq_ignore_ascii_case("keywords") => Some(Role::Tags),
-                                Some(p) if p.eq_ignore_ascii_case("articleSection") => {
-                                    Some(Role::Section)
-                                }
-                                _ => None,
-                            });
-                            if let Some(role) = role {
-                                if w.roles.len() < MAX_ROLES && !f.skip_text {
-                                    w.roles.push(RoleHit {
-                                        role,
-                                        pos,
-                                        in_nav: f.in_nav,
-                                        container: f.container,
-                                        text: String::new(),
-                                        links: Vec::new(),
-                                    });
-                                    let cap = if role == Role::Tags { 4000 } else { 1000 };
-                                    open(Sink::Role(w.roles.len() - 1), cap, &mut f, &mut active);
-                                }
-                            }
-                            if let Some(p) = itemprop {
-                                if is_useful_itemprop(p) && w.itemprops.len() < 64 {
-                                    if let Some(v) = datetime.or(content) {
-                                        w.itemprops.push((p.to_string(), v.to_string()));
-                                    } else {
-                                        w.itemprops.push((p.to_string(), String::new()));
-                                        open(
-                                            Sink::ItemProp(w.itemprops.len() - 1),
-                                            300,
-                                            &mut f,
-                                            &mut active,
-                                        );
-                                    }
-                                }
-                            }
-                        }
-                        frames.push(f);
-                    }
-                    Node::Text(t) => {
-                        if frames.last().is_some_and(|f| f.skip_text)
-                            && !active.iter().any(|c| c.sink == Sink::JsonLd)
-                        {
-                            continue;
-                        }
-                        let t: &'a str = t;
-                        let tt = t.trim();
-                        if !tt.is_empty() && frames.last().is_some_and(|f| !f.skip_text) {
-                            if tt.len() <= 100
-                                && w.text_dates.len() < MAX_TEXT_DATES
-                                && frames.last().is_some_and(|f| !f.in_nav)
-                                && has_year(tt)
-                            {
-                                w.text_dates.push(TextDate {
-                                    text: tt.to_string(),
-                                    label: last_short.to_string(),
-                                    pos,
-                                });
-                            }
-                            if frames.last().is_some_and(|f| !f.in_nav)
-                                && w.text_bylines.len() < 16
-                                && tt.len() <= 80
-                            {
-                                if let Some(name) = byline_text(last_short, tt) {
-                                    w.text_bylines.push((name, pos));
-                                }
-                            }
-                            last_short = if tt.len() <= 40 { tt } else { "" };
-                        }
-                        if w.year_hint_page.is_none()
-                            && t.len() <= 64
-                            && t.bytes().filter(u8::is_ascii_digit).count() >= 6
-                        {
-                            w.year_hint_page = date::year_hint_in_text(t);
-                        }
-                        for c in active.iter_mut() {
-                            if c.text.len() < c.cap {
-                                let room = c.cap - c.text.len();
-                                if t.len() <= room {
-                                    c.text.push_str(t);
-                                } else {
-                                    let mut end = room;
-                                    while !t.is_char_boundary(end) {
-                                        end -= 1;
-                                    }
-                                    c.text.push_str(&t[..end]);
-                                    c.text.push('\u{1}'); // overflow marker
-                                }
-                            }
-                        }
-                    }
+                    Node::Element(el) => k.open_element(el),
+                    Node::Text(t) => k.text(t),
                     _ => {}
                 },
-                Edge::Close(node) => {
-                    if !node.value().is_element() {
-                        continue;
-                    }
-                    let Some(f) = frames.pop() else { continue };
-                    let inline = node
-                        .value()
-                        .as_element()
-                        .is_some_and(|e| is_inline(e.name()));
-                    for c in active.iter_mut() {
-                        if c.text.len() < c.cap
-                            && !c.text.ends_with(' ')
-                            && !(inline && c.sink == Sink::H1)
-                        {
-                            c.text.push(' ');
-                        }
-                    }
-                    for _ in 0..f.opened {
-                        let Some(c) = active.pop() else { break };
-                        w.finish(c, pos, f.in_nav);
-                    }
-                }
+                Edge::Close(node) => k.close(node.value()),
             }
         }
-        w
+        k.w
     }
 
     fn finish(&mut self, c: Collector, pos: usize, in_nav: bool) {
@@ -880,6 +525,420 @@ fn is_author_href(href: &str) -> bool {
         }
     }
     false
+}
+
+/// The attributes of an element that the walk reads.
+#[derive(Default)]
+struct Attrs<'a> {
+    class: &'a str,
+    id: &'a str,
+    itemprop: Option<&'a str>,
+    href: Option<&'a str>,
+    rel: &'a str,
+    src: Option<&'a str>,
+    datetime: Option<&'a str>,
+    content: Option<&'a str>,
+    role: &'a str,
+    alt: Option<&'a str>,
+    /// `property`, `name` or `http-equiv` of a `<meta>`.
+    meta_key: Option<&'a str>,
+    /// A `<script type="application/ld+json">`.
+    ld: bool,
+    /// `lang` of `<html>`.
+    lang: Option<&'a str>,
+    /// `itemprop="articleBody"` or an Article/BlogPosting `itemtype`.
+    marks_article: bool,
+}
+
+impl<'a> Attrs<'a> {
+    fn read(el: &'a scraper::node::Element) -> Attrs<'a> {
+        let name = el.name();
+        let mut a = Attrs::default();
+        for (k, v) in el.attrs() {
+            match k {
+                "class" => a.class = v,
+                "id" => a.id = v,
+                "itemprop" => {
+                    a.itemprop = Some(v);
+                    a.marks_article |= v == "articleBody";
+                }
+                "href" => a.href = Some(v),
+                "rel" => a.rel = v,
+                "src" => a.src = Some(v),
+                "data-src" | "data-original" | "data-lazy-src" if a.src.is_none() => {
+                    a.src = Some(v)
+                }
+                "datetime" => a.datetime = Some(v),
+                "content" => a.content = Some(v),
+                "role" => a.role = v,
+                "alt" => a.alt = Some(v),
+                "itemtype" if v.contains("Article") || v.contains("BlogPosting") => {
+                    a.marks_article = true
+                }
+                "property" | "name" | "http-equiv" if name == "meta" && a.meta_key.is_none() => {
+                    a.meta_key = Some(v)
+                }
+                "type" if name == "script" => {
+                    a.ld = v.trim().eq_ignore_ascii_case("application/ld+json")
+                }
+                "lang" if name == "html" => a.lang = Some(v),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+/// One pass over the document: the state of [`Walk::run`] while it reads the nodes in order.
+struct Walker<'a, 'u> {
+    w: Walk<'a>,
+    base: &'u Url,
+    /// One frame per open element: what its ancestors say about it.
+    frames: Vec<Frame>,
+    /// Text collectors open at this point (a headline, a byline, a JSON-LD block, …).
+    active: Vec<Collector>,
+    seen_links: HashSet<String>,
+    seen_raw: HashSet<&'a str>,
+    /// Pre-order position of the current element.
+    pos: usize,
+    /// Image containers numbered so far.
+    containers: usize,
+    /// The last short visible text (a label for a date that follows it).
+    last_short: &'a str,
+}
+
+/// Start collecting the text of the current element into `sink` (at most `cap` bytes).
+fn open(sink: Sink, cap: usize, f: &mut Frame, active: &mut Vec<Collector>) {
+    if active.len() < MAX_ACTIVE {
+        active.push(Collector {
+            sink,
+            text: String::new(),
+            cap,
+        });
+        f.opened += 1;
+    }
+}
+
+impl<'a> Walker<'a, '_> {
+    /// An element opens: its frame (what its ancestors and attributes say about it), a
+    /// separator for the texts being collected, the metadata it carries, and the roles and
+    /// item properties whose text it starts.
+    fn open_element(&mut self, el: &'a scraper::node::Element) {
+        self.pos += 1;
+        let name = el.name();
+        let a = Attrs::read(el);
+        if a.lang.is_some() {
+            self.w.html_lang = a.lang;
+        }
+        let (mut f, class_role, id_role) = self.frame(name, &a);
+        self.separate(name);
+        self.collect(name, &a, &mut f);
+        self.start_roles(name, &a, class_role.or(id_role), &mut f);
+        self.frames.push(f);
+    }
+
+    /// The new element's frame: inherited from its parent, then navigation, article, skipped
+    /// text and image container as its name and attributes say; with the roles its class and
+    /// id name.
+    fn frame(&mut self, name: &str, a: &Attrs) -> (Frame, Option<Role>, Option<Role>) {
+        let parent = self.frames.last();
+        let mut f = Frame {
+            in_nav: parent.is_some_and(|p| p.in_nav),
+            in_article: parent.is_some_and(|p| p.in_article) || a.marks_article,
+            in_home_link: parent.is_some_and(|p| p.in_home_link),
+            skip_text: parent.is_some_and(|p| p.skip_text),
+            container: parent.and_then(|p| p.container),
+            opened: 0,
+        };
+        match name {
+            // An article's own <footer> holds its tags; the page's does not.
+            "footer" if !f.in_article => f.in_nav = true,
+            "nav" | "aside" => f.in_nav = true,
+            "article" => f.in_article = true,
+            "script" | "style" | "noscript" | "template" | "svg" | "iframe" => f.skip_text = true,
+            _ => {}
+        }
+        let (class_role, class_nav, class_image) = if a.class.is_empty() {
+            (None, false, false)
+        } else {
+            classify_name(a.class)
+        };
+        let (id_role, id_nav, _) = if a.id.is_empty() {
+            (None, false, false)
+        } else {
+            classify_name(a.id)
+        };
+        // <main> is the page's a.content whatever its class says.
+        if name == "main" {
+            f.in_nav = false;
+        } else if class_nav
+            || id_nav
+            || a.role.eq_ignore_ascii_case("navigation")
+            || a.role.eq_ignore_ascii_case("contentinfo")
+        {
+            f.in_nav = true;
+        }
+        let names_role = matches!(class_role, Some(Role::Credit | Role::Caption));
+        if name == "figure" || (name != "img" && !names_role && class_image) {
+            self.containers += 1;
+            f.container = Some(self.containers);
+        }
+        (f, class_role, id_role)
+    }
+
+    /// A separator so that adjacent elements' texts do not run together (in a headline,
+    /// inline elements run together as shown).
+    fn separate(&mut self, name: &str) {
+        let inline = is_inline(name);
+        for c in self.active.iter_mut() {
+            if c.text.len() < c.cap && !c.text.ends_with(' ') && !(inline && c.sink == Sink::H1) {
+                c.text.push(' ');
+            }
+        }
+    }
+
+    /// What the element itself carries: `<meta>`, `<link rel=canonical>`, `<title>`, `<h1>`,
+    /// JSON-LD, `<time datetime>`, images (logos in home links), and links (home, teaser,
+    /// author, and those inside a role element).
+    fn collect(&mut self, name: &str, a: &Attrs<'a>, f: &mut Frame) {
+        match name {
+            "meta" => {
+                if let (Some(k), Some(c)) = (a.meta_key, a.content) {
+                    self.w.metas.push((k.trim().to_ascii_lowercase(), c));
+                }
+                if let (Some(p), Some(c)) = (a.itemprop, a.content) {
+                    self.w.itemprops.push((p.to_string(), c.to_string()));
+                }
+            }
+            "link" => {
+                let rels = a.rel.to_ascii_lowercase();
+                if let Some(h) = a.href {
+                    if rels.split_ascii_whitespace().any(|r| r == "canonical")
+                        && self.w.canonical.is_none()
+                    {
+                        self.w.canonical = Some(h);
+                    }
+                }
+                if let (Some(p), Some(h)) = (a.itemprop, a.href) {
+                    self.w.itemprops.push((p.to_string(), h.to_string()));
+                }
+            }
+            "title" if self.w.title_tag.is_none() && !f.in_nav => {
+                open(Sink::Title, 2000, f, &mut self.active)
+            }
+            "h1" if self.w.h1s.len() < 12 => {
+                self.w.h1_is_home = f.in_home_link;
+                self.w.h1_is_nav = f.in_nav;
+                self.w.h1_is_teaser = false;
+                open(Sink::H1, 2000, f, &mut self.active)
+            }
+            "script" if a.ld && self.w.jsonld.len() < 32 => {
+                open(Sink::JsonLd, 4 << 20, f, &mut self.active)
+            }
+            "time" => {
+                if let Some(dt) = a.datetime {
+                    if self.w.times.len() < 64 {
+                        self.w.times.push((dt, self.pos, f.in_nav));
+                    }
+                }
+            }
+            "img" if f.in_home_link && self.w.logo_texts.len() < 8 => {
+                if let Some(a) = a.alt.map(clean_text).filter(|a| !a.is_empty()) {
+                    self.w.logo_texts.push(a);
+                }
+                if let Some(s) = a.src {
+                    if self.w.imgs.len() < 512 {
+                        self.w.imgs.push(ImgHit {
+                            src: s,
+                            container: f.container,
+                            pos: self.pos,
+                            in_nav: f.in_nav,
+                        });
+                    }
+                }
+            }
+            "img" => {
+                if let Some(s) = a.src {
+                    if self.w.imgs.len() < 512 {
+                        self.w.imgs.push(ImgHit {
+                            src: s,
+                            container: f.container.or_else(|| {
+                                // A bare <img> with a sibling credit: its parent is the container.
+                                self.containers += 1;
+                                Some(self.containers)
+                            }),
+                            pos: self.pos,
+                            in_nav: f.in_nav,
+                        });
+                    }
+                }
+            }
+            "a" => {
+                if let Some(h) = a.href {
+                    if is_home_href(self.base, h) {
+                        f.in_home_link = true;
+                        if self.active.iter().any(|c| c.sink == Sink::H1) {
+                            self.w.h1_is_home = true;
+                        }
+                    } else if self.active.iter().any(|c| c.sink == Sink::H1)
+                        && links_elsewhere(self.base, self.w.canonical, h)
+                    {
+                        self.w.h1_is_teaser = true;
+                    }
+                    if self.w.links.len() < MAX_LINKS && self.seen_raw.insert(h) {
+                        if let Some(u) = resolve_http(self.base, h) {
+                            if self.seen_links.insert(u.clone()) {
+                                self.w.links.push(u);
+                            }
+                        }
+                    }
+                    if a.rel
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("author"))
+                    {
+                        open(Sink::RelAuthor, 200, f, &mut self.active);
+                    } else if !f.in_nav && self.w.author_links.len() < 16 && is_author_href(h) {
+                        open(Sink::AuthorLink, 200, f, &mut self.active);
+                    }
+                    // Links inside a role element (tags, breadcrumbs).
+                    if let Some(idx) = self.active.iter().rev().find_map(|c| match c.sink {
+                        Sink::Role(i) => Some(i),
+                        _ => None,
+                    }) {
+                        open(Sink::Anchor(idx), 200, f, &mut self.active);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The roles (byline, tags, section, caption, …) and item properties whose text this
+    /// element starts.
+    fn start_roles(&mut self, name: &str, a: &Attrs<'a>, named: Option<Role>, f: &mut Frame) {
+        if name == "figcaption" && self.w.roles.len() < MAX_ROLES {
+            self.w.roles.push(RoleHit {
+                role: Role::Caption,
+                pos: self.pos,
+                in_nav: f.in_nav,
+                container: f.container,
+                text: String::new(),
+                links: Vec::new(),
+            });
+            open(
+                Sink::Role(self.w.roles.len() - 1),
+                1000,
+                f,
+                &mut self.active,
+            );
+        } else if name != "meta" && name != "link" && name != "body" && name != "html" {
+            let role = named.or_else(|| match a.itemprop {
+                Some(p) if p.eq_ignore_ascii_case("author") => Some(Role::Byline),
+                Some(p) if p.eq_ignore_ascii_case("keywords") => Some(Role::Tags),
+                Some(p) if p.eq_ignore_ascii_case("articleSection") => Some(Role::Section),
+                _ => None,
+            });
+            if let Some(role) = role {
+                if self.w.roles.len() < MAX_ROLES && !f.skip_text {
+                    self.w.roles.push(RoleHit {
+                        role,
+                        pos: self.pos,
+                        in_nav: f.in_nav,
+                        container: f.container,
+                        text: String::new(),
+                        links: Vec::new(),
+                    });
+                    let cap = if role == Role::Tags { 4000 } else { 1000 };
+                    open(Sink::Role(self.w.roles.len() - 1), cap, f, &mut self.active);
+                }
+            }
+            if let Some(p) = a.itemprop {
+                if is_useful_itemprop(p) && self.w.itemprops.len() < 64 {
+                    if let Some(v) = a.datetime.or(a.content) {
+                        self.w.itemprops.push((p.to_string(), v.to_string()));
+                    } else {
+                        self.w.itemprops.push((p.to_string(), String::new()));
+                        open(
+                            Sink::ItemProp(self.w.itemprops.len() - 1),
+                            300,
+                            f,
+                            &mut self.active,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, t: &'a scraper::node::Text) {
+        if self.frames.last().is_some_and(|f| f.skip_text)
+            && !self.active.iter().any(|c| c.sink == Sink::JsonLd)
+        {
+            return;
+        }
+        let t: &'a str = t;
+        let tt = t.trim();
+        if !tt.is_empty() && self.frames.last().is_some_and(|f| !f.skip_text) {
+            if tt.len() <= 100
+                && self.w.text_dates.len() < MAX_TEXT_DATES
+                && self.frames.last().is_some_and(|f| !f.in_nav)
+                && has_year(tt)
+            {
+                self.w.text_dates.push(TextDate {
+                    text: tt.to_string(),
+                    label: self.last_short.to_string(),
+                    pos: self.pos,
+                });
+            }
+            if self.frames.last().is_some_and(|f| !f.in_nav)
+                && self.w.text_bylines.len() < 16
+                && tt.len() <= 80
+            {
+                if let Some(name) = byline_text(self.last_short, tt) {
+                    self.w.text_bylines.push((name, self.pos));
+                }
+            }
+            self.last_short = if tt.len() <= 40 { tt } else { "" };
+        }
+        if self.w.year_hint_page.is_none()
+            && t.len() <= 64
+            && t.bytes().filter(u8::is_ascii_digit).count() >= 6
+        {
+            self.w.year_hint_page = date::year_hint_in_text(t);
+        }
+        for c in self.active.iter_mut() {
+            if c.text.len() < c.cap {
+                let room = c.cap - c.text.len();
+                if t.len() <= room {
+                    c.text.push_str(t);
+                } else {
+                    let mut end = room;
+                    while !t.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    c.text.push_str(&t[..end]);
+                    c.text.push('\u{1}'); // overflow marker
+                }
+            }
+        }
+    }
+
+    fn close(&mut self, node: &Node) {
+        if !node.is_element() {
+            return;
+        }
+        let Some(f) = self.frames.pop() else { return };
+        let inline = node.as_element().is_some_and(|e| is_inline(e.name()));
+        for c in self.active.iter_mut() {
+            if c.text.len() < c.cap && !c.text.ends_with(' ') && !(inline && c.sink == Sink::H1) {
+                c.text.push(' ');
+            }
+        }
+        for _ in 0..f.opened {
+            let Some(c) = self.active.pop() else { break };
+            self.w.finish(c, self.pos, f.in_nav);
+        }
+    }
 }
 
 /// A link to a page other than this one (its URL or canonical, compared by host and path):

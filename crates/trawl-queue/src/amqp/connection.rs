@@ -156,13 +156,8 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `base · 2^attempt` capped at `max`, with "equal jitter" (uniform in [d/2, d]).
-pub fn backoff_delay(initial: Duration, max: Duration, attempt: u32) -> Duration {
-    let exp = initial.saturating_mul(1u32 << attempt.min(20));
-    let d = exp.min(max).max(Duration::from_millis(1));
-    let half = d / 2;
-    half + half.mul_f64(rand::random::<f64>())
-}
+/// `initial · 2^attempt` capped at `max`, with equal jitter (`trawl_core::backoff::jittered`).
+pub use trawl_core::backoff::jittered as backoff_delay;
 
 impl Shared {
     /// Map a lapin error to ours, without credentials.

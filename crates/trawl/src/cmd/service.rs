@@ -40,7 +40,10 @@ impl ConfigFlags {
             overrides.push((k.trim().to_string(), v.trim().to_string()));
         }
         // `ConfigErrors` names every bad key at once; `main` maps it to exit code 64.
-        Config::load_path(self.config.as_deref(), &env, &overrides).map_err(anyhow::Error::new)
+        let cfg = Config::load_path(self.config.as_deref(), &env, &overrides)
+            .map_err(anyhow::Error::new)?;
+        super::apply_log_config(&cfg.log);
+        Ok(cfg)
     }
 }
 
@@ -66,6 +69,7 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
         extra_tracking_params: f.tracking_params.clone(),
         allowed_domains: f.scope_domains.clone(),
         queue_target: (f.dispatch_batch_size as usize).max(16) * 2,
+        shard_lease: f.shard_lease,
         ..FrontierConfig::default()
     }
 }
@@ -123,17 +127,22 @@ pub async fn connect_store(
     patience: Option<Duration>,
 ) -> anyhow::Result<Arc<RedisStore>> {
     let started = std::time::Instant::now();
-    let mut wait = Duration::from_millis(200);
+    let mut backoff =
+        trawl_core::Backoff::with(Duration::from_millis(200), Duration::from_secs(30));
     loop {
         match RedisStore::connect(
             cfg.redis.url.expose(),
             &cfg.redis.prefix,
-            RedisStoreOptions::default(),
+            RedisStoreOptions {
+                shards: cfg.frontier.shards,
+                ..RedisStoreOptions::default()
+            },
         )
         .await
         {
             Ok(s) => return Ok(Arc::new(s)),
             Err(e) if e.is_transient() && patience.is_none_or(|p| started.elapsed() < p) => {
+                let wait = backoff.next_delay();
                 warn!(
                     redis = %cfg.redis.url.redacted(),
                     error = %e,
@@ -141,7 +150,6 @@ pub async fn connect_store(
                     "Redis unreachable; retrying"
                 );
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
             }
             Err(e) => {
                 return Err(anyhow::anyhow!(e)).with_context(|| {

@@ -28,6 +28,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let seeds = broker.depth(WorkQueue::Seeds).await?;
         let dead = broker.dead_letter_count().await.unwrap_or(0);
         let drained = stats.drained() && tasks == 0 && reports == 0 && seeds == 0;
+        let now = trawl_frontier::service::now_ms();
+        let (by_replica, unclaimed) = match store.frontier_view(now).await {
+            Ok(v) => trawl_store::shards::claims_by_replica(&v, store.shard_count(), now),
+            Err(_) => (Default::default(), store.shard_count()),
+        };
         if args.json {
             let v = serde_json::json!({
                 "drained": drained,
@@ -43,6 +48,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     "leased": stats.hosts_leased,
                 },
                 "queues": { "tasks": tasks, "reports": reports, "seeds": seeds, "dead_letters": dead },
+                "frontiers": {
+                    "shards": store.shard_count(),
+                    "unclaimed": unclaimed,
+                    "replicas": by_replica
+                        .iter()
+                        .map(|(id, n)| serde_json::json!({ "id": id, "shards": n }))
+                        .collect::<Vec<_>>(),
+                },
             });
             println!("{v}");
         } else {
@@ -52,6 +65,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 stats.hosts_ready, stats.hosts_waiting, stats.hosts_leased
             );
             println!("queues: {tasks} tasks, {reports} reports, {seeds} seeds, {dead} dead letters");
+            let replicas: Vec<String> =
+                by_replica.iter().map(|(id, n)| format!("{id} ({n})")).collect();
+            println!(
+                "frontiers: {} live{}{}; {unclaimed} of {} shards unclaimed",
+                by_replica.len(),
+                if replicas.is_empty() { "" } else { ": " },
+                replicas.join(", "),
+                store.shard_count()
+            );
             println!("state:  {}", if drained { "drained" } else { "crawling" });
         }
         broker.shutdown().await;

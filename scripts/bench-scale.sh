@@ -79,6 +79,7 @@ ulimit -n 65536 2> /dev/null || true
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2> /dev/null || echo 0; }
 redis_cpu() { redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.3f", s}'; }
+redis_cmds() { redis-cli -p "$REDIS_PORT" info stats | tr -d '\r' | awk -F: '/^total_commands_processed:/ {print $2}'; }
 done_count() {
   "$bin/trawl" status --json 2> /dev/null | python3 -c 'import json,sys
 try: print(json.load(sys.stdin).get("urls", {}).get("done", 0))
@@ -162,9 +163,11 @@ TOML
       echo "$(done_count) $f $w $(ticks "$rabbit_pid") $(ticks "$site_pid") $(redis_cpu) $(date +%s.%N)"
     }
     read -r d0 f0 w0 r0 s0 k0 t0 < <(snap)
+    c0=$(redis_cmds)
     q0=$(queue_depths)
     sleep "$WINDOW"
     read -r d1 f1 w1 r1 s1 k1 t1 < <(snap)
+    c1=$(redis_cmds)
     queues="$q0 → $(queue_depths)"
     frss=0; for p in "${fpids[@]}"; do frss=$((frss + $(rss_mb "$p"))); done
     wrss=0; for p in "${wpids[@]}"; do wrss=$((wrss + $(rss_mb "$p"))); done
@@ -172,13 +175,13 @@ TOML
     clean_prefix
     stop_site
     req=$(requests_between "$t0" "$t1")
-    python3 - "$F" "$W" "$tck" "$d0" "$f0" "$w0" "$r0" "$s0" "$k0" "$t0" "$d1" "$f1" "$w1" "$r1" "$s1" "$k1" "$t1" "$frss" "$wrss" "$req" "$queues" >> "$results" << 'PY'
+    python3 - "$F" "$W" "$tck" "$d0" "$f0" "$w0" "$r0" "$s0" "$k0" "$t0" "$d1" "$f1" "$w1" "$r1" "$s1" "$k1" "$t1" "$frss" "$wrss" "$req" "$queues" "$((c1 - c0))" >> "$results" << 'PY'
 import sys
 a = sys.argv[1:]
 F, W, tck = int(a[0]), int(a[1]), float(a[2])
 d0, f0, w0, r0, s0, k0, t0 = map(float, a[3:10])
 d1, f1, w1, r1, s1, k1, t1 = map(float, a[10:17])
-frss, wrss, req, queues = int(a[17]), int(a[18]), int(a[19]), a[20]
+frss, wrss, req, queues, cmds = int(a[17]), int(a[18]), int(a[19]), a[20], int(a[21])
 # A page is an HTTP request the site answered (robots.txt, redirects and 404s included); URLs done
 # (trawl status) are printed beside it.
 pages, dt = req, t1 - t0
@@ -187,15 +190,15 @@ cpu = {"frontier": (f1 - f0) / tck, "workers": (w1 - w0) / tck, "rabbitmq": (r1 
 per = {k: 1000 * v / pages if pages else float("nan") for k, v in cpu.items()}
 total = sum(cpu.values())
 print(f"| {F} | {W} | {pages:,.0f} | {pages / dt:,.0f} | {(d1 - d0) / dt:,.0f} | " + " | ".join(f"{per[k]:.2f}" for k in cpu)
-      + f" | {1000 * total / pages if pages else float('nan'):.2f} | {total / dt:.2f} | {frss / F:.0f} / {wrss / W:.0f} | {queues} |")
+      + f" | {1000 * total / pages if pages else float('nan'):.2f} | {total / dt:.2f} | {cmds / pages if pages else 0:.1f} | {frss / F:.0f} / {wrss / W:.0f} | {queues} |")
 PY
     tail -1 "$results"
   done
 done
 
 echo
-echo "| frontiers | workers | requests in window | pages/s (requests) | URLs done/s | frontier CPU-s/1k | workers CPU-s/1k | RabbitMQ CPU-s/1k | Redis CPU-s/1k | site CPU-s/1k | total CPU-s/1k | cores busy | RSS MB per frontier / worker | ready tasks / reports, window start → end |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| frontiers | workers | requests in window | pages/s (requests) | URLs done/s | frontier CPU-s/1k | workers CPU-s/1k | RabbitMQ CPU-s/1k | Redis CPU-s/1k | site CPU-s/1k | total CPU-s/1k | cores busy | Redis commands per page | RSS MB per frontier / worker | ready tasks / reports, window start → end |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 cat "$results"
 }
 

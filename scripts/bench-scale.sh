@@ -31,6 +31,7 @@ WINDOW=${WINDOW:-45}
 REDIS_PORT=${REDIS_PORT:-6379}
 PARTS=${PARTS:-"crawl memory"}
 SEEN_N=${SEEN_N:-10000000}
+SEEN_OVER_N=${SEEN_OVER_N:-3000000}
 QUEUE_N=${QUEUE_N:-1000000}
 CLUSTER_PORT=${CLUSTER_PORT:-7000}
 
@@ -208,6 +209,12 @@ memory_part() {
   echo
   echo "memory: $SEEN_N seen URLs and $QUEUE_N queued URLs (crates/trawl-store/examples/scale_memory.rs)"
   "$bin/examples/scale_memory" --url "redis://127.0.0.1:$REDIS_PORT" --n "$SEEN_N" --queue "$QUEUE_N" --prefix "$mem_prefix"
+  clean_memory
+  # Past seen_capacity: 3,000,000 URLs in the 512 buckets of a 100,000 capacity (~5,900 per bucket, far
+  # over the 512-member intset limit): what each URL costs once buckets have become hashtables (`trawl`
+  # itself uses the default capacity of 10 M, so a crawl past ~17 M URLs is in this regime).
+  echo "past seen_capacity (hashtable buckets):"
+  "$bin/examples/scale_memory" --url "redis://127.0.0.1:$REDIS_PORT" --capacity 100000 --n "$SEEN_OVER_N" --queue 0 --prefix "$mem_prefix"
   clean_memory
   local masters
   masters=$(cluster_masters | paste -sd, -)

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# Scaling benchmark (issue #11, docs/scaling.md): pages/s and CPU-seconds per 1,000 pages of every
-# process — frontier(s), workers, RabbitMQ, Redis and the test site itself — for 1, 2 and 4 workers and
-# 1 (and 2) frontiers, against a fast local site (many hosts, no crawl delay, politeness ~0).
+# Scaling benchmark (issue #11, docs/scaling.md). Two parts (PARTS="crawl memory"):
 #
-# For each configuration: a fresh prefix, F frontiers and W workers (each with CONCURRENCY tasks in
-# flight) started from the same release build, seeded with the home pages; after WARM seconds the
-# script reads `trawl status` (URLs done) and each process's utime+stime from /proc/PID/stat (Redis:
-# `INFO cpu` used_cpu_user+used_cpu_sys; RabbitMQ: the beam.smp of the node that answers
-# `rabbitmqctl status`), again WINDOW seconds later, and prints pages/s and the CPU deltas per 1,000
-# pages. Then it stops the roles and deletes the prefix's Redis keys and RabbitMQ queues.
+# crawl: pages/s and CPU-seconds per 1,000 pages of every process — frontier(s), workers, RabbitMQ,
+# Redis and the test site itself — for 1, 2 and 4 workers and 1 and 2 frontiers, against a fast local
+# site (many hosts, no crawl delay, politeness ~0). For each configuration: a fresh site and prefix,
+# F frontiers and W workers (each with CONCURRENCY tasks in flight) from the same release build,
+# seeded with the home pages; after WARM seconds the script reads `trawl status` (URLs done), Redis
+# `INFO` (CPU, commands), RabbitMQ's queue depths and each process's utime+stime from /proc/PID/stat
+# (RabbitMQ: the beam.smp whose OS PID `rabbitmqctl status` gives), again WINDOW seconds later, and
+# prints pages/s (requests in the site's log) and the CPU deltas per 1,000 pages. Then it stops the
+# roles and deletes the prefix's Redis keys and RabbitMQ queues.
+#
+# memory: Redis bytes per seen URL after SEEN_N URLs and per queued URL after QUEUE_N
+# (crates/trawl-store/examples/scale_memory.rs) on the standalone Redis and on the local Redis Cluster
+# (scripts/redis-cluster.sh, skipped when it is not up), and per seen URL past seen_capacity.
+#
 # Loopback only. On a machine with few cores every process competes for the same cores: read the
 # CPU-seconds per page (cost) and the ratios between configurations, not the absolute pages/s.
 #
-#   HOSTS=200 ARTICLES=400 WORKER_COUNTS="1 2 4" FRONTIER_COUNTS="1 2" WARM=10 WINDOW=45 scripts/bench-scale.sh
+#   HOSTS=200 ARTICLES=400 WORKER_COUNTS="1 2 4" FRONTIER_COUNTS="1 2" WARM=10 WINDOW=45 \
+#   SEEN_N=10000000 QUEUE_N=1000000 SEEN_OVER_N=3000000 PARTS="crawl memory" scripts/bench-scale.sh
 #
-# FRONTIER_COUNTS defaults to "1 2": several frontiers share a prefix (leases in Redis; see
-# docs/redis-layout.md "Several frontier replicas"). Redis at 127.0.0.1:6379 and RabbitMQ at
-# 127.0.0.1:5672 (the defaults of `trawl`); both are shared with whatever else runs on the machine,
-# and their CPU deltas include that work.
+# Several frontiers share a prefix and split the host shards (docs/deploy.md "How shards move").
+# Redis at 127.0.0.1:6379 (REDIS_PORT), the cluster at 127.0.0.1:7000 (CLUSTER_PORT), RabbitMQ at
+# 127.0.0.1:5672 (the defaults of `trawl`); all are shared with whatever else runs on the machine, and
+# their CPU deltas include that work. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -68,17 +68,33 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
+/// Sum of `used_memory` over the nodes, read once no node has objects left to free in the
+/// background (an UNLINK just before, e.g. of an earlier run's keys, would otherwise still be
+/// counted in the "before" figure).
 async fn used_memory(nodes: &mut [MultiplexedConnection]) -> Result<i64, redis::RedisError> {
-    let mut sum = 0;
-    for con in nodes {
-        let info: String = redis::cmd("INFO").arg("memory").query_async(con).await?;
-        sum += info
-            .lines()
-            .find_map(|l| l.strip_prefix("used_memory:"))
+    let field = |info: &str, name: &str| -> i64 {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name))
             .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(0);
+            .unwrap_or(0)
+    };
+    for _ in 0..100 {
+        let mut sum = 0;
+        let mut pending = 0;
+        for con in nodes.iter_mut() {
+            let info: String = redis::cmd("INFO").arg("memory").query_async(con).await?;
+            sum += field(&info, "used_memory:");
+            pending += field(&info, "lazyfree_pending_objects:");
+        }
+        if pending == 0 {
+            return Ok(sum);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    Ok(sum)
+    Err(redis::RedisError::from((
+        redis::ErrorKind::Io,
+        "lazyfree_pending_objects stayed above 0 for 10 s",
+    )))
 }
 
 /// Sum of MEMORY USAGE over the keys matching `pattern` on every node, their count, and

@@ -91,6 +91,10 @@ pub struct RedisSection {
     /// Timeout of one Redis command or pipeline.
     #[serde(with = "humantime_serde")]
     pub command_timeout: Duration,
+    /// URLs the seen-set is laid out for (its bucket count): up to this many it costs about
+    /// 9 bytes per URL, beyond it about 80 (docs/scaling.md). Fixed for a prefix by the first
+    /// process that creates it; later ones adopt the recorded layout.
+    pub seen_capacity: u64,
 }
 
 impl Default for RedisSection {
@@ -99,6 +103,7 @@ impl Default for RedisSection {
             url: SecretUrl::new("redis://127.0.0.1:6379"),
             prefix: "trawl".into(),
             command_timeout: Duration::from_secs(5),
+            seen_capacity: 10_000_000,
         }
     }
 }

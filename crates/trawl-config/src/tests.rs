@@ -74,6 +74,20 @@ fn durations_are_humantime() {
 }
 
 #[test]
+fn seen_capacity_is_bounded() {
+    assert_eq!(Config::default().redis.seen_capacity, 10_000_000);
+    let c = Config::from_toml_str("t", "[redis]\nseen_capacity = 1000000000\n").unwrap();
+    assert_eq!(c.redis.seen_capacity, 1_000_000_000);
+    for bad in ["0", "999", "-5", "\"lots\""] {
+        let e = errors(Config::from_toml_str(
+            "t",
+            &format!("[redis]\nseen_capacity = {bad}\n"),
+        ));
+        assert!(e.has_key("redis.seen_capacity"), "{bad}: {e}");
+    }
+}
+
+#[test]
 fn update_checks_are_an_ascending_duration_list() {
     let h = |n: u64| Duration::from_secs(n * 3600);
     assert_eq!(

@@ -180,6 +180,13 @@ pub(crate) fn validate(c: &Config) -> Errors {
     }
     name_prefix(o, "redis.prefix", &c.redis.prefix);
     positive(o, "redis.command_timeout", c.redis.command_timeout);
+    range(
+        o,
+        "redis.seen_capacity",
+        c.redis.seen_capacity,
+        1_000,
+        1_000_000_000_000,
+    );
 
     // [fetch]
     let f = &c.fetch;

@@ -135,6 +135,8 @@ pub async fn connect_store(
             &cfg.redis.prefix,
             RedisStoreOptions {
                 shards: cfg.frontier.shards,
+                seen_capacity: cfg.redis.seen_capacity,
+                response_timeout: cfg.redis.command_timeout,
                 ..RedisStoreOptions::default()
             },
         )

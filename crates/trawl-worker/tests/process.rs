@@ -14,10 +14,12 @@ use trawl_testsite::{SiteSpec, TestSite};
 use trawl_worker::{Worker, WorkerConfig};
 
 fn worker() -> Worker {
-    let mut c = FetchConfig::default();
-    c.allow_cidrs = vec!["127.0.0.0/8".parse().unwrap()];
+    let mut c = FetchConfig {
+        allow_cidrs: vec!["127.0.0.0/8".parse().unwrap()],
+        total_timeout: Duration::from_secs(5),
+        ..FetchConfig::default()
+    };
     c.politeness.min_delay = Duration::ZERO;
-    c.total_timeout = Duration::from_secs(5);
     Worker::new(
         WorkerConfig::default(),
         Arc::new(MemoryBroker::new()),

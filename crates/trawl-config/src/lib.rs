@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 mod load;
 mod redact;
 mod validate;
+pub use validate::check_update_checks;
 
 pub use load::{env_from_process, ConfigError, ConfigErrors, Origin, Sources};
 pub use redact::{redact_url, SecretUrl};

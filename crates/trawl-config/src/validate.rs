@@ -21,6 +21,18 @@ fn range<T: PartialOrd + std::fmt::Display + Copy>(
     }
 }
 
+/// The rule for update-check schedules (`[frontier] update_checks`, `trawl crawl
+/// --update-checks`): every check positive, in ascending order; an empty list turns them off.
+pub fn check_update_checks(checks: &[Duration]) -> Result<(), String> {
+    if checks.iter().any(Duration::is_zero) {
+        return Err("every check must be greater than 0 (an empty list turns them off)".into());
+    }
+    if checks.windows(2).any(|w| w[0] >= w[1]) {
+        return Err("must be in ascending order (e.g. 1h, 6h, 24h, 48h)".into());
+    }
+    Ok(())
+}
+
 fn positive(out: &mut Errors, key: &str, d: Duration) {
     if d.is_zero() {
         out.push((key.into(), "must be greater than 0".into()));
@@ -282,17 +294,8 @@ pub(crate) fn validate(c: &Config) -> Errors {
             "must not be shorter than frontier.recrawl_min_interval".into(),
         ));
     }
-    if fr.update_checks.iter().any(Duration::is_zero) {
-        o.push((
-            "frontier.update_checks".into(),
-            "every check must be greater than 0 (an empty list turns them off)".into(),
-        ));
-    }
-    if fr.update_checks.windows(2).any(|w| w[0] >= w[1]) {
-        o.push((
-            "frontier.update_checks".into(),
-            "must be in ascending order (e.g. [\"1h\", \"6h\", \"24h\", \"48h\"])".into(),
-        ));
+    if let Err(e) = check_update_checks(&fr.update_checks) {
+        o.push(("frontier.update_checks".into(), e));
     }
     positive(o, "frontier.lease_ttl", fr.lease_ttl);
     range(o, "frontier.max_attempts", fr.max_attempts, 1, 100);

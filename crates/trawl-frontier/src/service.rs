@@ -730,16 +730,7 @@ impl Frontier {
             Disposition::Done => {
                 m.frontier_urls_done_total.inc();
                 if schedule::recrawls(kind, report.outcome) {
-                    if report.etag.is_some() || report.last_modified.is_some() {
-                        inner
-                            .store
-                            .validators_set(
-                                &report.url,
-                                report.etag.as_deref(),
-                                report.last_modified.as_deref(),
-                            )
-                            .await?;
-                    }
+                    self.keep_validators(report).await?;
                     if let Some(first) = inner.cfg.recrawl_interval {
                         let every = self.next_poll_interval(report, first, new_articles).await?;
                         let due = now + every.as_millis() as u64;
@@ -824,6 +815,22 @@ impl Frontier {
         Ok(())
     }
 
+    /// Keep the `ETag` / `Last-Modified` of a fetch that will be repeated (a re-poll, an update
+    /// check), for its conditional GET.
+    async fn keep_validators(&self, report: &FetchReport) -> Result<(), FrontierError> {
+        if report.etag.is_some() || report.last_modified.is_some() {
+            self.inner
+                .store
+                .validators_set(
+                    &report.url,
+                    report.etag.as_deref(),
+                    report.last_modified.as_deref(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Updates and corrections: count the result of an update check, and queue the article's
     /// next check (`schedule::follow_up`) with the validators of this fetch, for a conditional
     /// GET.
@@ -848,16 +855,7 @@ impl Frontier {
         let Some((check, due)) = schedule::follow_up(report, &inner.cfg.update_checks, now) else {
             return Ok(());
         };
-        if report.etag.is_some() || report.last_modified.is_some() {
-            inner
-                .store
-                .validators_set(
-                    &report.url,
-                    report.etag.as_deref(),
-                    report.last_modified.as_deref(),
-                )
-                .await?;
-        }
+        self.keep_validators(report).await?;
         let next = QueuedUrl {
             attempt: 0,
             update: Some(check),

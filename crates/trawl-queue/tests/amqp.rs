@@ -6,11 +6,9 @@
 mod common;
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures::FutureExt;
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::{Broker, QueueError, WorkQueue};
 
@@ -45,14 +43,7 @@ where
     F: FnOnce(AmqpBroker) -> Fut,
     Fut: Future<Output = ()>,
 {
-    // Logs of the broker (`RUST_LOG=trawl_queue=debug`), captured per test.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "trawl_queue=info".into()),
-        )
-        .with_test_writer()
-        .try_init();
+    common::init_logs();
     let b = AmqpBroker::connect(&url(), &unique_prefix(name), options)
         .await
         .unwrap_or_else(|e| {
@@ -61,20 +52,14 @@ where
                 trawl_queue::amqp::redact_url(&url())
             )
         });
-    let result = tokio::time::timeout(
+    common::guarded(
+        name,
+        b,
         Duration::from_secs(120),
-        AssertUnwindSafe(f(b.clone())).catch_unwind(),
+        Duration::from_secs(30),
+        f,
     )
     .await;
-    b.close();
-    let cleanup = tokio::time::timeout(Duration::from_secs(30), b.delete_topology()).await;
-    b.shutdown().await;
-    match result {
-        Err(_) => panic!("test {name} timed out"),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Ok(Ok(())) => {}
-    }
-    cleanup.expect("cleanup in time").expect("topology deleted");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,11 +14,9 @@
 mod common;
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use futures::FutureExt;
 use trawl_queue::amqp::{redact_url, AmqpBroker, AmqpOptions};
 use trawl_queue::{Broker, QueueError, WorkQueue};
 
@@ -95,16 +93,6 @@ fn test_options() -> AmqpOptions {
     }
 }
 
-fn init_logs() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "trawl_queue=info".into()),
-        )
-        .with_test_writer()
-        .try_init();
-}
-
 /// Connect to the cluster on a unique prefix, run `f`, then delete the topology
 /// whatever happened; bounded.
 async fn run<F, Fut>(name: &str, url: &str, options: AmqpOptions, f: F)
@@ -112,25 +100,19 @@ where
     F: FnOnce(AmqpBroker) -> Fut,
     Fut: Future<Output = ()>,
 {
-    init_logs();
+    common::init_logs();
     let b = AmqpBroker::connect(url, &unique_prefix(name), options)
         .await
         .unwrap_or_else(|e| panic!("the cluster at {} refused us: {e}", redact_url(url)));
     assert_eq!(b.node_count(), trawl_core::split_url_list(url).len());
-    let result = tokio::time::timeout(
+    common::guarded(
+        name,
+        b,
         Duration::from_secs(150),
-        AssertUnwindSafe(f(b.clone())).catch_unwind(),
+        Duration::from_secs(60),
+        f,
     )
     .await;
-    b.close();
-    let cleanup = tokio::time::timeout(Duration::from_secs(60), b.delete_topology()).await;
-    b.shutdown().await;
-    match result {
-        Err(_) => panic!("test {name} timed out"),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Ok(Ok(())) => {}
-    }
-    cleanup.expect("cleanup in time").expect("topology deleted");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -293,7 +275,7 @@ async fn an_unreachable_node_in_the_list_is_skipped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_node_down_is_a_transient_error_naming_each_node_without_secrets() {
-    init_logs();
+    common::init_logs();
     let ports: Vec<u16> = (0..2)
         .map(|_| {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -239,32 +239,28 @@ impl Worker {
                             let digest = content_digest(article.title.as_deref(), &article.body);
                             report.content_digest = Some(digest.clone());
                             report.published_at = article.published_at;
-                            match &task.update {
-                                // An update check finding the title and body as published:
-                                // nothing new to say.
-                                Some(u) if article.is_article && u.digest == digest => {
-                                    debug!(url = %task.url, version = u.version, "update check: unchanged");
-                                    report.article_version = Some(u.version);
+                            let unchanged = task.update.as_ref().filter(|u| u.digest == digest);
+                            if let (true, Some(u)) = (article.is_article, unchanged) {
+                                // An update check finding the title and body as published.
+                                debug!(url = %task.url, version = u.version, "update check: unchanged");
+                                report.article_version = Some(u.version);
+                            } else if article.is_article {
+                                if let Some(u) = &task.update {
+                                    article.version = u.version.saturating_add(1);
+                                    info!(url = %task.url, version = article.version, "update check: title or body changed; publishing a new version");
                                 }
-                                _ if article.is_article => {
-                                    if let Some(u) = &task.update {
-                                        article.version = u.version.saturating_add(1);
-                                        info!(url = %task.url, version = article.version, "update check: title or body changed; publishing a new version");
+                                article.fetched_at = Some(Utc::now().fixed_offset());
+                                match self.claim(&article, &task.url).await {
+                                    Ok(None) => {
+                                        report.article_version = Some(article.version);
+                                        processed.article = Some(article);
                                     }
-                                    article.fetched_at = Some(Utc::now().fixed_offset());
-                                    match self.claim(&article, &task.url).await {
-                                        Ok(None) => {
-                                            report.article_version = Some(article.version);
-                                            processed.article = Some(article);
-                                        }
-                                        Ok(Some(of)) => processed.duplicate_of = Some(of),
-                                        Err(e) => {
-                                            report.process_error =
-                                                Some(format!("near-duplicate check: {e}"));
-                                        }
+                                    Ok(Some(of)) => processed.duplicate_of = Some(of),
+                                    Err(e) => {
+                                        report.process_error =
+                                            Some(format!("near-duplicate check: {e}"));
                                     }
                                 }
-                                _ => {}
                             }
                         }
                         Err(e) => {

@@ -2,7 +2,12 @@
 //! every scenario takes a `&dyn Broker` on a fresh topology.
 #![allow(dead_code)]
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
+
+use futures::FutureExt;
+use trawl_queue::amqp::AmqpBroker;
 
 use trawl_queue::{Broker, Consumer, Delivery, QueueError, WorkQueue};
 
@@ -367,4 +372,39 @@ pub async fn article_dead_letter_round_trip(b: &dyn Broker, name: &str) {
         b.dead_letter_article("bad name", b"x", "r").await,
         Err(QueueError::Config(_))
     ));
+}
+
+/// Broker logs (`RUST_LOG=trawl_queue=debug`), captured per test.
+pub fn init_logs() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "trawl_queue=info".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// Run `f` on a connected broker within `limit`, then delete its topology (within
+/// `cleanup_limit`) whatever happened; a panic in `f` is re-raised after the cleanup.
+pub async fn guarded<F, Fut>(
+    name: &str,
+    b: AmqpBroker,
+    limit: Duration,
+    cleanup_limit: Duration,
+    f: F,
+) where
+    F: FnOnce(AmqpBroker) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let result = tokio::time::timeout(limit, AssertUnwindSafe(f(b.clone())).catch_unwind()).await;
+    b.close();
+    let cleanup = tokio::time::timeout(cleanup_limit, b.delete_topology()).await;
+    b.shutdown().await;
+    match result {
+        Err(_) => panic!("test {name} timed out"),
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Ok(Ok(())) => {}
+    }
+    cleanup.expect("cleanup in time").expect("topology deleted");
 }

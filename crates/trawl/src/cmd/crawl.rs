@@ -116,17 +116,13 @@ pub struct Args {
     pub update_checks: Vec<Duration>,
 }
 
-/// `--update-checks`: `0` alone turns them off; otherwise every check is positive and they
-/// ascend.
+/// `--update-checks`: `0` alone turns them off; otherwise the `[frontier] update_checks` rule.
 fn update_checks(given: &[Duration]) -> anyhow::Result<Vec<Duration>> {
     if given.iter().all(Duration::is_zero) {
         return Ok(Vec::new());
     }
-    if given.iter().any(Duration::is_zero) || given.windows(2).any(|w| w[0] >= w[1]) {
-        anyhow::bail!(
-            "--update-checks: give ascending positive durations (e.g. 1h,6h,24h,48h), or 0 to turn them off"
-        );
-    }
+    trawl_config::check_update_checks(given)
+        .map_err(|e| anyhow::anyhow!("--update-checks: {e}, or 0 to turn them off"))?;
     Ok(given.to_vec())
 }
 

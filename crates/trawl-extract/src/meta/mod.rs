@@ -89,6 +89,8 @@ enum Role {
 enum Sink {
     Title,
     H1,
+    /// A second-level heading outside navigation (some templates mark the headline up as one).
+    H2,
     JsonLd,
     Role(usize),
     /// Text of an `<a>` inside a role element (index of the role).
@@ -146,6 +148,8 @@ struct Walk<'a> {
     title_tag: Option<String>,
     /// (text, position) of `<h1>`s outside navigation.
     h1s: Vec<(String, usize)>,
+    /// Texts of the first `<h2>`s outside navigation.
+    h2s: Vec<String>,
     /// Positions of `<h1>`s that are, or hold, a link to a home page (a logo, the site name).
     home_h1s: Vec<usize>,
     /// The `<h1>` being read is a home link.
@@ -391,6 +395,12 @@ impl<'a> Walk<'a> {
                         self.teaser_h1s.push(pos);
                     }
                     self.h1s.push((t, pos));
+                }
+            }
+            Sink::H2 => {
+                let t = clean_text(&c.text);
+                if !t.is_empty() && !overflow {
+                    self.h2s.push(t);
                 }
             }
             Sink::Role(i) => {
@@ -691,7 +701,10 @@ impl<'a> Walker<'a, '_> {
     fn separate(&mut self, name: &str) {
         let inline = is_inline(name);
         for c in self.active.iter_mut() {
-            if c.text.len() < c.cap && !c.text.ends_with(' ') && !(inline && c.sink == Sink::H1) {
+            if c.text.len() < c.cap
+                && !c.text.ends_with(' ')
+                && !(inline && matches!(c.sink, Sink::H1 | Sink::H2))
+            {
                 c.text.push(' ');
             }
         }
@@ -732,6 +745,7 @@ impl<'a> Walker<'a, '_> {
                 self.w.h1_is_teaser = false;
                 open(Sink::H1, 2000, f, &mut self.active)
             }
+            "h2" if self.w.h2s.len() < 16 && !f.in_nav => open(Sink::H2, 400, f, &mut self.active),
             "script" if a.ld && self.w.jsonld.len() < 32 => {
                 open(Sink::JsonLd, 4 << 20, f, &mut self.active)
             }
@@ -930,7 +944,10 @@ impl<'a> Walker<'a, '_> {
         let Some(f) = self.frames.pop() else { return };
         let inline = node.as_element().is_some_and(|e| is_inline(e.name()));
         for c in self.active.iter_mut() {
-            if c.text.len() < c.cap && !c.text.ends_with(' ') && !(inline && c.sink == Sink::H1) {
+            if c.text.len() < c.cap
+                && !c.text.ends_with(' ')
+                && !(inline && matches!(c.sink, Sink::H1 | Sink::H2))
+            {
                 c.text.push(' ');
             }
         }
@@ -1403,16 +1420,15 @@ mod tests {
                 "https://promotions.newegg.com/zotac/index.html",
                 "GAME CHANGER",
             ),
-            // A section after the pipe is no site name.
-            (
-                "Homestead gardening makes rural communities more self-reliant | District",
-                "https://www.bssnews.net/district/123",
-                "Homestead gardening makes rural communities more self-reliant | District",
-            ),
         ] {
             let m = meta_of(&format!("<title>{title}</title>"), url);
             assert_eq!(m.title.as_deref(), Some(want), "{url}");
         }
+        // A section after the pipe is no site name (the title then loses it as its shorter
+        // part, see `metadata_title_keeps_its_longest_part_when_no_heading_confirms_it`).
+        let t = "Homestead gardening makes rural communities more self-reliant | District";
+        let names = ["bssnews.net".to_string(), "www.bssnews.net".to_string()];
+        assert_eq!(strip_site_name(t, &names), t);
     }
 
     #[test]
@@ -1541,6 +1557,71 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(m.title.as_deref(), Some("Real headline here"));
+    }
+
+    #[test]
+    fn metadata_title_keeps_its_longest_part_when_no_heading_confirms_it() {
+        // A section before, a section after: the headline is the part with most words.
+        let m = meta_of(
+            "<title>The Agency | Machine learning at a large university</title><h1>Uni</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Machine learning at a large university")
+        );
+        let m = meta_of(
+            "<title>Homestead gardening makes rural communities self-reliant | District</title>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Homestead gardening makes rural communities self-reliant")
+        );
+        // Short parts on both sides keep the whole title.
+        assert_eq!(
+            longest_part("Talks underway — Kremlin"),
+            "Talks underway — Kremlin"
+        );
+        // A tie keeps the first part.
+        assert_eq!(
+            longest_part("Industry choice for actuaries - Consulting or insurance work"),
+            "Industry choice for actuaries"
+        );
+    }
+
+    #[test]
+    fn labelled_h1_and_h2_headlines_agree_with_metadata() {
+        // "Blog:" before the headline the metadata confirms is a label, not the title.
+        let m = meta_of(
+            "<title>Best social media agencies in 2025 | Example</title>\
+             <h1><strong>Blog:</strong> Best social media agencies in 2025</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Best social media agencies in 2025")
+        );
+        assert_eq!(without_label("Opinion"), None);
+        assert_eq!(without_label("Three words here: two only"), None);
+        // The headline marked up as an h2; the h1 is a section of the body.
+        let m = meta_of(
+            "<title>What do people love about it? | The Blog</title>\
+             <h2>What do people love about it?</h2><p>Intro.</p>\
+             <h1>But what they love is the sense of empowerment</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("What do people love about it?"));
+        // A body h2 that only starts like the title ("… for 2026" of "… for 2026-2030") does not.
+        let m = meta_of(
+            "<title>Five blockchain trends for 2026-2030</title>\
+             <h1>Top five blockchain trends to watch</h1><h2>Five blockchain trends for 2026</h2>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Top five blockchain trends to watch")
+        );
     }
 
     #[test]
@@ -1728,12 +1809,12 @@ mod tests {
         assert_eq!(m.title.as_deref(), Some("Gardening in a Warming World"));
         // An unrelated h1 (a section label) loses to the metadata title.
         let m = meta_of(
-            "<title>Actuary's Industry Choice - Consulting or Insurance?</title><h1>Our BLOG</h1>",
+            "<title>Actuary's Industry Choice in Practice</title><h1>Our BLOG</h1>",
             "https://example.com/a",
         );
         assert_eq!(
             m.title.as_deref(),
-            Some("Actuary's Industry Choice - Consulting or Insurance?")
+            Some("Actuary's Industry Choice in Practice")
         );
         // A headline in a container named like navigation counts when it agrees.
         let m = meta_of(

@@ -18,7 +18,9 @@ pub(super) fn words(s: &str) -> HashSet<String> {
 /// (og:title, JSON-LD headline, twitter:title, `<title>`) agree with it, else
 /// the first metadata title without its site name.
 ///
-/// 1. An h1 equal to a metadata title, or to its part before a separator, wins.
+/// 1. An h1 equal to a metadata title, or to its part before a separator, wins; else
+///    an h2 equal to a title or its part before the first separator (a template that
+///    marks the headline up as an h2).
 /// 2. Else the h1 that shares most words with a metadata title (at least half
 ///    of its own words): an SEO title reworded from the headline still names it.
 ///    An h1 that is a home link (the logo) or a site name is never the headline, nor
@@ -53,18 +55,33 @@ pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Opti
     };
     let finish = |h: &str| strip_pipe_suffix(&strip_site_name(h, site_names));
     let cand_words: Vec<HashSet<String>> = candidates.iter().map(|c| words(c)).collect();
+    let h1s = usable(false);
+    let nav_h1s = usable(true);
+    // A second-level heading that is a metadata title's headline (the title itself, or its
+    // part before the first separator) beats an h1 that only shares words with one or
+    // disagrees with all: the template marks the headline up as an h2 and uses h1 for a
+    // section of the body.
+    let heads: Vec<String> = candidates.iter().map(|c| norm(first_part(c))).collect();
+    let exact_h2 = || {
+        w.h2s
+            .iter()
+            .map(String::as_str)
+            .find(|h| h.split_whitespace().count() >= 3 && heads.contains(&norm(h)))
+    };
     // Headlines outside navigation first; one inside a container named like
     // navigation (a "banner" hero, a "sidebar-right" layout) only when it agrees.
-    let h1s = usable(false);
-    for pass in [&h1s, &usable(true)] {
-        if let Some(h) = agreeing_h1(pass, &candidates, &cand_words) {
-            // A heading that holds a metadata title plus its date ("Dec 18 2025
-            // Preparing a transition"): the title without the date.
-            if let Some(c) = candidates.iter().find(|c| dated_heading_of(h, c)) {
-                return Some(finish(c));
-            }
-            return Some(finish(h));
+    let agreeing = exact_h1(&h1s, &candidates)
+        .or_else(exact_h2)
+        .or_else(|| closest_h1(&h1s, &cand_words))
+        .or_else(|| exact_h1(&nav_h1s, &candidates))
+        .or_else(|| closest_h1(&nav_h1s, &cand_words));
+    if let Some(h) = agreeing {
+        // A heading that holds a metadata title plus its date ("Dec 18 2025
+        // Preparing a transition"): the title without the date.
+        if let Some(c) = candidates.iter().find(|c| dated_heading_of(h, c)) {
+            return Some(finish(c));
         }
+        return Some(finish(h));
     }
     // 3. The page's only headline, though the metadata words it differently, as long as
     //    it reads as a headline, not as a call-out ("A message from our founder:") nor as a
@@ -83,11 +100,41 @@ pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Opti
             return Some(finish(h));
         }
     }
-    // 4. The first metadata title, with a confirmed site-name suffix (or prefix) removed.
+    // 4. The first metadata title, with a confirmed site-name suffix (or prefix) removed,
+    //    and then its longest part when separators still split it.
     match candidates.first() {
-        Some(first) => Some(strip_site_name(first, site_names)),
+        Some(first) => Some(longest_part(&strip_site_name(first, site_names))),
         None => h1s.first().map(|h| finish(h)),
     }
+}
+
+/// A metadata title no visible headline confirms, still split by separators after its
+/// confirmed site name is gone ("The Agency | ML at Georgia Tech", "Webcams - Yosemite
+/// National Park", "Homestead gardening … in Rajshahi | District"): the other parts are
+/// a section, a site or a tagline, so the part with most words is the headline (the
+/// first on a tie). Parts of under three words on both sides keep the whole title.
+pub(super) fn longest_part(title: &str) -> String {
+    let mut parts: Vec<&str> = vec![title];
+    for sep in TITLE_SEPARATORS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    let parts: Vec<&str> = parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return title.to_string();
+    }
+    let count = |p: &str| p.split_whitespace().count();
+    let best = parts
+        .iter()
+        .copied()
+        .fold("", |best, p| if count(p) > count(best) { p } else { best });
+    if count(best) < 3 {
+        return title.to_string();
+    }
+    best.to_string()
 }
 
 /// Whether `heading` is `title` with a date before or after it ("Dec 18 2025
@@ -118,32 +165,36 @@ pub(super) fn dated_heading_of(heading: &str, title: &str) -> bool {
         })
 }
 
-/// Rules 1 and 2 of [`choose_title`] over the given h1s.
-pub(super) fn agreeing_h1<'h>(
-    h1s: &[&'h str],
-    candidates: &[String],
-    cand_words: &[HashSet<String>],
-) -> Option<&'h str> {
-    // 1. An h1 equal to a metadata title, or to its part before a separator.
+/// Rule 1 of [`choose_title`]: the first heading equal to a metadata title, or to its part
+/// before a separator; also once without a label before it ("Blog: <headline>") that the
+/// metadata leaves out.
+pub(super) fn exact_h1<'h>(h1s: &[&'h str], candidates: &[String]) -> Option<&'h str> {
     for h in h1s {
-        let nh = norm(h);
-        for c in candidates {
-            let nc = norm(c);
-            if nc == nh {
-                return Some(h);
-            }
-            if nh.len() >= 10 && nc.starts_with(&nh) {
-                let rest = nc[nh.len()..].trim_start();
-                if TITLE_SEPARATORS
-                    .iter()
-                    .any(|s| rest.starts_with(&norm(s.trim())))
+        for form in [Some(*h), without_label(h)].into_iter().flatten() {
+            let nh = norm(form);
+            for c in candidates {
+                let nc = norm(c);
+                if nc == nh {
+                    return Some(form);
+                }
+                // `norm` blanks most separators, so the cut is found in the raw title.
+                if nh.len() >= 10
+                    && nc.starts_with(&nh)
+                    && TITLE_SEPARATORS
+                        .iter()
+                        .any(|sep| c.match_indices(sep).any(|(i, _)| norm(&c[..i]) == nh))
                 {
-                    return Some(h);
+                    return Some(form);
                 }
             }
         }
     }
-    // 2. The h1 sharing most words with a metadata title.
+    None
+}
+
+/// Rule 2 of [`choose_title`]: the h1 sharing most words with a metadata title (a Dice
+/// coefficient of at least 50%).
+pub(super) fn closest_h1<'h>(h1s: &[&'h str], cand_words: &[HashSet<String>]) -> Option<&'h str> {
     h1s.iter()
         .filter_map(|h| {
             let hw = words(h);
@@ -164,6 +215,24 @@ pub(super) fn agreeing_h1<'h>(
             _ => Some(x),
         })
         .map(|(_, h)| h)
+}
+
+/// A title's part before its first separator (the whole title when it has none).
+pub(super) fn first_part(title: &str) -> &str {
+    TITLE_SEPARATORS
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map_or(title, |i| &title[..i])
+}
+
+/// The headline after a label of one or two words and a colon ("Blog: …", "Title:…"), when
+/// at least three words follow.
+pub(super) fn without_label(h: &str) -> Option<&str> {
+    let (label, rest) = h.split_once(':')?;
+    let rest = rest.trim_start();
+    let label_words = label.split_whitespace().count();
+    ((1..=2).contains(&label_words) && rest.split_whitespace().count() >= 3).then_some(rest)
 }
 
 /// A visible headline ending in " | <words>" (a section or a tagline after a

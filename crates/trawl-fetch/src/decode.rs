@@ -2,15 +2,17 @@
 //! archive: reqwest's transparent decoding would hide the `Content-Encoding` and
 //! `Content-Length` the server sent, so the capturing client leaves bodies encoded and they
 //! are decoded here, chunk by chunk, with the same cap on *decoded* bytes (a gzip bomb stops
-//! at the cap). Offered encodings: `gzip`, `deflate` (zlib); anything else is kept as
+//! at the cap). Offered encodings: `gzip`, `deflate` (zlib), `br` (brotli-decompressor) and
+//! `zstd` (the zstd crate), the ones reqwest itself decodes; anything else is kept as
 //! received (with its `Content-Encoding` header), as reqwest would pass it on.
 
 use std::io::{self, Write};
 
+use brotli_decompressor::DecompressorWriter;
 use flate2::write::{GzDecoder, ZlibDecoder};
 
 /// The `Accept-Encoding` the capturing client sends.
-pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate";
+pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
 /// Collects decoded bytes up to `cap`; past it, keeps the first `cap` and fails the write.
 #[derive(Debug)]
@@ -36,11 +38,25 @@ impl Write for CapBuf {
     }
 }
 
-#[derive(Debug)]
 enum Inner {
     Identity(CapBuf),
     Gzip(GzDecoder<CapBuf>),
     Zlib(ZlibDecoder<CapBuf>),
+    Brotli(Box<DecompressorWriter<CapBuf>>),
+    Zstd(zstd::stream::write::Decoder<'static, CapBuf>),
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Inner::Identity(_) => "identity",
+            Inner::Gzip(_) => "gzip",
+            Inner::Zlib(_) => "deflate",
+            Inner::Brotli(_) => "br",
+            Inner::Zstd(_) => "zstd",
+        };
+        f.write_str(name)
+    }
 }
 
 /// Why decoding stopped.
@@ -72,6 +88,19 @@ impl BodyDecoder {
         let (inner, decodes) = match enc.as_str() {
             "gzip" | "x-gzip" => (Inner::Gzip(GzDecoder::new(out)), true),
             "deflate" => (Inner::Zlib(ZlibDecoder::new(out)), true),
+            "br" => (
+                Inner::Brotli(Box::new(DecompressorWriter::new(out, 8 * 1024))),
+                true,
+            ),
+            // A zstd context that cannot be made (out of memory) keeps the body as received.
+            "zstd" => match zstd::stream::write::Decoder::new(CapBuf {
+                buf: Vec::new(),
+                cap,
+                full: false,
+            }) {
+                Ok(d) => (Inner::Zstd(d), true),
+                Err(_) => (Inner::Identity(out), false),
+            },
             _ => (Inner::Identity(out), false),
         };
         (BodyDecoder { inner }, decodes)
@@ -82,6 +111,8 @@ impl BodyDecoder {
             Inner::Identity(b) => b,
             Inner::Gzip(d) => d.get_ref(),
             Inner::Zlib(d) => d.get_ref(),
+            Inner::Brotli(d) => d.get_ref(),
+            Inner::Zstd(d) => d.get_ref(),
         }
     }
 
@@ -99,6 +130,8 @@ impl BodyDecoder {
             Inner::Identity(b) => b.write_all(chunk),
             Inner::Gzip(d) => d.write_all(chunk),
             Inner::Zlib(d) => d.write_all(chunk),
+            Inner::Brotli(d) => d.write_all(chunk),
+            Inner::Zstd(d) => d.write_all(chunk),
         };
         r.map_err(|e| self.stop(e))
     }
@@ -118,6 +151,16 @@ impl BodyDecoder {
             }
             Inner::Zlib(mut d) => {
                 let done = d.try_finish();
+                settle(done, d.get_mut())
+            }
+            Inner::Brotli(mut d) => {
+                // `close` fails on a stream that stops before its last block.
+                let done = d.close().map_err(io::Error::other);
+                settle(done, d.get_mut())
+            }
+            Inner::Zstd(mut d) => {
+                // `do_finish` fails on a stream that does not end on a complete frame.
+                let done = d.do_finish();
                 settle(done, d.get_mut())
             }
         }
@@ -147,12 +190,30 @@ mod tests {
         e.finish().unwrap()
     }
 
+    fn br(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut e = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+            e.write_all(data).unwrap();
+        }
+        out
+    }
+
+    fn zst(data: &[u8]) -> Vec<u8> {
+        zstd::stream::encode_all(data, 3).unwrap()
+    }
+
     #[test]
-    fn decodes_gzip_and_deflate_in_small_chunks() {
+    fn decodes_gzip_deflate_brotli_and_zstd_in_small_chunks() {
         let body = b"<html>hello hello hello</html>".repeat(100);
         let mut z = ZlibEncoder::new(Vec::new(), Compression::default());
         z.write_all(&body).unwrap();
-        for (enc, data) in [("gzip", gz(&body)), ("deflate", z.finish().unwrap())] {
+        for (enc, data) in [
+            ("gzip", gz(&body)),
+            ("deflate", z.finish().unwrap()),
+            ("br", br(&body)),
+            ("zstd", zst(&body)),
+        ] {
             let (mut d, decodes) = BodyDecoder::new(Some(enc), 1 << 20);
             assert!(decodes);
             for c in data.chunks(7) {
@@ -160,24 +221,34 @@ mod tests {
             }
             assert_eq!(d.finish().unwrap(), body, "{enc}");
         }
-        let (d, decodes) = BodyDecoder::new(Some("br"), 10);
+        let (d, decodes) = BodyDecoder::new(Some("compress"), 10);
         assert!(!decodes, "unknown encodings are kept as received");
         drop(d);
     }
 
     #[test]
     fn a_bomb_stops_at_the_cap() {
-        let data = gz(&vec![0u8; 8 << 20]);
-        let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
-        let mut stopped = None;
-        for c in data.chunks(4096) {
-            if let Err(s) = d.push(c) {
-                stopped = Some(s);
-                break;
+        let zeros = vec![0u8; 8 << 20];
+        for (enc, data) in [
+            ("gzip", gz(&zeros)),
+            ("br", br(&zeros)),
+            ("zstd", zst(&zeros)),
+        ] {
+            let (mut d, _) = BodyDecoder::new(Some(enc), 1 << 20);
+            let mut stopped = None;
+            for c in data.chunks(4096) {
+                if let Err(s) = d.push(c) {
+                    stopped = Some(s);
+                    break;
+                }
             }
+            // A stream that decodes lazily may only notice at its end.
+            let stopped = match stopped {
+                Some(s) => s,
+                None => d.finish().expect_err(enc).0,
+            };
+            assert_eq!(stopped, Stop::Full, "{enc}");
         }
-        assert_eq!(stopped, Some(Stop::Full));
-        assert_eq!(d.decoded_len(), 1 << 20);
     }
 
     #[test]
@@ -185,9 +256,18 @@ mod tests {
         let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
         let r = d.push(b"\x1f\x8b\x08\x00garbage-garbage-garbage");
         assert!(matches!(r, Err(Stop::Corrupt(_))), "{r:?}");
-        let data = gz(b"some text that is long enough to be cut");
-        let (mut d, _) = BodyDecoder::new(Some("gzip"), 1 << 20);
-        d.push(&data[..data.len() - 6]).unwrap();
-        assert!(matches!(d.finish(), Err((Stop::Corrupt(_), _))));
+        let text = b"some text that is long enough to be cut".repeat(20);
+        for (enc, data) in [("gzip", gz(&text)), ("br", br(&text)), ("zstd", zst(&text))] {
+            let (mut d, _) = BodyDecoder::new(Some(enc), 1 << 20);
+            d.push(&data[..data.len() - 6]).unwrap();
+            assert!(matches!(d.finish(), Err((Stop::Corrupt(_), _))), "{enc}");
+        }
+        for enc in ["br", "zstd"] {
+            let (mut d, _) = BodyDecoder::new(Some(enc), 1 << 20);
+            let r = d
+                .push(b"garbage-garbage-garbage-garbage")
+                .and_then(|()| d.finish().map(|_| ()).map_err(|(s, _)| s));
+            assert!(matches!(r, Err(Stop::Corrupt(_))), "{enc}: {r:?}");
+        }
     }
 }

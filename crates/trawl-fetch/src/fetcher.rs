@@ -375,7 +375,7 @@ impl Fetcher {
     /// response headers as received, the decoded payload) in
     /// [`FetchResponse::exchanges`], for WARC archiving. Its client does not decode
     /// content itself (reqwest would drop `Content-Encoding` and `Content-Length`): it offers
-    /// `gzip, deflate` and decodes them under the same decoded-size cap. Otherwise it behaves
+    /// `gzip, deflate, br, zstd` and decodes them under the same decoded-size cap. Otherwise it behaves
     /// like [`Fetcher::new`].
     pub fn capturing(cfg: FetchConfig) -> Result<Fetcher, FetchError> {
         Self::build(cfg, true)

@@ -9,7 +9,7 @@
 //! - [`ssrf`]: the address guard; [`dns`]: the caching resolver that applies it.
 //! - Capture mode ([`Fetcher::capturing`]): every HTTP exchange (robots.txt, redirect hops,
 //!   retries) is recorded in [`FetchResponse::exchanges`] for WARC archiving (`trawl-warc`);
-//!   the fetcher then decodes `gzip`/`deflate` bodies itself (`decode`, same cap).
+//!   the fetcher then decodes `gzip`/`deflate`/`br`/`zstd` bodies itself (`decode`, same cap).
 //!
 //! See `docs/fetcher.md` for behaviour, defaults and the outcome table.
 

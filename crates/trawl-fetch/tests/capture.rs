@@ -35,6 +35,51 @@ async fn bounded<F: std::future::Future<Output = ()>>(f: F) {
 }
 
 #[tokio::test]
+async fn brotli_and_zstd_bodies_are_decoded_and_archived_decoded() {
+    bounded(async {
+        let page = b"<html><body>archived page, compressed twice over</body></html>".repeat(40);
+        let mut br = Vec::new();
+        {
+            let mut e = brotli::CompressorWriter::new(&mut br, 4096, 5, 22);
+            e.write_all(&page).unwrap();
+        }
+        let zst = zstd::stream::encode_all(&page[..], 3).unwrap();
+        let (br, zst) = (Arc::new(br), Arc::new(zst));
+        let srv = Server::start(move |r| {
+            let (enc, body) = match r.path.as_str() {
+                "/robots.txt" => return Reply::text(200, "text/plain", "User-agent: *\n"),
+                "/br" => ("br", br.to_vec()),
+                _ => ("zstd", zst.to_vec()),
+            };
+            Reply::Full {
+                status: 200,
+                headers: vec![
+                    ("Content-Type".into(), "text/html".into()),
+                    ("Content-Encoding".into(), enc.into()),
+                ],
+                body,
+            }
+        })
+        .await;
+        let f = Fetcher::capturing(cfg()).unwrap();
+        for (path, enc) in [("/br", "br"), ("/zstd", "zstd")] {
+            let r = f.fetch(FetchRequest::page(srv.url(path))).await;
+            assert_eq!(r.outcome, FetchOutcome::Ok, "{path}: {r:?}");
+            assert_eq!(r.body.as_deref(), Some(&page[..]), "{path}");
+            let last = r.exchanges.last().unwrap();
+            assert!(last.decoded, "{path}");
+            assert_eq!(&last.payload[..], &page[..], "{path}");
+            let head = String::from_utf8(last.response_head()).unwrap();
+            assert!(
+                head.contains(&format!("X-Crawler-Content-Encoding: {enc}")),
+                "{head}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn robots_redirect_and_page_are_all_captured() {
     bounded(async {
         let page = b"<html><body>archived page</body></html>".to_vec();
@@ -92,7 +137,10 @@ async fn robots_redirect_and_page_are_all_captured() {
             .into_iter()
             .find(|e| e.req.path == "/new")
             .unwrap();
-        assert_eq!(entry.req.header("accept-encoding"), Some("gzip, deflate"));
+        assert_eq!(
+            entry.req.header("accept-encoding"),
+            Some("gzip, deflate, br, zstd")
+        );
         let head = String::from_utf8(last.response_head()).unwrap();
         assert!(head.contains("X-Crawler-Content-Encoding: gzip"), "{head}");
         assert!(

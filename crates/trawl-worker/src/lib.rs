@@ -32,7 +32,7 @@ use trawl_core::{
 };
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
-use trawl_store::{ContentClaim, FrontierStore};
+use trawl_store::{ContentClaim, ContentIndex};
 
 pub mod warc;
 
@@ -78,23 +78,25 @@ pub struct Processed {
 pub struct Worker {
     cfg: WorkerConfig,
     broker: Arc<dyn Broker>,
-    store: Option<Arc<dyn FrontierStore>>,
+    /// The near-duplicate index (the only frontier state a worker touches).
+    content: Option<Arc<dyn ContentIndex>>,
     fetcher: Fetcher,
     warc: Option<trawl_warc::WarcSink>,
 }
 
 impl Worker {
-    /// `store` is used for near-duplicate claims; without one every article is emitted.
+    /// `content` is the near-duplicate index articles are claimed in; without one every
+    /// article is emitted.
     pub fn new(
         cfg: WorkerConfig,
         broker: Arc<dyn Broker>,
-        store: Option<Arc<dyn FrontierStore>>,
+        content: Option<Arc<dyn ContentIndex>>,
         fetcher: Fetcher,
     ) -> Self {
         Worker {
             cfg,
             broker,
-            store,
+            content,
             fetcher,
             warc: None,
         }
@@ -349,11 +351,11 @@ impl Worker {
         article: &Article,
         task_url: &str,
     ) -> Result<Option<String>, trawl_store::StoreError> {
-        let Some(store) = &self.store else {
+        let Some(content) = &self.content else {
             return Ok(None);
         };
         let simhash = u64::from_str_radix(&article.content_fingerprint, 16).unwrap_or(0);
-        match store
+        match content
             .claim_content(&article.id, task_url, simhash, self.cfg.near_dup_distance)
             .await?
         {

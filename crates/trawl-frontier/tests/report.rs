@@ -3,7 +3,7 @@
 //! Discovered links are admitted once; a redirect's and a canonical's names count as seen; a
 //! transient failure is retried until the retry budget is spent and then dead-lettered; a
 //! fetch frees its host until its politeness delay has passed; no two tasks for one host are
-//! out at once.
+//! out at once; a finished source is polled again and a published article checked for updates.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -418,4 +418,115 @@ async fn dispatch_never_hands_out_two_tasks_for_one_host() {
     let mut want = seeds.clone();
     want.sort();
     assert_eq!(handed, want);
+}
+
+#[tokio::test]
+async fn a_finished_source_keeps_its_validators_and_is_polled_again() {
+    let (f, broker) = frontier(FrontierConfig {
+        recrawl_interval: Some(Duration::from_secs(15 * 60)),
+        ..cfg(Duration::ZERO)
+    })
+    .await;
+    f.add_seeds(&["http://news.test/".into()]).await.unwrap();
+    let seed = dispatch_one(&f, &broker).await;
+    let before = now_ms();
+    f.handle_report(&FetchReport {
+        etag: Some("\"v1\"".into()),
+        ..report(&seed, FetchOutcome::Ok)
+    })
+    .await
+    .unwrap();
+    let after = now_ms();
+    let store = f.store();
+    assert_eq!(
+        store.validators_get(&seed.url).await.unwrap(),
+        Some((Some("\"v1\"".into()), None)),
+        "kept for the conditional re-poll"
+    );
+    // The next poll is due after the source's (adapted) interval, stored for the next round.
+    let every: u64 = store
+        .host_meta_get(HOST, &format!("poll:{}", seed.url))
+        .await
+        .unwrap()
+        .expect("the poll interval is stored")
+        .parse()
+        .unwrap();
+    assert!(every >= 60_000, "{every} ms");
+    assert!(store
+        .take_due_recrawls(before + every - 1_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let due = store
+        .take_due_recrawls(after + every + 1_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].url.as_str(), due[0].kind),
+        (seed.url.as_str(), seed.kind)
+    );
+}
+
+#[tokio::test]
+async fn a_published_article_is_checked_for_updates_later() {
+    let (f, _broker) = frontier(cfg(Duration::ZERO)).await;
+    let first_check = f.config().update_checks[0];
+    let published = Utc::now() - chrono::Duration::minutes(10);
+    let task = FetchTask {
+        schema_version: MESSAGE_SCHEMA_VERSION,
+        task_id: "t-article".into(),
+        url: "http://news.test/world/story-one".into(),
+        host: HOST.into(),
+        kind: trawl_core::TaskKind::Article,
+        depth: 1,
+        attempt: 0,
+        etag: None,
+        last_modified: None,
+        enqueued_at: Utc::now().fixed_offset(),
+        update: None,
+    };
+    let article = FetchReport {
+        is_article: true,
+        article_version: Some(1),
+        content_digest: Some("00112233aabbccdd".into()),
+        published_at: Some(published.fixed_offset()),
+        ..report(&task, FetchOutcome::Ok)
+    };
+    // A near-duplicate (the worker published nothing, so no version): no check.
+    f.handle_report(&FetchReport {
+        article_version: None,
+        ..article.clone()
+    })
+    .await
+    .unwrap();
+    let store = f.store();
+    assert!(store
+        .take_due_recrawls(u64::MAX / 2, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // The published article: its first check is due the first offset after publication.
+    f.handle_report(&article).await.unwrap();
+    let anchor = published.timestamp_millis() as u64;
+    let at = anchor + first_check.as_millis() as u64;
+    assert!(store
+        .take_due_recrawls(at - 1_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let due = store.take_due_recrawls(at + 1_000, 10).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].url, task.url);
+    let check = due[0].update.clone().expect("an update check");
+    assert_eq!(
+        (
+            check.n,
+            check.version,
+            check.digest.as_str(),
+            check.anchor_ms
+        ),
+        (1, 1, "00112233aabbccdd", published.timestamp_millis())
+    );
 }

@@ -604,14 +604,34 @@ impl Frontier {
         }
     }
 
-    /// Apply a worker's report: admit what it found, record validators and the
-    /// host's crawl delay, retry or dead-letter failures, and free the host until
-    /// its politeness delay has passed.
+    /// Apply a worker's report, in stages:
+    /// 1. count the outcome (`count_outcome`);
+    /// 2. record the page's other names (redirect hops, final and canonical URL) as seen
+    ///    (`mark_names_seen`);
+    /// 3. admit the links it discovered (`admit_discovered`) and note the page's hub
+    ///    yield (`note_page_yield`);
+    /// 4. record the host's crawl delay (`host_crawl_delay`);
+    /// 5. finish, retry or dead-letter the URL (`dispose`): a finished URL may be
+    ///    scheduled for a re-poll or an update check;
+    /// 6. free the host until its politeness delay has passed (`release_host`).
+    ///
+    /// The decisions are pure functions of [`schedule`] and [`crate::admit`]; these stages
+    /// apply them to the store and the broker.
     pub async fn handle_report(&self, report: &FetchReport) -> Result<(), FrontierError> {
-        let inner = &self.inner;
-        let m = trawl_metrics::global();
         let now = now_ms();
-        if let Ok(mut s) = inner.summary.lock() {
+        self.count_outcome(report);
+        let reached_known = self.mark_names_seen(report).await?;
+        let new_articles = self.admit_discovered(report).await?;
+        self.note_page_yield(report, new_articles, reached_known)
+            .await?;
+        let crawl_delay = self.host_crawl_delay(report).await?;
+        self.dispose(report, new_articles, now).await?;
+        self.release_host(report, crawl_delay, now).await
+    }
+
+    /// Count the fetch by outcome (and as an article when it was one) in the summary.
+    fn count_outcome(&self, report: &FetchReport) {
+        if let Ok(mut s) = self.inner.summary.lock() {
             *s.fetched
                 .entry(report.outcome.as_str().to_string())
                 .or_default() += 1;
@@ -619,10 +639,14 @@ impl Frontier {
                 s.articles += 1;
             }
         }
-        // 1. Redirect targets, every hop of a redirect chain and canonical URLs count as seen:
-        //    the same page is not fetched again under another of its names, whichever link
-        //    names it next. `reached_known`: this fetch reached a page already known under its
-        //    final or canonical name (an alias of something fetched before).
+    }
+
+    /// Redirect targets, every hop of a redirect chain and canonical URLs count as seen: the
+    /// same page is not fetched again under another of its names, whichever link names it
+    /// next. Returns whether this fetch reached a page already known under its final or
+    /// canonical name (an alias of something fetched before).
+    async fn mark_names_seen(&self, report: &FetchReport) -> Result<bool, FrontierError> {
+        let inner = &self.inner;
         let own_fp = inner
             .admitter
             .fingerprints_of(std::slice::from_ref(&report.url));
@@ -641,57 +665,79 @@ impl Frontier {
             .into_iter()
             .filter(|fp| !own_fp.contains(fp))
             .collect();
-        let mut reached_known = false;
-        if !alias_fps.is_empty() {
-            let fresh = inner.store.insert_seen(&alias_fps).await?;
-            reached_known = alias_fps
-                .iter()
-                .zip(fresh)
-                .any(|(fp, is_new)| !is_new && targets.contains(fp));
+        if alias_fps.is_empty() {
+            return Ok(false);
         }
-        // 2. Discovered links.
-        let mut new_articles = 0;
-        if !report.links.is_empty() || report.links_robots_denied > 0 {
-            let (max_age, repoll) = self.entry_max_age(report).await?;
-            let ctx = crate::admit::PageContext {
-                page_urls: std::iter::once(report.url.clone())
-                    .chain(report.final_url.clone())
-                    .chain(report.canonical_url.clone())
-                    .collect(),
-                max_age,
-                repoll,
-                now: Utc::now(),
-            };
-            let mut judged = inner
-                .admitter
-                .judge_page_links(&report.links, report.depth, &ctx);
-            // Links the worker left out because known robots.txt rules disallow them.
-            let denied = u64::from(report.links_robots_denied);
-            if denied > 0 {
-                judged.discovered += denied;
-                *judged
-                    .rejected
-                    .entry(trawl_url::FilterReason::RobotsDenied)
-                    .or_default() += denied;
-            }
-            new_articles = self.admit_judged(judged).await?.accepted_articles;
+        let fresh = inner.store.insert_seen(&alias_fps).await?;
+        Ok(alias_fps
+            .iter()
+            .zip(fresh)
+            .any(|(fp, is_new)| !is_new && targets.contains(fp)))
+    }
+
+    /// Admit the links the page named (and count those the worker left out because known
+    /// robots.txt rules disallow them as filtered). Returns how many new article links were
+    /// queued.
+    async fn admit_discovered(&self, report: &FetchReport) -> Result<u64, FrontierError> {
+        if report.links.is_empty() && report.links_robots_denied == 0 {
+            return Ok(0);
         }
-        if matches!(report.kind, TaskKind::Listing | TaskKind::Article)
-            && matches!(report.outcome, FetchOutcome::Ok | FetchOutcome::Redirect)
+        let (max_age, repoll) = self.entry_max_age(report).await?;
+        let ctx = crate::admit::PageContext {
+            page_urls: std::iter::once(report.url.clone())
+                .chain(report.final_url.clone())
+                .chain(report.canonical_url.clone())
+                .collect(),
+            max_age,
+            repoll,
+            now: Utc::now(),
+        };
+        let mut judged = self
+            .inner
+            .admitter
+            .judge_page_links(&report.links, report.depth, &ctx);
+        let denied = u64::from(report.links_robots_denied);
+        if denied > 0 {
+            judged.discovered += denied;
+            *judged
+                .rejected
+                .entry(trawl_url::FilterReason::RobotsDenied)
+                .or_default() += denied;
+        }
+        Ok(self.admit_judged(judged).await?.accepted_articles)
+    }
+
+    /// A fetched listing or article page feeds its hub family's yield
+    /// ([`Self::record_hub_yield`]): it is productive when it queued new article links or is
+    /// itself a new article (not a known one reached through an alias).
+    async fn note_page_yield(
+        &self,
+        report: &FetchReport,
+        new_articles: u64,
+        reached_known: bool,
+    ) -> Result<(), FrontierError> {
+        if !matches!(report.kind, TaskKind::Listing | TaskKind::Article)
+            || !matches!(report.outcome, FetchOutcome::Ok | FetchOutcome::Redirect)
         {
-            // A page is productive when it queued new article links or is itself a new article
-            // (not a known one reached through an alias).
-            let found = new_articles + u64::from(report.is_article && !reached_known);
-            self.record_hub_yield(&report.url, &report.host, found)
-                .await?;
+            return Ok(());
         }
-        // 3. Host facts.
+        let found = new_articles + u64::from(report.is_article && !reached_known);
+        self.record_hub_yield(&report.url, &report.host, found)
+            .await
+    }
+
+    /// The host's crawl delay: the one robots.txt gave with this report (stored in the host's
+    /// metadata, `crawl_delay_ms`, for later reports), else the one stored before.
+    async fn host_crawl_delay(
+        &self,
+        report: &FetchReport,
+    ) -> Result<Option<Duration>, FrontierError> {
+        let store = &self.inner.store;
         if let Some(cd) = report
             .crawl_delay_seconds
             .filter(|s| s.is_finite() && *s >= 0.0)
         {
-            inner
-                .store
+            store
                 .host_meta_set(
                     &report.host,
                     "crawl_delay_ms",
@@ -699,96 +745,121 @@ impl Frontier {
                 )
                 .await?;
         }
-        let crawl_delay = match report.crawl_delay_seconds {
+        Ok(match report.crawl_delay_seconds {
             Some(cd) if cd.is_finite() && cd >= 0.0 => {
                 Some(Duration::from_secs_f64(cd.min(86_400.0)))
             }
-            _ => inner
-                .store
+            _ => store
                 .host_meta_get(&report.host, "crawl_delay_ms")
                 .await?
                 .and_then(|v| v.parse::<u64>().ok())
                 .map(Duration::from_millis),
-        };
-        // 4. Retry, dead-letter or done.
-        let item = QueuedUrl {
-            url: report.url.clone(),
-            host: report.host.clone(),
-            priority: 0,
-            depth: report.depth,
-            kind: report.kind,
-            attempt: report.attempt,
-            update: report.update.clone(),
-        };
-        let kind = report.kind;
-        let item = QueuedUrl {
-            priority: schedule::priority(kind),
-            kind,
-            ..item
-        };
-        match schedule::disposition(report, inner.cfg.max_attempts, rand::random::<f64>()) {
-            Disposition::Done => {
-                m.frontier_urls_done_total.inc();
-                if schedule::recrawls(kind, report.outcome) {
-                    self.keep_validators(report).await?;
-                    if let Some(first) = inner.cfg.recrawl_interval {
-                        let every = self.next_poll_interval(report, first, new_articles).await?;
-                        let due = now + every.as_millis() as u64;
-                        inner.store.schedule_recrawl(&item, due).await?;
-                    }
-                }
-                self.check_for_updates_later(report, &item, now).await?;
-            }
+        })
+    }
+
+    /// Apply [`schedule::disposition`]: the URL is done ([`Self::finish`]), retried
+    /// ([`Self::retry`]) or dead-lettered ([`Self::dead_letter`]).
+    async fn dispose(
+        &self,
+        report: &FetchReport,
+        new_articles: u64,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let item = report_item(report);
+        match schedule::disposition(report, self.inner.cfg.max_attempts, rand::random::<f64>()) {
+            Disposition::Done => self.finish(report, &item, new_articles, now).await,
             Disposition::Retry { attempt, after } => {
-                m.retries_total.with_label_values(&["task"]).inc();
-                if let Ok(mut s) = inner.summary.lock() {
-                    s.retried += 1;
-                }
-                let retry = QueuedUrl { attempt, ..item };
-                inner.store.enqueue(&[retry], now).await?;
-                // The host rests at least as long as the backoff.
-                inner
-                    .store
-                    .defer_host(&report.host, now + after.as_millis() as u64)
-                    .await?;
+                self.retry(report, QueuedUrl { attempt, ..item }, after, now)
+                    .await
             }
-            Disposition::DeadLetter { reason } => {
-                let label = if report.process_error.is_some() {
-                    "process_error"
-                } else {
-                    report.outcome.as_str()
-                };
-                m.dead_letters_total.with_label_values(&[label]).inc();
-                if let Ok(mut s) = inner.summary.lock() {
-                    s.dead_lettered += 1;
-                }
-                warn!(url = %report.url, %reason, "dead-lettering task");
-                // The dead letter is the task itself (fresh attempt count), so that
-                // `trawl dlq requeue` hands it straight back to the workers.
-                let task = FetchTask {
-                    schema_version: MESSAGE_SCHEMA_VERSION,
-                    task_id: format!("dlq-{}", report.task_id),
-                    url: report.url.clone(),
-                    host: report.host.clone(),
-                    kind: report.kind,
-                    depth: report.depth,
-                    attempt: 0,
-                    etag: None,
-                    last_modified: None,
-                    enqueued_at: Utc::now().fixed_offset(),
-                    update: report.update.clone(),
-                };
-                let payload = serde_json::to_vec(&task).unwrap_or_default();
-                inner
-                    .broker
-                    .dead_letter(WorkQueue::Tasks, &payload, &reason)
-                    .await?;
-                m.amqp_publish_total
-                    .with_label_values(&["dead_letter", "confirmed"])
-                    .inc();
+            Disposition::DeadLetter { reason } => self.dead_letter(report, &reason).await,
+        }
+    }
+
+    /// A URL done with: a source that is polled again (feed, sitemap, seed) keeps its
+    /// validators and is scheduled for its next poll, at an interval adapted to how many new
+    /// articles it gave (when recrawling is on); an article may get its next update check.
+    async fn finish(
+        &self,
+        report: &FetchReport,
+        item: &QueuedUrl,
+        new_articles: u64,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        trawl_metrics::global().frontier_urls_done_total.inc();
+        if schedule::recrawls(report.kind, report.outcome) {
+            self.keep_validators(report).await?;
+            if let Some(first) = inner.cfg.recrawl_interval {
+                let every = self.next_poll_interval(report, first, new_articles).await?;
+                let due = now + every.as_millis() as u64;
+                inner.store.schedule_recrawl(item, due).await?;
             }
         }
-        // 5. Free the host after its politeness delay.
+        self.check_for_updates_later(report, item, now).await
+    }
+
+    /// Queue `retry` (the URL with its next attempt count) again, and rest its host at least
+    /// as long as the backoff `after`.
+    async fn retry(
+        &self,
+        report: &FetchReport,
+        retry: QueuedUrl,
+        after: Duration,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        trawl_metrics::global()
+            .retries_total
+            .with_label_values(&["task"])
+            .inc();
+        if let Ok(mut s) = inner.summary.lock() {
+            s.retried += 1;
+        }
+        inner.store.enqueue(&[retry], now).await?;
+        inner
+            .store
+            .defer_host(&report.host, now + after.as_millis() as u64)
+            .await?;
+        Ok(())
+    }
+
+    /// Give up on the URL: publish its task ([`dead_letter_task`]) to the dead-letter queue
+    /// with `reason`.
+    async fn dead_letter(&self, report: &FetchReport, reason: &str) -> Result<(), FrontierError> {
+        let inner = &self.inner;
+        let m = trawl_metrics::global();
+        let label = if report.process_error.is_some() {
+            "process_error"
+        } else {
+            report.outcome.as_str()
+        };
+        m.dead_letters_total.with_label_values(&[label]).inc();
+        if let Ok(mut s) = inner.summary.lock() {
+            s.dead_lettered += 1;
+        }
+        warn!(url = %report.url, %reason, "dead-lettering task");
+        let payload = serde_json::to_vec(&dead_letter_task(report)).unwrap_or_default();
+        inner
+            .broker
+            .dead_letter(WorkQueue::Tasks, &payload, reason)
+            .await?;
+        m.amqp_publish_total
+            .with_label_values(&["dead_letter", "confirmed"])
+            .inc();
+        Ok(())
+    }
+
+    /// Free the report's host, due again after its politeness delay
+    /// ([`schedule::host_delay`]: base delay, crawl delay, Retry-After, status, elapsed time),
+    /// and wake the dispatcher.
+    async fn release_host(
+        &self,
+        report: &FetchReport,
+        crawl_delay: Option<Duration>,
+        now: u64,
+    ) -> Result<(), FrontierError> {
+        let inner = &self.inner;
         let delay = schedule::host_delay(&HostDelayInput {
             base: inner.cfg.politeness_delay,
             crawl_delay,
@@ -808,7 +879,8 @@ impl Frontier {
         if !released {
             debug!(url = %report.url, "report for a lease that had expired or was already released");
         }
-        m.stage_last_progress_timestamp_seconds
+        trawl_metrics::global()
+            .stage_last_progress_timestamp_seconds
             .with_label_values(&["frontier"])
             .set(now as f64 / 1000.0);
         inner.wake.notify_one();
@@ -1234,6 +1306,38 @@ impl Frontier {
                 debug!(error = %e, "gauge update failed");
             }
         }
+    }
+}
+
+/// The queue entry of a reported URL (attempt count as reported, priority by its kind), as
+/// it is retried or scheduled again.
+fn report_item(report: &FetchReport) -> QueuedUrl {
+    QueuedUrl {
+        url: report.url.clone(),
+        host: report.host.clone(),
+        priority: schedule::priority(report.kind),
+        depth: report.depth,
+        kind: report.kind,
+        attempt: report.attempt,
+        update: report.update.clone(),
+    }
+}
+
+/// The dead letter of a reported URL: the task itself with a fresh attempt count and no
+/// validators, so that `trawl dlq requeue` hands it straight back to the workers.
+fn dead_letter_task(report: &FetchReport) -> FetchTask {
+    FetchTask {
+        schema_version: MESSAGE_SCHEMA_VERSION,
+        task_id: format!("dlq-{}", report.task_id),
+        url: report.url.clone(),
+        host: report.host.clone(),
+        kind: report.kind,
+        depth: report.depth,
+        attempt: 0,
+        etag: None,
+        last_modified: None,
+        enqueued_at: Utc::now().fixed_offset(),
+        update: report.update.clone(),
     }
 }
 

@@ -1,5 +1,5 @@
-//! The behavioural test suite every [`FrontierStore`] must pass. Each case gets a
-//! fresh, empty store; `memory.rs` and `redis_store.rs` instantiate the cases with
+//! The behavioural test suite every store must pass, as a [`FrontierStore`] and as a
+//! [`ContentIndex`] (`claim_content_exact_and_near`). Each case gets a fresh, empty store; `memory.rs` and `redis_store.rs` instantiate the cases with
 //! [`conformance_tests!`].
 
 use std::collections::HashSet;
@@ -7,12 +7,16 @@ use std::sync::{Arc, Mutex};
 
 use trawl_core::TaskKind;
 
-use crate::{ContentClaim, FrontierStore, QueuedUrl, StoreError};
+use crate::{ContentClaim, ContentIndex, FrontierStore, QueuedUrl, StoreError};
 
-pub type Store = Arc<dyn FrontierStore>;
+/// A store under test: every store implements both traits.
+pub trait TestStore: FrontierStore + ContentIndex {}
+impl<T: FrontierStore + ContentIndex> TestStore for T {}
+
+pub type Store = Arc<dyn TestStore>;
 
 /// Instantiate every case as a `#[tokio::test]`. `$make` is an async fn returning
-/// `(Arc<dyn FrontierStore>, C)`, `$cleanup` an async fn taking `C`; cleanup runs
+/// `(Store, C)`, `$cleanup` an async fn taking `C`; cleanup runs
 /// even when the case panics.
 macro_rules! conformance_tests {
     ($make:path, $cleanup:path) => {

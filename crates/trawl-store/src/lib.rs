@@ -1,5 +1,6 @@
 //! Frontier state: the URL seen-set, per-host URL queues, host leases and the host
-//! schedule. Two implementations of one trait, [`FrontierStore`]:
+//! schedule ([`FrontierStore`]), and the near-duplicate index of emitted articles
+//! ([`ContentIndex`], the only part the workers use). Two implementations of both traits:
 //! - [`memory::MemoryStore`]: in-process, for the embedded `trawl crawl`;
 //! - [`redis_store::RedisStore`]: in Redis, for the distributed deployment (no frontier
 //!   state lives only in a process, so a frontier restart loses nothing and several
@@ -77,7 +78,7 @@ pub struct Lease {
     pub item: QueuedUrl,
 }
 
-/// Result of [`FrontierStore::claim_content`].
+/// Result of [`ContentIndex::claim_content`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ContentClaim {
     New,
@@ -222,6 +223,21 @@ pub trait FrontierStore: Send + Sync + 'static {
         max: usize,
     ) -> Result<Vec<QueuedUrl>, StoreError>;
 
+    /// Counts (cheap enough to call every second).
+    async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError>;
+
+    /// Whether the backing service answers (for `/readyz`).
+    async fn ping(&self) -> bool;
+}
+
+/// The near-duplicate index of emitted articles: which article ids and body SimHashes have
+/// been claimed, and by which URL. Kept apart from [`FrontierStore`] because its user is the
+/// worker, which needs nothing else of the frontier's state; every store implements both
+/// ([`memory::MemoryStore`] and [`redis_store::RedisStore`], on one Redis server or a
+/// cluster). Its methods are atomic like those of [`FrontierStore`], also across processes for
+/// the Redis implementation (one Lua script per claim).
+#[async_trait]
+pub trait ContentIndex: Send + Sync + 'static {
     /// Near-duplicate control for emitted articles. `article_id` comes from the
     /// canonical URL, `simhash` is the body's 64-bit SimHash. Returns
     /// [`ContentClaim::New`] when no *other* URL has claimed this id or a body within
@@ -236,15 +252,9 @@ pub trait FrontierStore: Send + Sync + 'static {
         max_distance: u32,
     ) -> Result<ContentClaim, StoreError>;
 
-    /// The URLs recorded as aliases of `article_id` by [`FrontierStore::claim_content`]
+    /// The URLs recorded as aliases of `article_id` by [`ContentIndex::claim_content`]
     /// (sorted, without the first claimant's own URL). Added by trawl-store so the
     /// recorded aliases can be read back (by `trawl status`, tests, or a consumer that
     /// wants them); an unknown id has none.
     async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError>;
-
-    /// Counts (cheap enough to call every second).
-    async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError>;
-
-    /// Whether the backing service answers (for `/readyz`).
-    async fn ping(&self) -> bool;
 }

@@ -42,7 +42,7 @@ use trawl_core::url_fingerprint;
 
 use crate::neardup;
 use crate::shards::{ShardTable, ShardView};
-use crate::{ContentClaim, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
+use crate::{ContentClaim, ContentIndex, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
 
 /// In-process frontier store. Cheap to share behind an `Arc`.
 #[derive(Default)]
@@ -136,7 +136,7 @@ struct Inner {
     validators: HashMap<u128, (Option<String>, Option<String>)>,
     recrawl_due: BTreeSet<(u64, String)>,
     recrawl_items: HashMap<String, (u64, QueuedUrl)>,
-    content: ContentIndex,
+    content: ContentClaims,
     /// Shard ownership (one shard; not snapshotted: it belongs to the running process).
     shards: ShardTable,
 }
@@ -172,8 +172,9 @@ struct LiveLease {
 /// A New claim as indexed under its bands: (simhash, article_id, url).
 type BandEntry = (u64, String, String);
 
+/// The near-duplicate claims behind [`MemoryStore`]'s [`ContentIndex`] implementation.
 #[derive(Default)]
-struct ContentIndex {
+struct ContentClaims {
     /// article_id → URL of the first claimant.
     ids: HashMap<String, String>,
     /// Per band: band value → (simhash, article_id, url) of New claims.
@@ -181,7 +182,7 @@ struct ContentIndex {
     aliases: HashMap<String, BTreeSet<String>>,
 }
 
-impl ContentIndex {
+impl ContentClaims {
     fn claim(&mut self, article_id: &str, url: &str, simhash: u64, max: u32) -> ContentClaim {
         if let Some(owner) = self.ids.get(article_id) {
             if owner == url {
@@ -653,26 +654,6 @@ impl FrontierStore for MemoryStore {
         Ok(out)
     }
 
-    async fn claim_content(
-        &self,
-        article_id: &str,
-        url: &str,
-        simhash: u64,
-        max_distance: u32,
-    ) -> Result<ContentClaim, StoreError> {
-        let mut g = self.lock();
-        Ok(g.content.claim(article_id, url, simhash, max_distance))
-    }
-
-    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
-        let g = self.lock();
-        Ok(g.content
-            .aliases
-            .get(article_id)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default())
-    }
-
     async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError> {
         let g = self.lock();
         let ready = g
@@ -692,6 +673,29 @@ impl FrontierStore for MemoryStore {
 
     async fn ping(&self) -> bool {
         true
+    }
+}
+
+#[async_trait]
+impl ContentIndex for MemoryStore {
+    async fn claim_content(
+        &self,
+        article_id: &str,
+        url: &str,
+        simhash: u64,
+        max_distance: u32,
+    ) -> Result<ContentClaim, StoreError> {
+        let mut g = self.lock();
+        Ok(g.content.claim(article_id, url, simhash, max_distance))
+    }
+
+    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        let g = self.lock();
+        Ok(g.content
+            .aliases
+            .get(article_id)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default())
     }
 }
 

@@ -40,7 +40,7 @@ use trawl_core::url_fingerprint;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::neardup;
-use crate::{ContentClaim, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
+use crate::{ContentClaim, ContentIndex, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
 
 /// Layout version written to `<prefix>:layout`; bumped on incompatible key changes.
 const LAYOUT_VERSION: u32 = 1;
@@ -1180,51 +1180,6 @@ impl FrontierStore for RedisStore {
         Ok(out)
     }
 
-    async fn claim_content(
-        &self,
-        article_id: &str,
-        url: &str,
-        simhash: u64,
-        max_distance: u32,
-    ) -> Result<ContentClaim, StoreError> {
-        let _timer = trawl_metrics::global().redis_timer("claim_content");
-        let cd = self.cd();
-        let mut inv = self.scripts.claim.prepare_invoke();
-        inv.key(format!("{cd}:id:{article_id}"))
-            .key(format!("{cd}:aliases:{article_id}"));
-        for (i, band) in neardup::bands(simhash).iter().enumerate() {
-            inv.key(format!("{cd}:band:{i}:{band:04x}"));
-        }
-        inv.arg(article_id)
-            .arg(url)
-            .arg(format!("{simhash:016x}"))
-            .arg(max_distance.min(64))
-            .arg(format!("{cd}:aliases:"))
-            .arg(neardup::encode_entry(simhash, article_id, url));
-        let mut con = self.con.clone();
-        let r: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
-        match r.as_slice() {
-            [tag] if tag == "new" => Ok(ContentClaim::New),
-            [tag, aid, of_url] if tag == "dup" => Ok(ContentClaim::Duplicate {
-                of_article_id: aid.clone(),
-                of_url: of_url.clone(),
-            }),
-            other => Err(StoreError::Corrupt(format!("claim script reply {other:?}"))),
-        }
-    }
-
-    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
-        let _timer = trawl_metrics::global().redis_timer("content_aliases");
-        let mut con = self.con.clone();
-        let mut v: Vec<String> = redis::cmd("SMEMBERS")
-            .arg(format!("{}:aliases:{article_id}", self.cd()))
-            .query_async(&mut con)
-            .await
-            .map_err(map_err)?;
-        v.sort();
-        Ok(v)
-    }
-
     async fn stats(&self, now_ms: u64) -> Result<StoreStats, StoreError> {
         let _timer = trawl_metrics::global().redis_timer("stats");
         let mut cmds = Vec::with_capacity(1 + 4 * usize::from(self.shards));
@@ -1326,6 +1281,54 @@ impl FrontierStore for RedisStore {
             tokio::time::timeout(Duration::from_secs(1), fut).await,
             Ok(true)
         )
+    }
+}
+
+#[async_trait]
+impl ContentIndex for RedisStore {
+    async fn claim_content(
+        &self,
+        article_id: &str,
+        url: &str,
+        simhash: u64,
+        max_distance: u32,
+    ) -> Result<ContentClaim, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("claim_content");
+        let cd = self.cd();
+        let mut inv = self.scripts.claim.prepare_invoke();
+        inv.key(format!("{cd}:id:{article_id}"))
+            .key(format!("{cd}:aliases:{article_id}"));
+        for (i, band) in neardup::bands(simhash).iter().enumerate() {
+            inv.key(format!("{cd}:band:{i}:{band:04x}"));
+        }
+        inv.arg(article_id)
+            .arg(url)
+            .arg(format!("{simhash:016x}"))
+            .arg(max_distance.min(64))
+            .arg(format!("{cd}:aliases:"))
+            .arg(neardup::encode_entry(simhash, article_id, url));
+        let mut con = self.con.clone();
+        let r: Vec<String> = inv.invoke_async(&mut con).await.map_err(map_err)?;
+        match r.as_slice() {
+            [tag] if tag == "new" => Ok(ContentClaim::New),
+            [tag, aid, of_url] if tag == "dup" => Ok(ContentClaim::Duplicate {
+                of_article_id: aid.clone(),
+                of_url: of_url.clone(),
+            }),
+            other => Err(StoreError::Corrupt(format!("claim script reply {other:?}"))),
+        }
+    }
+
+    async fn content_aliases(&self, article_id: &str) -> Result<Vec<String>, StoreError> {
+        let _timer = trawl_metrics::global().redis_timer("content_aliases");
+        let mut con = self.con.clone();
+        let mut v: Vec<String> = redis::cmd("SMEMBERS")
+            .arg(format!("{}:aliases:{article_id}", self.cd()))
+            .query_async(&mut con)
+            .await
+            .map_err(map_err)?;
+        v.sort();
+        Ok(v)
     }
 }
 

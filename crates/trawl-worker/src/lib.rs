@@ -32,7 +32,7 @@ use trawl_core::{
 };
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
-use trawl_store::{ContentClaim, FrontierStore};
+use trawl_store::{ContentClaim, ContentIndex};
 
 pub mod warc;
 
@@ -78,23 +78,25 @@ pub struct Processed {
 pub struct Worker {
     cfg: WorkerConfig,
     broker: Arc<dyn Broker>,
-    store: Option<Arc<dyn FrontierStore>>,
+    /// The near-duplicate index (the only frontier state a worker touches).
+    content: Option<Arc<dyn ContentIndex>>,
     fetcher: Fetcher,
     warc: Option<trawl_warc::WarcSink>,
 }
 
 impl Worker {
-    /// `store` is used for near-duplicate claims; without one every article is emitted.
+    /// `content` is the near-duplicate index articles are claimed in; without one every
+    /// article is emitted.
     pub fn new(
         cfg: WorkerConfig,
         broker: Arc<dyn Broker>,
-        store: Option<Arc<dyn FrontierStore>>,
+        content: Option<Arc<dyn ContentIndex>>,
         fetcher: Fetcher,
     ) -> Self {
         Worker {
             cfg,
             broker,
-            store,
+            content,
             fetcher,
             warc: None,
         }
@@ -111,23 +113,23 @@ impl Worker {
     }
 
     /// Fetch and process one task. Never fails: every failure is in the report.
+    ///
+    /// The stages, in order:
+    /// 1. fetch the task's URL (`fetch_request`, `fetch`);
+    /// 2. classify the response into the report (`classify`): outcome, validators,
+    ///    host facts, an unfollowed redirect and robots.txt sitemaps as links;
+    /// 3. read the body (`read_body`): a sitemap's or feed's URLs become links; an
+    ///    HTML page is extracted (`extract_page`, `describe_page`) and, when it is an
+    ///    article that an update check does not find unchanged, claimed in the near-duplicate
+    ///    index (`claim_article`);
+    /// 4. leave out links known robots.txt rules disallow (`drop_robots_denied`);
+    /// 5. archive the fetch when there is a WARC sink (`archive`).
+    ///
+    /// Publishing the article and the report is [`Worker::handle`]'s part.
     pub async fn process(&self, task: &FetchTask) -> Processed {
-        let m = trawl_metrics::global();
         let started = Instant::now();
-        let request = match url::Url::parse(&task.url) {
-            Ok(url) => FetchRequest {
-                url,
-                etag: task.etag.clone(),
-                last_modified: task.last_modified.clone(),
-                purpose: match task.kind {
-                    TaskKind::Sitemap | TaskKind::Feed | TaskKind::Seed => Purpose::Discovery,
-                    TaskKind::Article | TaskKind::Listing => Purpose::Page,
-                },
-                // A page's redirect target is reported as a link instead of fetched here: the
-                // frontier fetches it only when it is new (an alias of a page already fetched
-                // costs one request, not two). Seeds, sitemaps and feeds follow as before.
-                follow_redirects: !matches!(task.kind, TaskKind::Article | TaskKind::Listing),
-            },
+        let request = match fetch_request(task) {
+            Ok(request) => request,
             Err(e) => {
                 let mut report = self.blank_report(task, FetchOutcome::ClientError, started);
                 report.error = Some(format!("invalid task URL: {e}"));
@@ -138,29 +140,47 @@ impl Worker {
                 };
             }
         };
-        let mut resp = self.fetcher.fetch(request).await;
+        let mut resp = self.fetch(request).await;
+        let mut report = self.classify(task, &resp);
+        let emitted = match (resp.outcome, resp.body.clone()) {
+            (FetchOutcome::Ok, Some(body)) => self.read_body(task, &resp, body, &mut report).await,
+            _ => Emitted::default(),
+        };
+        self.drop_robots_denied(&mut report);
+        let processed = Processed {
+            report,
+            article: emitted.article,
+            duplicate_of: emitted.duplicate_of,
+        };
+        self.archive(task, &mut resp, &processed).await;
+        processed
+    }
+
+    /// Fetch through the fetcher (robots, politeness, SSRF guard, limits) and count the fetch.
+    async fn fetch(&self, request: FetchRequest) -> FetchResponse {
+        let resp = self.fetcher.fetch(request).await;
         record_fetch_metrics(&resp);
-        let mut report = self.report_from(task, &resp);
+        resp
+    }
+
+    /// The report of a fetch before its body is read: what [`Self::report_from`] copies from the
+    /// response, plus
+    /// - a robots.txt that could not be read, as a `process_error` (not a verdict on the URL:
+    ///   the frontier tries again later);
+    /// - a redirect that was not followed (pages, see [`fetch_request`]): its target as a
+    ///   canonical link of this page, at its depth;
+    /// - the sitemaps robots.txt names, as links.
+    fn classify(&self, task: &FetchTask, resp: &FetchResponse) -> FetchReport {
+        let mut report = self.report_from(task, resp);
         if resp.outcome == FetchOutcome::RobotsDenied
             && resp.robots == Some(trawl_fetch::RobotsStatus::Unreachable)
         {
-            // robots.txt could not be read (5xx, network): everything is disallowed
-            // *for now*. Not a verdict on the URL: let the frontier try again later.
             report.process_error = Some(format!(
                 "robots.txt unreachable: {}",
                 resp.error.as_deref().unwrap_or("no detail")
             ));
         }
-        let mut processed = Processed {
-            report: FetchReport {
-                elapsed_seconds: resp.elapsed.as_secs_f64(),
-                ..self.blank_report(task, resp.outcome, started)
-            },
-            article: None,
-            duplicate_of: None,
-        };
         if resp.outcome == FetchOutcome::Redirect && resp.error.is_none() {
-            // Not followed (see above): the target is a link of this page, at its depth.
             report.final_url = None;
             report.links.push(DiscoveredLink::new(
                 resp.final_url.to_string(),
@@ -172,119 +192,140 @@ impl Worker {
                 .links
                 .push(DiscoveredLink::new(s.clone(), LinkKind::RobotsSitemap));
         }
-        if let (FetchOutcome::Ok, Some(body)) = (resp.outcome, resp.body.clone()) {
-            let final_url = resp.final_url.to_string();
-            match trawl_discover::sniff(resp.content_type.as_deref(), &body) {
-                trawl_discover::Kind::Sitemap => match trawl_discover::parse_sitemap(
-                    &body,
-                    &resp.final_url,
-                    trawl_discover::Limits::default(),
-                ) {
-                    Ok(sm) => {
-                        for u in sm.sitemaps {
-                            report
-                                .links
-                                .push(DiscoveredLink::new(u, LinkKind::RobotsSitemap));
-                        }
-                        for u in sm.urls {
-                            report.links.push(DiscoveredLink {
-                                published: u
-                                    .publication_date
-                                    .or(u.lastmod)
-                                    .map(|d| d.fixed_offset()),
-                                ..DiscoveredLink::new(u.loc, LinkKind::Sitemap)
-                            });
-                        }
-                    }
-                    Err(e) => report.process_error = Some(format!("sitemap: {e}")),
-                },
-                trawl_discover::Kind::Feed => {
-                    match trawl_discover::parse_feed(&body, &resp.final_url) {
-                        Ok(items) => {
-                            for it in items {
-                                report.links.push(DiscoveredLink {
-                                    published: it.published.map(|d| d.fixed_offset()),
-                                    ..DiscoveredLink::new(it.url, LinkKind::Feed)
-                                });
-                            }
-                        }
-                        Err(e) => report.process_error = Some(format!("feed: {e}")),
-                    }
+        report
+    }
+
+    /// Read a fetched body by what it is: a sitemap's or a feed's URLs go into the report as
+    /// links ([`sitemap_links`], [`feed_links`]); anything else is read as an HTML page
+    /// ([`Self::read_page`]).
+    async fn read_body(
+        &self,
+        task: &FetchTask,
+        resp: &FetchResponse,
+        body: bytes::Bytes,
+        report: &mut FetchReport,
+    ) -> Emitted {
+        match trawl_discover::sniff(resp.content_type.as_deref(), &body) {
+            trawl_discover::Kind::Sitemap => {
+                sitemap_links(&body, &resp.final_url, report);
+                Emitted::default()
+            }
+            trawl_discover::Kind::Feed => {
+                feed_links(&body, &resp.final_url, report);
+                Emitted::default()
+            }
+            _ => self.read_page(task, resp, body, report).await,
+        }
+    }
+
+    /// An HTML page: extract it, describe it in the report, and decide whether its article is
+    /// emitted. An update check that finds the title and body as published emits nothing
+    /// (the report carries the published version); one that finds them changed emits the
+    /// next version; either way a new article must first win its near-duplicate claim.
+    async fn read_page(
+        &self,
+        task: &FetchTask,
+        resp: &FetchResponse,
+        body: bytes::Bytes,
+        report: &mut FetchReport,
+    ) -> Emitted {
+        let Some(mut article) = self.extract_page(body, resp, report).await else {
+            return Emitted::default();
+        };
+        describe_page(report, &article);
+        if !article.is_article {
+            return Emitted::default();
+        }
+        if let Some(u) = task
+            .update
+            .as_ref()
+            .filter(|u| report.content_digest.as_ref() == Some(&u.digest))
+        {
+            debug!(url = %task.url, version = u.version, "update check: unchanged");
+            report.article_version = Some(u.version);
+            return Emitted::default();
+        }
+        if let Some(u) = &task.update {
+            article.version = u.version.saturating_add(1);
+            info!(url = %task.url, version = article.version, "update check: title or body changed; publishing a new version");
+        }
+        article.fetched_at = Some(Utc::now().fixed_offset());
+        self.claim_article(task, article, report).await
+    }
+
+    /// Extract the page (timed and counted by result). A failure goes into the report: as its
+    /// `error` when permanent, as a `process_error` (retried) when not.
+    async fn extract_page(
+        &self,
+        body: bytes::Bytes,
+        resp: &FetchResponse,
+        report: &mut FetchReport,
+    ) -> Option<Article> {
+        let m = trawl_metrics::global();
+        let timer = Instant::now();
+        let extracted = self
+            .extract(body, resp.final_url.to_string(), resp.content_type.clone())
+            .await;
+        m.extract_duration_seconds
+            .observe(timer.elapsed().as_secs_f64());
+        match extracted {
+            Ok(article) => {
+                let label = if article.is_article {
+                    "article"
+                } else {
+                    "non_article"
+                };
+                m.extract_total.with_label_values(&[label]).inc();
+                Some(article)
+            }
+            Err(e) => {
+                m.extract_total.with_label_values(&["error"]).inc();
+                let message = Some(format!("extract: {}", e.message));
+                if e.permanent {
+                    report.error = message;
+                } else {
+                    report.process_error = message;
                 }
-                _ => {
-                    let timer = Instant::now();
-                    let extracted = self
-                        .extract(body, final_url.clone(), resp.content_type.clone())
-                        .await;
-                    m.extract_duration_seconds
-                        .observe(timer.elapsed().as_secs_f64());
-                    match extracted {
-                        Ok(mut article) => {
-                            m.extract_total
-                                .with_label_values(&[if article.is_article {
-                                    "article"
-                                } else {
-                                    "non_article"
-                                }])
-                                .inc();
-                            for l in &article.links {
-                                report
-                                    .links
-                                    .push(DiscoveredLink::new(l.clone(), LinkKind::Page));
-                            }
-                            report.is_article = article.is_article;
-                            report.article_id = Some(article.id.clone());
-                            report.content_fingerprint = Some(article.content_fingerprint.clone());
-                            report.canonical_url = article.canonical_url.clone();
-                            let digest = content_digest(article.title.as_deref(), &article.body);
-                            report.content_digest = Some(digest.clone());
-                            report.published_at = article.published_at;
-                            let unchanged = task.update.as_ref().filter(|u| u.digest == digest);
-                            if let (true, Some(u)) = (article.is_article, unchanged) {
-                                // An update check finding the title and body as published.
-                                debug!(url = %task.url, version = u.version, "update check: unchanged");
-                                report.article_version = Some(u.version);
-                            } else if article.is_article {
-                                if let Some(u) = &task.update {
-                                    article.version = u.version.saturating_add(1);
-                                    info!(url = %task.url, version = article.version, "update check: title or body changed; publishing a new version");
-                                }
-                                article.fetched_at = Some(Utc::now().fixed_offset());
-                                match self.claim(&article, &task.url).await {
-                                    Ok(None) => {
-                                        report.article_version = Some(article.version);
-                                        processed.article = Some(article);
-                                    }
-                                    Ok(Some(of)) => processed.duplicate_of = Some(of),
-                                    Err(e) => {
-                                        report.process_error =
-                                            Some(format!("near-duplicate check: {e}"));
-                                    }
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            m.extract_total.with_label_values(&["error"]).inc();
-                            if e.permanent {
-                                report.error = Some(format!("extract: {}", e.message));
-                            } else {
-                                report.process_error = Some(format!("extract: {}", e.message));
-                            }
-                        }
-                    }
-                }
+                None
             }
         }
-        self.drop_robots_denied(&mut report);
-        report.elapsed_seconds = processed.report.elapsed_seconds;
-        processed.report = report;
-        if let Some(sink) = &self.warc {
-            // Queued to the writer thread (waits only when it is behind); a write failure
-            // there is logged and counted and does not affect the article.
-            sink.submit(warc::capture_of(task, &mut resp, &processed))
-                .await;
+    }
+
+    /// The near-duplicate stage: an article is emitted when its claim is new (the report
+    /// names its version); a near-duplicate of an earlier article is not, and names it. A
+    /// failing index is a `process_error`, so the frontier retries the task.
+    async fn claim_article(
+        &self,
+        task: &FetchTask,
+        article: Article,
+        report: &mut FetchReport,
+    ) -> Emitted {
+        match self.claim(&article, &task.url).await {
+            Ok(None) => {
+                report.article_version = Some(article.version);
+                Emitted {
+                    article: Some(article),
+                    duplicate_of: None,
+                }
+            }
+            Ok(Some(of)) => Emitted {
+                article: None,
+                duplicate_of: Some(of),
+            },
+            Err(e) => {
+                report.process_error = Some(format!("near-duplicate check: {e}"));
+                Emitted::default()
+            }
         }
-        processed
+    }
+
+    /// Hand the fetch's HTTP exchanges and a metadata record to the WARC sink, if any. Queued
+    /// to the writer thread (waits only when it is behind); a write failure there is logged
+    /// and counted and does not affect the article.
+    async fn archive(&self, task: &FetchTask, resp: &mut FetchResponse, processed: &Processed) {
+        if let Some(sink) = &self.warc {
+            sink.submit(warc::capture_of(task, resp, processed)).await;
+        }
     }
 
     /// Leave out of the report the links that the robots.txt rules already known for their
@@ -349,11 +390,11 @@ impl Worker {
         article: &Article,
         task_url: &str,
     ) -> Result<Option<String>, trawl_store::StoreError> {
-        let Some(store) = &self.store else {
+        let Some(content) = &self.content else {
             return Ok(None);
         };
         let simhash = u64::from_str_radix(&article.content_fingerprint, 16).unwrap_or(0);
-        match store
+        match content
             .claim_content(&article.id, task_url, simhash, self.cfg.near_dup_distance)
             .await?
         {
@@ -482,30 +523,45 @@ impl Worker {
         }
     }
 
+    /// Publish what processing produced, each confirmed before the next: the article (when
+    /// there is one), then the report. False when shutdown came first.
     async fn publish_outputs(&self, p: &Processed, stop: &CancellationToken) -> bool {
-        let m = trawl_metrics::global();
         if let Some(article) = &p.article {
-            let payload = match serde_json::to_vec(article) {
-                Ok(v) => v,
-                Err(e) => {
-                    warn!(error = %e, "article not serializable");
-                    return false;
-                }
-            };
-            let key = routing_key(article);
-            let ok = retry_until_stopped(stop, "article", || {
-                self.broker.publish_article(&key, &payload)
-            })
-            .await;
-            if !ok {
+            if !self.publish_article(article, stop).await {
                 return false;
             }
+        }
+        self.publish_report(&p.report, stop).await
+    }
+
+    /// Publish an article on the articles exchange under its [`routing_key`], retrying until
+    /// it is confirmed or `stop`.
+    async fn publish_article(&self, article: &Article, stop: &CancellationToken) -> bool {
+        let m = trawl_metrics::global();
+        let payload = match serde_json::to_vec(article) {
+            Ok(v) => v,
+            Err(e) => {
+                warn!(error = %e, "article not serializable");
+                return false;
+            }
+        };
+        let key = routing_key(article);
+        let ok = retry_until_stopped(stop, "article", || {
+            self.broker.publish_article(&key, &payload)
+        })
+        .await;
+        if ok {
             m.articles_published_total.inc();
             m.stage_last_progress_timestamp_seconds
                 .with_label_values(&["publish"])
                 .set(Utc::now().timestamp_millis() as f64 / 1000.0);
         }
-        let payload = match serde_json::to_vec(&p.report) {
+        ok
+    }
+
+    /// Publish the report to the frontier, retrying until it is confirmed or `stop`.
+    async fn publish_report(&self, report: &FetchReport, stop: &CancellationToken) -> bool {
+        let payload = match serde_json::to_vec(report) {
             Ok(v) => v,
             Err(e) => {
                 warn!(error = %e, "report not serializable");
@@ -582,6 +638,86 @@ impl Worker {
         }
         info!("worker stopped");
     }
+}
+
+/// What the body stage emits: the article to publish, or the earlier article it
+/// near-duplicates (neither for pages that are not new articles).
+#[derive(Debug, Default)]
+struct Emitted {
+    article: Option<Article>,
+    duplicate_of: Option<String>,
+}
+
+/// The fetch request for `task`; `Err` when its URL does not parse. Seeds, sitemaps and feeds
+/// are fetched for discovery and follow redirects; a page's redirect target is reported as a
+/// link instead of fetched here, so the frontier fetches it only when it is new (an alias of
+/// a page already fetched costs one request, not two).
+fn fetch_request(task: &FetchTask) -> Result<FetchRequest, url::ParseError> {
+    let url = url::Url::parse(&task.url)?;
+    Ok(FetchRequest {
+        url,
+        etag: task.etag.clone(),
+        last_modified: task.last_modified.clone(),
+        purpose: match task.kind {
+            TaskKind::Sitemap | TaskKind::Feed | TaskKind::Seed => Purpose::Discovery,
+            TaskKind::Article | TaskKind::Listing => Purpose::Page,
+        },
+        follow_redirects: !matches!(task.kind, TaskKind::Article | TaskKind::Listing),
+    })
+}
+
+/// A sitemap's URLs as links: nested sitemaps as sitemaps, entries with their publication
+/// (or last modification) date. A sitemap that does not parse is a `process_error`.
+fn sitemap_links(body: &[u8], base: &url::Url, report: &mut FetchReport) {
+    match trawl_discover::parse_sitemap(body, base, trawl_discover::Limits::default()) {
+        Ok(sm) => {
+            for u in sm.sitemaps {
+                report
+                    .links
+                    .push(DiscoveredLink::new(u, LinkKind::RobotsSitemap));
+            }
+            for u in sm.urls {
+                report.links.push(DiscoveredLink {
+                    published: u.publication_date.or(u.lastmod).map(|d| d.fixed_offset()),
+                    ..DiscoveredLink::new(u.loc, LinkKind::Sitemap)
+                });
+            }
+        }
+        Err(e) => report.process_error = Some(format!("sitemap: {e}")),
+    }
+}
+
+/// A feed's items as links, with their publication dates. A feed that does not parse is a
+/// `process_error`.
+fn feed_links(body: &[u8], base: &url::Url, report: &mut FetchReport) {
+    match trawl_discover::parse_feed(body, base) {
+        Ok(items) => {
+            for it in items {
+                report.links.push(DiscoveredLink {
+                    published: it.published.map(|d| d.fixed_offset()),
+                    ..DiscoveredLink::new(it.url, LinkKind::Feed)
+                });
+            }
+        }
+        Err(e) => report.process_error = Some(format!("feed: {e}")),
+    }
+}
+
+/// What an extracted page tells the frontier: its outlinks, whether it is an article, its
+/// id, fingerprint, canonical URL, publication time and the digest of its title and body
+/// (which update checks compare).
+fn describe_page(report: &mut FetchReport, article: &Article) {
+    for l in &article.links {
+        report
+            .links
+            .push(DiscoveredLink::new(l.clone(), LinkKind::Page));
+    }
+    report.is_article = article.is_article;
+    report.article_id = Some(article.id.clone());
+    report.content_fingerprint = Some(article.content_fingerprint.clone());
+    report.canonical_url = article.canonical_url.clone();
+    report.content_digest = Some(content_digest(article.title.as_deref(), &article.body));
+    report.published_at = article.published_at;
 }
 
 struct ExtractFailure {

@@ -223,7 +223,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
             ..WorkerConfig::default()
         },
         broker.clone(),
-        Some(store.clone()),
+        Some(memory.clone()),
         fetcher,
     );
     let worker = match &warc {

@@ -14,7 +14,7 @@ use trawl_frontier::FrontierConfig;
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::Broker;
 use trawl_store::redis_store::{RedisStore, RedisStoreOptions};
-use trawl_store::FrontierStore;
+use trawl_store::{ContentIndex, FrontierStore};
 use trawl_worker::WorkerConfig;
 
 /// `--config FILE` and `--set section.key=value` (repeatable), over `TRAWL_*` env.
@@ -219,6 +219,8 @@ pub fn watch_readiness(
 /// What a distributed role runs on once it is connected.
 pub struct Role {
     pub store: Arc<dyn FrontierStore>,
+    /// The same Redis store, as the near-duplicate index (what a worker uses of it).
+    pub content: Arc<dyn ContentIndex>,
     pub broker: Arc<dyn Broker>,
     /// Cancelled on SIGTERM/SIGINT.
     pub stop: CancellationToken,
@@ -234,17 +236,19 @@ pub async fn start_role(cfg: &Config) -> anyhow::Result<Option<Role>> {
     health.set_ready("amqp", false);
     health.set_ready("redis", false);
     let connect = async {
-        let store: Arc<dyn FrontierStore> = connect_store(cfg, None).await?;
+        let redis = connect_store(cfg, None).await?;
         let broker: Arc<dyn Broker> = connect_broker(cfg, None).await?;
-        anyhow::Ok((store, broker))
+        anyhow::Ok((redis, broker))
     };
-    let (store, broker) = tokio::select! {
+    let (redis, broker) = tokio::select! {
         _ = stop.cancelled() => {
             info!("stopped while connecting");
             return Ok(None);
         }
         c = connect => c?,
     };
+    let store: Arc<dyn FrontierStore> = redis.clone();
+    let content: Arc<dyn ContentIndex> = redis;
     watch_readiness(
         health,
         Some(broker.clone()),
@@ -253,6 +257,7 @@ pub async fn start_role(cfg: &Config) -> anyhow::Result<Option<Role>> {
     );
     Ok(Some(Role {
         store,
+        content,
         broker,
         stop,
     }))

@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             trawl_fetch::Fetcher::new(fetch_cfg)
         }
         .context("building the HTTP client")?;
-        let mut worker = Worker::new(worker_cfg, role.broker, Some(role.store), fetcher);
+        let mut worker = Worker::new(worker_cfg, role.broker, Some(role.content), fetcher);
         if let Some(sink) = &warc {
             worker = worker.with_warc(sink.clone());
         }

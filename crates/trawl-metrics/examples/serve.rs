@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use trawl_core::FetchOutcome;
 use trawl_metrics::{
-    global, ExtractResult, Health, PublishKind, PublishResult, QueueKind, RobotsDecision,
+    global, AmqpConnectionEvent, ExtractResult, Health, PublishKind, PublishResult, QueueKind,
+    RobotsDecision,
 };
 
 #[tokio::main]
@@ -34,6 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     m.set_queue_messages(QueueKind::Tasks, 5);
     m.redis_call("dedup", Duration::from_micros(300));
     m.amqp_call("publish", Duration::from_micros(900));
+    m.amqp_connection_event(AmqpConnectionEvent::Reconnect);
 
     let health = Health::new();
     let (bound, server) = trawl_metrics::serve(addr, health).await?;

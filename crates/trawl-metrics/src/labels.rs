@@ -103,6 +103,24 @@ label_enum!(
 );
 
 label_enum!(
+    /// `trawl_amqp_connection_events_total{event}`: what happened to the AMQP broker's connection or its
+    /// users (recorded by `trawl-queue`'s RabbitMQ broker).
+    AmqpConnectionEvent {
+        /// A lost connection was replaced by a new one (topology re-declared).
+        Reconnect => "reconnect",
+        /// A connection attempt failed (at start or after a loss; with several nodes, one per round over
+        /// all of them).
+        ConnectFailure => "connect_failure",
+        /// A publish attempt failed transiently and is retried (on a new channel or connection).
+        PublishRetry => "publish_retry",
+        /// A consumer subscribed again after its channel or connection was lost.
+        Resubscribe => "resubscribe",
+        /// A reconnect landed on another cluster node than the lost connection's.
+        Failover => "failover",
+    }
+);
+
+label_enum!(
     /// `trawl_frontier_hosts{state}`.
     HostState {
         /// Has queued URLs and may be fetched now.
@@ -238,7 +256,10 @@ pub const REDIS_OPS: &[&str] = &[
     "connect", "ping", "dedup", "enqueue", "schedule", "lease", "complete", "stats", "other",
 ];
 
-/// Known `trawl_amqp_call_duration_seconds{op}` values.
+/// Known `trawl_amqp_call_duration_seconds{op}` values (what `trawl-queue`'s RabbitMQ broker times: `connect`
+/// one connection, `declare` the topology, `publish` one publish until confirmed (retries included),
+/// `consume` opening a subscription, `ack`/`nack` settling a delivery, `inspect` reading queue depths and
+/// dead letters).
 pub const AMQP_OPS: &[&str] = &[
     "connect", "declare", "publish", "consume", "ack", "nack", "inspect", "other",
 ];
@@ -369,6 +390,12 @@ mod tests {
         check(ExtractResult::ALL.iter().map(|v| v.as_str()).collect());
         check(PublishKind::ALL.iter().map(|v| v.as_str()).collect());
         check(PublishResult::ALL.iter().map(|v| v.as_str()).collect());
+        check(
+            AmqpConnectionEvent::ALL
+                .iter()
+                .map(|v| v.as_str())
+                .collect(),
+        );
         check(HostState::ALL.iter().map(|v| v.as_str()).collect());
         check(RetryStage::ALL.iter().map(|v| v.as_str()).collect());
         check(TaskResult::ALL.iter().map(|v| v.as_str()).collect());

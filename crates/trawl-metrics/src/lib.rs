@@ -26,9 +26,9 @@ use std::sync::LazyLock;
 
 pub use health::Health;
 pub use labels::{
-    status_class, status_class_opt, BatchResult, ExtractResult, HostState, PublishKind,
-    PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
-    TaskResult, WARC_RECORD_TYPES,
+    status_class, status_class_opt, AmqpConnectionEvent, BatchResult, ExtractResult, HostState,
+    PublishKind, PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome,
+    SinkRejectReason, Stage, TaskResult, WARC_RECORD_TYPES,
 };
 pub use metrics::{InProgressGuard, Metrics, VERSION};
 pub use server::{serve, serve_registry};

@@ -9,10 +9,10 @@ use prometheus::{
 use trawl_core::FetchOutcome;
 
 use crate::labels::{
-    status_class_opt, BatchResult, ExtractResult, HostState, LabelGuard, PublishKind,
-    PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome, SinkRejectReason, Stage,
-    TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES,
-    REDIS_OPS, STATUS_CLASSES, UPDATE_CHECK_RESULTS, WARC_RECORD_TYPES,
+    status_class_opt, AmqpConnectionEvent, BatchResult, ExtractResult, HostState, LabelGuard,
+    PublishKind, PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome,
+    SinkRejectReason, Stage, TaskResult, AMQP_OPS, DEAD_LETTER_REASONS, LINK_FILTER_REASONS,
+    MAX_OPEN_LABEL_VALUES, REDIS_OPS, STATUS_CLASSES, UPDATE_CHECK_RESULTS, WARC_RECORD_TYPES,
 };
 
 /// The version reported by `trawl_build_info{version}`.
@@ -75,6 +75,10 @@ pub struct Metrics {
     pub articles_published_total: IntCounter,
     /// `trawl_amqp_publish_total{kind, result}`.
     pub amqp_publish_total: IntCounterVec,
+    /// `trawl_amqp_connection_events_total{event}`.
+    pub amqp_connection_events_total: IntCounterVec,
+    /// `trawl_amqp_connected`.
+    pub amqp_connected: IntGauge,
     /// `trawl_links_discovered_total`.
     pub links_discovered_total: IntCounter,
     /// `trawl_links_accepted_total`.
@@ -255,8 +259,19 @@ impl Metrics {
             amqp_publish_total: counter_vec(
                 &r,
                 "trawl_amqp_publish_total",
-                "AMQP publishes, by message kind and broker answer.",
+                "AMQP publishes (one per publish call, retries included), by message kind and final broker answer.",
                 &["kind", "result"],
+            )?,
+            amqp_connection_events_total: counter_vec(
+                &r,
+                "trawl_amqp_connection_events_total",
+                "AMQP connection events: reconnects, failed connection attempts, publish retries, consumer resubscriptions, failovers to another node.",
+                &["event"],
+            )?,
+            amqp_connected: gauge(
+                &r,
+                "trawl_amqp_connected",
+                "1 while the process's RabbitMQ broker holds a live connection, 0 while it is disconnected (the number of connected brokers when a process holds several).",
             )?,
             links_discovered_total: counter(
                 &r,
@@ -418,6 +433,10 @@ impl Metrics {
                     .with_label_values(&[k.as_str(), r.as_str()]);
             }
         }
+        for e in AmqpConnectionEvent::ALL {
+            self.amqp_connection_events_total
+                .with_label_values(&[e.as_str()]);
+        }
         for reason in LINK_FILTER_REASONS {
             self.links_filtered_total.with_label_values(&[reason]);
         }
@@ -510,6 +529,13 @@ impl Metrics {
     pub fn amqp_publish(&self, kind: PublishKind, result: PublishResult) {
         self.amqp_publish_total
             .with_label_values(&[kind.as_str(), result.as_str()])
+            .inc();
+    }
+
+    /// Count one AMQP connection event.
+    pub fn amqp_connection_event(&self, event: AmqpConnectionEvent) {
+        self.amqp_connection_events_total
+            .with_label_values(&[event.as_str()])
             .inc();
     }
 
@@ -706,6 +732,8 @@ mod tests {
         "trawl_extract_total",
         "trawl_articles_published_total",
         "trawl_amqp_publish_total",
+        "trawl_amqp_connection_events_total",
+        "trawl_amqp_connected",
         "trawl_links_discovered_total",
         "trawl_links_accepted_total",
         "trawl_links_deduped_total",
@@ -877,6 +905,9 @@ mod tests {
                 m.amqp_publish(*k, *r);
             }
         }
+        for e in AmqpConnectionEvent::ALL {
+            m.amqp_connection_event(*e);
+        }
         let limit = MAX_OPEN_LABEL_VALUES + 1; // + "other"
         for name in [
             "trawl_links_filtered_total",
@@ -912,6 +943,10 @@ mod tests {
         assert_eq!(
             label_values(&m, "trawl_amqp_publish_total")["kind"].len(),
             PublishKind::ALL.len()
+        );
+        assert_eq!(
+            label_values(&m, "trawl_amqp_connection_events_total")["event"].len(),
+            AmqpConnectionEvent::ALL.len()
         );
         // Overall series count stays small.
         let series: usize = m

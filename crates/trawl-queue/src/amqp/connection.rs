@@ -17,10 +17,12 @@ use lapin::{Channel, Connection, ConnectionProperties};
 use tokio::sync::watch;
 use tokio::time::{timeout, Instant};
 
+use super::metrics::{Op, Timer};
 use super::{redact_url, AmqpBroker, AmqpOptions, Topology};
 use crate::memory::validate_queue_name;
 use crate::QueueError;
 use trawl_core::split_url_list;
+use trawl_metrics::AmqpConnectionEvent;
 
 /// One RabbitMQ node the broker may connect to.
 pub(super) struct Node {
@@ -53,6 +55,9 @@ pub(super) struct Shared {
     pub(super) started: std::time::Instant,
     pub(super) last_publish_warning_ms: AtomicU64,
     pub(super) counters: Counters,
+    /// Whether this broker currently counts as connected in `trawl_amqp_connected`
+    /// (`Shared::sync_connected`).
+    pub(super) counted_connected: AtomicBool,
 }
 
 #[derive(Default)]
@@ -64,8 +69,9 @@ pub(super) struct Counters {
     pub(super) failovers: AtomicU64,
 }
 
-/// Counters of an [`AmqpBroker`] since it was created, for metrics
-/// (`trawl_amqp_reconnects_total`, ...).
+/// Counters of one [`AmqpBroker`] since it was created. The broker also counts each event in
+/// the process-wide `trawl_amqp_connection_events_total{event}` (`reconnect`,
+/// `connect_failure`, `publish_retry`, `resubscribe`, `failover`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AmqpStats {
     /// Successful reconnects after a lost connection.
@@ -79,6 +85,7 @@ pub struct AmqpStats {
     /// Reconnects that landed on another node than the lost connection's
     /// (several nodes configured).
     pub failovers: u64,
+    /// The broker holds a live connection now.
     pub connected: bool,
 }
 
@@ -216,6 +223,7 @@ impl Shared {
         if let Some(c) = self.live() {
             return Ok(c);
         }
+        self.sync_connected();
         if self.shut_down.load(Ordering::SeqCst) {
             return Err(QueueError::Unavailable("the broker was shut down".into()));
         }
@@ -250,10 +258,10 @@ impl Shared {
             Ok(c) => {
                 let url = &self.nodes[c.node].redacted;
                 if had_connection {
-                    self.counters.reconnects.fetch_add(1, Ordering::Relaxed);
+                    self.event(AmqpConnectionEvent::Reconnect);
                 }
                 if let Some(from) = lost_node.filter(|i| *i != c.node) {
-                    self.counters.failovers.fetch_add(1, Ordering::Relaxed);
+                    self.event(AmqpConnectionEvent::Failover);
                     tracing::warn!(
                         url = %url,
                         from = %self.nodes[from].redacted,
@@ -273,6 +281,7 @@ impl Shared {
                 self.next_node.store(c.node, Ordering::Relaxed);
                 *backoff = BackoffState::default();
                 *self.state.write().unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+                self.sync_connected();
                 Ok(c)
             }
             Err(e) => {
@@ -283,9 +292,7 @@ impl Shared {
                 );
                 backoff.failures = backoff.failures.saturating_add(1);
                 backoff.next_allowed = Some(Instant::now() + delay);
-                self.counters
-                    .connect_failures
-                    .fetch_add(1, Ordering::Relaxed);
+                self.event(AmqpConnectionEvent::ConnectFailure);
                 if !e.is_transient() {
                     tracing::error!(
                         "RabbitMQ at {} refused us: {}; fix the configuration",
@@ -355,12 +362,14 @@ impl Shared {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let props = ConnectionProperties::default()
             .with_connection_name(LongString::from(self.connection_name.clone()));
+        let timer = Timer::start(Op::Connect);
         let connection = self
             .bounded(
                 "connecting",
                 Connection::connect_uri(self.nodes[node].uri.clone(), props),
             )
             .await?;
+        drop(timer);
         let redacted = self.nodes[node].redacted.clone();
         connection.on_error(move |e| {
             tracing::warn!(url = %redacted, error = %e, "RabbitMQ connection lost");
@@ -427,6 +436,7 @@ impl AmqpBroker {
             started: std::time::Instant::now(),
             last_publish_warning_ms: AtomicU64::new(0),
             counters: Counters::default(),
+            counted_connected: AtomicBool::new(false),
         });
         let start = Instant::now();
         loop {
@@ -458,6 +468,7 @@ impl AmqpBroker {
                 if shared.shut_down.load(Ordering::SeqCst) {
                     break;
                 }
+                shared.sync_connected();
                 if shared.live().is_none() {
                     let _ = shared.conn().await;
                 }
@@ -531,6 +542,7 @@ impl AmqpBroker {
             )
             .await;
         }
+        self.shared.sync_connected();
     }
 
     /// Fault-test hook: close the current connection from the client side, as

@@ -18,9 +18,11 @@ use tokio::sync::watch;
 use tokio::time::{timeout, Instant};
 
 use super::connection::{backoff_delay, Shared};
+use super::metrics::{Op, Timer};
 use super::topology::{durable, quorum_args};
 use super::AmqpBroker;
 use crate::{Acker, Consumer, Delivery, QueueError};
+use trawl_metrics::AmqpConnectionEvent;
 
 impl AmqpBroker {
     pub(super) async fn consumer(
@@ -101,6 +103,7 @@ pub(super) struct AmqpConsumer {
 
 impl AmqpConsumer {
     pub(super) async fn open(&self) -> Result<Active, QueueError> {
+        let _timer = Timer::start(Op::Consume);
         let s = &self.shared;
         let conn = s.conn().await?;
         let ch = s
@@ -213,10 +216,7 @@ impl Consumer for AmqpConsumer {
                     Ok(active) => {
                         if self.opened_once {
                             tracing::info!(queue = %self.target.describe(), "resubscribed");
-                            self.shared
-                                .counters
-                                .resubscribes
-                                .fetch_add(1, Ordering::Relaxed);
+                            self.shared.event(AmqpConnectionEvent::Resubscribe);
                         }
                         self.failures = 0;
                         self.opened_once = true;
@@ -329,6 +329,7 @@ impl Acker for AmqpAcker {
         if self.settled.swap(true, Ordering::SeqCst) {
             return Err(QueueError::Rejected("delivery already settled".into()));
         }
+        let _timer = Timer::start(Op::Ack);
         self.acker
             .ack(BasicAckOptions::default())
             .await
@@ -339,6 +340,7 @@ impl Acker for AmqpAcker {
         if self.settled.swap(true, Ordering::SeqCst) {
             return Err(QueueError::Rejected("delivery already settled".into()));
         }
+        let _timer = Timer::start(Op::Nack);
         self.acker
             .nack(BasicNackOptions {
                 multiple: false,
@@ -360,6 +362,7 @@ impl Drop for AmqpAcker {
         let channel = self.channel.take();
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
+                let _timer = Timer::start(Op::Nack);
                 let _ = acker
                     .nack(BasicNackOptions {
                         multiple: false,

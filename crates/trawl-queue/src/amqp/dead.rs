@@ -5,9 +5,11 @@ use lapin::options::{BasicAckOptions, BasicGetOptions, BasicNackOptions};
 use lapin::types::{AMQPValue, FieldTable};
 
 use super::connection::Shared;
+use super::metrics::{self, Op, Timer};
 use super::publish::{truncate_utf8, OnUnroutable};
 use super::{AmqpBroker, REASON_HEADER, SOURCE_HEADER};
 use crate::{DeadLetter, QueueError, WorkQueue};
+use trawl_metrics::PublishKind;
 
 pub(super) fn header_str(headers: Option<&FieldTable>, key: &str) -> Option<String> {
     let v = headers?.inner().get(key)?;
@@ -57,6 +59,7 @@ impl AmqpBroker {
         let exchange = self.shared.topology.dead_exchange.clone();
         self.shared
             .publish(
+                PublishKind::DeadLetter,
                 &exchange,
                 key,
                 payload,
@@ -68,6 +71,7 @@ impl AmqpBroker {
     }
 
     pub(super) async fn peek_dead(&self, max: usize) -> Result<Vec<DeadLetter>, QueueError> {
+        let _timer = Timer::start(Op::Inspect);
         let s = &self.shared;
         let conn = s.conn().await?;
         let ch = s
@@ -121,9 +125,15 @@ impl AmqpBroker {
                 .await?;
             let Some(msg) = got else { break };
             let dl = s.to_dead_letter(&msg.delivery);
-            let (target, on_unroutable) = match WorkQueue::from_name(&dl.source) {
-                Some(q) => (s.topology.work(q).to_string(), OnUnroutable::Redeclare),
+            // Counted under the kind of the queue it goes back to.
+            let (kind, target, on_unroutable) = match WorkQueue::from_name(&dl.source) {
+                Some(q) => (
+                    metrics::work_kind(q),
+                    s.topology.work(q).to_string(),
+                    OnUnroutable::Redeclare,
+                ),
                 None if dl.source.starts_with("articles.") => (
+                    PublishKind::Article,
                     format!("{}.{}", s.topology.prefix, dl.source),
                     OnUnroutable::Fail,
                 ),
@@ -134,6 +144,7 @@ impl AmqpBroker {
             };
             match s
                 .publish(
+                    kind,
                     "",
                     &target,
                     &msg.delivery.data,

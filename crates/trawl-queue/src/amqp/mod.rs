@@ -34,6 +34,8 @@
 //! - `publish`: confirmed publishes with retries;
 //! - `consume`: consumers, acks, resubscription;
 //! - `dead`: dead letters (publish, peek, requeue);
+//! - `metrics`: what the broker records about itself (`trawl_amqp_publish_total`,
+//!   `trawl_amqp_call_duration_seconds`, `trawl_amqp_connection_events_total`);
 //! - this file: [`AmqpBroker`] and its [`Broker`] implementation.
 
 use std::sync::Arc;
@@ -47,6 +49,7 @@ use crate::{Broker, Consumer, DeadLetter, QueueError, WorkQueue};
 mod connection;
 mod consume;
 mod dead;
+mod metrics;
 mod options;
 mod publish;
 mod topology;
@@ -59,6 +62,7 @@ pub use trawl_core::redact_url;
 use connection::{lock, Shared};
 use consume::Target;
 use publish::OnUnroutable;
+use trawl_metrics::PublishKind;
 
 /// Header with the reason of a dead letter published by [`Broker::dead_letter`].
 pub const REASON_HEADER: &str = "x-trawl-reason";
@@ -79,6 +83,7 @@ impl Broker for AmqpBroker {
         let name = self.shared.topology.work(queue).to_string();
         self.shared
             .publish(
+                metrics::work_kind(queue),
                 "",
                 &name,
                 payload,
@@ -100,6 +105,7 @@ impl Broker for AmqpBroker {
         // Not mandatory: an article nobody subscribed to is dropped, as designed.
         self.shared
             .publish(
+                PublishKind::Article,
                 &exchange,
                 routing_key,
                 payload,

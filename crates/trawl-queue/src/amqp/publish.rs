@@ -11,13 +11,16 @@ use lapin::{BasicProperties, Channel};
 use tokio::time::{timeout, Instant};
 
 use super::connection::{backoff_delay, Conn, Shared};
+use super::metrics::{self, Op, Timer};
 use super::SCHEMA_VERSION_HEADER;
 use crate::QueueError;
+use trawl_metrics::{AmqpConnectionEvent, PublishKind, PublishResult};
 
 /// A publish failure: unroutable messages are told apart so that the caller
-/// can re-declare the topology.
+/// can re-declare the topology, and nacks so that they are counted as such.
 pub(super) enum PubError {
     Unroutable(String),
+    Nacked(QueueError),
     Other(QueueError),
 }
 
@@ -147,7 +150,7 @@ impl Shared {
             }
             Confirmation::Nack(None) => {
                 self.retire_publisher(conn, i, &ch).await;
-                Err(PubError::Other(QueueError::Unavailable(
+                Err(PubError::Nacked(QueueError::Unavailable(
                     "the broker nacked the publish".into(),
                 )))
             }
@@ -181,9 +184,12 @@ impl Shared {
     }
 
     /// Publish, waiting for the confirm; transient failures are retried on a
-    /// (new) connection until `publish_retry_timeout`.
+    /// (new) connection until `publish_retry_timeout`. Counted once, under `kind`,
+    /// with its final result, and timed as a whole (`metrics`).
+    #[allow(clippy::too_many_arguments)]
     pub(super) async fn publish(
         &self,
+        kind: PublishKind,
         exchange: &str,
         routing_key: &str,
         payload: &[u8],
@@ -191,6 +197,42 @@ impl Shared {
         mandatory: bool,
         on_unroutable: OnUnroutable,
     ) -> Result<(), QueueError> {
+        let timer = Timer::start(Op::Publish);
+        let result = self
+            .publish_retrying(
+                exchange,
+                routing_key,
+                payload,
+                headers,
+                mandatory,
+                on_unroutable,
+            )
+            .await;
+        drop(timer);
+        match result {
+            Ok(()) => {
+                metrics::publish(kind, PublishResult::Confirmed);
+                Ok(())
+            }
+            Err((e, result)) => {
+                metrics::publish(kind, result);
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Shared::publish`] without the metrics; an error comes with its
+    /// `trawl_amqp_publish_total{result}` (`nacked` when the last attempt was nacked).
+    async fn publish_retrying(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        payload: &[u8],
+        headers: FieldTable,
+        mandatory: bool,
+        on_unroutable: OnUnroutable,
+    ) -> Result<(), (QueueError, PublishResult)> {
+        let failed = |e| (e, PublishResult::Error);
         let start = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -202,6 +244,7 @@ impl Shared {
                 }
                 Err(e) => Err(PubError::Other(e)),
             };
+            let mut nacked = false;
             let err = match result {
                 Ok(()) => {
                     if attempt > 0 {
@@ -213,19 +256,28 @@ impl Shared {
                     self.redeclare().await;
                     QueueError::Unavailable(msg)
                 }
-                Err(PubError::Unroutable(msg)) => return Err(QueueError::Rejected(msg)),
+                Err(PubError::Unroutable(msg)) => return Err(failed(QueueError::Rejected(msg))),
+                Err(PubError::Nacked(e)) => {
+                    nacked = true;
+                    e
+                }
                 Err(PubError::Other(e)) if e.is_transient() => {
                     if matches!(&e, QueueError::Unavailable(m) if m.starts_with("not found")) {
                         self.redeclare().await;
                     }
                     e
                 }
-                Err(PubError::Other(e)) => return Err(e),
+                Err(PubError::Other(e)) => return Err(failed(e)),
             };
             let elapsed = start.elapsed();
             if elapsed >= self.options.publish_retry_timeout {
                 tracing::warn!(error = %err, "publish failed; retry budget used up");
-                return Err(err);
+                let result = if nacked {
+                    PublishResult::Nacked
+                } else {
+                    PublishResult::Error
+                };
+                return Err((err, result));
             }
             if attempt == 0 && self.publish_warning_due() {
                 tracing::warn!(
@@ -234,9 +286,7 @@ impl Shared {
                 );
             }
             attempt = attempt.saturating_add(1);
-            self.counters
-                .publish_retries
-                .fetch_add(1, Ordering::Relaxed);
+            self.event(AmqpConnectionEvent::PublishRetry);
             let pause = backoff_delay(
                 self.options.initial_backoff,
                 Duration::from_secs(2),

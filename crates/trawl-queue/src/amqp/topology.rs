@@ -11,6 +11,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::connection::{backoff_delay, lock, Shared};
+use super::metrics::{Op, Timer};
 use super::AmqpBroker;
 use crate::{QueueError, WorkQueue};
 
@@ -87,6 +88,7 @@ pub(super) fn durable() -> QueueDeclareOptions {
 
 impl Shared {
     pub(super) async fn declare_topology(&self, ch: &Channel) -> Result<(), QueueError> {
+        let _timer = Timer::start(Op::Declare);
         let t = &self.topology;
         let exchange_opts = ExchangeDeclareOptions {
             durable: true,
@@ -229,6 +231,7 @@ impl AmqpBroker {
 
     /// Ready messages of a queue (passive declare).
     pub(super) async fn queue_depth(&self, queue: &str) -> Result<u64, QueueError> {
+        let _timer = Timer::start(Op::Inspect);
         let s = &self.shared;
         let conn = s.conn().await?;
         let ch = s

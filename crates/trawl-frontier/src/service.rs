@@ -575,24 +575,11 @@ impl Frontier {
             enqueued_at: Utc::now().fixed_offset(),
             update: lease.item.update.clone(),
         };
-        let m = trawl_metrics::global();
-        let timer = m
-            .amqp_call_duration_seconds
-            .with_label_values(&["publish"])
-            .start_timer();
-        let res = publish_json(inner.broker.as_ref(), WorkQueue::Tasks, &task).await;
-        timer.observe_duration();
-        match res {
-            Ok(()) => {
-                m.amqp_publish_total
-                    .with_label_values(&["task", "confirmed"])
-                    .inc();
-                Ok(())
-            }
+        // The broker counts and times its publishes (`trawl_amqp_publish_total`,
+        // `trawl_amqp_call_duration_seconds`).
+        match publish_json(inner.broker.as_ref(), WorkQueue::Tasks, &task).await {
+            Ok(()) => Ok(()),
             Err(e) => {
-                m.amqp_publish_total
-                    .with_label_values(&["task", "error"])
-                    .inc();
                 // Put the URL back, then free the host: nothing is lost.
                 inner.store.enqueue(&[lease.item], now_ms()).await?;
                 inner
@@ -809,10 +796,7 @@ impl Frontier {
         now: u64,
     ) -> Result<(), FrontierError> {
         let inner = &self.inner;
-        trawl_metrics::global()
-            .retries_total
-            .with_label_values(&["task"])
-            .inc();
+        trawl_metrics::global().retry(trawl_metrics::RetryStage::Task);
         if let Ok(mut s) = inner.summary.lock() {
             s.retried += 1;
         }
@@ -844,9 +828,6 @@ impl Frontier {
             .broker
             .dead_letter(WorkQueue::Tasks, &payload, reason)
             .await?;
-        m.amqp_publish_total
-            .with_label_values(&["dead_letter", "confirmed"])
-            .inc();
         Ok(())
     }
 
@@ -1024,28 +1005,26 @@ impl Frontier {
     pub async fn update_gauges(&self) -> Result<trawl_store::StoreStats, FrontierError> {
         let m = trawl_metrics::global();
         let stats = self.inner.store.stats(now_ms()).await?;
-        m.frontier_hosts
-            .with_label_values(&["ready"])
-            .set(stats.hosts_ready as i64);
-        m.frontier_hosts
-            .with_label_values(&["waiting"])
-            .set(stats.hosts_waiting as i64);
-        m.frontier_hosts
-            .with_label_values(&["leased"])
-            .set(stats.hosts_leased as i64);
+        m.set_frontier_hosts(
+            stats.hosts_ready as i64,
+            stats.hosts_waiting as i64,
+            stats.hosts_leased as i64,
+        );
         m.frontier_urls_queued.set(stats.queued as i64);
         m.frontier_urls_in_flight.set(stats.in_flight as i64);
-        for q in [WorkQueue::Tasks, WorkQueue::Reports] {
+        // Queue depths are the frontier's periodic sampling of the crawl (one poller, not every
+        // process holding a broker), so they are set here rather than by the broker, which
+        // records its own publishes, call latencies and connection events.
+        for (q, kind) in [
+            (WorkQueue::Tasks, trawl_metrics::QueueKind::Tasks),
+            (WorkQueue::Reports, trawl_metrics::QueueKind::Reports),
+        ] {
             if let Ok(d) = self.inner.broker.depth(q).await {
-                m.amqp_queue_messages
-                    .with_label_values(&[q.as_str()])
-                    .set(d as i64);
+                m.set_queue_messages(kind, d as i64);
             }
         }
         if let Ok(d) = self.inner.broker.dead_letter_count().await {
-            m.amqp_queue_messages
-                .with_label_values(&["dead_letter"])
-                .set(d as i64);
+            m.set_queue_messages(trawl_metrics::QueueKind::DeadLetter, d as i64);
         }
         Ok(stats)
     }

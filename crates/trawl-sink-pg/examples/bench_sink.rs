@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use tokio_util::sync::CancellationToken;
 use trawl_core::Article;
-use trawl_metrics::{Health, Metrics};
+use trawl_metrics::{Health, Metrics, SinkOutcome};
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::Broker;
 use trawl_sink_pg::{PgStore, Sink, SinkConfig};
@@ -171,9 +171,9 @@ fn start_sink(pg: &str, schema: &str, broker: Arc<dyn Broker>, cfg: SinkConfig) 
 }
 
 fn settled(m: &Metrics) -> u64 {
-    ["inserted", "updated", "unchanged", "rejected"]
+    SinkOutcome::ALL
         .iter()
-        .map(|o| m.sink_articles_total.with_label_values(&[o]).get())
+        .map(|o| m.sink_articles_total.with_label_values(&[o.as_str()]).get())
         .sum()
 }
 
@@ -266,7 +266,7 @@ async fn main() {
     let inserted = sink
         .metrics
         .sink_articles_total
-        .with_label_values(&["inserted"])
+        .with_label_values(&[SinkOutcome::Inserted.as_str()])
         .get();
     assert_eq!(inserted, 2 * n, "every article inserted once");
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::*;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use trawl_metrics::{Health, Metrics};
+use trawl_metrics::{BatchResult, Health, Metrics, SinkOutcome, SinkRejectReason};
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::Broker;
 use trawl_sink_pg::{PgStore, Sink, SinkConfig, SinkError};
@@ -44,20 +44,12 @@ struct Running {
 
 impl Running {
     fn settled(&self) -> u64 {
-        ["inserted", "updated", "unchanged", "rejected"]
-            .iter()
-            .map(|o| {
-                self.metrics
-                    .sink_articles_total
-                    .with_label_values(&[o])
-                    .get()
-            })
-            .sum()
+        SinkOutcome::ALL.iter().map(|o| self.count(*o)).sum()
     }
-    fn count(&self, outcome: &str) -> u64 {
+    fn count(&self, outcome: SinkOutcome) -> u64 {
         self.metrics
             .sink_articles_total
-            .with_label_values(&[outcome])
+            .with_label_values(&[outcome.as_str()])
             .get()
     }
     async fn stop(self) {
@@ -167,7 +159,7 @@ async fn batches_commit_then_ack_and_refusals_are_dead_lettered() {
             sink.settled()
         );
         assert_eq!(sink.settled(), total);
-        assert_eq!(sink.count("rejected"), 3);
+        assert_eq!(sink.count(SinkOutcome::Rejected), 3);
         assert_eq!(scalar(&c, "SELECT count(*) FROM articles").await, 100);
         assert_eq!(
             scalar(&c, "SELECT count(DISTINCT id) FROM articles").await,
@@ -186,14 +178,17 @@ async fn batches_commit_then_ack_and_refusals_are_dead_lettered() {
             20
         );
         // Every id inserted exactly once; each v2 applied once or superseded a v1 in its batch.
-        assert_eq!(sink.count("inserted"), 100);
-        assert!(sink.count("updated") <= 20);
-        assert_eq!(sink.count("unchanged"), 130 - 100 - sink.count("updated"));
+        assert_eq!(sink.count(SinkOutcome::Inserted), 100);
+        assert!(sink.count(SinkOutcome::Updated) <= 20);
+        assert_eq!(
+            sink.count(SinkOutcome::Unchanged),
+            130 - 100 - sink.count(SinkOutcome::Updated)
+        );
         // Batched: far fewer transactions than messages.
         let batches = sink
             .metrics
             .sink_batches_total
-            .with_label_values(&["committed"])
+            .with_label_values(&[BatchResult::Committed.as_str()])
             .get();
         assert!(
             (3..=40).contains(&batches),
@@ -221,14 +216,14 @@ async fn batches_commit_then_ack_and_refusals_are_dead_lettered() {
             "{reasons:?}"
         );
         for reason in [
-            "invalid_json",
-            "unsupported_schema_version",
-            "invalid_article",
+            SinkRejectReason::InvalidJson,
+            SinkRejectReason::UnsupportedSchemaVersion,
+            SinkRejectReason::InvalidArticle,
         ] {
             assert_eq!(
                 sink.metrics
                     .sink_rejected_total
-                    .with_label_values(&[reason])
+                    .with_label_values(&[reason.as_str()])
                     .get(),
                 1
             );
@@ -278,12 +273,17 @@ async fn killed_mid_stream_and_restarted_loses_and_doubles_nothing() {
             }
         });
         // Kill it once it has written some, but (most likely) not all.
-        assert!(eventually(WAIT, || async { a.count("inserted") >= 100 }).await);
+        assert!(eventually(WAIT, || async { a.count(SinkOutcome::Inserted) >= 100 }).await);
         let settled_by_a = a.settled();
         let Running { task, metrics: metrics_a, .. } = a;
         task.abort();
         let _ = task.await;
-        let a_count = |o: &str| metrics_a.sink_articles_total.with_label_values(&[o]).get();
+        let a_count = |o: SinkOutcome| {
+            metrics_a
+                .sink_articles_total
+                .with_label_values(&[o.as_str()])
+                .get()
+        };
         broker_a.shutdown().await; // the process is gone: its unacked deliveries go back
         let after_kill = scalar(&c, "SELECT count(*) FROM articles").await;
         for r in c
@@ -296,10 +296,10 @@ async fn killed_mid_stream_and_restarted_loses_and_doubles_nothing() {
         eprintln!(
             "killed after {settled_by_a} of {} messages settled ({} at the end: inserted {} updated {} unchanged {}), {after_kill} rows",
             3 * IDS,
-            a_count("inserted") + a_count("updated") + a_count("unchanged"),
-            a_count("inserted"),
-            a_count("updated"),
-            a_count("unchanged")
+            a_count(SinkOutcome::Inserted) + a_count(SinkOutcome::Updated) + a_count(SinkOutcome::Unchanged),
+            a_count(SinkOutcome::Inserted),
+            a_count(SinkOutcome::Updated),
+            a_count(SinkOutcome::Unchanged)
         );
 
         let broker_b = broker(&prefix).await;
@@ -337,9 +337,9 @@ async fn killed_mid_stream_and_restarted_loses_and_doubles_nothing() {
                  {after_kill} rows; sink B settled {} (inserted {}, updated {}, unchanged {}), \
                  dead letters {:?}",
                 b.settled(),
-                b.count("inserted"),
-                b.count("updated"),
-                b.count("unchanged"),
+                b.count(SinkOutcome::Inserted),
+                b.count(SinkOutcome::Updated),
+                b.count(SinkOutcome::Unchanged),
                 broker_b.dead_letter_count().await
             );
         }
@@ -413,11 +413,11 @@ async fn postgres_away_at_start_and_mid_stream_holds_everything_until_it_returns
         proxy.set_up(true);
         assert!(
             eventually(WAIT, || async {
-                sink.count("inserted") == 20 && sink.health.is_ready()
+                sink.count(SinkOutcome::Inserted) == 20 && sink.health.is_ready()
             })
             .await,
             "inserted {}",
-            sink.count("inserted")
+            sink.count(SinkOutcome::Inserted)
         );
         assert_eq!(scalar(&c, "SELECT count(*) FROM articles").await, 20);
 
@@ -432,12 +432,12 @@ async fn postgres_away_at_start_and_mid_stream_holds_everything_until_it_returns
             "not ready while PostgreSQL is away"
         );
         assert_eq!(sink.metrics.sink_postgres_up.get(), 0);
-        assert_eq!(sink.count("inserted"), 20);
+        assert_eq!(sink.count(SinkOutcome::Inserted), 20);
         assert!(
             eventually(WAIT, || async {
                 sink.metrics
                     .sink_batches_total
-                    .with_label_values(&["failed"])
+                    .with_label_values(&[BatchResult::Failed.as_str()])
                     .get()
                     > 0
             })
@@ -445,14 +445,14 @@ async fn postgres_away_at_start_and_mid_stream_holds_everything_until_it_returns
         );
         proxy.set_up(true);
         assert!(
-            eventually(WAIT, || async { sink.count("inserted") == 60 }).await,
+            eventually(WAIT, || async { sink.count(SinkOutcome::Inserted) == 60 }).await,
             "inserted {}",
-            sink.count("inserted")
+            sink.count(SinkOutcome::Inserted)
         );
         assert!(eventually(WAIT, || async { sink.health.is_ready() }).await);
         assert_eq!(sink.metrics.sink_postgres_up.get(), 1);
         assert_eq!(scalar(&c, "SELECT count(*) FROM articles").await, 60);
-        assert_eq!(sink.count("rejected"), 0);
+        assert_eq!(sink.count(SinkOutcome::Rejected), 0);
         sink.stop().await;
         b.shutdown().await;
     })
@@ -486,7 +486,7 @@ async fn stopped_while_postgres_is_away_hands_the_messages_back() {
         // Nothing was acked: a sink pointed at the right place gets all of it.
         let b2 = broker(&prefix).await;
         let sink = start(&pg_url(), &schema, b2.clone(), 10);
-        assert!(eventually(WAIT, || async { sink.count("inserted") == 15 }).await);
+        assert!(eventually(WAIT, || async { sink.count(SinkOutcome::Inserted) == 15 }).await);
         let c = client(&schema).await;
         assert_eq!(scalar(&c, "SELECT count(*) FROM articles").await, 15);
         sink.stop().await;

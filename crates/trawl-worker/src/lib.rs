@@ -31,6 +31,7 @@ use trawl_core::{
     TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 use trawl_fetch::{FetchRequest, FetchResponse, Fetcher, Purpose};
+use trawl_metrics::{ExtractResult, TaskResult};
 use trawl_queue::{Broker, Delivery, QueueError, WorkQueue};
 use trawl_store::{ContentClaim, ContentIndex};
 
@@ -270,16 +271,18 @@ impl Worker {
             .observe(timer.elapsed().as_secs_f64());
         match extracted {
             Ok(article) => {
-                let label = if article.is_article {
-                    "article"
+                let result = if article.is_article {
+                    ExtractResult::Article
                 } else {
-                    "non_article"
+                    ExtractResult::NonArticle
                 };
-                m.extract_total.with_label_values(&[label]).inc();
+                m.extract_total.with_label_values(&[result.as_str()]).inc();
                 Some(article)
             }
             Err(e) => {
-                m.extract_total.with_label_values(&["error"]).inc();
+                m.extract_total
+                    .with_label_values(&[ExtractResult::Error.as_str()])
+                    .inc();
                 let message = Some(format!("extract: {}", e.message));
                 if e.permanent {
                     report.error = message;
@@ -479,9 +482,7 @@ impl Worker {
                 {
                     let _ = delivery.ack().await;
                 }
-                m.dead_letters_total
-                    .with_label_values(&["undecodable"])
-                    .inc();
+                m.dead_letter("undecodable");
                 return;
             }
         };
@@ -496,9 +497,7 @@ impl Worker {
             {
                 let _ = delivery.ack().await;
             }
-            m.dead_letters_total
-                .with_label_values(&["unsupported_schema"])
-                .inc();
+            m.dead_letter("unsupported_schema");
             return;
         }
         m.worker_tasks_in_progress.inc();
@@ -508,10 +507,8 @@ impl Worker {
         if ok {
             match delivery.ack().await {
                 Ok(()) => {
-                    m.worker_tasks_total.with_label_values(&["done"]).inc();
-                    m.stage_last_progress_timestamp_seconds
-                        .with_label_values(&["worker"])
-                        .set(Utc::now().timestamp_millis() as f64 / 1000.0);
+                    // Also marks `worker` progress.
+                    m.worker_task_finished(TaskResult::Done);
                 }
                 Err(e) => {
                     warn!(url = %task.url, error = %e, "ack failed; the task will be redelivered")
@@ -551,10 +548,8 @@ impl Worker {
         })
         .await;
         if ok {
-            m.articles_published_total.inc();
-            m.stage_last_progress_timestamp_seconds
-                .with_label_values(&["publish"])
-                .set(Utc::now().timestamp_millis() as f64 / 1000.0);
+            // Also marks `publish` progress.
+            m.article_published();
         }
         ok
     }
@@ -790,26 +785,13 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), QueueError>>,
 {
-    let m = trawl_metrics::global();
-    let kind = if what == "article" {
-        "article"
-    } else {
-        "report"
-    };
+    // The broker counts each publish call (`trawl_amqp_publish_total`) and its own retries.
     let mut backoff =
         trawl_core::Backoff::with(Duration::from_millis(100), Duration::from_secs(10));
     loop {
         match op().await {
-            Ok(()) => {
-                m.amqp_publish_total
-                    .with_label_values(&[kind, "confirmed"])
-                    .inc();
-                return true;
-            }
+            Ok(()) => return true,
             Err(e) => {
-                m.amqp_publish_total
-                    .with_label_values(&[kind, "error"])
-                    .inc();
                 if stop.is_cancelled() {
                     return false;
                 }

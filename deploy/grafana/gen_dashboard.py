@@ -145,9 +145,15 @@ def build():
     y += 8
     panels += [
         panel("AMQP call latency p99", quantiles("trawl_amqp_call_duration_seconds", by="op", qs=(0.99,)),
-              0, y, w=12, unit="s"),
+              0, y, unit="s"),
+        panel("AMQP connection events / s", [(
+            f"sum by (event) (rate(trawl_amqp_connection_events_total{{{SEL}}}[{RI}]))", "{{event}}")],
+            8, y, unit="reqps",
+            description="Recorded by the RabbitMQ broker itself: reconnects, failed connection attempts, publish "
+                        "retries, consumer resubscriptions, failovers to another node (alert "
+                        "TrawlAmqpConnectionChurn)."),
         panel("Redis call latency p99", quantiles("trawl_redis_call_duration_seconds", by="op", qs=(0.99,)),
-              12, y, w=12, unit="s"),
+              16, y, unit="s"),
     ]
     y += 8
 

@@ -536,6 +536,13 @@ async fn failover(how: Loss) {
         );
         assert!(missing.is_empty(), "messages never delivered: {missing:?}");
         assert!(stats.failovers >= 1, "{stats:?}");
+        // The broker's failovers are in the process-wide metric too (other tests of this
+        // binary can only add to it).
+        let recorded = trawl_metrics::global()
+            .amqp_connection_events_total
+            .with_label_values(&[trawl_metrics::AmqpConnectionEvent::Failover.as_str()])
+            .get();
+        assert!(recorded >= stats.failovers, "{recorded} < {stats:?}");
         assert_ne!(
             now_on.as_deref(),
             Some(on.as_str()),

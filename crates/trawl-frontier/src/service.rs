@@ -347,9 +347,7 @@ impl Frontier {
         m.links_accepted_total.inc_by(summary.accepted);
         m.links_deduped_total.inc_by(summary.deduped);
         for (reason, n) in &summary.filtered {
-            m.links_filtered_total
-                .with_label_values(&[reason.as_str()])
-                .inc_by(*n);
+            m.links_filtered_by(reason.as_str(), *n);
         }
         if let Ok(mut s) = inner.summary.lock() {
             s.links_discovered += summary.discovered;
@@ -514,10 +512,7 @@ impl Frontier {
     ) -> Result<(), FrontierError> {
         let inner = &self.inner;
         let reason = reason.as_str();
-        trawl_metrics::global()
-            .links_filtered_total
-            .with_label_values(&[reason])
-            .inc();
+        trawl_metrics::global().link_filtered(reason);
         if let Ok(mut s) = inner.summary.lock() {
             *s.filtered.entry(reason.to_string()).or_default() += 1;
         }
@@ -818,7 +813,7 @@ impl Frontier {
         } else {
             report.outcome.as_str()
         };
-        m.dead_letters_total.with_label_values(&[label]).inc();
+        m.dead_letter(label);
         if let Ok(mut s) = inner.summary.lock() {
             s.dead_lettered += 1;
         }

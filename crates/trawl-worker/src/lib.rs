@@ -757,16 +757,12 @@ fn slug(s: &str) -> String {
 
 fn record_fetch_metrics(resp: &FetchResponse) {
     let m = trawl_metrics::global();
-    let class = trawl_metrics::status_class_opt(resp.status);
-    m.fetch_total
-        .with_label_values(&[resp.outcome.as_str(), class])
-        .inc();
-    m.fetch_duration_seconds
-        .with_label_values(&[resp.outcome.as_str()])
-        .observe(resp.elapsed.as_secs_f64());
-    if let Some(b) = &resp.body {
-        m.fetch_bytes_total.inc_by(b.len() as u64);
-    }
+    m.fetch(
+        resp.outcome,
+        resp.status,
+        resp.elapsed,
+        resp.body.as_ref().map_or(0, |b| b.len() as u64),
+    );
     if !resp.politeness_wait.is_zero() {
         m.politeness_wait(resp.politeness_wait);
     }

@@ -192,7 +192,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     };
     let frontier = Frontier::new(frontier_cfg, store.clone(), broker.clone()).await?;
 
-    let mut fetch_cfg = args.fetch.to_config()?;
+    let mut fetch_cfg = args.fetch.to_config();
     fetch_cfg.politeness.min_delay = args.delay;
     let warc = match &args.warc {
         Some(dir) => {

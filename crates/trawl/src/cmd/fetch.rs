@@ -59,10 +59,7 @@ fn config(args: &Args) -> anyhow::Result<FetchConfig> {
     let mut cfg = FetchConfig::default();
     args.fetch.apply(&mut cfg);
     let timeout = args.fetch.timeout.unwrap_or(DEFAULT_TIMEOUT);
-    anyhow::ensure!(
-        !timeout.is_zero(),
-        "--timeout {timeout:?} is not a positive duration"
-    );
+    anyhow::ensure!(!timeout.is_zero(), "--timeout must be longer than zero");
     // Connect and first-byte timeouts are capped by the total.
     cfg.total_timeout = timeout;
     cfg.connect_timeout = cfg.connect_timeout.min(timeout);

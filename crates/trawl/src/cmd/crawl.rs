@@ -697,3 +697,23 @@ async fn write_articles(
     out.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_reasons_print_as_before() {
+        let names: Vec<String> = [
+            StopReason::Drained,
+            StopReason::Interrupted,
+            StopReason::MaxPages,
+            StopReason::MaxTime,
+        ]
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+        assert_eq!(names, ["drained", "interrupted", "max-pages", "max-time"]);
+        assert_eq!(StopReason::MaxTime.as_str(), "max-time");
+    }
+}

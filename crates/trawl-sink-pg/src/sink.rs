@@ -8,7 +8,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
-use trawl_metrics::{BatchResult, Health, Metrics, SinkOutcome, SinkRejectReason};
+use trawl_metrics::{BatchResult, Component, Health, Metrics, SinkOutcome, SinkRejectReason};
 use trawl_queue::{Broker, Consumer, Delivery};
 
 use crate::batch::keep_highest;
@@ -17,7 +17,7 @@ use crate::error::SinkError;
 use crate::store::{PgStore, WriteCounts};
 
 /// Name of the sink's dependency in `/readyz`.
-pub const READY_NAME: &str = "postgres";
+pub const READY_NAME: Component = Component::Postgres;
 
 /// How the sink consumes and batches.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -405,7 +405,7 @@ async fn postgres_away_at_start_and_mid_stream_holds_everything_until_it_returns
         assert_eq!(sink.metrics.sink_postgres_up.get(), 0);
         assert_eq!(
             sink.health.snapshot(),
-            vec![("postgres".to_string(), false)]
+            vec![(trawl_metrics::Component::Postgres, false)]
         );
         assert!(!sink.task.is_finished(), "the sink must wait, not exit");
 

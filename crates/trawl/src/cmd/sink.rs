@@ -84,7 +84,7 @@ fn postgres(args: PostgresArgs) -> anyhow::Result<ExitCode> {
     service::runtime()?.block_on(async move {
         let stop = service::shutdown_on_signals();
         let health = service::start_metrics(&cfg).await?;
-        health.set_ready("amqp", false);
+        health.set_ready(trawl_metrics::Component::Amqp, false);
         let sink_cfg = sink_config(&cfg);
         let metrics = trawl_metrics::global();
         // Registers `postgres` as not ready until subscribed and migrated.

@@ -345,6 +345,9 @@ pub struct PostgresSection {
     /// Writers idle (no batch in flight) this long: the indexer runs batches back to back.
     #[serde(with = "humantime_serde")]
     pub search_idle: Duration,
+    /// Indexing batches run at once (one connection and database core each) while the
+    /// writers are idle.
+    pub search_concurrency: u32,
 }
 
 impl Default for PostgresSection {
@@ -362,6 +365,7 @@ impl Default for PostgresSection {
             search_batch_size: 250,
             search_interval: Duration::from_secs(1),
             search_idle: Duration::from_millis(50),
+            search_concurrency: 1,
         }
     }
 }

@@ -421,6 +421,7 @@ fn postgres_section_defaults_env_and_validation() {
     assert_eq!(c.postgres.search_batch_size, 250);
     assert_eq!(c.postgres.search_interval, Duration::from_secs(1));
     assert_eq!(c.postgres.search_idle, Duration::from_millis(50));
+    assert_eq!(c.postgres.search_concurrency, 1);
 
     let c = load(
         Some("[postgres]\nbatch_size = 100\nbatch_timeout = \"50ms\"\nsearch_interval = \"5s\"\n"),
@@ -464,6 +465,7 @@ batch_size = 0
 batch_timeout = "0s"
 search_batch_size = 10001
 search_interval = "0s"
+search_concurrency = 0
 "#;
     let e = errors(load(Some(file), &HashMap::new(), &[]));
     for key in [
@@ -475,10 +477,11 @@ search_interval = "0s"
         "postgres.batch_timeout",
         "postgres.search_batch_size",
         "postgres.search_interval",
+        "postgres.search_concurrency",
     ] {
         assert!(e.has_key(key), "missing error for {key}:\n{e}");
     }
-    assert_eq!(e.errors().len(), 8, "{e}");
+    assert_eq!(e.errors().len(), 9, "{e}");
     assert!(e
         .to_string()
         .contains("scheme must be one of postgres, postgresql"));

@@ -387,6 +387,13 @@ pub(crate) fn validate(c: &Config) -> Errors {
     );
     positive(o, "postgres.search_interval", pg.search_interval);
     positive(o, "postgres.search_idle", pg.search_idle);
+    range(
+        o,
+        "postgres.search_concurrency",
+        pg.search_concurrency,
+        1,
+        16,
+    );
     // [warc]
     range(
         o,

@@ -1,7 +1,7 @@
 //! Sink throughput: synthetic Article messages through RabbitMQ into PostgreSQL.
 //!
-//! `cargo run --release -p trawl-sink-pg --example bench_sink -- [N] [BATCH_SIZE] [BATCH_TIMEOUT_MS] [WRITERS] [BODY_WORDS] [SEARCH_BATCH_SIZE]`
-//! (defaults 50000, 500, 200, 2, 450, 250; `scripts/bench-sink.sh` runs it). Uses `TRAWL_TEST_AMQP_URL` and
+//! `cargo run --release -p trawl-sink-pg --example bench_sink -- [N] [BATCH_SIZE] [BATCH_TIMEOUT_MS] [WRITERS] [BODY_WORDS] [SEARCH_BATCH_SIZE] [SEARCH_CONCURRENCY]`
+//! (defaults 50000, 500, 200, 2, 450, 250, 1; `scripts/bench-sink.sh` runs it). Uses `TRAWL_TEST_AMQP_URL` and
 //! `TRAWL_TEST_POSTGRES_URL` (the test defaults), a unique broker prefix and a unique schema,
 //! both removed at the end. Two phases, each with N fresh articles (~4.3 kB of JSON with the
 //! default 450-word English body, so the tsvector and the GIN index do real work):
@@ -161,7 +161,14 @@ struct Running {
 
 fn start_sink(pg: &str, schema: &str, broker: Arc<dyn Broker>, cfg: SinkConfig) -> Running {
     let store = Arc::new(
-        PgStore::with_connections(pg, schema, Duration::from_secs(5), cfg.writers).expect("store"),
+        PgStore::with_connections(
+            pg,
+            schema,
+            Duration::from_secs(5),
+            cfg.writers,
+            cfg.search.concurrency,
+        )
+        .expect("store"),
     );
     let metrics: &'static Metrics = Box::leak(Box::new(Metrics::new().expect("metrics")));
     let sink = Sink::new(store, broker, cfg, Health::new(), metrics);
@@ -235,6 +242,7 @@ async fn main() {
     let writers: usize = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(2);
     let body_words: usize = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(450);
     let search_batch: usize = args.get(6).and_then(|s| s.parse().ok()).unwrap_or(250);
+    let search_concurrency: usize = args.get(7).and_then(|s| s.parse().ok()).unwrap_or(1);
     let amqp = std::env::var("TRAWL_TEST_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
     let pg = std::env::var("TRAWL_TEST_POSTGRES_URL")
@@ -266,6 +274,7 @@ async fn main() {
     let cfg = SinkConfig {
         search: trawl_sink_pg::IndexRule {
             batch_size: search_batch,
+            concurrency: search_concurrency,
             ..cfg.search
         },
         ..cfg
@@ -278,11 +287,12 @@ async fn main() {
     println!(
         "bench-sink: {n} articles per phase ({sample} bytes of JSON each, {body_words}-word body), \
          batch_size {batch_size}, batch_timeout {timeout_ms} ms, writers {writers}, prefetch {}, \
-         search indexer {} rows a statement, at least every {:?}, back to back after {:?} idle",
+         search indexer {} rows a statement, at least every {:?}, back to back after {:?} idle ({} at once)",
         cfg.prefetch(),
         cfg.search.batch_size,
         cfg.search.interval,
         cfg.search.idle,
+        cfg.search.concurrency,
     );
 
     // Phase 1: backlog. Declare the sink's queue, fill it, then drain it.

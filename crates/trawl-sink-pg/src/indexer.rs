@@ -11,7 +11,8 @@
 //!   bounded while ingestion runs below the indexing rate (and rows written by other
 //!   replicas or before a restart are found: the state is the table itself).
 //!
-//! Several sinks on one schema cooperate: each batch takes its rows with
+//! While the writers are idle, `search_concurrency` batches run at once (each its own
+//! connection: one database core each). Several sinks on one schema cooperate: each batch takes its rows with
 //! `FOR UPDATE SKIP LOCKED` ([`PgStore::index_search`]), so no row is indexed twice.
 //! Indexer failures are logged and retried at the next interval; they do not change
 //! readiness (search lag is not un-readiness).
@@ -92,6 +93,9 @@ pub struct IndexRule {
     pub interval: Duration,
     /// Writers idle this long = PostgreSQL is free for indexing.
     pub idle: Duration,
+    /// Batches run at once (each on its own connection) while the writers are idle, to
+    /// catch up on several database cores; busy writers get one batch per interval.
+    pub concurrency: usize,
 }
 
 /// What the indexer knows when it decides.
@@ -111,18 +115,24 @@ pub struct IndexState {
 }
 
 impl IndexRule {
-    /// Whether to run an indexing batch now (pure).
-    pub fn may_index(&self, s: &IndexState) -> bool {
+    /// How many indexing batches to run now, at once (pure): `concurrency` while the
+    /// writers are idle and there is work, otherwise one when the interval is due, else 0.
+    pub fn batches_now(&self, s: &IndexState) -> usize {
         if self.batch_size == 0 {
-            return false;
-        }
-        if s.now.saturating_duration_since(s.last_batch) >= self.interval {
-            return true;
+            return 0;
         }
         let idle = s.writing == 0
             && s.last_write
                 .is_none_or(|t| s.now.saturating_duration_since(t) >= self.idle);
-        idle && (s.more || s.wrote_since)
+        if idle && (s.more || s.wrote_since) {
+            return self.concurrency.max(1);
+        }
+        usize::from(s.now.saturating_duration_since(s.last_batch) >= self.interval)
+    }
+
+    /// Whether to run at least one batch now.
+    pub fn may_index(&self, s: &IndexState) -> bool {
+        self.batches_now(s) > 0
     }
 }
 
@@ -139,6 +149,7 @@ pub async fn run(
         batch_size = rule.batch_size,
         interval = ?rule.interval,
         idle = ?rule.idle,
+        concurrency = rule.concurrency,
         "search indexer running"
     );
     let mut last_batch = Instant::now();
@@ -164,7 +175,8 @@ pub async fn run(
             last_write,
             wrote_since: finished != finished_at_batch,
         };
-        if !rule.may_index(&state) {
+        let batches = rule.batches_now(&state);
+        if batches == 0 {
             tokio::select! {
                 _ = stop.cancelled() => break,
                 _ = tokio::time::sleep(POLL) => continue,
@@ -173,21 +185,35 @@ pub async fn run(
         finished_at_batch = finished;
         let limit = i64::try_from(rule.batch_size).unwrap_or(i64::MAX);
         let started = std::time::Instant::now();
-        let result = tokio::select! {
+        // Concurrent batches take disjoint rows (SKIP LOCKED).
+        let all = futures::future::join_all((0..batches).map(|_| store.index_search(limit)));
+        let results = tokio::select! {
             _ = stop.cancelled() => break,
-            r = store.index_search(limit) => r,
+            r = all => r,
         };
         last_batch = Instant::now();
-        match result {
+        let mut indexed = 0u64;
+        let mut full = false;
+        let mut error = None;
+        for r in results {
+            match r {
+                Ok(n) => {
+                    indexed += n;
+                    full |= n >= rule.batch_size as u64;
+                }
+                Err(e) => error = Some(e),
+            }
+        }
+        metrics.sink_search_indexed(indexed);
+        match error.map_or(Ok(indexed), Err) {
             Ok(n) => {
                 if failures > 0 {
                     info!(after_failures = failures, "search indexer resumed");
                     failures = 0;
                 }
-                metrics.sink_search_indexed(n);
-                more = n >= rule.batch_size as u64;
+                more = full;
                 if n > 0 {
-                    debug!(rows = n, took = ?started.elapsed(), more, "search batch indexed");
+                    debug!(rows = n, batches, took = ?started.elapsed(), more, "search batches indexed");
                 }
                 if !more {
                     // Caught up: let the gauge say so now rather than within BACKLOG_EVERY.
@@ -218,6 +244,7 @@ mod tests {
             batch_size: 250,
             interval: Duration::from_secs(1),
             idle: Duration::from_millis(50),
+            concurrency: 1,
         }
     }
 
@@ -285,6 +312,34 @@ mod tests {
             ..caught_up
         };
         assert!(rule().may_index(&due));
+    }
+
+    #[test]
+    fn concurrent_batches_only_while_the_writers_are_idle() {
+        let b = Instant::now();
+        let two = IndexRule {
+            concurrency: 2,
+            ..rule()
+        };
+        assert_eq!(two.batches_now(&state(b)), 2);
+        // Busy writers, interval due: a single batch.
+        let due_busy = IndexState {
+            now: b + Duration::from_secs(2),
+            writing: 1,
+            ..state(b)
+        };
+        assert_eq!(two.batches_now(&due_busy), 1);
+        // Caught up and nothing new: one probe per interval.
+        let due_idle = IndexState {
+            more: false,
+            ..due_busy
+        };
+        let due_idle = IndexState {
+            writing: 0,
+            ..due_idle
+        };
+        assert_eq!(two.batches_now(&due_idle), 1);
+        assert_eq!(rule().batches_now(&state(b)), 1);
     }
 
     #[test]

@@ -59,6 +59,7 @@ impl Default for SinkConfig {
                 batch_size: 250,
                 interval: Duration::from_secs(1),
                 idle: Duration::from_millis(50),
+                concurrency: 1,
             },
         }
     }

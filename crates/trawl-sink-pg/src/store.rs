@@ -84,16 +84,17 @@ impl PgStore {
     /// this fails only on a bad URL or schema name. `timeout` bounds one connection
     /// attempt, the wait for a pooled connection, and pings.
     pub fn new(url: &str, schema: &str, timeout: Duration) -> Result<PgStore, SinkError> {
-        Self::with_connections(url, schema, timeout, 2)
+        Self::with_connections(url, schema, timeout, 2, 1)
     }
 
-    /// [`PgStore::new`] with room for `writers` concurrent batch writes, plus one
-    /// connection for pings and one for the search indexer.
+    /// [`PgStore::new`] with room for `writers` concurrent batch writes and `indexers`
+    /// concurrent search-indexing statements, plus one connection for pings.
     pub fn with_connections(
         url: &str,
         schema: &str,
         timeout: Duration,
         writers: usize,
+        indexers: usize,
     ) -> Result<PgStore, SinkError> {
         let redacted = redact_url(url);
         let valid_schema = !schema.is_empty()
@@ -128,9 +129,9 @@ impl PgStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
-        // The writers' connections, one for pings, one for the search indexer.
+        // The writers' connections, the search indexer's, and one for pings.
         let pool = Pool::builder(manager)
-            .max_size(writers.max(1) + 2)
+            .max_size(writers.max(1) + indexers.max(1) + 1)
             .runtime(Runtime::Tokio1)
             .timeouts(Timeouts {
                 wait: Some(timeout),

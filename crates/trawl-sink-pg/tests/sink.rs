@@ -73,7 +73,7 @@ impl Running {
 
 fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) -> Running {
     let store =
-        Arc::new(PgStore::with_connections(url, schema, Duration::from_secs(2), 2).unwrap());
+        Arc::new(PgStore::with_connections(url, schema, Duration::from_secs(2), 2, 2).unwrap());
     let metrics: &'static Metrics = Box::leak(Box::new(Metrics::new().unwrap()));
     let health = Health::new();
     let config = SinkConfig {
@@ -89,6 +89,7 @@ fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) ->
             batch_size: 40,
             interval: Duration::from_millis(200),
             idle: Duration::from_millis(20),
+            concurrency: 2,
         },
     };
     let sink = Sink::new(store, broker, config, health.clone(), metrics);

@@ -59,6 +59,7 @@ fn sink_config(cfg: &Config) -> SinkConfig {
             batch_size: pg.search_batch_size as usize,
             interval: pg.search_interval,
             idle: pg.search_idle,
+            concurrency: pg.search_concurrency.max(1) as usize,
         },
         ..SinkConfig::default()
     }
@@ -79,12 +80,13 @@ fn postgres(args: PostgresArgs) -> anyhow::Result<ExitCode> {
     let cfg = flags.load()?;
     let url: SecretUrl = cfg.postgres.url.clone();
     let store = Arc::new(
-        // One connection per writer (plus pings and the search indexer).
+        // One connection per writer and per concurrent indexing batch, plus pings.
         PgStore::with_connections(
             url.expose(),
             &cfg.postgres.schema,
             cfg.postgres.connect_timeout,
             cfg.postgres.writers.max(1) as usize,
+            cfg.postgres.search_concurrency.max(1) as usize,
         )
         .with_context(|| format!("PostgreSQL at {}", url.redacted()))?,
     );
@@ -129,7 +131,7 @@ mod tests {
     fn config_maps_onto_the_sink() {
         let cfg = Config::from_toml_str(
             "t.toml",
-            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\nwriters = 3\nsearch_batch_size = 100\nsearch_interval = \"2s\"\nsearch_idle = \"20ms\"\n",
+            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\nwriters = 3\nsearch_batch_size = 100\nsearch_interval = \"2s\"\nsearch_idle = \"20ms\"\nsearch_concurrency = 2\n",
         )
         .unwrap();
         let s = sink_config(&cfg);
@@ -146,6 +148,7 @@ mod tests {
                 batch_size: 100,
                 interval: Duration::from_secs(2),
                 idle: Duration::from_millis(20),
+                concurrency: 2,
             }
         );
     }

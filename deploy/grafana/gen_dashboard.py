@@ -221,6 +221,22 @@ def build():
               description="1 while the sink reaches PostgreSQL; 0: not ready, messages wait in its queue."),
     ]
     y += 8
+    panels += [
+        panel("Search backlog (rows not yet searchable)", [
+            (f"max(trawl_sink_search_backlog_rows{{{SEL}}})", "rows waiting for their search vector"),
+        ], 0, y, w=12,
+              description="Rows of articles whose search tsvector the sinks' indexers have not filled yet (the whole "
+                          "table: every sink reports the same count, hence max). Grows during ingestion bursts, "
+                          "drains when the writers are idle; alert TrawlSinkSearchLagging when it keeps growing."),
+        panel("Search indexed vs landed rows / s", [
+            (f"sum(rate(trawl_sink_search_indexed_total{{{SEL}}}[{RI}]))", "indexed/s"),
+            (f"sum(rate(trawl_sink_articles_total{{outcome=~\"inserted|updated\",{SEL}}}[{RI}]))",
+             "landed/s (inserted + updated)"),
+        ], 12, y, w=12, unit="reqps",
+              description="Rows given their search vector by the indexers against rows written (new or replaced "
+                          "versions, each needing a vector): indexed below landed for long = growing lag."),
+    ]
+    y += 8
 
     # One row per selected instance (Grafana repeats the row for each value of $instance).
     one = 'instance=~"$instance"'

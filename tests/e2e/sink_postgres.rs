@@ -2,7 +2,7 @@
 //! `trawl sink postgres` as separate processes over the real RabbitMQ, Redis and
 //! PostgreSQL (`TRAWL_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test`),
 //! crawling the local test site: every reachable article lands exactly once (one row per
-//! id, each id inserted once), searchable, and the sink reports ready and stops on SIGTERM.
+//! id, each id inserted once), searchable once the sink's search indexer ran, and the sink reports ready and stops on SIGTERM.
 
 use std::collections::HashSet;
 use std::process::Stdio;
@@ -27,8 +27,16 @@ async fn pg() -> tokio_postgres::Client {
 
 /// `trawl_sink_articles_total{outcome="…"}` from the sink's `/metrics`.
 fn outcome(port: u16, outcome: &str) -> Option<f64> {
+    sample(
+        port,
+        &format!("trawl_sink_articles_total{{outcome=\"{outcome}\"}}"),
+    )
+}
+
+/// The value of one series (name and labels as exposed) from the sink's `/metrics`.
+fn sample(port: u16, series: &str) -> Option<f64> {
     let (_, body) = kit::http_get(port, "/metrics")?;
-    let prefix = format!("trawl_sink_articles_total{{outcome=\"{outcome}\"}} ");
+    let prefix = format!("{series} ");
     body.lines()
         .find_map(|l| l.strip_prefix(&prefix))
         .and_then(|v| v.trim().parse().ok())
@@ -121,6 +129,18 @@ async fn distributed_crawl_lands_in_postgres_exactly_once() {
         "SELECT count(DISTINCT canonical_url) FROM {schema}.articles"
     ))
     .await;
+    // Search is filled by the sink's indexer after the rows land (migration 0002): wait
+    // until nothing is waiting for it.
+    for _ in 0..300 {
+        let waiting = count(format!(
+            "SELECT count(*) FROM {schema}.articles WHERE search IS NULL"
+        ))
+        .await;
+        if waiting == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let searchable = count(format!(
         "SELECT count(*) FROM {schema}.articles \
          WHERE search @@ plainto_tsquery({schema}.trawl_ts_config(language), title)"
@@ -128,6 +148,7 @@ async fn distributed_crawl_lands_in_postgres_exactly_once() {
     .await;
     let inserted = outcome(sink_port, "inserted");
     let rejected = outcome(sink_port, "rejected");
+    let indexed = sample(sink_port, "trawl_sink_search_indexed_total");
     let stopped = sink.terminate(Duration::from_secs(15));
     let log = kit::read_log(&dir.path().join("sink.log"));
     db.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -147,6 +168,11 @@ async fn distributed_crawl_lands_in_postgres_exactly_once() {
     assert!(
         searchable >= expected.len() as i64,
         "{searchable} searchable"
+    );
+    // Every row was indexed by this (the only) sink's indexer, at least once.
+    assert!(
+        indexed.is_some_and(|n| n >= rows as f64),
+        "indexed {indexed:?} of {rows}"
     );
     assert!(stopped, "the sink did not stop on SIGTERM:\n{log}");
     assert!(log.contains("sink running"), "{log}");

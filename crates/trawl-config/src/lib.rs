@@ -336,6 +336,18 @@ pub struct PostgresSection {
     /// Upper bound of the retry backoff while PostgreSQL is unreachable.
     #[serde(with = "humantime_serde")]
     pub max_backoff: Duration,
+    /// Rows per statement of the search indexer, which fills `articles.search` after the
+    /// rows land; 0 = this sink does not index (another replica does).
+    pub search_batch_size: u32,
+    /// The indexer runs at least one batch per interval, even while the writers are busy.
+    #[serde(with = "humantime_serde")]
+    pub search_interval: Duration,
+    /// Writers idle (no batch in flight) this long: the indexer runs batches back to back.
+    #[serde(with = "humantime_serde")]
+    pub search_idle: Duration,
+    /// Indexing batches run at once (one connection and database core each) while the
+    /// writers are idle.
+    pub search_concurrency: u32,
 }
 
 impl Default for PostgresSection {
@@ -350,6 +362,10 @@ impl Default for PostgresSection {
             writers: 2,
             connect_timeout: Duration::from_secs(5),
             max_backoff: Duration::from_secs(30),
+            search_batch_size: 250,
+            search_interval: Duration::from_secs(1),
+            search_idle: Duration::from_millis(50),
+            search_concurrency: 1,
         }
     }
 }

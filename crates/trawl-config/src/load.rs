@@ -182,163 +182,189 @@ fn clean_de_message(e: &toml::de::Error) -> String {
     e.message().trim().to_string()
 }
 
-impl Config {
-    /// Load from defaults, file, environment and flag overrides, then
-    /// validate. Every problem is reported in one [`ConfigErrors`].
-    pub fn load(src: &Sources<'_>) -> Result<Config, ConfigErrors> {
-        let internal = |m: String| ConfigErrors(vec![err("<internal>", &Origin::Default, m)]);
+/// One [`Config::load`] in progress: the defaults as a TOML table (the schema: which
+/// sections and keys exist, and each key's type), the values the sources gave (section -> key
+/// -> value), where each came from (`section.key` -> origin), and every problem found so far.
+struct Loader {
+    schema: Table,
+    given: BTreeMap<String, BTreeMap<String, Value>>,
+    origins: BTreeMap<String, Origin>,
+    errors: Vec<ConfigError>,
+}
+
+/// A failure that is a bug in this crate, not in the configuration.
+fn internal(message: String) -> ConfigErrors {
+    ConfigErrors(vec![err("<internal>", &Origin::Default, message)])
+}
+
+/// The keys of section `sec` in `schema`.
+fn section_keys<'s>(schema: &'s Table, sec: &str) -> impl Iterator<Item = &'s String> {
+    schema
+        .get(sec)
+        .and_then(Value::as_table)
+        .into_iter()
+        .flat_map(|t| t.keys())
+}
+
+/// The default of `sec.key` (its type is the one a value must have), if the key exists.
+fn lookup<'s>(schema: &'s Table, sec: &str, key: &str) -> Option<&'s Value> {
+    schema
+        .get(sec)
+        .and_then(Value::as_table)
+        .and_then(|t| t.get(key))
+}
+
+impl Loader {
+    /// Stage 0: the defaults.
+    fn from_defaults() -> Result<Loader, ConfigErrors> {
         let schema = Table::try_from(Config::default()).map_err(|e| internal(e.to_string()))?;
-        let mut errors: Vec<ConfigError> = Vec::new();
-        // section -> key -> value, and "section.key" -> origin
-        let mut merged: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-        let mut origins: BTreeMap<String, Origin> = BTreeMap::new();
+        Ok(Loader {
+            schema,
+            given: BTreeMap::new(),
+            origins: BTreeMap::new(),
+            errors: Vec::new(),
+        })
+    }
 
-        let section_keys = |sec: &str| {
-            schema
-                .get(sec)
-                .and_then(Value::as_table)
-                .into_iter()
-                .flat_map(|t| t.keys())
-        };
-        let lookup = |sec: &str, key: &str| -> Option<&Value> {
-            schema
-                .get(sec)
-                .and_then(Value::as_table)
-                .and_then(|t| t.get(key))
-        };
+    /// Record `sec.key = value` from `origin` (over an earlier source's value).
+    fn give(&mut self, sec: &str, key: &str, value: Value, origin: Origin) {
+        self.given
+            .entry(sec.to_string())
+            .or_default()
+            .insert(key.to_string(), value);
+        self.origins.insert(format!("{sec}.{key}"), origin);
+    }
 
-        // 1. The file.
-        if let Some((name, text)) = src.file {
-            let origin = Origin::File(name.to_string());
-            match toml::from_str::<Table>(text) {
-                Err(e) => errors.push(err(
+    /// Stage 1: the TOML file. Unknown sections and keys are errors (with a "did you mean"
+    /// when a known name is close); values are type-checked in stage 4.
+    fn read_file(&mut self, name: &str, text: &str) {
+        let origin = Origin::File(name.to_string());
+        let table = match toml::from_str::<Table>(text) {
+            Ok(table) => table,
+            Err(e) => {
+                self.errors.push(err(
                     "<file>",
                     &origin,
                     format!("TOML syntax: {}", e.to_string().trim()),
-                )),
-                Ok(table) => {
-                    for (sec, v) in table {
-                        if !schema.contains_key(&sec) {
-                            let m = if v.is_table() {
-                                format!("unknown section `{sec}`{}", hint(&sec, schema.keys()))
-                            } else {
-                                format!("unknown key `{sec}` (keys belong in a [section])")
-                            };
-                            errors.push(err(sec.clone(), &origin, m));
-                            continue;
-                        }
-                        let Value::Table(t) = v else {
-                            errors.push(err(
-                                sec.clone(),
-                                &origin,
-                                format!("`{sec}` must be a table (`[{sec}]`)"),
-                            ));
-                            continue;
-                        };
-                        for (key, val) in t {
-                            let full = format!("{sec}.{key}");
-                            if lookup(&sec, &key).is_none() {
-                                let mut h = hint(&key, section_keys(&sec));
-                                if h.is_empty() {
-                                    if let Some(other) = schema.iter().find(|(_, t)| {
-                                        t.as_table().is_some_and(|t| t.contains_key(&key))
-                                    }) {
-                                        h = format!(" (did you mean `{}.{key}`?)", other.0);
-                                    }
-                                }
-                                errors.push(err(
-                                    full.clone(),
-                                    &origin,
-                                    format!("unknown key `{full}`{h}"),
-                                ));
-                                continue;
-                            }
-                            merged.entry(sec.clone()).or_default().insert(key, val);
-                            origins.insert(full, origin.clone());
+                ));
+                return;
+            }
+        };
+        for (sec, v) in table {
+            if !self.schema.contains_key(&sec) {
+                let m = if v.is_table() {
+                    format!("unknown section `{sec}`{}", hint(&sec, self.schema.keys()))
+                } else {
+                    format!("unknown key `{sec}` (keys belong in a [section])")
+                };
+                self.errors.push(err(sec.clone(), &origin, m));
+                continue;
+            }
+            let Value::Table(t) = v else {
+                self.errors.push(err(
+                    sec.clone(),
+                    &origin,
+                    format!("`{sec}` must be a table (`[{sec}]`)"),
+                ));
+                continue;
+            };
+            for (key, val) in t {
+                let full = format!("{sec}.{key}");
+                if lookup(&self.schema, &sec, &key).is_none() {
+                    let mut h = hint(&key, section_keys(&self.schema, &sec));
+                    if h.is_empty() {
+                        if let Some(other) = self
+                            .schema
+                            .iter()
+                            .find(|(_, t)| t.as_table().is_some_and(|t| t.contains_key(&key)))
+                        {
+                            h = format!(" (did you mean `{}.{key}`?)", other.0);
                         }
                     }
-                }
-            }
-        }
-
-        // 2. The environment, in a stable order.
-        if let Some(env) = src.env {
-            let mut vars: Vec<(&String, &String)> = env.iter().collect();
-            vars.sort();
-            for (var, raw) in vars {
-                let Some(rest) = var.strip_prefix("TRAWL_") else {
-                    continue;
-                };
-                let Some(sec) = schema.keys().find(|s| {
-                    rest.len() > s.len() + 1
-                        && rest
-                            .get(..s.len())
-                            .is_some_and(|p| p.eq_ignore_ascii_case(s))
-                        && rest.as_bytes().get(s.len()) == Some(&b'_')
-                }) else {
-                    continue; // not a section variable (e.g. TRAWL_CONFIG)
-                };
-                let key = rest[sec.len() + 1..].to_ascii_lowercase();
-                let full = format!("{sec}.{key}");
-                let origin = Origin::Env(var.clone());
-                let Some(like) = lookup(sec, &key) else {
-                    let h = hint(&key, section_keys(sec));
-                    errors.push(err(
+                    self.errors.push(err(
                         full.clone(),
                         &origin,
                         format!("unknown key `{full}`{h}"),
                     ));
                     continue;
-                };
-                match coerce(raw, like) {
-                    Ok(v) => {
-                        merged.entry(sec.clone()).or_default().insert(key, v);
-                        origins.insert(full, origin);
-                    }
-                    Err(m) => errors.push(err(full, &origin, m)),
                 }
+                self.give(&sec, &key, val, origin.clone());
             }
         }
+    }
 
-        // 3. Flag overrides.
-        for (full, raw) in src.overrides {
-            let origin = Origin::Flag;
+    /// Stage 2: `TRAWL_<SECTION>_<KEY>` environment variables, in a stable order. Other
+    /// `TRAWL_*` variables (e.g. `TRAWL_CONFIG`) are not configuration keys and are skipped.
+    fn read_env(&mut self, env: &HashMap<String, String>) {
+        let mut vars: Vec<(&String, &String)> = env.iter().collect();
+        vars.sort();
+        for (var, raw) in vars {
+            let Some(rest) = var.strip_prefix("TRAWL_") else {
+                continue;
+            };
+            let Some(sec) = self
+                .schema
+                .keys()
+                .find(|s| {
+                    rest.len() > s.len() + 1
+                        && rest
+                            .get(..s.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+                        && rest.as_bytes().get(s.len()) == Some(&b'_')
+                })
+                .cloned()
+            else {
+                continue; // not a section variable (e.g. TRAWL_CONFIG)
+            };
+            let key = rest[sec.len() + 1..].to_ascii_lowercase();
+            self.read_string(&sec, &key, raw, Origin::Env(var.clone()));
+        }
+    }
+
+    /// Stage 3: flag overrides (`--set section.key=value`), highest precedence.
+    fn read_flags(&mut self, overrides: &[(String, String)]) {
+        for (full, raw) in overrides {
             let Some((sec, key)) = full.split_once('.') else {
-                errors.push(err(full.clone(), &origin, "expected `section.key`"));
+                self.errors
+                    .push(err(full.clone(), &Origin::Flag, "expected `section.key`"));
                 continue;
             };
-            let Some(like) = lookup(sec, key) else {
-                let h = hint(key, section_keys(sec));
-                errors.push(err(
-                    full.clone(),
-                    &origin,
-                    format!("unknown key `{full}`{h}"),
-                ));
-                continue;
-            };
-            match coerce(raw, like) {
-                Ok(v) => {
-                    merged
-                        .entry(sec.to_string())
-                        .or_default()
-                        .insert(key.to_string(), v);
-                    origins.insert(full.clone(), origin);
-                }
-                Err(m) => errors.push(err(full.clone(), &origin, m)),
-            }
+            self.read_string(sec, key, raw, Origin::Flag);
         }
+    }
 
-        // 4. Type-check each provided value on its own, so every bad one is
-        //    named; a bad value falls back to its default for what follows.
+    /// A value given as a string (environment or flag) for `sec.key`: converted to the type of
+    /// the key's default.
+    fn read_string(&mut self, sec: &str, key: &str, raw: &str, origin: Origin) {
+        let full = format!("{sec}.{key}");
+        let Some(like) = lookup(&self.schema, sec, key) else {
+            let h = hint(key, section_keys(&self.schema, sec));
+            self.errors.push(err(
+                full.clone(),
+                &origin,
+                format!("unknown key `{full}`{h}"),
+            ));
+            return;
+        };
+        match coerce(raw, like) {
+            Ok(v) => self.give(sec, key, v, origin),
+            Err(m) => self.errors.push(err(full, &origin, m)),
+        }
+    }
+
+    /// Stage 4: type-check each value given on its own, so every bad one is named; a bad
+    /// value falls back to its default for what follows.
+    fn type_check(&mut self) -> Result<Config, ConfigErrors> {
         let with = |sec: &str, key: &str, v: &Value| -> Table {
-            let mut t = schema.clone();
+            let mut t = self.schema.clone();
             if let Some(Value::Table(s)) = t.get_mut(sec) {
                 s.insert(key.to_string(), v.clone());
             }
             t
         };
-        let mut good = schema.clone();
-        for (sec, keys) in &merged {
+        let mut good = self.schema.clone();
+        let mut bad = Vec::new();
+        for (sec, keys) in &self.given {
             for (key, v) in keys {
                 let full = format!("{sec}.{key}");
                 match Config::deserialize(Value::Table(with(sec, key, v))) {
@@ -348,31 +374,62 @@ impl Config {
                         }
                     }
                     Err(e) => {
-                        let origin = origins.get(&full).cloned().unwrap_or(Origin::Default);
-                        errors.push(err(full, &origin, clean_de_message(&e)));
+                        let origin = self.origins.get(&full).cloned().unwrap_or(Origin::Default);
+                        bad.push(err(full, &origin, clean_de_message(&e)));
                     }
                 }
             }
         }
-        let config =
-            Config::deserialize(Value::Table(good)).map_err(|e| internal(e.to_string()))?;
+        self.errors.extend(bad);
+        Config::deserialize(Value::Table(good)).map_err(|e| internal(e.to_string()))
+    }
 
-        // 5. Semantic validation.
-        for (key, message) in crate::validate::validate(&config) {
+    /// Stage 5: semantic validation of the typed configuration (ranges, URLs, rules between
+    /// keys), each problem blamed on where its key's value came from.
+    fn validate(&mut self, config: &Config) {
+        for (key, message) in crate::validate::validate(config) {
             let base_key = key.split('[').next().unwrap_or(&key).to_string();
-            let origin = origins.get(&base_key).cloned().unwrap_or(Origin::Default);
-            errors.push(ConfigError {
+            let origin = self
+                .origins
+                .get(&base_key)
+                .cloned()
+                .unwrap_or(Origin::Default);
+            self.errors.push(ConfigError {
                 key,
                 origin,
                 message,
             });
         }
+    }
 
-        if errors.is_empty() {
+    /// The configuration, or every problem found.
+    fn finish(self, config: Config) -> Result<Config, ConfigErrors> {
+        if self.errors.is_empty() {
             Ok(config)
         } else {
-            Err(ConfigErrors(errors))
+            Err(ConfigErrors(self.errors))
         }
+    }
+}
+
+impl Config {
+    /// Load from defaults, file, environment and flag overrides, then
+    /// validate. Every problem is reported in one [`ConfigErrors`].
+    pub fn load(src: &Sources<'_>) -> Result<Config, ConfigErrors> {
+        // 0. The defaults, which are also the schema every source is checked against.
+        let mut loader = Loader::from_defaults()?;
+        // 1-3. The sources, each over the one before: file, environment, flags.
+        if let Some((name, text)) = src.file {
+            loader.read_file(name, text);
+        }
+        if let Some(env) = src.env {
+            loader.read_env(env);
+        }
+        loader.read_flags(src.overrides);
+        // 4. Type-check each value given; 5. semantic validation.
+        let config = loader.type_check()?;
+        loader.validate(&config);
+        loader.finish(config)
     }
 
     /// Load from TOML text alone (no environment, no flags).

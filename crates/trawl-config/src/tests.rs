@@ -418,19 +418,33 @@ fn postgres_section_defaults_env_and_validation() {
     assert_eq!(c.postgres.queue, "postgres");
     assert_eq!(c.postgres.binding, "#");
     assert_eq!(c.postgres.batch_size, 500);
+    assert_eq!(c.postgres.search_batch_size, 250);
+    assert_eq!(c.postgres.search_interval, Duration::from_secs(1));
+    assert_eq!(c.postgres.search_idle, Duration::from_millis(50));
+    assert_eq!(c.postgres.search_concurrency, 1);
 
     let c = load(
-        Some("[postgres]\nbatch_size = 100\nbatch_timeout = \"50ms\"\n"),
+        Some("[postgres]\nbatch_size = 100\nbatch_timeout = \"50ms\"\nsearch_interval = \"5s\"\n"),
         &env(&[
             (
                 "TRAWL_POSTGRES_URL",
                 "postgresql://sink:s3cret@db:5432/news",
             ),
             ("TRAWL_POSTGRES_BINDING", "example_com.*"),
+            ("TRAWL_POSTGRES_SEARCH_BATCH_SIZE", "0"),
         ]),
-        &[("postgres.schema", "trawl_articles")],
+        &[
+            ("postgres.schema", "trawl_articles"),
+            ("postgres.search_idle", "200ms"),
+        ],
     )
     .unwrap();
+    assert_eq!(
+        c.postgres.search_batch_size, 0,
+        "0 = this sink does not index"
+    );
+    assert_eq!(c.postgres.search_interval, Duration::from_secs(5));
+    assert_eq!(c.postgres.search_idle, Duration::from_millis(200));
     assert_eq!(c.postgres.batch_size, 100);
     assert_eq!(c.postgres.batch_timeout, Duration::from_millis(50));
     assert_eq!(c.postgres.binding, "example_com.*");
@@ -449,6 +463,9 @@ queue = "has space"
 binding = ""
 batch_size = 0
 batch_timeout = "0s"
+search_batch_size = 10001
+search_interval = "0s"
+search_concurrency = 0
 "#;
     let e = errors(load(Some(file), &HashMap::new(), &[]));
     for key in [
@@ -458,10 +475,13 @@ batch_timeout = "0s"
         "postgres.binding",
         "postgres.batch_size",
         "postgres.batch_timeout",
+        "postgres.search_batch_size",
+        "postgres.search_interval",
+        "postgres.search_concurrency",
     ] {
         assert!(e.has_key(key), "missing error for {key}:\n{e}");
     }
-    assert_eq!(e.errors().len(), 6, "{e}");
+    assert_eq!(e.errors().len(), 9, "{e}");
     assert!(e
         .to_string()
         .contains("scheme must be one of postgres, postgresql"));

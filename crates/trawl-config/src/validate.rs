@@ -378,6 +378,22 @@ pub(crate) fn validate(c: &Config) -> Errors {
     range(o, "postgres.writers", pg.writers, 1, 16);
     positive(o, "postgres.connect_timeout", pg.connect_timeout);
     positive(o, "postgres.max_backoff", pg.max_backoff);
+    range(
+        o,
+        "postgres.search_batch_size",
+        pg.search_batch_size,
+        0,
+        10_000,
+    );
+    positive(o, "postgres.search_interval", pg.search_interval);
+    positive(o, "postgres.search_idle", pg.search_idle);
+    range(
+        o,
+        "postgres.search_concurrency",
+        pg.search_concurrency,
+        1,
+        16,
+    );
     // [warc]
     range(
         o,

@@ -2,7 +2,7 @@
 //! and queueing happen in the store ([`crate::Frontier`]); everything here is pure
 //! (in-memory state only) and unit-tested.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
 
 use serde::Serialize;
@@ -14,6 +14,7 @@ use trawl_url::{
 use url::Url;
 
 use crate::config::FrontierConfig;
+use crate::counts::Counts;
 use crate::schedule;
 
 /// Trap families remembered per process by [`Admitter::note_family`] before the table is
@@ -29,7 +30,7 @@ pub struct AdmitSummary {
     pub accepted_articles: u64,
     pub deduped: u64,
     /// Filtered links by reason.
-    pub filtered: BTreeMap<String, u64>,
+    pub filtered: Counts<FilterReason>,
 }
 
 /// Candidates that passed the pure checks (to be deduped by the store), and counts
@@ -361,7 +362,7 @@ impl Admitter {
 
     /// The spider-trap family budget a new (not previously seen) URL is charged to, if any
     /// (seeds are never charged). The frontier keeps the counts in the store
-    /// (`host_meta_incr(host, "trap:<family fingerprint>")`), so every replica charges the same
+    /// (`host_meta_incr(host, HostField::TrapFamily(<family fingerprint>))`), so every replica charges the same
     /// budget. `Err`: refused by a static trap check.
     pub fn trap_budget(&self, item: &QueuedUrl) -> Result<Option<FamilyBudget>, FilterReason> {
         if item.depth == 0 {

@@ -7,6 +7,7 @@
 //!   retry or dead-letter) — no I/O, unit-tested;
 //! - [`admit`]: link admission: canonicalize → scope → trap guard → (seen-set in the
 //!   store) → host queue;
+//! - [`counts`]: [`Counts`], the summaries' counts per fetch outcome and filter reason;
 //! - [`service`]: [`Frontier`], the loops that tie the store ([`trawl_store::FrontierStore`])
 //!   and the broker ([`trawl_queue::Broker`]) together.
 //!
@@ -20,8 +21,10 @@
 
 pub mod admit;
 pub mod config;
+pub mod counts;
 pub mod schedule;
 pub mod service;
 
 pub use config::FrontierConfig;
+pub use counts::Counts;
 pub use service::{CrawlSummary, Frontier, FrontierError};

@@ -14,11 +14,12 @@ use trawl_core::{
     DiscoveredLink, FetchOutcome, FetchReport, FetchTask, TaskKind, MESSAGE_SCHEMA_VERSION,
 };
 use trawl_queue::{publish_json, Broker, Delivery, QueueError, SeedRequest, WorkQueue};
-use trawl_store::{FrontierStore, Lease, QueuedUrl, StoreError};
-use trawl_url::FamilyBudget;
+use trawl_store::{FrontierStore, HostField, Lease, QueuedUrl, StoreError, StoreSet};
+use trawl_url::{FamilyBudget, FilterReason};
 
 use crate::admit::{AdmitSummary, Admitter};
 use crate::config::FrontierConfig;
+use crate::counts::Counts;
 use crate::schedule::{self, Disposition, HostDelayInput};
 
 /// Frontier failures. Both kinds are transient: the loops log them, back off and go on.
@@ -34,14 +35,14 @@ pub enum FrontierError {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CrawlSummary {
     /// Fetches by outcome.
-    pub fetched: BTreeMap<String, u64>,
+    pub fetched: Counts<FetchOutcome>,
     /// Pages extracted as articles (reported by workers).
     pub articles: u64,
     pub links_discovered: u64,
     pub links_accepted: u64,
     pub links_deduped: u64,
     /// Links filtered, by reason.
-    pub filtered: BTreeMap<String, u64>,
+    pub filtered: Counts<FilterReason>,
     pub retried: u64,
     pub dead_lettered: u64,
     /// Articles re-fetched by an update check whose title or body had changed, published
@@ -51,7 +52,7 @@ pub struct CrawlSummary {
 
 impl CrawlSummary {
     pub fn pages(&self) -> u64 {
-        self.fetched.values().sum()
+        self.fetched.total()
     }
 }
 
@@ -120,7 +121,7 @@ impl Frontier {
         broker: Arc<dyn Broker>,
     ) -> Result<Self, FrontierError> {
         let admitter = Admitter::new(&cfg);
-        let hosts = store.set_members("scope_hosts").await?;
+        let hosts = store.set_members(StoreSet::ScopeHosts).await?;
         admitter.add_scope_hosts(&hosts);
         Ok(Frontier {
             inner: Arc::new(Inner {
@@ -246,7 +247,7 @@ impl Frontier {
         let inner = &self.inner;
         let hosts = inner.admitter.scope_hosts_of(urls);
         if !hosts.is_empty() {
-            inner.store.set_add("scope_hosts", &hosts).await?;
+            inner.store.set_add(StoreSet::ScopeHosts, &hosts).await?;
             inner.admitter.add_scope_hosts(&hosts);
         }
         let candidates = inner.admitter.judge_seeds(urls);
@@ -275,10 +276,7 @@ impl Frontier {
             ..Default::default()
         };
         for (reason, n) in &judged.rejected {
-            *summary
-                .filtered
-                .entry(reason.as_str().to_string())
-                .or_default() += n;
+            summary.filtered.add(*reason, *n);
         }
         let fps: Vec<u128> = judged
             .accepted
@@ -298,12 +296,7 @@ impl Frontier {
             }
             match inner.admitter.trap_budget(&item) {
                 Ok(budget) => candidates.push((item, budget)),
-                Err(reason) => {
-                    *summary
-                        .filtered
-                        .entry(reason.as_str().to_string())
-                        .or_default() += 1;
-                }
+                Err(reason) => summary.filtered.add(reason, 1),
             }
         }
         let mut to_queue = self.charge_trap_families(candidates, &mut summary).await?;
@@ -315,7 +308,10 @@ impl Frontier {
             }
             let mut allowed: BTreeMap<String, i64> = BTreeMap::new();
             for (host, n) in per_host {
-                let after = inner.store.host_meta_incr(&host, "admitted", n).await?;
+                let after = inner
+                    .store
+                    .host_meta_incr(&host, &HostField::Admitted, n)
+                    .await?;
                 let before = after - n;
                 let room = (inner.cfg.max_pages_per_host as i64 - before).clamp(0, n);
                 allowed.insert(host, room);
@@ -326,10 +322,7 @@ impl Frontier {
                     true
                 }
                 _ => {
-                    *summary
-                        .filtered
-                        .entry(trawl_url::FilterReason::HostPageLimit.as_str().to_string())
-                        .or_default() += 1;
+                    summary.filtered.add(FilterReason::HostPageLimit, 1);
                     false
                 }
             });
@@ -347,15 +340,13 @@ impl Frontier {
         m.links_accepted_total.inc_by(summary.accepted);
         m.links_deduped_total.inc_by(summary.deduped);
         for (reason, n) in &summary.filtered {
-            m.links_filtered_by(reason.as_str(), *n);
+            m.links_filtered_by(reason.as_str(), n);
         }
         if let Ok(mut s) = inner.summary.lock() {
             s.links_discovered += summary.discovered;
             s.links_accepted += summary.accepted;
             s.links_deduped += summary.deduped;
-            for (reason, n) in &summary.filtered {
-                *s.filtered.entry(reason.clone()).or_default() += n;
-            }
+            s.filtered.add_all(&summary.filtered);
         }
         Ok(summary)
     }
@@ -395,7 +386,7 @@ impl Frontier {
         // The family's count in the store before this round's charges.
         let mut running: BTreeMap<(String, String), i64> = BTreeMap::new();
         for ((host, family), w) in per_family {
-            let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+            let field = HostField::TrapFamily(trawl_core::url_fingerprint(&family));
             let after = self.inner.store.host_meta_incr(&host, &field, w).await?;
             running.insert((host, family), after - w);
         }
@@ -414,10 +405,7 @@ impl Frontier {
             if *count <= i64::from(b.cap) {
                 out.push(item);
             } else {
-                *summary
-                    .filtered
-                    .entry(b.reason.as_str().to_string())
-                    .or_default() += 1;
+                summary.filtered.add(b.reason, 1);
             }
         }
         Ok(out)
@@ -442,10 +430,7 @@ impl Frontier {
         let Ok(u) = url::Url::parse(url) else {
             return Ok(());
         };
-        let field = format!(
-            "hub:{:032x}",
-            trawl_core::url_fingerprint(&schedule::hub_family(&u))
-        );
+        let field = HostField::HubFamily(trawl_core::url_fingerprint(&schedule::hub_family(&u)));
         let total = self
             .inner
             .store
@@ -511,10 +496,9 @@ impl Frontier {
         reason: trawl_url::FilterReason,
     ) -> Result<(), FrontierError> {
         let inner = &self.inner;
-        let reason = reason.as_str();
-        trawl_metrics::global().link_filtered(reason);
+        trawl_metrics::global().link_filtered(reason.as_str());
         if let Ok(mut s) = inner.summary.lock() {
-            *s.filtered.entry(reason.to_string()).or_default() += 1;
+            s.filtered.add(reason, 1);
         }
         inner
             .store
@@ -614,9 +598,7 @@ impl Frontier {
     /// Count the fetch by outcome (and as an article when it was one) in the summary.
     fn count_outcome(&self, report: &FetchReport) {
         if let Ok(mut s) = self.inner.summary.lock() {
-            *s.fetched
-                .entry(report.outcome.as_str().to_string())
-                .or_default() += 1;
+            s.fetched.add(report.outcome, 1);
             if report.is_article {
                 s.articles += 1;
             }
@@ -722,7 +704,7 @@ impl Frontier {
             store
                 .host_meta_set(
                     &report.host,
-                    "crawl_delay_ms",
+                    &HostField::CrawlDelayMs,
                     &((cd * 1000.0) as u64).to_string(),
                 )
                 .await?;
@@ -732,7 +714,7 @@ impl Frontier {
                 Some(Duration::from_secs_f64(cd.min(86_400.0)))
             }
             _ => store
-                .host_meta_get(&report.host, "crawl_delay_ms")
+                .host_meta_get(&report.host, &HostField::CrawlDelayMs)
                 .await?
                 .and_then(|v| v.parse::<u64>().ok())
                 .map(Duration::from_millis),
@@ -929,7 +911,7 @@ impl Frontier {
         let polled_before = self
             .inner
             .store
-            .host_meta_get(&report.host, &format!("poll:{}", report.url))
+            .host_meta_get(&report.host, &HostField::PollInterval(report.url.clone()))
             .await?
             .is_some();
         Ok(if polled_before {
@@ -949,7 +931,7 @@ impl Frontier {
         new_articles: u64,
     ) -> Result<Duration, FrontierError> {
         let inner = &self.inner;
-        let field = format!("poll:{}", report.url);
+        let field = HostField::PollInterval(report.url.clone());
         let previous = inner
             .store
             .host_meta_get(&report.host, &field)

@@ -74,7 +74,7 @@ async fn trap_budgets_are_shared_by_replicas() {
         let f = if day % 2 == 0 { &a } else { &b };
         let s = f.admit_links(&[link(&url)], 1).await.unwrap();
         accepted += s.accepted;
-        refused += s.filtered.get("trap_calendar").copied().unwrap_or(0);
+        refused += s.filtered.get(trawl_url::FilterReason::TrapCalendar);
     }
     // One budget for both replicas (each replica's first URL of a family is charged with its
     // second, so here, where both see many, the cap is exact).
@@ -85,7 +85,7 @@ async fn trap_budgets_are_shared_by_replicas() {
     let host = "http://news.test:80";
     let cal = url::Url::parse("http://news.test/calendar?date=2024-01-01&n=0").unwrap();
     let family = guard.family_budget(&cal).unwrap().unwrap().family;
-    let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+    let field = trawl_store::HostField::TrapFamily(trawl_core::url_fingerprint(&family));
     let charged: u64 = a
         .store()
         .host_meta_get(host, &field)
@@ -109,7 +109,7 @@ async fn trap_budgets_are_shared_by_replicas() {
             .unwrap()
             .expect("a dated path is calendar-like")
             .family;
-        let field = format!("trap:{:032x}", trawl_core::url_fingerprint(&family));
+        let field = trawl_store::HostField::TrapFamily(trawl_core::url_fingerprint(&family));
         assert_eq!(a.store().host_meta_get(host, &field).await.unwrap(), None);
     }
 }

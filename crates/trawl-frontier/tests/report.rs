@@ -18,7 +18,8 @@ use trawl_frontier::{Frontier, FrontierConfig};
 use trawl_queue::memory::MemoryBroker;
 use trawl_queue::{Broker, WorkQueue};
 use trawl_store::memory::MemoryStore;
-use trawl_store::FrontierStore;
+use trawl_store::{FrontierStore, HostField};
+use trawl_url::FilterReason;
 
 const HOST: &str = "http://news.test:80";
 
@@ -128,7 +129,12 @@ async fn discovered_links_are_admitted_once() {
         ),
         (3, 2)
     );
-    assert_eq!(s.filtered.get("out_of_scope"), Some(&1), "{:?}", s.filtered);
+    assert_eq!(
+        s.filtered.get(FilterReason::OutOfScope),
+        1,
+        "{:?}",
+        s.filtered
+    );
     assert_eq!(f.store().stats(now_ms()).await.unwrap().queued, 2);
 
     // The same report again (a redelivery): nothing new is queued.
@@ -142,7 +148,7 @@ async fn discovered_links_are_admitted_once() {
         (2, 2)
     );
     assert_eq!(f.store().stats(now_ms()).await.unwrap().queued, 2);
-    assert_eq!(s.fetched.get("ok"), Some(&2), "both reports counted");
+    assert_eq!(s.fetched.get(FetchOutcome::Ok), 2, "both reports counted");
 }
 
 #[tokio::test]
@@ -343,7 +349,7 @@ async fn a_crawl_delay_is_kept_for_the_hosts_later_fetches() {
     let store = f.store();
     assert_eq!(
         store
-            .host_meta_get(HOST, "crawl_delay_ms")
+            .host_meta_get(HOST, &HostField::CrawlDelayMs)
             .await
             .unwrap()
             .as_deref(),
@@ -445,7 +451,7 @@ async fn a_finished_source_keeps_its_validators_and_is_polled_again() {
     );
     // The next poll is due after the source's (adapted) interval, stored for the next round.
     let every: u64 = store
-        .host_meta_get(HOST, &format!("poll:{}", seed.url))
+        .host_meta_get(HOST, &HostField::PollInterval(seed.url.clone()))
         .await
         .unwrap()
         .expect("the poll interval is stored")

@@ -1,17 +1,59 @@
 //! Readiness state shared between a process's connection managers and its `/readyz` endpoint.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::{Arc, RwLock};
+
+/// A dependency whose state `/readyz` reports. The variants are in the order of their names,
+/// the order `/readyz` lists them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    /// The RabbitMQ connection.
+    Amqp,
+    /// The PostgreSQL connection of `trawl sink postgres`.
+    Postgres,
+    /// The Redis connection.
+    Redis,
+    /// Set down by a service that is shutting down, to leave the load balancer before it
+    /// drains.
+    Shutdown,
+}
+
+impl Component {
+    /// Every component, in name order.
+    pub const ALL: [Component; 4] = [
+        Component::Amqp,
+        Component::Postgres,
+        Component::Redis,
+        Component::Shutdown,
+    ];
+
+    /// The name shown by `/readyz` and in logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Component::Amqp => "amqp",
+            Component::Postgres => "postgres",
+            Component::Redis => "redis",
+            Component::Shutdown => "shutdown",
+        }
+    }
+}
+
+impl fmt::Display for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A cheap, cloneable handle on the readiness of a process's dependencies.
 ///
-/// Each dependency (`"amqp"`, `"redis"`, ...) is registered by the first [`Health::set_ready`] call for its
-/// name; the process is ready while every registered dependency is up. A process with none registered is
-/// ready. A service that is shutting down can call `set_ready("shutdown", false)` to leave the load balancer
-/// before it drains.
+/// Each dependency ([`Component::Amqp`], [`Component::Redis`], ...) is registered by the first
+/// [`Health::set_ready`] call for it; the process is ready while every registered dependency is
+/// up. A process with none registered is ready. A service that is shutting down can call
+/// `set_ready(Component::Shutdown, false)` to leave the load balancer before it drains.
 #[derive(Debug, Clone, Default)]
 pub struct Health {
-    deps: Arc<RwLock<BTreeMap<String, bool>>>,
+    deps: Arc<RwLock<BTreeMap<Component, bool>>>,
 }
 
 impl Health {
@@ -21,26 +63,21 @@ impl Health {
     }
 
     /// Register `dependency` (if new) and set whether it is up.
-    pub fn set_ready(&self, dependency: &str, up: bool) {
+    pub fn set_ready(&self, dependency: Component, up: bool) {
         let mut deps = match self.deps.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        match deps.get_mut(dependency) {
-            Some(v) => *v = up,
-            None => {
-                deps.insert(dependency.to_owned(), up);
-            }
-        }
+        deps.insert(dependency, up);
     }
 
     /// Forget `dependency` (it no longer affects readiness).
-    pub fn remove(&self, dependency: &str) {
+    pub fn remove(&self, dependency: Component) {
         let mut deps = match self.deps.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        deps.remove(dependency);
+        deps.remove(&dependency);
     }
 
     /// True while every registered dependency is up.
@@ -49,12 +86,12 @@ impl Health {
     }
 
     /// The registered dependencies and their state, sorted by name.
-    pub fn snapshot(&self) -> Vec<(String, bool)> {
+    pub fn snapshot(&self) -> Vec<(Component, bool)> {
         let deps = match self.deps.read() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        deps.iter().map(|(k, v)| (k.clone(), *v)).collect()
+        deps.iter().map(|(k, v)| (*k, *v)).collect()
     }
 }
 
@@ -71,16 +108,26 @@ mod tests {
     fn ready_only_when_all_up() {
         let h = Health::new();
         let clone = h.clone();
-        h.set_ready("amqp", true);
+        h.set_ready(Component::Amqp, true);
         assert!(h.is_ready());
-        clone.set_ready("redis", false);
+        clone.set_ready(Component::Redis, false);
         assert!(!h.is_ready(), "a clone shares state");
-        h.set_ready("redis", true);
+        h.set_ready(Component::Redis, true);
         assert!(h.is_ready());
-        h.set_ready("amqp", false);
+        h.set_ready(Component::Amqp, false);
         assert!(!clone.is_ready());
-        h.remove("amqp");
+        h.remove(Component::Amqp);
         assert!(h.is_ready());
-        assert_eq!(h.snapshot(), vec![("redis".to_owned(), true)]);
+        assert_eq!(h.snapshot(), vec![(Component::Redis, true)]);
+    }
+
+    #[test]
+    fn components_are_ordered_by_name() {
+        let names: Vec<&str> = Component::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(Component::ALL.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(Component::Amqp.to_string(), "amqp");
     }
 }

@@ -3,13 +3,13 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use trawl_core::FetchOutcome;
-//! use trawl_metrics::{global, Health};
+//! use trawl_metrics::{global, Component, Health};
 //!
 //! # async fn demo() -> std::io::Result<()> {
 //! let health = Health::new();
-//! health.set_ready("amqp", false); // not ready until the broker connection is up
+//! health.set_ready(Component::Amqp, false); // not ready until the broker connection is up
 //! let (addr, _server) = trawl_metrics::serve("0.0.0.0:9090".parse().unwrap(), health.clone()).await?;
-//! health.set_ready("amqp", true);
+//! health.set_ready(Component::Amqp, true);
 //! global().fetch(FetchOutcome::Ok, Some(200), Duration::from_millis(120), 53_000);
 //! # let _ = addr; Ok(()) }
 //! ```
@@ -24,7 +24,7 @@ mod server;
 
 use std::sync::LazyLock;
 
-pub use health::Health;
+pub use health::{Component, Health};
 pub use labels::{
     status_class, status_class_opt, AmqpConnectionEvent, BatchResult, ExtractResult, HostState,
     PublishKind, PublishResult, QueueKind, RetryStage, RobotsDecision, SinkOutcome,

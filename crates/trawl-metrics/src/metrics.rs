@@ -126,6 +126,10 @@ pub struct Metrics {
     pub sink_batch_seconds: Histogram,
     /// `trawl_sink_postgres_up`.
     pub sink_postgres_up: IntGauge,
+    /// `trawl_sink_search_backlog_rows`.
+    pub sink_search_backlog_rows: IntGauge,
+    /// `trawl_sink_search_indexed_total`.
+    pub sink_search_indexed_total: IntCounter,
     link_reasons: LabelGuard,
     dead_letter_reasons: LabelGuard,
     redis_ops: LabelGuard,
@@ -386,6 +390,16 @@ impl Metrics {
                 &r,
                 "trawl_sink_postgres_up",
                 "1 while the sink's last PostgreSQL call succeeded, 0 while it cannot reach or write to it.",
+            )?,
+            sink_search_backlog_rows: gauge(
+                &r,
+                "trawl_sink_search_backlog_rows",
+                "Rows of the sink's articles table waiting for their full-text search vector (whole table: every replica reports the same count).",
+            )?,
+            sink_search_indexed_total: counter(
+                &r,
+                "trawl_sink_search_indexed_total",
+                "Article rows whose full-text search vector this sink's indexer filled.",
             )?,
             link_reasons: LabelGuard::new(LINK_FILTER_REASONS, MAX_OPEN_LABEL_VALUES),
             dead_letter_reasons: LabelGuard::new(
@@ -686,6 +700,16 @@ impl Metrics {
         self.sink_postgres_up.set(i64::from(up));
     }
 
+    /// Set `trawl_sink_search_backlog_rows`.
+    pub fn set_sink_search_backlog(&self, rows: i64) {
+        self.sink_search_backlog_rows.set(rows);
+    }
+
+    /// Count `n` rows given their search vector.
+    pub fn sink_search_indexed(&self, n: u64) {
+        self.sink_search_indexed_total.inc_by(n);
+    }
+
     /// Record that `stage` made progress now.
     pub fn progress(&self, stage: Stage) {
         self.stage_last_progress_timestamp_seconds
@@ -757,6 +781,8 @@ mod tests {
         "trawl_sink_batches_total",
         "trawl_sink_batch_seconds",
         "trawl_sink_postgres_up",
+        "trawl_sink_search_backlog_rows",
+        "trawl_sink_search_indexed_total",
         "trawl_warc_records_total",
         "trawl_warc_bytes_total",
         "trawl_warc_files_total",
@@ -1024,6 +1050,9 @@ mod tests {
         m.sink_batch(BatchResult::Committed, Duration::from_millis(20));
         m.sink_batch(BatchResult::Failed, Duration::from_secs(3));
         m.set_sink_postgres_up(true);
+        m.set_sink_search_backlog(1200);
+        m.sink_search_indexed(250);
+        m.sink_search_indexed(7);
         let text = m.encode_text().unwrap();
         assert!(
             text.contains("trawl_sink_articles_total{outcome=\"inserted\"} 3"),
@@ -1034,6 +1063,14 @@ mod tests {
         assert!(text.contains("trawl_sink_rejected_total{reason=\"invalid_json\"} 1"));
         assert!(text.contains("trawl_sink_batches_total{result=\"failed\"} 1"));
         assert!(text.contains("trawl_sink_postgres_up 1"));
+        assert!(
+            text.contains("trawl_sink_search_backlog_rows 1200"),
+            "{text}"
+        );
+        assert!(
+            text.contains("trawl_sink_search_indexed_total 257"),
+            "{text}"
+        );
         // Only committed batches are timed.
         assert_eq!(m.sink_batch_seconds.get_sample_count(), 1);
         assert!(

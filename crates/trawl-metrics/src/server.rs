@@ -88,7 +88,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     let ready = deps.iter().all(|(_, up)| *up);
     let mut body = String::from(if ready { "ready\n" } else { "not ready\n" });
     for (name, up) in deps {
-        body.push_str(&name);
+        body.push_str(name.as_str());
         body.push_str(if up { ": up\n" } else { ": down\n" });
     }
     let code = if ready {
@@ -144,8 +144,8 @@ mod tests {
 
         // No dependencies registered: ready.
         assert_eq!(get(&client, addr, "/readyz").await.0, 200);
-        health.set_ready("amqp", true);
-        health.set_ready("redis", false);
+        health.set_ready(crate::Component::Amqp, true);
+        health.set_ready(crate::Component::Redis, false);
         let (code, _, body) = get(&client, addr, "/readyz").await;
         assert_eq!(code, 503);
         assert!(
@@ -154,9 +154,9 @@ mod tests {
         );
         // Liveness is unaffected by readiness.
         assert_eq!(get(&client, addr, "/healthz").await.0, 200);
-        health.set_ready("redis", true);
+        health.set_ready(crate::Component::Redis, true);
         assert_eq!(get(&client, addr, "/readyz").await.0, 200);
-        health.set_ready("amqp", false);
+        health.set_ready(crate::Component::Amqp, false);
         assert_eq!(get(&client, addr, "/readyz").await.0, 503);
 
         assert_eq!(get(&client, addr, "/nope").await.0, 404);

@@ -11,11 +11,18 @@ pub struct Migration {
 
 /// Every migration, in order. A new one is a new file `migrations/NNNN_name.sql` and a
 /// new entry here (a test checks the two agree); a shipped one is never edited.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "articles",
-    sql: include_str!("../migrations/0001_articles.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "articles",
+        sql: include_str!("../migrations/0001_articles.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "deferred_search",
+        sql: include_str!("../migrations/0002_deferred_search.sql"),
+    },
+];
 
 /// First key of the advisory lock (`pg_advisory_xact_lock(LOCK_KEY, hashtext(schema))`):
 /// sinks migrating the same schema wait for each other; other schemas do not.

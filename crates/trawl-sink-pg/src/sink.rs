@@ -8,16 +8,17 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
-use trawl_metrics::{BatchResult, Health, Metrics, SinkOutcome, SinkRejectReason};
+use trawl_metrics::{BatchResult, Component, Health, Metrics, SinkOutcome, SinkRejectReason};
 use trawl_queue::{Broker, Consumer, Delivery};
 
 use crate::batch::keep_highest;
 use crate::decode::{decode, ArticleRow, Reject};
 use crate::error::SinkError;
+use crate::indexer::{self, IndexRule, WriterActivity};
 use crate::store::{PgStore, WriteCounts};
 
 /// Name of the sink's dependency in `/readyz`.
-pub const READY_NAME: &str = "postgres";
+pub const READY_NAME: Component = Component::Postgres;
 
 /// How the sink consumes and batches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,8 @@ pub struct SinkConfig {
     pub max_backoff: Duration,
     /// How often `/readyz` and `trawl_sink_postgres_up` are refreshed by a ping.
     pub ping_interval: Duration,
+    /// When the search indexer fills `articles.search` (see [`crate::indexer`]).
+    pub search: IndexRule,
 }
 
 impl Default for SinkConfig {
@@ -52,6 +55,12 @@ impl Default for SinkConfig {
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(30),
             ping_interval: Duration::from_secs(2),
+            search: IndexRule {
+                batch_size: 250,
+                interval: Duration::from_secs(1),
+                idle: Duration::from_millis(50),
+                concurrency: 1,
+            },
         }
     }
 }
@@ -73,6 +82,7 @@ pub struct Sink {
     config: SinkConfig,
     health: Health,
     metrics: &'static Metrics,
+    activity: Arc<WriterActivity>,
 }
 
 /// The outcome of writing with retries.
@@ -101,6 +111,7 @@ impl Sink {
             config,
             health,
             metrics,
+            activity: Arc::default(),
         }
     }
 
@@ -125,7 +136,15 @@ impl Sink {
         }
         let pinger = stop.child_token();
         let _stop_pinger = pinger.clone().drop_guard();
-        self.spawn_pinger(pinger);
+        self.spawn_pinger(pinger.clone());
+        // The search indexer stops with the pinger (when `run` returns).
+        tokio::spawn(indexer::run(
+            self.store.clone(),
+            self.activity.clone(),
+            self.config.search,
+            self.metrics,
+            pinger,
+        ));
         info!(
             postgres = %self.store.redacted_url(),
             schema = %self.store.schema(),
@@ -330,7 +349,10 @@ impl Sink {
         let mut failures = 0u32;
         loop {
             let started = std::time::Instant::now();
-            match self.store.write(rows).await {
+            let writing = self.activity.start();
+            let result = self.store.write(rows).await;
+            drop(writing);
+            match result {
                 Ok(counts) => {
                     self.metrics
                         .sink_batch(BatchResult::Committed, started.elapsed());

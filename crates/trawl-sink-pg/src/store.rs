@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 use tokio_postgres::NoTls;
+use tracing::warn;
 use trawl_core::redact_url;
 
 use crate::decode::ArticleRow;
@@ -15,7 +16,9 @@ use crate::migrate::{self, MIGRATIONS};
 
 /// One upsert of the batch: rows applied come back with `inserted` (no previous row
 /// version: `xmax = 0`) or not (an older `version` was replaced); rows whose stored
-/// `version` is the same or higher are not touched and not returned.
+/// `version` is the same or higher are not touched and not returned. `search` is left
+/// NULL (a new row) or set back to NULL (a replaced one: its body changed) for the search
+/// indexer ([`PgStore::index_search`]).
 const UPSERT: &str = "
 INSERT INTO articles AS a (
     id, version, canonical_url, url, title, lead, authors, published_at, modified_at,
@@ -35,9 +38,22 @@ ON CONFLICT (id) DO UPDATE SET
     published_at = EXCLUDED.published_at, modified_at = EXCLUDED.modified_at,
     section = EXCLUDED.section, language = EXCLUDED.language, body = EXCLUDED.body,
     image_url = EXCLUDED.image_url, fetched_at = EXCLUDED.fetched_at,
-    is_article = EXCLUDED.is_article, message = EXCLUDED.message, updated_at = now()
+    is_article = EXCLUDED.is_article, message = EXCLUDED.message, updated_at = now(),
+    search = NULL
 WHERE a.version < EXCLUDED.version
 RETURNING a.id, (a.xmax = 0) AS inserted";
+
+/// Fill `search` for up to `$1` rows waiting for it, oldest first. `SKIP LOCKED`: rows
+/// another indexer (another sink replica) holds are left to it, and rows a writer is
+/// replacing are left until its commit (which sets them back to NULL anyway). The rows are
+/// picked once, in a materialized CTE: as `WHERE id IN (SELECT … LIMIT n FOR UPDATE)` the
+/// planner may run the subquery more than once and update more than `n` rows.
+const INDEX_SEARCH: &str = "
+WITH picked AS MATERIALIZED (
+    SELECT id FROM articles WHERE search IS NULL
+    ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+UPDATE articles AS a SET search = trawl_search_vector(a.title, a.body, a.language)
+FROM picked WHERE a.id = picked.id";
 
 /// Aliases of the rows applied; an alias seen under another id moves to the newer one.
 const ALIASES: &str = "
@@ -68,16 +84,17 @@ impl PgStore {
     /// this fails only on a bad URL or schema name. `timeout` bounds one connection
     /// attempt, the wait for a pooled connection, and pings.
     pub fn new(url: &str, schema: &str, timeout: Duration) -> Result<PgStore, SinkError> {
-        Self::with_connections(url, schema, timeout, 2)
+        Self::with_connections(url, schema, timeout, 2, 1)
     }
 
-    /// [`PgStore::new`] with room for `writers` concurrent batch writes (plus one
-    /// connection for pings).
+    /// [`PgStore::new`] with room for `writers` concurrent batch writes and `indexers`
+    /// concurrent search-indexing statements, plus one connection for pings.
     pub fn with_connections(
         url: &str,
         schema: &str,
         timeout: Duration,
         writers: usize,
+        indexers: usize,
     ) -> Result<PgStore, SinkError> {
         let redacted = redact_url(url);
         let valid_schema = !schema.is_empty()
@@ -112,9 +129,9 @@ impl PgStore {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
-        // The writers' connections, and one for pings.
+        // The writers' connections, the search indexer's, and one for pings.
         let pool = Pool::builder(manager)
-            .max_size(writers.max(1) + 1)
+            .max_size(writers.max(1) + indexers.max(1) + 1)
             .runtime(Runtime::Tokio1)
             .timeouts(Timeouts {
                 wait: Some(timeout),
@@ -320,5 +337,81 @@ impl PgStore {
         }
         tx.commit().await.map_err(from_pg)?;
         Ok(counts)
+    }
+
+    /// Fill the `search` vector of up to `limit` rows that have none (new rows, replaced
+    /// versions), oldest first, in one statement; rows locked by another indexer or a
+    /// writer are skipped. Returns how many were indexed: fewer than `limit` means
+    /// nothing else was waiting (and unlocked) at that moment.
+    ///
+    /// A row whose vector PostgreSQL refuses (a data or program-limit error, e.g. over the
+    /// 1 MB tsvector limit) would fail its batch forever: on such an error the batch is
+    /// redone row by row, and a refused row gets an empty vector (logged), so it is not
+    /// picked again (the row itself stays stored; only its search is empty).
+    pub async fn index_search(&self, limit: i64) -> Result<u64, SinkError> {
+        let client = self.pool.get().await.map_err(from_pool)?;
+        let stmt = client.prepare_cached(INDEX_SEARCH).await.map_err(from_pg)?;
+        match client.execute(&stmt, &[&limit]).await.map_err(from_pg) {
+            Err(SinkError::Data(why)) => {
+                warn!(error = %why, "search batch refused; indexing its rows one by one");
+                drop(client);
+                self.index_search_row_by_row(limit).await
+            }
+            other => other,
+        }
+    }
+
+    async fn index_search_row_by_row(&self, limit: i64) -> Result<u64, SinkError> {
+        let mut client = self.pool.get().await.map_err(from_pool)?;
+        let mut tx = client.transaction().await.map_err(from_pg)?;
+        let ids: Vec<String> = tx
+            .query(
+                "SELECT id FROM articles WHERE search IS NULL
+                 ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+                &[&limit],
+            )
+            .await
+            .map_err(from_pg)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for id in &ids {
+            let sp = tx.savepoint("row").await.map_err(from_pg)?;
+            let done = sp
+                .execute(
+                    "UPDATE articles SET search = trawl_search_vector(title, body, language)
+                     WHERE id = $1",
+                    &[id],
+                )
+                .await
+                .map_err(from_pg);
+            match done {
+                Ok(_) => sp.commit().await.map_err(from_pg)?,
+                Err(SinkError::Data(why)) => {
+                    sp.rollback().await.map_err(from_pg)?;
+                    warn!(id = %id, error = %why, "article's search vector refused: stored with an empty one");
+                    tx.execute(
+                        "UPDATE articles SET search = ''::tsvector WHERE id = $1",
+                        &[id],
+                    )
+                    .await
+                    .map_err(from_pg)?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await.map_err(from_pg)?;
+        Ok(ids.len() as u64)
+    }
+
+    /// Rows whose `search` is not filled yet (counted on the partial index
+    /// `articles_search_pending_idx`).
+    pub async fn search_backlog(&self) -> Result<i64, SinkError> {
+        let client = self.pool.get().await.map_err(from_pool)?;
+        let row = client
+            .query_one("SELECT count(*) FROM articles WHERE search IS NULL", &[])
+            .await
+            .map_err(from_pg)?;
+        Ok(row.get(0))
     }
 }

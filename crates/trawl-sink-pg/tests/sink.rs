@@ -1,7 +1,8 @@
 //! The sink end to end over the real RabbitMQ and PostgreSQL: batches committed before
 //! their acks, refusals dead-lettered, a sink killed mid-stream and restarted (nothing
 //! lost, nothing doubled), PostgreSQL away at start and mid-stream (not ready, nothing
-//! acked, everything lands once it is back). One schema and one broker prefix per test.
+//! acked, everything lands once it is back), rows searchable once the indexer ran. One
+//! schema and one broker prefix per test.
 
 mod common;
 
@@ -14,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use trawl_metrics::{BatchResult, Health, Metrics, SinkOutcome, SinkRejectReason};
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::Broker;
-use trawl_sink_pg::{PgStore, Sink, SinkConfig, SinkError};
+use trawl_sink_pg::{IndexRule, PgStore, Sink, SinkConfig, SinkError};
 
 const LIMIT: Duration = Duration::from_secs(60);
 const SUB: &str = "pgtest";
@@ -64,7 +65,7 @@ impl Running {
 
 fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) -> Running {
     let store =
-        Arc::new(PgStore::with_connections(url, schema, Duration::from_secs(2), 2).unwrap());
+        Arc::new(PgStore::with_connections(url, schema, Duration::from_secs(2), 2, 2).unwrap());
     let metrics: &'static Metrics = Box::leak(Box::new(Metrics::new().unwrap()));
     let health = Health::new();
     let config = SinkConfig {
@@ -76,6 +77,12 @@ fn start(url: &str, schema: &str, broker: Arc<dyn Broker>, batch_size: usize) ->
         initial_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_millis(500),
         ping_interval: Duration::from_millis(200),
+        search: IndexRule {
+            batch_size: 40,
+            interval: Duration::from_millis(200),
+            idle: Duration::from_millis(20),
+            concurrency: 2,
+        },
     };
     let sink = Sink::new(store, broker, config, health.clone(), metrics);
     let stop = CancellationToken::new();
@@ -196,6 +203,44 @@ async fn batches_commit_then_ack_and_refusals_are_dead_lettered() {
         );
         assert_eq!(sink.metrics.sink_batch_seconds.get_sample_count(), batches);
         assert_eq!(sink.metrics.sink_postgres_up.get(), 1);
+        // The indexer fills `search` once the writers are idle: every row becomes
+        // searchable, v2 rows with their v2 title; the gauge comes down to 0.
+        assert!(
+            eventually(WAIT, || async {
+                scalar(&c, "SELECT count(*) FROM articles WHERE search IS NULL").await == 0
+            })
+            .await,
+            "search backlog not drained"
+        );
+        assert_eq!(
+            scalar(
+                &c,
+                "SELECT count(*) FROM articles WHERE search @@ websearch_to_tsquery('english', 'story')"
+            )
+            .await,
+            100
+        );
+        assert_eq!(
+            scalar(
+                &c,
+                "SELECT count(*) FROM articles WHERE search @@ websearch_to_tsquery('english', 'v2')"
+            )
+            .await,
+            20
+        );
+        let indexed = sink.metrics.sink_search_indexed_total.get();
+        assert!(
+            (100..=120).contains(&indexed),
+            "{indexed} rows indexed for 100 ids (and at most 20 replaced)"
+        );
+        assert!(
+            eventually(WAIT, || async {
+                sink.metrics.sink_search_backlog_rows.get() == 0
+            })
+            .await,
+            "backlog gauge {}",
+            sink.metrics.sink_search_backlog_rows.get()
+        );
         // Refusals: dead-lettered from the sink's subscription, with their reasons, counted.
         let dead = b.peek_dead_letters(10).await.unwrap();
         assert_eq!(dead.len(), 3, "{dead:?}");
@@ -405,7 +450,7 @@ async fn postgres_away_at_start_and_mid_stream_holds_everything_until_it_returns
         assert_eq!(sink.metrics.sink_postgres_up.get(), 0);
         assert_eq!(
             sink.health.snapshot(),
-            vec![("postgres".to_string(), false)]
+            vec![(trawl_metrics::Component::Postgres, false)]
         );
         assert!(!sink.task.is_finished(), "the sink must wait, not exit");
 

@@ -1,5 +1,6 @@
-//! `PgStore` against the real PostgreSQL: migrations, the version rule, aliases,
-//! full-text search, and an unreachable server. One schema per test, dropped after.
+//! `PgStore` against the real PostgreSQL: migrations (0001 → 0002 on a schema holding
+//! rows included), the version rule, aliases, deferred full-text search (indexing,
+//! re-indexing a replaced version, two indexers), and an unreachable server. One schema per test, dropped after.
 
 mod common;
 
@@ -29,10 +30,10 @@ async fn migrations_apply_once_even_when_two_sinks_start_together() {
         // Exactly one of them applied migration 1; the other found it done.
         let mut both = [ra.clone(), rb.clone()];
         both.sort();
-        assert_eq!(both, [vec![], vec![1]], "{ra:?} {rb:?}");
+        assert_eq!(both, [vec![], vec![1, 2]], "{ra:?} {rb:?}");
         assert_eq!(a.migrate().await.unwrap(), Vec::<i32>::new());
         let c = client(&schema).await;
-        assert_eq!(scalar(&c, "SELECT count(*) FROM schema_migrations").await, 1);
+        assert_eq!(scalar(&c, "SELECT count(*) FROM schema_migrations").await, 2);
         assert_eq!(
             scalar(
                 &c,
@@ -153,6 +154,16 @@ async fn full_text_search_follows_the_language() {
         ];
         s.write(&rows.iter().collect::<Vec<_>>()).await.unwrap();
         let c = client(&schema).await;
+        // Not searchable until indexed (deferred: migration 0002).
+        assert_eq!(s.search_backlog().await.unwrap(), 6);
+        assert_eq!(
+            scalar(&c, "SELECT count(*) FROM articles WHERE search IS NOT NULL").await,
+            0
+        );
+        assert_eq!(s.index_search(4).await.unwrap(), 4);
+        assert_eq!(s.index_search(4).await.unwrap(), 2);
+        assert_eq!(s.index_search(4).await.unwrap(), 0);
+        assert_eq!(s.search_backlog().await.unwrap(), 0);
         let ids = |sql: &'static str, q: &'static str| {
             let c = &c;
             async move {
@@ -210,6 +221,217 @@ async fn full_text_search_follows_the_language() {
             .map(|r| r.get(0))
             .collect();
         assert!(plan.join("\n").contains("articles_search_idx"), "{plan:?}");
+    })
+    .await;
+}
+
+/// Ids of the rows matching an English web search.
+async fn found(c: &tokio_postgres::Client, q: &str) -> Vec<String> {
+    let mut v: Vec<String> = c
+        .query(
+            "SELECT id FROM articles WHERE search @@ websearch_to_tsquery('english', $1)",
+            &[&q],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replaced_version_is_reindexed_with_its_new_body() {
+    with_schema("reindex", LIMIT, |schema| async move {
+        let s = store(&schema);
+        s.migrate().await.unwrap();
+        let c = client(&schema).await;
+        let v1 = row(1, 1, "en", "Zoo news", "A giraffe escaped from the zoo.");
+        let v2 = row(1, 2, "en", "Zoo news", "A zebra was born at the zoo.");
+        s.write(&[&v1]).await.unwrap();
+        assert_eq!(s.index_search(100).await.unwrap(), 1);
+        assert_eq!(found(&c, "giraffes").await, vec![v1.id.clone()]);
+        // A redelivery of the same version changes nothing: still indexed.
+        s.write(&[&v1]).await.unwrap();
+        assert_eq!(s.search_backlog().await.unwrap(), 0);
+        // The newer version resets `search`: unsearchable until the indexer ran again,
+        // then found by its new words only.
+        assert_eq!(s.write(&[&v2]).await.unwrap().updated, 1);
+        assert_eq!(s.search_backlog().await.unwrap(), 1);
+        assert!(found(&c, "giraffe").await.is_empty());
+        assert_eq!(s.index_search(100).await.unwrap(), 1);
+        assert_eq!(found(&c, "zebras born").await, vec![v2.id.clone()]);
+        assert!(found(&c, "giraffe").await.is_empty());
+        // Exactly the 0001 expression (weights and language mapping included).
+        assert_eq!(
+            scalar(
+                &c,
+                "SELECT count(*) FROM articles WHERE search = \
+                 setweight(to_tsvector(trawl_ts_config(language), coalesce(title, '')), 'A') || \
+                 setweight(to_tsvector(trawl_ts_config(language), left(body, 100000)), 'B')"
+            )
+            .await,
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_indexers_index_every_row_once() {
+    with_schema("twoidx", Duration::from_secs(90), |schema| async move {
+        let s = store(&schema);
+        s.migrate().await.unwrap();
+        let c = client(&schema).await;
+        // Every fill of `search` is logged, to count indexings per row.
+        c.batch_execute(
+            "CREATE TABLE index_log (id text NOT NULL);
+             CREATE FUNCTION log_index() RETURNS trigger LANGUAGE plpgsql AS
+               $$ BEGIN INSERT INTO index_log VALUES (NEW.id); RETURN NEW; END $$;
+             CREATE TRIGGER log_index AFTER UPDATE OF search ON articles
+               FOR EACH ROW WHEN (NEW.search IS NOT NULL) EXECUTE FUNCTION log_index();",
+        )
+        .await
+        .unwrap();
+        let body =
+            "The minister said the budget talks would resume after the election. ".repeat(30);
+        let rows: Vec<ArticleRow> = (0..3000)
+            .map(|n| row(n, 1, "en", &format!("Story {n}"), &body))
+            .collect();
+        for chunk in rows.chunks(500) {
+            s.write(&chunk.iter().collect::<Vec<_>>()).await.unwrap();
+        }
+        assert_eq!(s.search_backlog().await.unwrap(), 3000);
+        // Two indexers (two sink replicas, two pools) until both find nothing left.
+        let (a, b) = (store(&schema), store(&schema));
+        let drain = |st: PgStore| async move {
+            let (mut total, mut batches) = (0u64, 0u32);
+            loop {
+                let n = st.index_search(50).await.unwrap();
+                assert!(n <= 50, "{n} rows for a batch of 50");
+                if n == 0 {
+                    return (total, batches);
+                }
+                total += n;
+                batches += 1;
+            }
+        };
+        let ((na, ba), (nb, bb)) = tokio::join!(drain(a), drain(b));
+        assert_eq!(na + nb, 3000, "a {na} + b {nb}");
+        assert!(
+            ba > 0 && bb > 0,
+            "both indexers took part: {ba} and {bb} batches"
+        );
+        assert_eq!(s.search_backlog().await.unwrap(), 0);
+        assert_eq!(scalar(&c, "SELECT count(*) FROM index_log").await, 3000);
+        assert_eq!(
+            scalar(&c, "SELECT count(DISTINCT id) FROM index_log").await,
+            3000
+        );
+        assert_eq!(found(&c, "ministers").await.len(), 3000);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrating_from_0001_keeps_rows_searchable() {
+    with_schema("from0001", LIMIT, |schema| async move {
+        // A schema as a build with migration 0001 only left it, holding rows.
+        let c = client("public").await;
+        let m1 = &trawl_sink_pg::migrate::MIGRATIONS[0];
+        assert_eq!(m1.version, 1);
+        c.batch_execute(&format!(
+            "CREATE SCHEMA {schema}; SET search_path TO {schema};
+             CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+                 applied_at timestamptz NOT NULL DEFAULT now());
+             {sql}
+             INSERT INTO schema_migrations (version, name) VALUES (1, 'articles');
+             INSERT INTO articles (id, version, url, title, body, language, is_article, message)
+             VALUES ('a', 1, 'https://ex.com/a', 'Parliament elections held', 'Voters were voting.', 'en', true, '{{}}'),
+                    ('b', 1, 'https://ex.com/b', 'Выборы в парламент', 'Избиратели голосовали.', 'ru', true, '{{}}');",
+            sql = m1.sql
+        ))
+        .await
+        .unwrap();
+        let before: Vec<String> = c
+            .query("SELECT search::text FROM articles ORDER BY id", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let s = store(&schema);
+        assert_eq!(s.migrate().await.unwrap(), vec![2]);
+        let c = client(&schema).await;
+        // Same vectors, nothing waiting, still found through the GIN index's column.
+        let after: Vec<String> = c
+            .query("SELECT search::text FROM articles ORDER BY id", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(s.search_backlog().await.unwrap(), 0);
+        assert_eq!(found(&c, "election vote").await, vec!["a".to_string()]);
+        let ru: i64 = c
+            .query_one(
+                "SELECT count(*) FROM articles WHERE search @@ websearch_to_tsquery('russian', 'выборы голосовать')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(ru, 1);
+        // The column is a plain one now, and new rows wait for the indexer.
+        assert_eq!(
+            scalar(
+                &c,
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND table_name = 'articles' AND column_name = 'search' AND is_generated = 'NEVER'"
+            )
+            .await,
+            1
+        );
+        s.write(&[&row(3, 1, "en", "Storm warning", "Flooding expected.")])
+            .await
+            .unwrap();
+        assert_eq!(s.search_backlog().await.unwrap(), 1);
+        assert_eq!(s.index_search(10).await.unwrap(), 1);
+        assert_eq!(found(&c, "floods").await, vec![format!("{:032x}", 3)]);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vector_the_database_refuses_leaves_the_row_with_an_empty_one() {
+    with_schema("badvec", LIMIT, |schema| async move {
+        let s = store(&schema);
+        s.migrate().await.unwrap();
+        let c = client(&schema).await;
+        // Stands for a vector PostgreSQL refuses (over the 1 MB tsvector limit, ...).
+        c.batch_execute(
+            "ALTER TABLE articles ADD CONSTRAINT no_forbidden \
+             CHECK (search IS NULL OR NOT search @@ 'forbidden'::tsquery)",
+        )
+        .await
+        .unwrap();
+        let ok = row(1, 1, "en", "Fine", "Nothing to see.");
+        let bad = row(2, 1, "en", "Forbidden", "A forbidden word.");
+        s.write(&[&ok, &bad]).await.unwrap();
+        assert_eq!(s.index_search(10).await.unwrap(), 2);
+        assert_eq!(s.search_backlog().await.unwrap(), 0);
+        assert_eq!(found(&c, "nothing").await, vec![ok.id.clone()]);
+        let empty: bool = c
+            .query_one(
+                "SELECT search = ''::tsvector FROM articles WHERE id = $1",
+                &[&bad.id],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert!(empty);
     })
     .await;
 }

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use trawl_core::TaskKind;
 
-use crate::{ContentClaim, ContentIndex, FrontierStore, QueuedUrl, StoreError};
+use crate::{
+    ContentClaim, ContentIndex, FrontierStore, HostField, QueuedUrl, StoreError, StoreSet,
+};
 
 /// A store under test: every store implements both traits.
 pub trait TestStore: FrontierStore + ContentIndex {}
@@ -417,35 +419,35 @@ pub async fn stats_count_everything(store: Store) {
 
 pub async fn host_meta_sets_and_validators(store: Store) {
     let h = "http://a.test";
-    assert_eq!(store.host_meta_get(h, "robots").await.unwrap(), None);
-    store.host_meta_set(h, "robots", "ok").await.unwrap();
+    let poll = HostField::PollInterval("http://a.test/feed.xml".into());
+    assert_eq!(store.host_meta_get(h, &poll).await.unwrap(), None);
+    store.host_meta_set(h, &poll, "ok").await.unwrap();
     assert_eq!(
-        store.host_meta_get(h, "robots").await.unwrap().as_deref(),
+        store.host_meta_get(h, &poll).await.unwrap().as_deref(),
         Some("ok")
     );
     assert_eq!(
-        store
-            .host_meta_get("http://b.test", "robots")
-            .await
-            .unwrap(),
+        store.host_meta_get("http://b.test", &poll).await.unwrap(),
         None
     );
-    assert_eq!(store.host_meta_incr(h, "pages", 2).await.unwrap(), 2);
-    assert_eq!(store.host_meta_incr(h, "pages", -5).await.unwrap(), -3);
+    let admitted = HostField::Admitted;
+    assert_eq!(store.host_meta_incr(h, &admitted, 2).await.unwrap(), 2);
+    assert_eq!(store.host_meta_incr(h, &admitted, -5).await.unwrap(), -3);
     assert_eq!(
-        store.host_meta_get(h, "pages").await.unwrap().as_deref(),
+        store.host_meta_get(h, &admitted).await.unwrap().as_deref(),
         Some("-3")
     );
-    let err = store.host_meta_incr(h, "robots", 1).await.unwrap_err();
+    let err = store.host_meta_incr(h, &poll, 1).await.unwrap_err();
     assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
 
-    assert!(store.set_members("scope_hosts").await.unwrap().is_empty());
+    let scope = StoreSet::ScopeHosts;
+    assert!(store.set_members(scope).await.unwrap().is_empty());
     store
-        .set_add("scope_hosts", &["b".into(), "a".into(), "b".into()])
+        .set_add(scope, &["b".into(), "a".into(), "b".into()])
         .await
         .unwrap();
-    store.set_add("scope_hosts", &[]).await.unwrap();
-    let mut m = store.set_members("scope_hosts").await.unwrap();
+    store.set_add(scope, &[]).await.unwrap();
+    let mut m = store.set_members(scope).await.unwrap();
     m.sort();
     assert_eq!(m, ["a", "b"]);
 

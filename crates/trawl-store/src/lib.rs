@@ -21,10 +21,12 @@ use thiserror::Error;
 use trawl_core::TaskKind;
 
 pub mod memory;
+mod names;
 pub mod neardup;
 pub mod redis_store;
 pub mod shards;
 
+pub use names::{HostField, StoreSet};
 pub use shards::{ShardOwner, ShardPlan, ShardView};
 
 #[cfg(test)]
@@ -191,15 +193,30 @@ pub trait FrontierStore: Send + Sync + 'static {
     /// Delay a host without a lease (e.g. after robots says crawl-delay, or Retry-After).
     async fn defer_host(&self, host: &str, due_ms: u64) -> Result<(), StoreError>;
 
-    /// Small per-host key/value metadata (robots status, crawl delay, pages fetched…).
-    async fn host_meta_get(&self, host: &str, field: &str) -> Result<Option<String>, StoreError>;
-    async fn host_meta_set(&self, host: &str, field: &str, value: &str) -> Result<(), StoreError>;
+    /// Small per-host key/value metadata (crawl delay, pages admitted, trap and hub counts,
+    /// re-poll intervals: [`HostField`]).
+    async fn host_meta_get(
+        &self,
+        host: &str,
+        field: &HostField,
+    ) -> Result<Option<String>, StoreError>;
+    async fn host_meta_set(
+        &self,
+        host: &str,
+        field: &HostField,
+        value: &str,
+    ) -> Result<(), StoreError>;
     /// Atomically add `by` to an integer host field; returns the new value.
-    async fn host_meta_incr(&self, host: &str, field: &str, by: i64) -> Result<i64, StoreError>;
+    async fn host_meta_incr(
+        &self,
+        host: &str,
+        field: &HostField,
+        by: i64,
+    ) -> Result<i64, StoreError>;
 
-    /// Crawl-wide small sets (e.g. "scope_hosts").
-    async fn set_add(&self, set: &str, members: &[String]) -> Result<(), StoreError>;
-    async fn set_members(&self, set: &str) -> Result<Vec<String>, StoreError>;
+    /// Crawl-wide small sets ([`StoreSet`], e.g. the scope's hosts).
+    async fn set_add(&self, set: StoreSet, members: &[String]) -> Result<(), StoreError>;
+    async fn set_members(&self, set: StoreSet) -> Result<Vec<String>, StoreError>;
 
     /// Validators (ETag, Last-Modified) per URL for conditional re-fetch.
     async fn validators_get(

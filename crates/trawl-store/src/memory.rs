@@ -42,7 +42,10 @@ use trawl_core::url_fingerprint;
 
 use crate::neardup;
 use crate::shards::{ShardTable, ShardView};
-use crate::{ContentClaim, ContentIndex, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
+use crate::{
+    ContentClaim, ContentIndex, FrontierStore, HostField, Lease, QueuedUrl, StoreError, StoreSet,
+    StoreStats,
+};
 
 /// In-process frontier store. Cheap to share behind an `Arc`.
 #[derive(Default)]
@@ -544,12 +547,24 @@ impl FrontierStore for MemoryStore {
         Ok(())
     }
 
-    async fn host_meta_get(&self, host: &str, field: &str) -> Result<Option<String>, StoreError> {
+    async fn host_meta_get(
+        &self,
+        host: &str,
+        field: &HostField,
+    ) -> Result<Option<String>, StoreError> {
         let g = self.lock();
-        Ok(g.meta.get(host).and_then(|m| m.get(field)).cloned())
+        Ok(g.meta
+            .get(host)
+            .and_then(|m| m.get(field.name().as_ref()))
+            .cloned())
     }
 
-    async fn host_meta_set(&self, host: &str, field: &str, value: &str) -> Result<(), StoreError> {
+    async fn host_meta_set(
+        &self,
+        host: &str,
+        field: &HostField,
+        value: &str,
+    ) -> Result<(), StoreError> {
         let mut g = self.lock();
         g.meta
             .entry(host.to_string())
@@ -558,10 +573,16 @@ impl FrontierStore for MemoryStore {
         Ok(())
     }
 
-    async fn host_meta_incr(&self, host: &str, field: &str, by: i64) -> Result<i64, StoreError> {
+    async fn host_meta_incr(
+        &self,
+        host: &str,
+        field: &HostField,
+        by: i64,
+    ) -> Result<i64, StoreError> {
+        let field = field.name();
         let mut g = self.lock();
         let m = g.meta.entry(host.to_string()).or_default();
-        let current = match m.get(field) {
+        let current = match m.get(field.as_ref()) {
             None => 0,
             Some(v) => v.parse::<i64>().map_err(|_| {
                 StoreError::Corrupt(format!("host field {field:?} is not an integer: {v:?}"))
@@ -570,23 +591,23 @@ impl FrontierStore for MemoryStore {
         let new = current
             .checked_add(by)
             .ok_or_else(|| StoreError::Corrupt(format!("host field {field:?} overflows")))?;
-        m.insert(field.to_string(), new.to_string());
+        m.insert(field.into_owned(), new.to_string());
         Ok(new)
     }
 
-    async fn set_add(&self, set: &str, members: &[String]) -> Result<(), StoreError> {
+    async fn set_add(&self, set: StoreSet, members: &[String]) -> Result<(), StoreError> {
         let mut g = self.lock();
         g.sets
-            .entry(set.to_string())
+            .entry(set.as_str().to_string())
             .or_default()
             .extend(members.iter().cloned());
         Ok(())
     }
 
-    async fn set_members(&self, set: &str) -> Result<Vec<String>, StoreError> {
+    async fn set_members(&self, set: StoreSet) -> Result<Vec<String>, StoreError> {
         let g = self.lock();
         Ok(g.sets
-            .get(set)
+            .get(set.as_str())
             .map(|s| s.iter().cloned().collect())
             .unwrap_or_default())
     }
@@ -734,8 +755,10 @@ mod tests {
         assert_eq!(leased.item.url, "http://a.test/page/2");
         let other = a.lease(0, 1, 1000).await.unwrap().pop().unwrap();
         assert!(a.release(&other.host, &other.lease_id, 5000).await.unwrap());
-        a.host_meta_set(h, "robots", "ok").await.unwrap();
-        a.set_add("scope_hosts", &[h.into()]).await.unwrap();
+        a.host_meta_set(h, &HostField::CrawlDelayMs, "ok")
+            .await
+            .unwrap();
+        a.set_add(StoreSet::ScopeHosts, &[h.into()]).await.unwrap();
         a.validators_set("http://a.test/feed", Some("e"), None)
             .await
             .unwrap();
@@ -769,10 +792,13 @@ mod tests {
         let next = b.lease(0, 5, 1000).await.unwrap();
         assert_eq!(next[0].item.url, "http://a.test/page/1");
         assert_eq!(
-            b.host_meta_get(h, "robots").await.unwrap().as_deref(),
+            b.host_meta_get(h, &HostField::CrawlDelayMs)
+                .await
+                .unwrap()
+                .as_deref(),
             Some("ok")
         );
-        assert_eq!(b.set_members("scope_hosts").await.unwrap(), vec![h]);
+        assert_eq!(b.set_members(StoreSet::ScopeHosts).await.unwrap(), vec![h]);
         assert_eq!(
             b.validators_get("http://a.test/feed").await.unwrap(),
             Some((Some("e".into()), None))

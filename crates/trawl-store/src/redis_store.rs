@@ -40,7 +40,10 @@ use trawl_core::url_fingerprint;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::neardup;
-use crate::{ContentClaim, ContentIndex, FrontierStore, Lease, QueuedUrl, StoreError, StoreStats};
+use crate::{
+    ContentClaim, ContentIndex, FrontierStore, HostField, Lease, QueuedUrl, StoreError, StoreSet,
+    StoreStats,
+};
 
 /// Layout version written to `<prefix>:layout`; bumped on incompatible key changes.
 const LAYOUT_VERSION: u32 = 1;
@@ -1000,25 +1003,34 @@ impl FrontierStore for RedisStore {
         Ok(())
     }
 
-    async fn host_meta_get(&self, host: &str, field: &str) -> Result<Option<String>, StoreError> {
+    async fn host_meta_get(
+        &self,
+        host: &str,
+        field: &HostField,
+    ) -> Result<Option<String>, StoreError> {
         let _timer = trawl_metrics::global().redis_timer("host_meta_get");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HGET")
             .arg(key)
-            .arg(field)
+            .arg(field.name().as_ref())
             .query_async(&mut con)
             .await
             .map_err(map_err)
     }
 
-    async fn host_meta_set(&self, host: &str, field: &str, value: &str) -> Result<(), StoreError> {
+    async fn host_meta_set(
+        &self,
+        host: &str,
+        field: &HostField,
+        value: &str,
+    ) -> Result<(), StoreError> {
         let _timer = trawl_metrics::global().redis_timer("host_meta_set");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HSET")
             .arg(key)
-            .arg(field)
+            .arg(field.name().as_ref())
             .arg(value)
             .query_async::<i64>(&mut con)
             .await
@@ -1026,23 +1038,30 @@ impl FrontierStore for RedisStore {
         Ok(())
     }
 
-    async fn host_meta_incr(&self, host: &str, field: &str, by: i64) -> Result<i64, StoreError> {
+    async fn host_meta_incr(
+        &self,
+        host: &str,
+        field: &HostField,
+        by: i64,
+    ) -> Result<i64, StoreError> {
         let _timer = trawl_metrics::global().redis_timer("host_meta_incr");
         let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
         let mut con = self.con.clone();
         redis::cmd("HINCRBY")
             .arg(key)
-            .arg(field)
+            .arg(field.name().as_ref())
             .arg(by)
             .query_async(&mut con)
             .await
             .map_err(|e| match map_err(e) {
-                StoreError::Corrupt(m) => StoreError::Corrupt(format!("host field {field:?}: {m}")),
+                StoreError::Corrupt(m) => {
+                    StoreError::Corrupt(format!("host field {:?}: {m}", field.name()))
+                }
                 other => other,
             })
     }
 
-    async fn set_add(&self, set: &str, members: &[String]) -> Result<(), StoreError> {
+    async fn set_add(&self, set: StoreSet, members: &[String]) -> Result<(), StoreError> {
         let _timer = trawl_metrics::global().redis_timer("set_add");
         if members.is_empty() {
             return Ok(());
@@ -1057,7 +1076,7 @@ impl FrontierStore for RedisStore {
         Ok(())
     }
 
-    async fn set_members(&self, set: &str) -> Result<Vec<String>, StoreError> {
+    async fn set_members(&self, set: StoreSet) -> Result<Vec<String>, StoreError> {
         let _timer = trawl_metrics::global().redis_timer("set_members");
         let mut con = self.con.clone();
         redis::cmd("SMEMBERS")
@@ -1413,7 +1432,9 @@ mod tests {
             .await
             .unwrap();
         let lease = a.lease(0, 5, 1000).await.unwrap().pop().unwrap();
-        a.host_meta_set(h, "robots", "ok").await.unwrap();
+        a.host_meta_set(h, &HostField::CrawlDelayMs, "ok")
+            .await
+            .unwrap();
         drop(a);
         // A "restarted frontier", configured differently: adopts the recorded layout.
         let b = connect_with(
@@ -1436,7 +1457,10 @@ mod tests {
         let next = b.lease(0, 5, 1000).await.unwrap();
         assert_eq!(next[0].item.url, "http://a.test/page/1");
         assert_eq!(
-            b.host_meta_get(h, "robots").await.unwrap().as_deref(),
+            b.host_meta_get(h, &HostField::CrawlDelayMs)
+                .await
+                .unwrap()
+                .as_deref(),
             Some("ok")
         );
         assert!(b.purge().await.unwrap() > 0);

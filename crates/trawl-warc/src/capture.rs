@@ -47,26 +47,53 @@ pub struct Original {
     pub id: String,
 }
 
-/// Payload digest → first response with it, bounded (oldest forgotten first).
+/// Payload digest → first response with it, and URL → its last full response (what a later
+/// `304` confirms), each bounded (oldest forgotten first).
 #[derive(Debug, Clone)]
 pub struct DedupIndex {
     map: HashMap<String, Original>,
     order: VecDeque<String>,
+    by_uri: HashMap<String, Original>,
+    uri_order: VecDeque<String>,
     capacity: usize,
 }
 
 impl DedupIndex {
-    /// `capacity` 0 turns payload deduplication off (304s are still revisits).
+    /// `capacity` 0 turns payload deduplication off (304s are still revisits, without a
+    /// reference to the response they confirm).
     pub fn new(capacity: usize) -> DedupIndex {
         DedupIndex {
             map: HashMap::new(),
             order: VecDeque::new(),
+            by_uri: HashMap::new(),
+            uri_order: VecDeque::new(),
             capacity,
         }
     }
 
     pub fn get(&self, digest: &str) -> Option<&Original> {
         self.map.get(digest)
+    }
+
+    /// The last full response archived for `uri`, if still remembered.
+    pub fn last_of(&self, uri: &str) -> Option<&Original> {
+        self.by_uri.get(uri)
+    }
+
+    /// Remember `original` as the last full response of its URL.
+    pub fn remember_uri(&mut self, original: Original) {
+        if self.capacity == 0 {
+            return;
+        }
+        let uri = original.uri.clone();
+        if self.by_uri.insert(uri.clone(), original).is_none() {
+            self.uri_order.push_back(uri);
+            while self.uri_order.len() > self.capacity {
+                if let Some(old) = self.uri_order.pop_front() {
+                    self.by_uri.remove(&old);
+                }
+            }
+        }
     }
 
     pub fn insert(&mut self, digest: String, original: Original) {
@@ -166,7 +193,16 @@ pub fn build_records(capture: &FetchCapture, dedup: &mut DedupIndex) -> Vec<Buil
                         .field("WARC-Refers-To-Date", crate::record::warc_date(o.date))
                         .field("WARC-Payload-Digest", &payload_digest);
                 }
-                None => r = r.field("WARC-Profile", PROFILE_NOT_MODIFIED),
+                None => {
+                    r = r.field("WARC-Profile", PROFILE_NOT_MODIFIED);
+                    // The response this 304 confirms, when this writer archived it.
+                    if let Some(o) = dedup.last_of(&ex.url) {
+                        r = r
+                            .field("WARC-Refers-To", &o.id)
+                            .field("WARC-Refers-To-Target-URI", &o.uri)
+                            .field("WARC-Refers-To-Date", crate::record::warc_date(o.date));
+                    }
+                }
             }
             // A revisit's block is the response's header part only.
             r = r
@@ -212,14 +248,13 @@ pub fn build_records(capture: &FetchCapture, dedup: &mut DedupIndex) -> Vec<Buil
         block.extend_from_slice(&ex.payload);
         resp.block = block;
         if complete_2xx && !ex.payload.is_empty() {
-            dedup.insert(
-                payload_digest.clone(),
-                Original {
-                    uri: ex.url.clone(),
-                    date: ex.date,
-                    id: response_id.clone(),
-                },
-            );
+            let original = Original {
+                uri: ex.url.clone(),
+                date: ex.date,
+                id: response_id.clone(),
+            };
+            dedup.insert(payload_digest.clone(), original.clone());
+            dedup.remember_uri(original);
         }
         out.push(Built {
             record: resp,
@@ -374,6 +409,25 @@ mod tests {
             third[1].record.get("WARC-Profile"),
             Some(PROFILE_NOT_MODIFIED)
         );
+        // Never archived with a body here: nothing to refer to.
+        assert_eq!(third[1].record.get("WARC-Refers-To"), None);
+
+        // A 304 for a URL archived earlier refers to that response.
+        let mut again = exchange("http://a.test/a", b"");
+        again.status = 304;
+        again.reason = "Not Modified".into();
+        let fourth = build_records(
+            &FetchCapture {
+                exchanges: vec![again],
+                metadata: None,
+            },
+            &mut dedup,
+        );
+        let rv = &fourth[1].record;
+        assert_eq!(rv.get("WARC-Profile"), Some(PROFILE_NOT_MODIFIED));
+        assert_eq!(rv.get("WARC-Refers-To"), Some(first[1].record.id.as_str()));
+        assert_eq!(rv.get("WARC-Refers-To-Target-URI"), Some("http://a.test/a"));
+        assert!(rv.get("WARC-Refers-To-Date").is_some());
     }
 
     #[test]

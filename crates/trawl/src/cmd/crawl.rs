@@ -3,10 +3,11 @@
 //! writing articles as JSON Lines.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ use trawl_frontier::{Frontier, FrontierConfig};
 use trawl_queue::memory::MemoryBroker;
 use trawl_queue::Broker;
 use trawl_store::memory::MemoryStore;
-use trawl_store::FrontierStore;
+use trawl_store::{ContentIndex, FrontierStore};
 use trawl_worker::{Worker, WorkerConfig};
 
 use super::common;
@@ -138,183 +139,380 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     rt.block_on(crawl(args, seeds))
 }
 
+/// Why the crawl stopped: the `reason` of the summary, printed (`crawl finished (…)`) and in
+/// `--summary-json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// Nothing left to fetch and no report in transit (never with `--follow`).
+    Drained,
+    /// SIGINT or SIGTERM.
+    Interrupted,
+    /// `--max-pages` fetches done.
+    MaxPages,
+    /// `--max-time` elapsed.
+    MaxTime,
+}
+
+impl StopReason {
+    /// The name printed and written in the summary JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Drained => "drained",
+            StopReason::Interrupted => "interrupted",
+            StopReason::MaxPages => "max-pages",
+            StopReason::MaxTime => "max-time",
+        }
+    }
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The embedded crawl, stage by stage.
 async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let state_file = match &args.state {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating state directory {}", dir.display()))?;
-            Some(dir.join("frontier.json"))
-        }
-        None => None,
-    };
-    let memory = match &state_file {
-        Some(path) => {
-            match MemoryStore::load(path).with_context(|| format!("reading {}", path.display()))? {
+    // 1. Build the configuration from the flags.
+    let settings = Settings::from_args(&args)?;
+    // 2. Start the store (resumed from `--state` when there is one) and the broker, and serve
+    //    metrics.
+    let state = State::open(args.state.as_deref())?;
+    let store = state.store();
+    let broker: Arc<dyn Broker> = Arc::new(MemoryBroker::new());
+    serve_metrics(args.metrics_addr).await?;
+    // 3. Start the frontier, the workers (with their WARC writer) and the article writer.
+    let frontier = Frontier::new(settings.frontier, store.clone(), broker.clone()).await?;
+    let warc = start_warc(&args, &settings.fetch)?;
+    let worker = build_worker(
+        settings.worker,
+        settings.fetch,
+        warc.as_ref(),
+        state.content(),
+        &broker,
+    )?;
+    let sink = ArticleSink::start(&args.out, state.resuming, broker.as_ref()).await?;
+    // 4. Seed, then set the frontier and the workers running.
+    seed(&frontier, &seeds).await?;
+    let running = Running::spawn(&frontier, &worker);
+    // 5. Run until drained, interrupted or a limit.
+    let reason = run_until_stop(&args, started, &frontier, &state, &sink).await;
+    // 6. Drain the in-flight work, save the state, and summarize.
+    let warc_files = drain(running, warc.as_ref(), broker.as_ref(), store.as_ref()).await;
+    let written = sink.finish().await?;
+    state.save_at_exit().await;
+    summarize(
+        &args,
+        started,
+        reason,
+        &frontier,
+        store.as_ref(),
+        written,
+        &warc_files,
+    )
+    .await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stage 1: what the frontier, the fetcher and the workers run with.
+struct Settings {
+    frontier: FrontierConfig,
+    fetch: trawl_fetch::FetchConfig,
+    worker: WorkerConfig,
+}
+
+impl Settings {
+    fn from_args(args: &Args) -> anyhow::Result<Settings> {
+        let frontier = FrontierConfig {
+            max_depth: args.max_depth,
+            max_pages_per_host: args.max_pages_per_host,
+            politeness_delay: args.delay,
+            recrawl_interval: args.follow.then_some(args.poll_interval),
+            recrawl_min: args.poll_min,
+            recrawl_max: args.poll_max,
+            entry_max_age: (!args.max_age.is_zero()).then_some(args.max_age),
+            first_pass_max_age: (!args.first_pass_max_age.is_zero())
+                .then_some(args.first_pass_max_age),
+            update_checks: if args.follow {
+                update_checks(&args.update_checks)?
+            } else {
+                Vec::new()
+            },
+            queue_target: (args.workers * 2).max(4),
+            include_subdomains: args.include_subdomains,
+            ..FrontierConfig::default()
+        };
+        let mut fetch = args.fetch.to_config();
+        fetch.politeness.min_delay = args.delay;
+        let worker = WorkerConfig {
+            concurrency: args.workers.max(1),
+            ..WorkerConfig::default()
+        };
+        Ok(Settings {
+            frontier,
+            fetch,
+            worker,
+        })
+    }
+}
+
+/// Stage 2: the in-memory frontier state, loaded from `--state DIR` when that holds a saved
+/// frontier, and snapshotted there while crawling and at exit.
+struct State {
+    memory: Arc<MemoryStore>,
+    /// `DIR/frontier.json` with `--state`.
+    file: Option<PathBuf>,
+    /// A saved frontier was found: the crawl resumes, and appends to `--out`.
+    resuming: bool,
+}
+
+impl State {
+    fn open(dir: Option<&Path>) -> anyhow::Result<State> {
+        let file = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating state directory {}", dir.display()))?;
+                Some(dir.join("frontier.json"))
+            }
+            None => None,
+        };
+        let memory = match &file {
+            Some(path) => match MemoryStore::load(path)
+                .with_context(|| format!("reading {}", path.display()))?
+            {
                 Some(store) => {
                     info!(state = %path.display(), "resuming the crawl from its saved frontier");
                     Arc::new(store)
                 }
                 None => Arc::new(MemoryStore::new()),
-            }
-        }
-        None => Arc::new(MemoryStore::new()),
-    };
-    let resuming = state_file.as_ref().is_some_and(|p| p.exists());
-    let store: Arc<dyn FrontierStore> = memory.clone();
-    let broker: Arc<dyn Broker> = Arc::new(MemoryBroker::new());
+            },
+            None => Arc::new(MemoryStore::new()),
+        };
+        let resuming = file.as_ref().is_some_and(|p| p.exists());
+        Ok(State {
+            memory,
+            file,
+            resuming,
+        })
+    }
 
-    if let Some(addr) = args.metrics_addr {
+    fn store(&self) -> Arc<dyn FrontierStore> {
+        self.memory.clone()
+    }
+
+    /// The same store as the workers' near-duplicate index.
+    fn content(&self) -> Arc<dyn ContentIndex> {
+        self.memory.clone()
+    }
+
+    /// Save the frontier (when kept on disk).
+    async fn snapshot(&self) {
+        if let Some(path) = &self.file {
+            save_state(&self.memory, path).await;
+        }
+    }
+
+    /// The last snapshot, once everything has settled.
+    async fn save_at_exit(&self) {
+        if let Some(path) = &self.file {
+            save_state(&self.memory, path).await;
+            eprintln!(
+                "frontier saved to {} (run the same command to resume)",
+                path.display()
+            );
+        }
+    }
+}
+
+/// Stage 2: `/metrics`, `/healthz` and `/readyz` with `--metrics-addr`.
+async fn serve_metrics(addr: Option<SocketAddr>) -> anyhow::Result<()> {
+    if let Some(addr) = addr {
         let health = trawl_metrics::Health::new();
         let (bound, _handle) = trawl_metrics::serve(addr, health)
             .await
             .with_context(|| format!("serving metrics on {addr}"))?;
         info!(%bound, "metrics at http://{bound}/metrics");
     }
+    Ok(())
+}
 
-    let frontier_cfg = FrontierConfig {
-        max_depth: args.max_depth,
-        max_pages_per_host: args.max_pages_per_host,
-        politeness_delay: args.delay,
-        recrawl_interval: args.follow.then_some(args.poll_interval),
-        recrawl_min: args.poll_min,
-        recrawl_max: args.poll_max,
-        entry_max_age: (!args.max_age.is_zero()).then_some(args.max_age),
-        first_pass_max_age: (!args.first_pass_max_age.is_zero()).then_some(args.first_pass_max_age),
-        update_checks: if args.follow {
-            update_checks(&args.update_checks)?
-        } else {
-            Vec::new()
-        },
-        queue_target: (args.workers * 2).max(4),
-        include_subdomains: args.include_subdomains,
-        ..FrontierConfig::default()
+/// Stage 3: the WARC writer with `--warc DIR`.
+fn start_warc(
+    args: &Args,
+    fetch: &trawl_fetch::FetchConfig,
+) -> anyhow::Result<Option<trawl_warc::WarcSink>> {
+    let Some(dir) = &args.warc else {
+        return Ok(None);
     };
-    let frontier = Frontier::new(frontier_cfg, store.clone(), broker.clone()).await?;
+    let cfg = common::warc_writer_config(
+        dir,
+        &args.warc_prefix,
+        args.warc_max_file_bytes,
+        &args.warc_operator,
+        trawl_warc::writer::DEFAULT_DEDUP_CAPACITY,
+        fetch,
+    );
+    let sink = trawl_worker::warc::start_sink(cfg)
+        .with_context(|| format!("WARC directory {}", dir.display()))?;
+    Ok(Some(sink))
+}
 
-    let mut fetch_cfg = args.fetch.to_config()?;
-    fetch_cfg.politeness.min_delay = args.delay;
-    let warc = match &args.warc {
-        Some(dir) => {
-            let cfg = common::warc_writer_config(
-                dir,
-                &args.warc_prefix,
-                args.warc_max_file_bytes,
-                &args.warc_operator,
-                trawl_warc::writer::DEFAULT_DEDUP_CAPACITY,
-                &fetch_cfg,
-            );
-            Some(
-                trawl_worker::warc::start_sink(cfg)
-                    .with_context(|| format!("WARC directory {}", dir.display()))?,
-            )
-        }
-        None => None,
-    };
+/// Stage 3: the workers, over the fetcher (capturing exchanges when archiving).
+fn build_worker(
+    cfg: WorkerConfig,
+    fetch: trawl_fetch::FetchConfig,
+    warc: Option<&trawl_warc::WarcSink>,
+    content: Arc<dyn ContentIndex>,
+    broker: &Arc<dyn Broker>,
+) -> anyhow::Result<Worker> {
     let fetcher = if warc.is_some() {
-        trawl_fetch::Fetcher::capturing(fetch_cfg)
+        trawl_fetch::Fetcher::capturing(fetch)
     } else {
-        trawl_fetch::Fetcher::new(fetch_cfg)
+        trawl_fetch::Fetcher::new(fetch)
     }
     .context("building the HTTP client")?;
-    let worker = Worker::new(
-        WorkerConfig {
-            concurrency: args.workers.max(1),
-            ..WorkerConfig::default()
-        },
-        broker.clone(),
-        Some(memory.clone()),
-        fetcher,
-    );
-    let worker = match &warc {
+    let worker = Worker::new(cfg, broker.clone(), Some(content), fetcher);
+    Ok(match warc {
         Some(sink) => worker.with_warc(sink.clone()),
         None => worker,
-    };
+    })
+}
 
-    // The article sink: subscribed before anything can be published.
-    let articles = broker.subscribe_articles(None, "#", 256).await?;
-    let written = Arc::new(AtomicU64::new(0));
-    // A resumed crawl appends, and never writes an article (id and version) that is already in
-    // the file.
-    let (out, known_ids) = if resuming {
-        let ids = existing_ids(&args.out);
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&args.out)
-            .with_context(|| format!("opening {}", args.out.display()))?;
-        (f, ids)
-    } else {
-        let f =
-            File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
-        (f, HashSet::new())
-    };
-    let sink_stop = CancellationToken::new();
-    let sink = tokio::spawn(write_articles(
-        articles,
-        out,
-        known_ids,
-        written.clone(),
-        sink_stop.clone(),
-    ));
+/// Stage 3: the article writer, subscribed before anything can be published, writing `--out`.
+struct ArticleSink {
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    stop: CancellationToken,
+    written: Arc<AtomicU64>,
+}
 
-    let admitted = frontier.add_seeds(&seeds).await?;
+impl ArticleSink {
+    async fn start(out: &Path, resuming: bool, broker: &dyn Broker) -> anyhow::Result<ArticleSink> {
+        let articles = broker.subscribe_articles(None, "#", 256).await?;
+        let written = Arc::new(AtomicU64::new(0));
+        // A resumed crawl appends, and never writes an article (id and version) that is
+        // already in the file.
+        let (file, known_ids) = if resuming {
+            let ids = existing_ids(out);
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(out)
+                .with_context(|| format!("opening {}", out.display()))?;
+            (f, ids)
+        } else {
+            let f = File::create(out).with_context(|| format!("creating {}", out.display()))?;
+            (f, HashSet::new())
+        };
+        let stop = CancellationToken::new();
+        let task = tokio::spawn(write_articles(
+            articles,
+            file,
+            known_ids,
+            written.clone(),
+            stop.clone(),
+        ));
+        Ok(ArticleSink {
+            task,
+            stop,
+            written,
+        })
+    }
+
+    /// Articles written so far.
+    fn written(&self) -> u64 {
+        self.written.load(Ordering::Relaxed)
+    }
+
+    /// Write what is still buffered, close the file; the number of articles written.
+    async fn finish(self) -> anyhow::Result<u64> {
+        self.stop.cancel();
+        self.task.await.context("article writer")??;
+        Ok(self.written.load(Ordering::Relaxed))
+    }
+}
+
+/// Stage 4: admit the seeds (their hosts join the scope).
+async fn seed(frontier: &Frontier, seeds: &[String]) -> anyhow::Result<()> {
+    let admitted = frontier.add_seeds(seeds).await?;
     if admitted.accepted == 0 {
         warn!(filtered = ?admitted.filtered, "none of the seeds was accepted");
     }
+    Ok(())
+}
 
-    let frontier_stop = CancellationToken::new();
-    let worker_stop = CancellationToken::new();
-    let frontier_task = {
-        let f = frontier.clone();
-        let s = frontier_stop.clone();
-        tokio::spawn(async move { f.run(s).await })
-    };
-    let worker_task = {
-        let w = worker.clone();
-        let s = worker_stop.clone();
-        tokio::spawn(async move { w.run(s).await })
-    };
-    let mut last_snapshot = Instant::now();
+/// Stage 4: the frontier's and the workers' loops, each with its own stop.
+struct Running {
+    frontier_stop: CancellationToken,
+    frontier_task: tokio::task::JoinHandle<()>,
+    worker_stop: CancellationToken,
+    worker_task: tokio::task::JoinHandle<()>,
+}
 
+impl Running {
+    fn spawn(frontier: &Frontier, worker: &Worker) -> Running {
+        let frontier_stop = CancellationToken::new();
+        let worker_stop = CancellationToken::new();
+        let frontier_task = {
+            let f = frontier.clone();
+            let s = frontier_stop.clone();
+            tokio::spawn(async move { f.run(s).await })
+        };
+        let worker_task = {
+            let w = worker.clone();
+            let s = worker_stop.clone();
+            tokio::spawn(async move { w.run(s).await })
+        };
+        Running {
+            frontier_stop,
+            frontier_task,
+            worker_stop,
+            worker_task,
+        }
+    }
+}
+
+/// Stage 5: watch the crawl four times a second until a signal, `--max-pages`, `--max-time` or
+/// (without `--follow`) the frontier drains; snapshot `--state` every 5 s and print a progress
+/// line every 2 s meanwhile.
+async fn run_until_stop(
+    args: &Args,
+    started: Instant,
+    frontier: &Frontier,
+    state: &State,
+    sink: &ArticleSink,
+) -> StopReason {
+    let store = frontier.store();
     let interrupted = super::service::shutdown_on_signals();
-    let mut reason = "drained";
     let mut tick = tokio::time::interval(Duration::from_millis(250));
+    let mut last_snapshot = Instant::now();
     let mut last_progress = Instant::now();
     let mut drained_seen = 0;
     loop {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = interrupted.cancelled() => { reason = "interrupted"; break; }
+            _ = interrupted.cancelled() => return StopReason::Interrupted,
         }
         let summary = frontier.summary();
-        if let Some(max) = args.max_pages {
-            if summary.pages() >= max {
-                reason = "max-pages";
-                break;
-            }
+        if args.max_pages.is_some_and(|max| summary.pages() >= max) {
+            return StopReason::MaxPages;
         }
-        if let Some(max) = args.max_time {
-            if started.elapsed() >= max {
-                reason = "max-time";
-                break;
-            }
+        if args.max_time.is_some_and(|max| started.elapsed() >= max) {
+            return StopReason::MaxTime;
         }
         // Two consecutive drained observations, so that a report in transit is not missed.
         // With --follow the crawl never drains: re-polls are due later.
         if !args.follow && frontier.is_drained().await.unwrap_or(false) {
             drained_seen += 1;
             if drained_seen >= 2 {
-                break;
+                return StopReason::Drained;
             }
         } else {
             drained_seen = 0;
         }
-        if let Some(path) = &state_file {
-            if last_snapshot.elapsed() >= Duration::from_secs(5) {
-                last_snapshot = Instant::now();
-                save_state(&memory, path).await;
-            }
+        if state.file.is_some() && last_snapshot.elapsed() >= Duration::from_secs(5) {
+            last_snapshot = Instant::now();
+            state.snapshot().await;
         }
         if last_progress.elapsed() >= Duration::from_secs(2) {
             last_progress = Instant::now();
@@ -326,7 +524,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
                 "[{:>5.0}s] fetched {} | articles {} | queued {} | in flight {} | hosts ready {} waiting {} | seen {}",
                 started.elapsed().as_secs_f64(),
                 summary.pages(),
-                written.load(Ordering::Relaxed),
+                sink.written(),
                 stats.queued,
                 stats.in_flight,
                 stats.hosts_ready,
@@ -335,12 +533,21 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    // Stop taking tasks and let in-flight ones finish; then let the frontier apply
-    // the reports still in the queue (bounded), so finished URLs are recorded as done.
-    worker_stop.cancel();
-    let _ = worker_task.await;
+}
+
+/// Stage 6: stop taking tasks and let in-flight ones finish; close the WARC files; let the
+/// frontier apply the reports still in the queue (bounded), so finished URLs are recorded as
+/// done; then stop the frontier. The WARC files written.
+async fn drain(
+    running: Running,
+    warc: Option<&trawl_warc::WarcSink>,
+    broker: &dyn Broker,
+    store: &dyn FrontierStore,
+) -> Vec<PathBuf> {
+    running.worker_stop.cancel();
+    let _ = running.worker_task.await;
     // Every fetch is finished: close the WARC file (CDXJ index, `.open` renamed away).
-    let warc_files = match &warc {
+    let warc_files = match warc {
         Some(sink) => sink.close().await,
         None => Vec::new(),
     };
@@ -360,19 +567,21 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    frontier_stop.cancel();
-    let _ = frontier_task.await;
-    sink_stop.cancel();
-    let sink_result = sink.await.context("article writer")?;
-    sink_result?;
-    if let Some(path) = &state_file {
-        save_state(&memory, path).await;
-        eprintln!(
-            "frontier saved to {} (run the same command to resume)",
-            path.display()
-        );
-    }
+    running.frontier_stop.cancel();
+    let _ = running.frontier_task.await;
+    warc_files
+}
 
+/// Stage 6: the end-of-crawl summary on stderr, and as JSON on stdout with `--summary-json`.
+async fn summarize(
+    args: &Args,
+    started: Instant,
+    reason: StopReason,
+    frontier: &Frontier,
+    store: &dyn FrontierStore,
+    written: u64,
+    warc_files: &[PathBuf],
+) {
     let summary = frontier.summary();
     let stats = store
         .stats(trawl_frontier::service::now_ms())
@@ -388,11 +597,7 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     for (outcome, n) in &summary.fetched {
         eprintln!("    {outcome}: {n}");
     }
-    eprintln!(
-        "  articles written: {} -> {}",
-        written.load(Ordering::Relaxed),
-        args.out.display()
-    );
+    eprintln!("  articles written: {} -> {}", written, args.out.display());
     eprintln!(
         "  links: {} discovered, {} accepted, {} deduped",
         summary.links_discovered, summary.links_accepted, summary.links_deduped
@@ -420,16 +625,15 @@ async fn crawl(args: Args, seeds: Vec<String>) -> anyhow::Result<ExitCode> {
     }
     if args.summary_json {
         let json = serde_json::json!({
-            "reason": reason,
+            "reason": reason.as_str(),
             "elapsed_seconds": elapsed,
-            "articles_written": written.load(Ordering::Relaxed),
+            "articles_written": written,
             "summary": summary,
             "frontier": stats,
             "warc_files": warc_files,
         });
         println!("{json}");
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 async fn save_state(memory: &Arc<MemoryStore>, path: &std::path::Path) {
@@ -497,4 +701,24 @@ async fn write_articles(
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_reasons_print_as_before() {
+        let names: Vec<String> = [
+            StopReason::Drained,
+            StopReason::Interrupted,
+            StopReason::MaxPages,
+            StopReason::MaxTime,
+        ]
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+        assert_eq!(names, ["drained", "interrupted", "max-pages", "max-time"]);
+        assert_eq!(StopReason::MaxTime.as_str(), "max-time");
+    }
 }

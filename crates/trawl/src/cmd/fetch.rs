@@ -11,8 +11,9 @@ use std::time::Duration;
 use anyhow::Context;
 use serde_json::{json, Value};
 use trawl_core::FetchOutcome;
-use trawl_fetch::ipnet::IpNet;
 use trawl_fetch::{FetchConfig, FetchRequest, Fetcher, Purpose};
+
+use super::common;
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PurposeArg {
@@ -26,22 +27,8 @@ pub enum PurposeArg {
 pub struct Args {
     /// The URL to fetch (http or https).
     pub url: String,
-    /// Let the SSRF guard through to this range (repeatable), e.g. 127.0.0.0/8 for a local test
-    /// server or 10.0.0.0/8 for an intranet crawl.
-    #[arg(long = "allow-cidr", value_name = "CIDR")]
-    pub allow_cidr: Vec<IpNet>,
-    /// User-agent product token (also the name matched in robots.txt groups).
-    #[arg(long, value_name = "TOKEN")]
-    pub user_agent: Option<String>,
-    /// Contact URL sent in the User-Agent header.
-    #[arg(long, value_name = "URL")]
-    pub contact: Option<String>,
-    /// Do not fetch or obey robots.txt (for debugging your own sites only).
-    #[arg(long)]
-    pub no_robots: bool,
-    /// Total timeout per request, seconds (connect and first-byte timeouts are capped by it).
-    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
-    pub timeout: f64,
+    #[command(flatten)]
+    pub fetch: common::FetchFlags,
     /// Retries for connection errors, timeouts, 5xx, 408 and 429.
     #[arg(long, value_name = "N")]
     pub max_retries: Option<u32>,
@@ -65,28 +52,18 @@ pub struct Args {
     pub compact: bool,
 }
 
+/// `trawl fetch`'s own default total timeout (the fetcher's is 60 s).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
 fn config(args: &Args) -> anyhow::Result<FetchConfig> {
     let mut cfg = FetchConfig::default();
-    let timeout = Duration::try_from_secs_f64(args.timeout)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .with_context(|| {
-            format!(
-                "--timeout {} is not a positive number of seconds",
-                args.timeout
-            )
-        })?;
+    args.fetch.apply(&mut cfg);
+    let timeout = args.fetch.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    anyhow::ensure!(!timeout.is_zero(), "--timeout must be longer than zero");
+    // Connect and first-byte timeouts are capped by the total.
     cfg.total_timeout = timeout;
     cfg.connect_timeout = cfg.connect_timeout.min(timeout);
     cfg.first_byte_timeout = cfg.first_byte_timeout.min(timeout);
-    cfg.allow_cidrs = args.allow_cidr.clone();
-    if let Some(ua) = &args.user_agent {
-        cfg.user_agent.product = ua.clone();
-    }
-    if let Some(c) = &args.contact {
-        cfg.user_agent.contact_url = c.clone();
-    }
-    cfg.respect_robots = !args.no_robots;
     if let Some(n) = args.max_retries {
         cfg.max_retries = n;
     }

@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 use trawl_config::Config;
 use trawl_frontier::FrontierConfig;
+use trawl_metrics::Component;
 use trawl_queue::amqp::{AmqpBroker, AmqpOptions};
 use trawl_queue::Broker;
 use trawl_store::redis_store::{RedisStore, RedisStoreOptions};
@@ -190,12 +191,15 @@ pub fn watch_readiness(
         // Log each change (a Redis failover or a broker restart shows in the log as a
         // "not ready" line and a "ready again" line), not every poll.
         let mut last: [Option<bool>; 2] = [None, None];
-        let mut note = |i: usize, dep: &str, up: bool| {
+        let mut note = |i: usize, dep: Component, up: bool| {
             match (last[i], up) {
                 (Some(true), false) => {
-                    warn!(dependency = dep, "not answering; /readyz reports not ready")
+                    warn!(
+                        dependency = dep.as_str(),
+                        "not answering; /readyz reports not ready"
+                    )
                 }
-                (Some(false), true) => info!(dependency = dep, "answering again; ready"),
+                (Some(false), true) => info!(dependency = dep.as_str(), "answering again; ready"),
                 _ => {}
             }
             last[i] = Some(up);
@@ -203,10 +207,10 @@ pub fn watch_readiness(
         };
         loop {
             if let Some(b) = &broker {
-                note(0, "amqp", b.is_connected().await);
+                note(0, Component::Amqp, b.is_connected().await);
             }
             if let Some(s) = &store {
-                note(1, "redis", s.ping().await);
+                note(1, Component::Redis, s.ping().await);
             }
             tokio::select! {
                 _ = stop.cancelled() => break,
@@ -233,8 +237,8 @@ pub struct Role {
 pub async fn start_role(cfg: &Config) -> anyhow::Result<Option<Role>> {
     let stop = shutdown_on_signals();
     let health = start_metrics(cfg).await?;
-    health.set_ready("amqp", false);
-    health.set_ready("redis", false);
+    health.set_ready(Component::Amqp, false);
+    health.set_ready(Component::Redis, false);
     let connect = async {
         let redis = connect_store(cfg, None).await?;
         let broker: Arc<dyn Broker> = connect_broker(cfg, None).await?;

@@ -8,7 +8,7 @@ use anyhow::Context;
 use tracing::info;
 use trawl_config::{Config, SecretUrl};
 use trawl_queue::Broker;
-use trawl_sink_pg::{PgStore, Sink, SinkConfig};
+use trawl_sink_pg::{IndexRule, PgStore, Sink, SinkConfig};
 
 use super::service::{self, ConfigFlags};
 
@@ -55,6 +55,12 @@ fn sink_config(cfg: &Config) -> SinkConfig {
         batch_timeout: pg.batch_timeout,
         writers: pg.writers.max(1) as usize,
         max_backoff: pg.max_backoff,
+        search: IndexRule {
+            batch_size: pg.search_batch_size as usize,
+            interval: pg.search_interval,
+            idle: pg.search_idle,
+            concurrency: pg.search_concurrency.max(1) as usize,
+        },
         ..SinkConfig::default()
     }
 }
@@ -74,17 +80,20 @@ fn postgres(args: PostgresArgs) -> anyhow::Result<ExitCode> {
     let cfg = flags.load()?;
     let url: SecretUrl = cfg.postgres.url.clone();
     let store = Arc::new(
-        PgStore::new(
+        // One connection per writer and per concurrent indexing batch, plus pings.
+        PgStore::with_connections(
             url.expose(),
             &cfg.postgres.schema,
             cfg.postgres.connect_timeout,
+            cfg.postgres.writers.max(1) as usize,
+            cfg.postgres.search_concurrency.max(1) as usize,
         )
         .with_context(|| format!("PostgreSQL at {}", url.redacted()))?,
     );
     service::runtime()?.block_on(async move {
         let stop = service::shutdown_on_signals();
         let health = service::start_metrics(&cfg).await?;
-        health.set_ready("amqp", false);
+        health.set_ready(trawl_metrics::Component::Amqp, false);
         let sink_cfg = sink_config(&cfg);
         let metrics = trawl_metrics::global();
         // Registers `postgres` as not ready until subscribed and migrated.
@@ -122,7 +131,7 @@ mod tests {
     fn config_maps_onto_the_sink() {
         let cfg = Config::from_toml_str(
             "t.toml",
-            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\nwriters = 3\n",
+            "[postgres]\nqueue = \"pg2\"\nbinding = \"a.*\"\nbatch_size = 42\nbatch_timeout = \"75ms\"\nmax_backoff = \"3s\"\nwriters = 3\nsearch_batch_size = 100\nsearch_interval = \"2s\"\nsearch_idle = \"20ms\"\nsearch_concurrency = 2\n",
         )
         .unwrap();
         let s = sink_config(&cfg);
@@ -133,5 +142,14 @@ mod tests {
         assert_eq!(s.max_backoff, Duration::from_secs(3));
         assert_eq!(s.writers, 3);
         assert_eq!(s.prefetch(), 168);
+        assert_eq!(
+            s.search,
+            IndexRule {
+                batch_size: 100,
+                interval: Duration::from_secs(2),
+                idle: Duration::from_millis(20),
+                concurrency: 2,
+            }
+        );
     }
 }

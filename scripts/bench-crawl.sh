@@ -24,7 +24,7 @@ cargo build --release -q -p trawl -p trawl-testsite
 bin=${CARGO_TARGET_DIR:-./target}/release
 work=$(mktemp -d)
 site_pid=
-cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 start_site() {
@@ -36,7 +36,7 @@ start_site() {
   for _ in $(seq 1 200); do [ -s "$work/seeds.txt" ] && return 0; sleep 0.05; done
   echo "bench: site did not start" >&2; cat "$work/site.log" >&2; exit 1
 }
-rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$1"; }
+rss_mb() { peak_rss_mb "$1"; }
 
 expected=$((HOSTS * ARTICLES))
 echo "site: $HOSTS hosts x $ARTICLES articles ($expected articles), delay 0, workers $WORKERS"
@@ -66,21 +66,7 @@ PY
 # 2. distributed
 start_site
 prefix="bench$$"
-cat > "$work/trawl.toml" <<TOML
-[amqp]
-prefix = "$prefix"
-[redis]
-prefix = "$prefix"
-[fetch]
-allow_cidrs = ["127.0.0.0/8"]
-politeness_delay = "1ms"
-[frontier]
-recrawl_interval = "1h"
-[worker]
-concurrency = $((WORKERS / 2))
-[metrics]
-listen = "127.0.0.1:0"
-TOML
+write_bench_config "$work/trawl.toml" "$prefix" $((WORKERS / 2))
 export TRAWL_CONFIG="$work/trawl.toml" TRAWL_LOG=warn
 "$bin/trawl" tail --out "$work/dist.jsonl" 2> "$work/tail.err" & tail_pid=$!
 for _ in $(seq 1 100); do grep -q "tail: ready" "$work/tail.err" 2>/dev/null && break; sleep 0.1; done
@@ -105,8 +91,7 @@ wait $w1_pid $w2_pid $f_pid 2>/dev/null || true
 kill -TERM $tail_pid 2>/dev/null; wait $tail_pid 2>/dev/null || true
 arts=$(python3 -c 'import json,sys; print(len({json.loads(l)["id"] for l in open(sys.argv[1]) if l.strip()}))' "$work/dist.jsonl")
 python3 -c "t=$t1-$t0; print(f'distributed   : {$done_urls} pages, {$arts} articles in {t:.1f}s = {$done_urls/t:.0f} pages/s, {$arts/t:.0f} articles/s, peak RSS frontier $(rss_mb "$work/frontier.err") MB, workers $(rss_mb "$work/w1.err") / $(rss_mb "$work/w2.err") MB')"
-redis-cli --scan --pattern "$prefix:*" | xargs -r -n 500 redis-cli unlink > /dev/null
-for q in tasks reports seeds dead; do rabbitmqctl delete_queue "$prefix.$q" >/dev/null 2>&1 || true; done
+clean_prefix "$prefix"
 for x in articles dead; do rabbitmqadmin delete exchange name="$prefix.$x" >/dev/null 2>&1 || true; done
 unset TRAWL_CONFIG
 

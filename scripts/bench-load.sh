@@ -6,6 +6,8 @@
 #   HOSTS=100 ARTICLES=330 WORKERS=64 INTERVAL=10 scripts/bench-load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 HOSTS=${HOSTS:-100}
 ARTICLES=${ARTICLES:-330}
@@ -19,8 +21,7 @@ work=$(mktemp -d)
 prefix="load$$"
 cleanup() {
   jobs -p | xargs -r kill 2>/dev/null || true
-  redis-cli --scan --pattern "$prefix:*" | xargs -r -n 500 redis-cli unlink > /dev/null || true
-  for q in tasks reports seeds dead; do rabbitmqctl delete_queue "$prefix.$q" >/dev/null 2>&1 || true; done
+  clean_prefix "$prefix"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,21 +31,7 @@ ulimit -n 65536 2>/dev/null || true
   --seeds-out "$work/seeds.txt" > /dev/null 2> "$work/site.log" &
 for _ in $(seq 1 300); do [ -s "$work/seeds.txt" ] && break; sleep 0.1; done
 
-cat > "$work/trawl.toml" <<TOML
-[amqp]
-prefix = "$prefix"
-[redis]
-prefix = "$prefix"
-[fetch]
-allow_cidrs = ["127.0.0.0/8"]
-politeness_delay = "1ms"
-[frontier]
-recrawl_interval = "1h"
-[worker]
-concurrency = $((WORKERS / 2))
-[metrics]
-listen = "127.0.0.1:0"
-TOML
+write_bench_config "$work/trawl.toml" "$prefix" $((WORKERS / 2))
 export TRAWL_CONFIG="$work/trawl.toml" TRAWL_LOG=warn
 redis_before=$(redis-cli info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r')
 $TIME -v "$bin/trawl" frontier 2> "$work/frontier.err" & f_pid=$!
@@ -70,7 +57,7 @@ done
 end=$(date +%s.%N)
 for p in $w1_pid $w2_pid $f_pid; do pkill -TERM -P "$p" 2>/dev/null || true; done
 wait $w1_pid $w2_pid $f_pid 2>/dev/null || true
-rss() { awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$1"; }
+rss() { peak_rss_mb "$1"; }
 python3 -c "t=$end-$start; print(f'total: {$last_done} URLs in {t:.0f}s = {$last_done/t:.0f}/s')"
 echo "peak RSS: frontier $(rss "$work/frontier.err") MB, worker 1 $(rss "$work/w1.err") MB, worker 2 $(rss "$work/w2.err") MB"
 python3 -c "print(f'redis: used_memory grew {($peak_redis-$redis_before)/1e6:.1f} MB at peak for {$seen} seen URLs')"

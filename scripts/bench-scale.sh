@@ -27,6 +27,8 @@
 # their CPU deltas include that work. Honours CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 HOSTS=${HOSTS:-200}
 ARTICLES=${ARTICLES:-400}
@@ -59,10 +61,9 @@ stop_roles() {
   done
   pids=()
 }
-clean_prefix() {
-  [ -n "$prefix" ] || return 0
-  redis-cli -p "$REDIS_PORT" --scan --pattern "$prefix:*" | xargs -r -n 500 redis-cli -p "$REDIS_PORT" unlink > /dev/null || true
-  for q in tasks reports seeds dead; do rabbitmqctl -q delete_queue "$prefix.$q" > /dev/null 2>&1 || true; done
+# The current run's keys and queues (lib.sh's clean_prefix), once.
+clean_run() {
+  clean_prefix "$prefix" "$REDIS_PORT"
   prefix=""
 }
 mem_prefix="trawlscale$$"
@@ -77,7 +78,7 @@ cluster_masters() {
 }
 cleanup() {
   stop_roles
-  clean_prefix
+  clean_run
   clean_memory
   [ -n "$site_pid" ] && stop_site
   rm -rf "$work"
@@ -140,23 +141,7 @@ for F in $FRONTIER_COUNTS; do
   for W in $WORKER_COUNTS; do
     prefix="scale$$f${F}w${W}"
     start_site
-    cat > "$work/trawl.toml" << TOML
-[amqp]
-prefix = "$prefix"
-[redis]
-url = "redis://127.0.0.1:$REDIS_PORT"
-prefix = "$prefix"
-[fetch]
-allow_cidrs = ["127.0.0.0/8"]
-politeness_delay = "1ms"
-[frontier]
-recrawl_interval = "1h"
-[worker]
-concurrency = $CONCURRENCY
-grace_period = "5s"
-[metrics]
-listen = "127.0.0.1:0"
-TOML
+    write_bench_config "$work/trawl.toml" "$prefix" "$CONCURRENCY" "redis://127.0.0.1:$REDIS_PORT" 'grace_period = "5s"'
     export TRAWL_CONFIG="$work/trawl.toml" TRAWL_LOG=warn
     fpids=() wpids=()
     for i in $(seq 1 "$F"); do "$bin/trawl" frontier 2>> "$work/frontier.err" & fpids+=($!); done
@@ -180,7 +165,7 @@ TOML
     frss=0; for p in "${fpids[@]}"; do frss=$((frss + $(rss_mb "$p"))); done
     wrss=0; for p in "${wpids[@]}"; do wrss=$((wrss + $(rss_mb "$p"))); done
     stop_roles
-    clean_prefix
+    clean_run
     stop_site
     req=$(requests_between "$t0" "$t1")
     python3 - "$F" "$W" "$tck" "$d0" "$f0" "$w0" "$r0" "$s0" "$k0" "$t0" "$d1" "$f1" "$w1" "$r1" "$s1" "$k1" "$t1" "$frss" "$wrss" "$req" "$queues" "$((c1 - c0))" >> "$results" << 'PY'

@@ -11,9 +11,10 @@
 //! - **base** = `min_delay` raised to the host's Crawl-delay, the latter capped by
 //!   `max_crawl_delay`; the delay never falls below the base nor rises above
 //!   `max(max_delay, base)`;
-//! - **overload** (429, 503, or a timeout): delay = max(current × `backoff_factor`,
-//!   `backoff_min_delay`), so the first one rests the host at least `backoff_min_delay` and
-//!   repeated ones escalate geometrically up to the cap;
+//! - **overload** (429, 503, or a timeout): delay = current × `backoff_factor`, and at least
+//!   `backoff_min_delay` when the response carries no Retry-After (the server did not say when
+//!   to come back), so the first one rests the host at least that long and repeated ones
+//!   escalate geometrically up to the cap;
 //! - **normal response** (any other status): delay = max(current × `recovery_factor`, base),
 //!   a geometric decay back to the base;
 //! - **no response** (connection failure, cancelled): the delay is kept;
@@ -40,7 +41,7 @@ pub struct PolitenessRule {
     pub slow_response: Duration,
     /// Multiplier applied to the delay on 429, 503 and timeouts.
     pub backoff_factor: f64,
-    /// The least delay after a 429, 503 or timeout.
+    /// The least delay after a 429, 503 or timeout without Retry-After.
     pub backoff_min_delay: Duration,
     /// Multiplier (< 1) applied to a widened delay after a normal response.
     pub recovery_factor: f64,
@@ -127,7 +128,12 @@ impl PolitenessRule {
         let current = self.delay(current, crawl_delay);
         let overloaded = response.timed_out || matches!(response.status, Some(429 | 503));
         let mut delay = if overloaded {
-            mul(current, self.backoff_factor).max(self.backoff_min_delay)
+            let widened = mul(current, self.backoff_factor);
+            if response.retry_after.is_some() {
+                widened
+            } else {
+                widened.max(self.backoff_min_delay)
+            }
         } else if response.status.is_some() {
             mul(current, self.recovery_factor).max(base)
         } else {
@@ -245,13 +251,15 @@ mod tests {
             retry_after: Some(S(ra)),
             ..status(503)
         };
+        // The server said when to come back: the delay escalates without the 5 s floor.
         let d = r.next_delay(S(1), None, &with(120));
-        assert_eq!((d.delay, d.hold), (S(5), Some(S(120))));
+        assert_eq!((d.delay, d.hold), (S(2), Some(S(120))));
         assert_eq!(d.wait(), S(120));
         let d = r.next_delay(S(1), None, &with(86_400));
         assert_eq!(d.hold, Some(S(600)), "capped");
         // A short hold does not shorten the delay.
-        assert_eq!(r.next_delay(S(1), None, &with(2)).wait(), S(5));
+        let d = r.next_delay(S(10), None, &with(2));
+        assert_eq!((d.delay, d.wait()), (S(20), S(20)));
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub struct PolitenessConfig {
     pub slow_response: Duration,
     /// Multiplier applied to the delay on 429, 503 and timeouts.
     pub backoff_factor: f64,
-    /// The least delay after a 429, 503 or timeout.
+    /// The least delay after a 429, 503 or timeout without Retry-After.
     #[serde(with = "serde_secs")]
     pub backoff_min_delay: Duration,
     /// Multiplier (< 1) applied to a widened delay after a normal response.

@@ -302,6 +302,11 @@ async fn a_fetch_frees_its_host_after_the_politeness_delay() {
     assert_eq!(f.dispatch_once().await.unwrap(), 0, "still resting");
     let ms = delay.as_millis() as u64;
     let store = f.store();
+    assert_eq!(
+        store.host_meta_get(HOST, "delay_ms").await.unwrap(),
+        None,
+        "a delay at its base is not written"
+    );
     assert!(store
         .lease(before + ms - 1_000, 1, 60_000)
         .await

@@ -6,6 +6,8 @@
 //!   ([`FetchTask`], [`FetchReport`]);
 //! - [`outcome`]: the closed set of named fetch outcomes;
 //! - [`id`]: stable ids and URL fingerprints;
+//! - [`politeness`]: the one rule for how a response changes a host's delay, shared by the
+//!   fetcher and the frontier;
 //! - [`redact`]: URL redaction for logs and errors.
 //!
 //! Every message carries a `schema_version`; a change to a schema bumps it and
@@ -16,6 +18,7 @@ pub mod backoff;
 pub mod id;
 pub mod message;
 pub mod outcome;
+pub mod politeness;
 pub mod redact;
 pub mod redis_url;
 
@@ -27,5 +30,6 @@ pub use message::{
     MESSAGE_SCHEMA_VERSION,
 };
 pub use outcome::FetchOutcome;
+pub use politeness::PolitenessRule;
 pub use redact::{redact_url, split_url_list};
 pub use redis_url::{is_redis_cluster_url, redis_cluster_nodes};

@@ -1,26 +1,23 @@
-//! The politeness policy: a pure component (no I/O, no clock) that decides how long to
-//! wait before the next request to a host.
+//! The fetcher's per-host politeness gate: a pure component (no I/O, no clock) that decides
+//! when the next request to a host may start, in-process.
 //!
-//! The [`crate::Fetcher`] applies it per host in-process; the frontier can use the same
-//! [`PolitenessPolicy`] and [`HostState`] to schedule hosts across many workers: call
-//! [`PolitenessPolicy::on_start`] when a request to the host is handed out,
-//! [`PolitenessPolicy::on_complete`] with what came back, and
+//! How a response changes the host's delay is not decided here: [`PolitenessPolicy::on_complete`]
+//! applies the one rule shared with the frontier, [`trawl_core::politeness::PolitenessRule`]
+//! (`docs/politeness.md`), with this config's knobs. This module keeps what only an in-process
+//! gate needs: per-host [`HostState`] with `Instant`s (end of the last request, Retry-After
+//! horizon) and the in-flight count. Call [`PolitenessPolicy::on_start`] when a request to the
+//! host starts, [`PolitenessPolicy::on_complete`] with what came back, and
 //! [`PolitenessPolicy::ready_at`] / [`PolitenessPolicy::wait`] to know when the host may be
 //! asked again. Every input that depends on time (`Instant`, `Duration`) is passed in.
 //!
-//! Rules:
 //! - at most `max_in_flight_per_host` requests at once (default 1);
-//! - between the *end* of one request and the *start* of the next: the current delay, which is
-//!   at least `min_delay`, raised to the host's Crawl-delay (capped by `max_crawl_delay`);
-//! - adaptive: a 429 or 503 (and a timeout) multiplies the delay by `backoff_factor`; a slow
-//!   response (longer than `slow_response`) raises the delay to at least the response time;
-//!   a normal success lets it decay back towards the base by `recovery_factor`; never above
-//!   `max_delay`;
-//! - Retry-After (capped by `max_retry_after`) pushes the earliest next start to
-//!   `end + retry_after`.
+//! - the next request starts no earlier than `end + delay` (the rule's adaptive delay, within
+//!   `min_delay` raised to the capped Crawl-delay and `max_delay`) and no earlier than
+//!   `end + hold` (Retry-After, capped by `max_retry_after`).
 
 use serde::Deserialize;
 use std::time::{Duration, Instant};
+use trawl_core::politeness::{PolitenessRule, Response};
 
 use crate::config::serde_secs;
 
@@ -50,22 +47,44 @@ pub struct PolitenessConfig {
     pub slow_response: Duration,
     /// Multiplier applied to the delay on 429, 503 and timeouts.
     pub backoff_factor: f64,
+    /// The least delay after a 429, 503 or timeout without Retry-After.
+    #[serde(with = "serde_secs")]
+    pub backoff_min_delay: Duration,
     /// Multiplier (< 1) applied to a widened delay after a normal response.
     pub recovery_factor: f64,
 }
 
+/// The shared rule's defaults ([`PolitenessRule::default`]), gate on, one request in flight.
 impl Default for PolitenessConfig {
     fn default() -> Self {
+        let r = PolitenessRule::default();
         PolitenessConfig {
             enabled: true,
             max_in_flight_per_host: 1,
-            min_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(120),
-            max_crawl_delay: Duration::from_secs(60),
-            max_retry_after: Duration::from_secs(3600),
-            slow_response: Duration::from_secs(5),
-            backoff_factor: 2.0,
-            recovery_factor: 0.75,
+            min_delay: r.min_delay,
+            max_delay: r.max_delay,
+            max_crawl_delay: r.max_crawl_delay,
+            max_retry_after: r.max_retry_after,
+            slow_response: r.slow_response,
+            backoff_factor: r.backoff_factor,
+            backoff_min_delay: r.backoff_min_delay,
+            recovery_factor: r.recovery_factor,
+        }
+    }
+}
+
+impl PolitenessConfig {
+    /// The shared rule with these knobs.
+    pub fn rule(&self) -> PolitenessRule {
+        PolitenessRule {
+            min_delay: self.min_delay,
+            max_delay: self.max_delay,
+            max_crawl_delay: self.max_crawl_delay,
+            max_retry_after: self.max_retry_after,
+            slow_response: self.slow_response,
+            backoff_factor: self.backoff_factor,
+            backoff_min_delay: self.backoff_min_delay,
+            recovery_factor: self.recovery_factor,
         }
     }
 }
@@ -106,6 +125,7 @@ pub struct HostState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolitenessPolicy {
     cfg: PolitenessConfig,
+    rule: PolitenessRule,
 }
 
 impl Default for PolitenessPolicy {
@@ -114,16 +134,10 @@ impl Default for PolitenessPolicy {
     }
 }
 
-fn mul(d: Duration, f: f64) -> Duration {
-    if !f.is_finite() || f <= 0.0 {
-        return Duration::ZERO;
-    }
-    Duration::try_from_secs_f64(d.as_secs_f64() * f).unwrap_or(Duration::MAX)
-}
-
 impl PolitenessPolicy {
     pub fn new(cfg: PolitenessConfig) -> Self {
-        PolitenessPolicy { cfg }
+        let rule = cfg.rule();
+        PolitenessPolicy { cfg, rule }
     }
 
     pub fn config(&self) -> &PolitenessConfig {
@@ -132,17 +146,12 @@ impl PolitenessPolicy {
 
     /// The floor of the delay for this host: `min_delay` raised to its (capped) Crawl-delay.
     pub fn base_delay(&self, state: &HostState) -> Duration {
-        let crawl = state
-            .crawl_delay
-            .map(|c| c.min(self.cfg.max_crawl_delay))
-            .unwrap_or(Duration::ZERO);
-        self.cfg.min_delay.max(crawl)
+        self.rule.base_delay(state.crawl_delay)
     }
 
     /// The gap required after the last request's end before the next start.
     pub fn next_delay(&self, state: &HostState) -> Duration {
-        let base = self.base_delay(state);
-        state.delay.max(base).min(self.cfg.max_delay.max(base))
+        self.rule.delay(state.delay, state.crawl_delay)
     }
 
     /// Set (or clear) the host's Crawl-delay.
@@ -177,38 +186,32 @@ impl PolitenessPolicy {
         state.in_flight = state.in_flight.saturating_add(1);
     }
 
-    /// Record that a request finished; adapts the delay.
+    /// Record that a request finished; adapts the delay by the shared rule
+    /// ([`PolitenessRule::next_delay`]).
     pub fn on_complete(&self, state: &mut HostState, c: Completion) {
         state.in_flight = state.in_flight.saturating_sub(1);
         state.last_end = Some(match state.last_end {
             Some(prev) => prev.max(c.end),
             None => c.end,
         });
-        let base = self.base_delay(state);
-        let current = state.delay.max(base);
-        let overloaded = c.timed_out || matches!(c.status, Some(429) | Some(503));
-        let mut delay = if overloaded {
-            state.consecutive_backoffs = state.consecutive_backoffs.saturating_add(1);
-            // From a zero base, start widening at 1 s so the factor has something to act on.
-            let from = if current.is_zero() {
-                Duration::from_secs(1)
-            } else {
-                current
-            };
-            mul(from, self.cfg.backoff_factor)
+        let d = self.rule.next_delay(
+            state.delay,
+            state.crawl_delay,
+            &Response {
+                elapsed: c.elapsed,
+                status: c.status,
+                retry_after: c.retry_after,
+                timed_out: c.timed_out,
+            },
+        );
+        state.consecutive_backoffs = if d.overloaded {
+            state.consecutive_backoffs.saturating_add(1)
         } else {
-            state.consecutive_backoffs = 0;
-            let decayed = mul(current, self.cfg.recovery_factor).max(base);
-            if c.elapsed > self.cfg.slow_response {
-                decayed.max(c.elapsed)
-            } else {
-                decayed
-            }
+            0
         };
-        delay = delay.max(base).min(self.cfg.max_delay.max(base));
-        state.delay = delay;
-        if let Some(ra) = c.retry_after {
-            let until = c.end + ra.min(self.cfg.max_retry_after);
+        state.delay = d.delay;
+        if let Some(hold) = d.hold {
+            let until = c.end + hold;
             state.not_before = Some(state.not_before.map_or(until, |nb| nb.max(until)));
         }
     }
@@ -280,11 +283,12 @@ mod tests {
         let mut s = HostState::default();
         let t = Instant::now();
         p.on_start(&mut s);
+        // The first overload rests the host at least `backoff_min_delay` (5 s), then doubles.
         p.on_complete(&mut s, done(t, 10, 429));
-        assert_eq!(p.next_delay(&s), Duration::from_secs(2));
+        assert_eq!(p.next_delay(&s), Duration::from_secs(5));
         p.on_start(&mut s);
         p.on_complete(&mut s, done(t, 10, 503));
-        assert_eq!(p.next_delay(&s), Duration::from_secs(4));
+        assert_eq!(p.next_delay(&s), Duration::from_secs(10));
         assert_eq!(s.consecutive_backoffs, 2);
         // Widening is capped.
         for _ in 0..10 {
@@ -322,7 +326,11 @@ mod tests {
                 timed_out: true,
             },
         );
-        assert_eq!(p.next_delay(&s), Duration::from_secs(2));
+        assert_eq!(
+            p.next_delay(&s),
+            Duration::from_secs(5),
+            "backoff_min_delay"
+        );
     }
 
     #[test]

@@ -19,6 +19,8 @@ fn cfg() -> FetchConfig {
     c.first_byte_timeout = Duration::from_secs(2);
     c.retry_base_delay = Duration::from_millis(10);
     c.politeness.min_delay = Duration::ZERO;
+    // A 503 or 429 rests the host 100 ms at least (5 s by default), like the short delays here.
+    c.politeness.backoff_min_delay = Duration::from_millis(100);
     c
 }
 

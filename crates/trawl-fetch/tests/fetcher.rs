@@ -30,6 +30,8 @@ fn cfg() -> FetchConfig {
     c.retry_max_delay = Duration::from_secs(2);
     c.max_retries = 2;
     c.politeness.min_delay = Duration::ZERO;
+    // A 503 or 429 rests the host 100 ms at least (5 s by default), like the short delays here.
+    c.politeness.backoff_min_delay = Duration::from_millis(100);
     c.robots_error_ttl = Duration::from_millis(300);
     c
 }

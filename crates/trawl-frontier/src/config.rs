@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use trawl_core::PolitenessRule;
+
 /// Frontier settings; `Default` gives the documented defaults.
 #[derive(Debug, Clone)]
 pub struct FrontierConfig {
@@ -10,9 +12,11 @@ pub struct FrontierConfig {
     /// At most this many URLs admitted per host (0 = unlimited).
     pub max_pages_per_host: u64,
     /// Politeness delay between the end of a fetch and the start of the next to
-    /// the same host (raised to the host's Crawl-delay).
+    /// the same host (raised to the host's Crawl-delay): the rule's `min_delay`
+    /// ([`FrontierConfig::politeness_rule`]).
     pub politeness_delay: Duration,
-    /// Upper bound for any host delay (caps absurd Crawl-delay / Retry-After values).
+    /// Upper bound for any host delay (caps absurd Crawl-delay / Retry-After values and the
+    /// adaptive delay): the rule's `max_delay`, `max_crawl_delay` and `max_retry_after`.
     pub max_host_delay: Duration,
     /// How long a host lease lives before the store recovers it.
     pub lease_ttl: Duration,
@@ -83,6 +87,21 @@ impl Default for FrontierConfig {
             include_subdomains: false,
             extra_tracking_params: Vec::new(),
             allowed_domains: Vec::new(),
+        }
+    }
+}
+
+impl FrontierConfig {
+    /// The politeness rule the frontier applies to each report (`docs/politeness.md`):
+    /// `politeness_delay` is its `min_delay`, `max_host_delay` caps the delay, the Crawl-delay
+    /// and Retry-After; the other knobs are the rule's defaults ([`PolitenessRule::default`]).
+    pub fn politeness_rule(&self) -> PolitenessRule {
+        PolitenessRule {
+            min_delay: self.politeness_delay,
+            max_delay: self.max_host_delay,
+            max_crawl_delay: self.max_host_delay,
+            max_retry_after: self.max_host_delay,
+            ..PolitenessRule::default()
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use trawl_core::politeness::Response;
 use trawl_core::{FetchOutcome, FetchReport, LinkKind, TaskKind, UpdateCheck};
 
 /// Queue priority of a task kind: 0 first. Seeds, sitemaps and feeds lead discovery,
@@ -427,43 +428,16 @@ pub fn disposition(report: &FetchReport, max_attempts: u32, jitter: f64) -> Disp
     }
 }
 
-/// Inputs of [`host_delay`].
-#[derive(Debug, Clone, Default)]
-pub struct HostDelayInput {
-    /// Configured politeness delay.
-    pub base: Duration,
-    /// Crawl-delay from the host's robots.txt.
-    pub crawl_delay: Option<Duration>,
-    /// Retry-After sent with a 429/503.
-    pub retry_after: Option<Duration>,
-    /// HTTP status of the last response.
-    pub status: Option<u16>,
-    /// How long the last fetch took.
-    pub elapsed: Duration,
-    /// The ceiling for any delay.
-    pub max: Duration,
-}
-
-/// How long a host must rest after a fetch ended, before the next one starts.
-///
-/// The largest of: the configured delay, the host's Crawl-delay, Retry-After, and
-/// (adaptive) the last response time when the server is slow (a server taking
-/// 3 s to answer is given 3 s of rest). A 429 or 503 without Retry-After at least
-/// doubles the delay (minimum 5 s). Capped at `max`.
-pub fn host_delay(i: &HostDelayInput) -> Duration {
-    let mut d = i.base;
-    if let Some(c) = i.crawl_delay {
-        d = d.max(c);
+/// What the politeness rule (`trawl_core::politeness`) needs to know of a report's fetch: how
+/// long it took, its status, its Retry-After, whether it timed out.
+pub fn report_response(r: &FetchReport) -> Response {
+    Response {
+        elapsed: Duration::try_from_secs_f64(r.elapsed_seconds.clamp(0.0, 3600.0))
+            .unwrap_or_default(),
+        status: r.status,
+        retry_after: report_retry_after(r),
+        timed_out: r.outcome == FetchOutcome::Timeout,
     }
-    if i.elapsed > Duration::from_secs(1) {
-        d = d.max(i.elapsed);
-    }
-    match (i.status, i.retry_after) {
-        (_, Some(r)) => d = d.max(r),
-        (Some(429) | Some(503), None) => d = (d * 2).max(Duration::from_secs(5)),
-        _ => {}
-    }
-    d.min(i.max)
 }
 
 /// The Retry-After a report carries, or `None`.
@@ -863,49 +837,29 @@ mod tests {
     }
 
     #[test]
-    fn host_delay_takes_the_largest_constraint() {
-        let base = HostDelayInput {
-            base: Duration::from_secs(1),
-            max: Duration::from_secs(600),
-            ..Default::default()
-        };
-        assert_eq!(host_delay(&base), Duration::from_secs(1));
-        let slow = HostDelayInput {
-            elapsed: Duration::from_secs(3),
-            ..base.clone()
-        };
-        assert_eq!(host_delay(&slow), Duration::from_secs(3));
-        let crawl_delay = HostDelayInput {
-            crawl_delay: Some(Duration::from_secs(7)),
-            ..base.clone()
-        };
-        assert_eq!(host_delay(&crawl_delay), Duration::from_secs(7));
-        let throttled = HostDelayInput {
-            status: Some(429),
-            ..base.clone()
-        };
-        assert_eq!(host_delay(&throttled), Duration::from_secs(5));
-        let retry_after = HostDelayInput {
-            status: Some(503),
-            retry_after: Some(Duration::from_secs(120)),
-            ..base.clone()
-        };
-        assert_eq!(host_delay(&retry_after), Duration::from_secs(120));
-        let absurd = HostDelayInput {
-            crawl_delay: Some(Duration::from_secs(86_400)),
-            ..base
-        };
-        assert_eq!(host_delay(&absurd), Duration::from_secs(600));
-    }
-
-    #[test]
-    fn zero_delay_stays_zero_for_fast_hosts() {
-        let i = HostDelayInput {
-            max: Duration::from_secs(600),
-            elapsed: Duration::from_millis(5),
-            ..Default::default()
-        };
-        assert_eq!(host_delay(&i), Duration::ZERO);
+    fn a_report_tells_the_politeness_rule_what_came_back() {
+        let mut r = report(FetchOutcome::ClientError, 0);
+        r.status = Some(429);
+        r.retry_after_seconds = Some(30.0);
+        r.elapsed_seconds = 2.5;
+        assert_eq!(
+            report_response(&r),
+            Response {
+                elapsed: Duration::from_millis(2500),
+                status: Some(429),
+                retry_after: Some(Duration::from_secs(30)),
+                timed_out: false,
+            }
+        );
+        let mut t = report(FetchOutcome::Timeout, 0);
+        t.elapsed_seconds = f64::NAN;
+        let resp = report_response(&t);
+        assert!(resp.timed_out);
+        assert_eq!(
+            resp.elapsed,
+            Duration::ZERO,
+            "a NaN elapsed time is ignored"
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use trawl_url::{FamilyBudget, FilterReason};
 use crate::admit::{AdmitSummary, Admitter};
 use crate::config::FrontierConfig;
 use crate::counts::Counts;
-use crate::schedule::{self, Disposition, HostDelayInput};
+use crate::schedule::{self, Disposition};
 
 /// Frontier failures. Both kinds are transient: the loops log them, back off and go on.
 #[derive(Debug, Error)]
@@ -808,9 +808,13 @@ impl Frontier {
         Ok(())
     }
 
-    /// Free the report's host, due again after its politeness delay
-    /// ([`schedule::host_delay`]: base delay, crawl delay, Retry-After, status, elapsed time),
-    /// and wake the dispatcher.
+    /// Free the report's host, due again after its politeness delay, and wake the dispatcher.
+    ///
+    /// The delay is the one politeness rule (`trawl_core::politeness`, with
+    /// [`FrontierConfig::politeness_rule`]): the host's current adaptive delay is kept in its
+    /// metadata (`delay_ms`: one read per report, a write only when the rule changed it), so a
+    /// restart keeps it and every replica shares it; the host is due at
+    /// `now + max(delay, Retry-After hold)`.
     async fn release_host(
         &self,
         report: &FetchReport,
@@ -818,14 +822,26 @@ impl Frontier {
         now: u64,
     ) -> Result<(), FrontierError> {
         let inner = &self.inner;
-        let delay = schedule::host_delay(&HostDelayInput {
-            base: inner.cfg.politeness_delay,
-            crawl_delay,
-            retry_after: schedule::report_retry_after(report),
-            status: report.status,
-            elapsed: Duration::from_secs_f64(report.elapsed_seconds.clamp(0.0, 3600.0)),
-            max: inner.cfg.max_host_delay,
-        });
+        let rule = inner.cfg.politeness_rule();
+        let current = inner
+            .store
+            .host_meta_get(&report.host, &HostField::DelayMs)
+            .await?
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(Duration::from_millis)
+            .unwrap_or_default();
+        let decision = rule.next_delay(current, crawl_delay, &schedule::report_response(report));
+        if decision.delay != rule.delay(current, crawl_delay) {
+            inner
+                .store
+                .host_meta_set(
+                    &report.host,
+                    &HostField::DelayMs,
+                    &decision.delay.as_millis().to_string(),
+                )
+                .await?;
+        }
+        let delay = decision.wait();
         let released = inner
             .store
             .release(
@@ -837,10 +853,7 @@ impl Frontier {
         if !released {
             debug!(url = %report.url, "report for a lease that had expired or was already released");
         }
-        trawl_metrics::global()
-            .stage_last_progress_timestamp_seconds
-            .with_label_values(&["frontier"])
-            .set(now as f64 / 1000.0);
+        trawl_metrics::global().progress(trawl_metrics::Stage::Frontier);
         inner.wake.notify_one();
         Ok(())
     }

@@ -308,6 +308,14 @@ async fn a_fetch_frees_its_host_after_the_politeness_delay() {
     assert_eq!(f.dispatch_once().await.unwrap(), 0, "still resting");
     let ms = delay.as_millis() as u64;
     let store = f.store();
+    assert_eq!(
+        store
+            .host_meta_get(HOST, &HostField::DelayMs)
+            .await
+            .unwrap(),
+        None,
+        "a delay at its base is not written"
+    );
     assert!(store
         .lease(before + ms - 1_000, 1, 60_000)
         .await
@@ -535,4 +543,136 @@ async fn a_published_article_is_checked_for_updates_later() {
         ),
         (1, 1, "00112233aabbccdd", published.timestamp_millis())
     );
+}
+
+/// The task of a lease taken from the store directly (what `dispatch_once` would publish).
+fn task_of(lease: &trawl_store::Lease) -> FetchTask {
+    FetchTask {
+        schema_version: MESSAGE_SCHEMA_VERSION,
+        task_id: lease.lease_id.clone(),
+        url: lease.item.url.clone(),
+        host: lease.host.clone(),
+        kind: lease.item.kind,
+        depth: lease.item.depth,
+        attempt: lease.item.attempt,
+        etag: None,
+        last_modified: None,
+        enqueued_at: Utc::now().fixed_offset(),
+        update: lease.item.update.clone(),
+    }
+}
+
+/// `f` handles `r`; the host then rests `secs` (± 0.5 s): not leased before, leased after.
+/// Returns the task of that next lease. (Leases are taken at a clock `secs` ahead, and a host's
+/// due time never moves back: a shorter rest after this one is not visible in the due time.)
+async fn handle_and_expect_rest(f: &Frontier, r: FetchReport, secs: u64) -> FetchTask {
+    let before = now_ms();
+    f.handle_report(&r).await.unwrap();
+    let after = now_ms();
+    let ms = secs * 1000;
+    let store = f.store();
+    assert!(
+        store
+            .lease(before + ms - 500, 1, 60_000)
+            .await
+            .unwrap()
+            .is_empty(),
+        "still resting just before {secs} s"
+    );
+    let next = store.lease(after + ms + 500, 1, 60_000).await.unwrap();
+    assert_eq!(next.len(), 1, "due after {secs} s");
+    task_of(&next[0])
+}
+
+/// The host's next task, leased at a clock far enough ahead for any rest here.
+async fn next_task(f: &Frontier) -> FetchTask {
+    let next = f
+        .store()
+        .lease(now_ms() + 600_000, 1, 60_000)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 1);
+    task_of(&next[0])
+}
+
+/// A 429 (the fetcher's `client_error` carrying status 429) for `task`.
+fn throttled(task: &FetchTask) -> FetchReport {
+    FetchReport {
+        status: Some(429),
+        ..report(task, FetchOutcome::ClientError)
+    }
+}
+
+async fn stored_delay(f: &Frontier) -> Option<String> {
+    f.store()
+        .host_meta_get(HOST, &HostField::DelayMs)
+        .await
+        .unwrap()
+}
+
+fn article_seeds(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("http://news.test/world/story-{i}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn repeated_429s_escalate_the_host_delay_and_normal_reports_decay_it() {
+    let (f, broker) = frontier(cfg(Duration::from_secs(1))).await;
+    f.add_seeds(&article_seeds(8)).await.unwrap();
+    let first = dispatch_one(&f, &broker).await;
+    // The politeness rule (docs/politeness.md): the first 429 rests the host 5 s
+    // (`backoff_min_delay`), each further one doubles it.
+    let t = handle_and_expect_rest(&f, throttled(&first), 5).await;
+    assert_eq!(stored_delay(&f).await.as_deref(), Some("5000"));
+    let t = handle_and_expect_rest(&f, throttled(&t), 10).await;
+    let t = handle_and_expect_rest(&f, throttled(&t), 20).await;
+    assert_eq!(stored_delay(&f).await.as_deref(), Some("20000"));
+    // A normal response decays it by 0.75 per report.
+    f.handle_report(&report(&t, FetchOutcome::Ok))
+        .await
+        .unwrap();
+    assert_eq!(stored_delay(&f).await.as_deref(), Some("15000"));
+    let t = next_task(&f).await;
+    f.handle_report(&report(&t, FetchOutcome::Ok))
+        .await
+        .unwrap();
+    assert_eq!(stored_delay(&f).await.as_deref(), Some("11250"));
+    let t = next_task(&f).await;
+    // A Retry-After longer than the delay holds the host that long, without becoming its
+    // delay.
+    let held = FetchReport {
+        retry_after_seconds: Some(60.0),
+        ..throttled(&t)
+    };
+    handle_and_expect_rest(&f, held, 60).await;
+    assert_eq!(
+        stored_delay(&f).await.as_deref(),
+        Some("22500"),
+        "2 × 11.25 s"
+    );
+}
+
+#[tokio::test]
+async fn a_hosts_delay_is_kept_in_the_store_across_frontier_instances() {
+    let store: Arc<dyn FrontierStore> = Arc::new(MemoryStore::new());
+    let broker = Arc::new(MemoryBroker::new());
+    let b: Arc<dyn Broker> = broker.clone();
+    let cfg = cfg(Duration::from_secs(1));
+    let one = Frontier::new(cfg.clone(), store.clone(), b.clone())
+        .await
+        .unwrap();
+    one.add_seeds(&article_seeds(4)).await.unwrap();
+    let first = dispatch_one(&one, &broker).await;
+    let t = handle_and_expect_rest(&one, throttled(&first), 5).await;
+    drop(one);
+
+    // Another frontier (a restart, or a second replica) on the same store carries on from
+    // 5 s rather than starting over.
+    let two = Frontier::new(cfg, store, b).await.unwrap();
+    let t = handle_and_expect_rest(&two, throttled(&t), 10).await;
+    two.handle_report(&report(&t, FetchOutcome::Ok))
+        .await
+        .unwrap();
+    assert_eq!(stored_delay(&two).await.as_deref(), Some("7500"));
 }

@@ -12,6 +12,8 @@ use std::fmt;
 pub enum HostField {
     /// The host's robots.txt `Crawl-delay`, in milliseconds (`crawl_delay_ms`).
     CrawlDelayMs,
+    /// The host's current adaptive politeness delay, in milliseconds (`delay_ms`).
+    DelayMs,
     /// URLs admitted for the host so far, for `max_pages_per_host` (`admitted`).
     Admitted,
     /// Pages charged to a URL-trap family, by the family's fingerprint
@@ -28,6 +30,7 @@ impl HostField {
     pub fn name(&self) -> Cow<'_, str> {
         match self {
             HostField::CrawlDelayMs => Cow::Borrowed("crawl_delay_ms"),
+            HostField::DelayMs => Cow::Borrowed("delay_ms"),
             HostField::Admitted => Cow::Borrowed("admitted"),
             HostField::TrapFamily(fp) => Cow::Owned(format!("trap:{fp:032x}")),
             HostField::HubFamily(fp) => Cow::Owned(format!("hub:{fp:032x}")),
@@ -71,6 +74,7 @@ mod tests {
     #[test]
     fn stored_names_do_not_change() {
         assert_eq!(HostField::CrawlDelayMs.name(), "crawl_delay_ms");
+        assert_eq!(HostField::DelayMs.name(), "delay_ms");
         assert_eq!(HostField::Admitted.name(), "admitted");
         assert_eq!(
             HostField::TrapFamily(0xab).name(),

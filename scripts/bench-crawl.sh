@@ -24,7 +24,7 @@ cargo build --release -q -p trawl -p trawl-testsite
 bin=${CARGO_TARGET_DIR:-./target}/release
 work=$(mktemp -d)
 site_pid=
-cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { if [ -n "$site_pid" ]; then kill "$site_pid" 2>/dev/null || true; fi; jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 start_site() {

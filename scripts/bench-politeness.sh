@@ -23,7 +23,7 @@ T=${CARGO_TARGET_DIR:-target}/$PROFILE
 TRAWL=${TRAWL:-$T/trawl}
 work=$(mktemp -d)
 site_pid=
-cleanup() { [ -n "$site_pid" ] && kill "$site_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { if [ -n "$site_pid" ]; then kill "$site_pid" 2>/dev/null || true; fi; rm -rf "$work"; }
 trap cleanup EXIT
 
 start_site() {

@@ -48,6 +48,25 @@ fn extract_warc(file: &Path) -> (Vec<serde_json::Value>, Option<i32>, String) {
     )
 }
 
+/// The `warcio` command of the test virtualenv, when warcio could be installed.
+fn warcio() -> Option<PathBuf> {
+    warcio_python().map(|py| py.with_file_name("warcio"))
+}
+
+/// `warcio check -v FILES` passes.
+fn assert_warcio_check(warcio: &Path, files: &[PathBuf]) {
+    let (o, _) = run_bounded(
+        Command::new(warcio).args(["check", "-v"]).args(files),
+        Duration::from_secs(60),
+    );
+    assert!(
+        o.status.success(),
+        "warcio check failed:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Distance of two hex `content_fingerprint`s (unparseable ones count as far apart).
 fn hamming(a: &str, b: &str) -> u32 {
     let a = u64::from_str_radix(a, 16).unwrap_or(0);
@@ -178,16 +197,7 @@ async fn a_crawl_archive_is_valid_complete_byte_exact_and_re_extractable() {
         ),
         Some(py) => {
             let warcio = py.with_file_name("warcio");
-            let (o, _) = run_bounded(
-                Command::new(&warcio).args(["check", "-v"]).args(&files),
-                Duration::from_secs(60),
-            );
-            assert!(
-                o.status.success(),
-                "warcio check failed:\n{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
+            assert_warcio_check(&warcio, &files);
             for f in &files {
                 // warcio index's offsets and lengths of responses and revisits = our CDXJ's.
                 let (o, _) = run_bounded(
@@ -421,18 +431,8 @@ async fn a_re_poll_answered_304_is_archived_as_a_not_modified_revisit() {
         );
     }
 
-    if let Some(py) = warcio_python() {
-        let warcio = py.with_file_name("warcio");
-        let (o, _) = run_bounded(
-            Command::new(&warcio).args(["check", "-v"]).args(&files),
-            Duration::from_secs(60),
-        );
-        assert!(
-            o.status.success(),
-            "warcio check failed:\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+    if let Some(warcio) = warcio() {
+        assert_warcio_check(&warcio, &files);
     } else {
         eprintln!("SKIPPED: warcio not installable; checked by trawl's reader only");
     }

@@ -221,6 +221,10 @@ pub struct FrontierSection {
     /// Shortest re-poll interval of a source that keeps finding new articles.
     #[serde(with = "humantime_serde")]
     pub recrawl_min_interval: Duration,
+    /// The longest a host rests between two fetches, whatever the politeness rule's backoff,
+    /// its Crawl-delay or a Retry-After ask (docs/politeness.md).
+    #[serde(with = "humantime_serde")]
+    pub max_host_delay: Duration,
     /// Longest re-poll interval of a source that finds nothing new.
     #[serde(with = "humantime_serde")]
     pub recrawl_max_interval: Duration,
@@ -274,6 +278,7 @@ impl Default for FrontierSection {
             max_pagination_per_family: 100,
             recrawl_interval: Duration::from_secs(15 * 60),
             recrawl_min_interval: Duration::from_secs(60),
+            max_host_delay: Duration::from_secs(600),
             recrawl_max_interval: Duration::from_secs(24 * 3600),
             entry_max_age: Duration::from_secs(7 * 86_400),
             first_pass_max_age: Duration::ZERO,

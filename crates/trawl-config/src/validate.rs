@@ -288,6 +288,7 @@ pub(crate) fn validate(c: &Config) -> Errors {
     );
     positive(o, "frontier.recrawl_interval", fr.recrawl_interval);
     positive(o, "frontier.recrawl_min_interval", fr.recrawl_min_interval);
+    positive(o, "frontier.max_host_delay", fr.max_host_delay);
     if fr.recrawl_max_interval < fr.recrawl_min_interval {
         o.push((
             "frontier.recrawl_max_interval".into(),

@@ -191,9 +191,74 @@ pub struct FetchReport {
     pub fetched_at: DateTime<FixedOffset>,
 }
 
+impl FetchReport {
+    /// The report of `task` with `outcome` and nothing else found yet (no status, links or
+    /// article; fetched now, in no time): what a worker fills in, and what it sends as is when
+    /// the fetch did not get as far as a response.
+    pub fn blank(task: &FetchTask, outcome: FetchOutcome) -> FetchReport {
+        FetchReport {
+            schema_version: MESSAGE_SCHEMA_VERSION,
+            task_id: task.task_id.clone(),
+            url: task.url.clone(),
+            host: task.host.clone(),
+            kind: task.kind,
+            depth: task.depth,
+            attempt: task.attempt,
+            outcome,
+            status: None,
+            final_url: None,
+            redirects: Vec::new(),
+            links: Vec::new(),
+            links_robots_denied: 0,
+            article_id: None,
+            content_fingerprint: None,
+            content_digest: None,
+            published_at: None,
+            article_version: None,
+            update: task.update.clone(),
+            is_article: false,
+            canonical_url: None,
+            etag: None,
+            last_modified: None,
+            crawl_delay_seconds: None,
+            retry_after_seconds: None,
+            elapsed_seconds: 0.0,
+            error: None,
+            process_error: None,
+            fetched_at: chrono::Utc::now().fixed_offset(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_blank_report_carries_its_task_and_the_outcome_only() {
+        let task = FetchTask {
+            schema_version: MESSAGE_SCHEMA_VERSION,
+            task_id: "t9".into(),
+            url: "https://example.com/a".into(),
+            host: "https://example.com:443".into(),
+            kind: TaskKind::Article,
+            depth: 3,
+            attempt: 2,
+            etag: None,
+            last_modified: None,
+            enqueued_at: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+            update: None,
+        };
+        let r = FetchReport::blank(&task, FetchOutcome::Timeout);
+        assert_eq!(
+            (r.task_id.as_str(), r.url.as_str(), r.host.as_str()),
+            ("t9", "https://example.com/a", "https://example.com:443")
+        );
+        assert_eq!((r.kind, r.depth, r.attempt), (TaskKind::Article, 3, 2));
+        assert_eq!(r.outcome, FetchOutcome::Timeout);
+        assert!(r.status.is_none() && r.links.is_empty() && !r.is_article);
+        assert_eq!(r.schema_version, MESSAGE_SCHEMA_VERSION);
+    }
 
     #[test]
     fn task_round_trips() {

@@ -68,35 +68,9 @@ async fn dispatch_one(f: &Frontier, broker: &MemoryBroker) -> FetchTask {
 /// What a worker reports for `task`: `outcome`, nothing else found.
 fn report(task: &FetchTask, outcome: FetchOutcome) -> FetchReport {
     FetchReport {
-        schema_version: MESSAGE_SCHEMA_VERSION,
-        task_id: task.task_id.clone(),
-        url: task.url.clone(),
-        host: task.host.clone(),
-        kind: task.kind,
-        depth: task.depth,
-        attempt: task.attempt,
-        outcome,
         status: (outcome == FetchOutcome::Ok).then_some(200),
-        final_url: None,
-        redirects: Vec::new(),
-        links: Vec::new(),
-        links_robots_denied: 0,
-        article_id: None,
-        content_fingerprint: None,
-        content_digest: None,
-        published_at: None,
-        article_version: None,
-        update: task.update.clone(),
-        is_article: false,
-        canonical_url: None,
-        etag: None,
-        last_modified: None,
-        crawl_delay_seconds: None,
-        retry_after_seconds: None,
         elapsed_seconds: 0.1,
-        error: None,
-        process_error: None,
-        fetched_at: Utc::now().fixed_offset(),
+        ..FetchReport::blank(task, outcome)
     }
 }
 

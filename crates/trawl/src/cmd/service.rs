@@ -62,6 +62,7 @@ pub fn frontier_config(cfg: &Config) -> FrontierConfig {
             Some(f.recrawl_interval)
         },
         recrawl_min: f.recrawl_min_interval,
+        max_host_delay: f.max_host_delay,
         recrawl_max: f.recrawl_max_interval,
         entry_max_age: (!f.entry_max_age.is_zero()).then_some(f.entry_max_age),
         first_pass_max_age: (!f.first_pass_max_age.is_zero()).then_some(f.first_pass_max_age),

@@ -86,10 +86,14 @@ listen = "127.0.0.1:0"
     path
 }
 
-/// A `trawl` command reading `config`.
+/// A `trawl` command reading `config`, logging at `info` (or `TRAWL_E2E_LOG`, e.g.
+/// `info,trawl_frontier=debug`, when a failing test's role logs need more).
 pub fn trawl(config: &Path) -> Command {
     let mut c = Command::new(trawl_bin());
-    c.env("TRAWL_CONFIG", config).env("TRAWL_LOG", "info");
+    c.env("TRAWL_CONFIG", config).env(
+        "TRAWL_LOG",
+        std::env::var("TRAWL_E2E_LOG").unwrap_or_else(|_| "info".into()),
+    );
     c
 }
 

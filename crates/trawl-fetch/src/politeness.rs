@@ -74,6 +74,24 @@ impl Default for PolitenessConfig {
 }
 
 impl PolitenessConfig {
+    /// The gate of a worker under a frontier: the base gap (`min_delay` raised to the
+    /// Crawl-delay) between its own requests to a host — robots.txt, redirect hops and retries
+    /// within one task — and nothing adaptive. The frontier applies the same rule to every
+    /// report with the host's state shared by all workers (backoff after 429/503/timeouts,
+    /// slow responses, Retry-After holds) and leases a host to one task at a time; a second,
+    /// per-worker escalation would only hold a leased task back, past its lease.
+    pub fn under_frontier(self) -> PolitenessConfig {
+        PolitenessConfig {
+            max_delay: self.min_delay,
+            max_retry_after: Duration::ZERO,
+            slow_response: Duration::MAX,
+            backoff_factor: 1.0,
+            backoff_min_delay: Duration::ZERO,
+            recovery_factor: 1.0,
+            ..self
+        }
+    }
+
     /// The shared rule with these knobs.
     pub fn rule(&self) -> PolitenessRule {
         PolitenessRule {
@@ -374,6 +392,35 @@ mod tests {
             p.wait(&s, tokio::time::Instant::now().into_std()),
             Duration::from_secs(60)
         );
+    }
+
+    #[test]
+    fn under_a_frontier_the_gate_keeps_the_base_gap_and_nothing_adaptive() {
+        let p = PolitenessPolicy::new(cfg().under_frontier());
+        let mut s = HostState::default();
+        let t = Instant::now();
+        // Timeouts, 429s with Retry-After and a slow response: the frontier's business.
+        for c in [
+            Completion {
+                timed_out: true,
+                status: None,
+                ..done(t, 1_000, 200)
+            },
+            Completion {
+                retry_after: Some(Duration::from_secs(600)),
+                ..done(t, 5, 429)
+            },
+            done(t, 20_000, 200),
+        ] {
+            p.on_start(&mut s);
+            p.on_complete(&mut s, c);
+            assert_eq!(p.wait(&s, t), Duration::from_secs(1), "{c:?}");
+        }
+        // The Crawl-delay still raises the base.
+        s.crawl_delay = Some(Duration::from_secs(3));
+        p.on_start(&mut s);
+        p.on_complete(&mut s, done(t, 5, 503));
+        assert_eq!(p.wait(&s, t), Duration::from_secs(3));
     }
 
     #[test]

@@ -245,6 +245,8 @@ impl Settings {
         };
         let mut fetch = args.fetch.to_config();
         fetch.politeness.min_delay = args.delay;
+        // The embedded workers fetch under the frontier, which owns the adaptive part.
+        fetch.politeness = fetch.politeness.under_frontier();
         let worker = WorkerConfig {
             concurrency: args.workers.max(1),
             ..WorkerConfig::default()

@@ -95,6 +95,8 @@ pub fn fetch_config(cfg: &Config) -> anyhow::Result<trawl_fetch::FetchConfig> {
     f.max_retries = s.max_retries;
     f.politeness.min_delay = s.politeness_delay;
     f.politeness.max_crawl_delay = s.max_crawl_delay;
+    // Workers fetch under a frontier, which owns the adaptive part of politeness.
+    f.politeness = f.politeness.under_frontier();
     f.robots_ttl = s.robots_ttl;
     f.respect_robots = s.respect_robots;
     Ok(f)

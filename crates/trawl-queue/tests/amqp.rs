@@ -154,33 +154,6 @@ async fn concurrent_publishes_all_arrive() {
     .await;
 }
 
-/// Close our connection from the broker side (as a broker restart does), by
-/// its connection name, with rabbitmqctl; `false` when rabbitmqctl is not
-/// usable here.
-fn close_connection_with_rabbitmqctl(connection_name: &str) -> bool {
-    // Tab-separated: `<rabbit@host.N.N.N>\t[{"connection_name",...}]`; the pid in
-    // this form is what close_connection accepts.
-    let out = match std::process::Command::new("rabbitmqctl")
-        .args(["list_connections", "pid", "client_properties", "-q"])
-        .output()
-    {
-        Ok(o) if o.status.success() => o,
-        _ => return false,
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut closed = false;
-    for line in text.lines().filter(|l| l.contains(connection_name)) {
-        let Some(pid) = line.split('\t').next() else {
-            continue;
-        };
-        let status = std::process::Command::new("rabbitmqctl")
-            .args(["close_connection", pid.trim(), "trawl fault test"])
-            .status();
-        closed |= status.map(|s| s.success()).unwrap_or(false);
-    }
-    closed
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survives_a_broker_side_connection_close() {
     run("reconnect", test_options(), |b| async move {
@@ -190,9 +163,10 @@ async fn survives_a_broker_side_connection_close() {
         assert_eq!(held.payload, b"before");
 
         let name = b.connection_name().to_string();
-        let closed = tokio::task::spawn_blocking(move || close_connection_with_rabbitmqctl(&name))
-            .await
-            .unwrap();
+        let closed =
+            tokio::task::spawn_blocking(move || common::close_connection_with_rabbitmqctl(&name))
+                .await
+                .unwrap();
         if !closed {
             eprintln!("rabbitmqctl not usable: closing the connection from the client side");
             b.kill_connection().await;

@@ -188,30 +188,6 @@ async fn the_memory_broker_records_nothing() {
     assert_eq!(timed("publish"), publish_calls);
 }
 
-/// Close our connection from the broker side with rabbitmqctl (by connection name);
-/// `false` when rabbitmqctl is not usable here.
-fn close_connection_with_rabbitmqctl(connection_name: &str) -> bool {
-    let out = match std::process::Command::new("rabbitmqctl")
-        .args(["list_connections", "pid", "client_properties", "-q"])
-        .output()
-    {
-        Ok(o) if o.status.success() => o,
-        _ => return false,
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut closed = false;
-    for line in text.lines().filter(|l| l.contains(connection_name)) {
-        let Some(pid) = line.split('\t').next() else {
-            continue;
-        };
-        let status = std::process::Command::new("rabbitmqctl")
-            .args(["close_connection", pid.trim(), "trawl metrics test"])
-            .status();
-        closed |= status.map(|s| s.success()).unwrap_or(false);
-    }
-    closed
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_connection_counts_a_reconnect() {
     let _serial = SERIAL.lock().await;
@@ -234,10 +210,11 @@ async fn a_lost_connection_counts_a_reconnect() {
             let task = published(PublishKind::Task, PublishResult::Confirmed);
 
             let name = b.connection_name().to_string();
-            let closed =
-                tokio::task::spawn_blocking(move || close_connection_with_rabbitmqctl(&name))
-                    .await
-                    .unwrap();
+            let closed = tokio::task::spawn_blocking(move || {
+                common::close_connection_with_rabbitmqctl(&name)
+            })
+            .await
+            .unwrap();
             if !closed {
                 eprintln!("rabbitmqctl not usable: closing the connection from the client side");
                 b.kill_connection().await;

@@ -408,3 +408,29 @@ pub async fn guarded<F, Fut>(
     }
     cleanup.expect("cleanup in time").expect("topology deleted");
 }
+
+/// Close our connection from the broker side (as a broker restart does), by its connection
+/// name, with rabbitmqctl; `false` when rabbitmqctl is not usable here.
+pub fn close_connection_with_rabbitmqctl(connection_name: &str) -> bool {
+    // Tab-separated: `<rabbit@host.N.N.N>\t[{"connection_name",...}]`; the pid in this form is
+    // what close_connection accepts.
+    let out = match std::process::Command::new("rabbitmqctl")
+        .args(["list_connections", "pid", "client_properties", "-q"])
+        .output()
+    {
+        Ok(o) if o.status.success() => o,
+        _ => return false,
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut closed = false;
+    for line in text.lines().filter(|l| l.contains(connection_name)) {
+        let Some(pid) = line.split('\t').next() else {
+            continue;
+        };
+        let status = std::process::Command::new("rabbitmqctl")
+            .args(["close_connection", pid.trim(), "trawl test"])
+            .status();
+        closed |= status.map(|s| s.success()).unwrap_or(false);
+    }
+    closed
+}

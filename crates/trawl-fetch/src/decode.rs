@@ -22,6 +22,16 @@ pub(crate) struct CapBuf {
     pub(crate) full: bool,
 }
 
+impl CapBuf {
+    fn new(cap: usize) -> CapBuf {
+        CapBuf {
+            buf: Vec::with_capacity(cap.min(64 * 1024)),
+            cap,
+            full: false,
+        }
+    }
+}
+
 impl Write for CapBuf {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let room = self.cap.saturating_sub(self.buf.len());
@@ -77,11 +87,7 @@ impl BodyDecoder {
     /// A decoder for `content_encoding`; the flag says whether it decodes (false: identity
     /// or an encoding we do not decode, kept as received).
     pub(crate) fn new(content_encoding: Option<&str>, cap: usize) -> (BodyDecoder, bool) {
-        let out = CapBuf {
-            buf: Vec::with_capacity(cap.min(64 * 1024)),
-            cap,
-            full: false,
-        };
+        let out = CapBuf::new(cap);
         let enc = content_encoding
             .map(|e| e.trim().to_ascii_lowercase())
             .unwrap_or_default();
@@ -93,11 +99,7 @@ impl BodyDecoder {
                 true,
             ),
             // A zstd context that cannot be made (out of memory) keeps the body as received.
-            "zstd" => match zstd::stream::write::Decoder::new(CapBuf {
-                buf: Vec::new(),
-                cap,
-                full: false,
-            }) {
+            "zstd" => match zstd::stream::write::Decoder::new(CapBuf::new(cap)) {
                 Ok(d) => (Inner::Zstd(d), true),
                 Err(_) => (Inner::Identity(out), false),
             },

@@ -61,8 +61,8 @@ pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Opti
     // part before the first separator) beats an h1 that only shares words with one or
     // disagrees with all: the template marks the headline up as an h2 and uses h1 for a
     // section of the body.
-    let heads: Vec<String> = candidates.iter().map(|c| norm(first_part(c))).collect();
     let exact_h2 = || {
+        let heads: Vec<String> = candidates.iter().map(|c| norm(first_part(c))).collect();
         w.h2s
             .iter()
             .map(String::as_str)

@@ -2,6 +2,7 @@
 //! [`Reject`] with a reason; nothing here panics, whatever the bytes.
 
 use chrono::{DateTime, Datelike, Utc};
+use serde::Deserialize;
 use serde_json::Value;
 use trawl_core::{Article, ARTICLE_SCHEMA_VERSION};
 use trawl_metrics::SinkRejectReason;
@@ -85,8 +86,9 @@ pub fn decode(payload: &[u8]) -> Result<ArticleRow, Reject> {
         }
     }
     strip_nul(&mut value);
-    // Deserialize from a clone: the row keeps the message as received (unknown fields too).
-    let a: Article = serde_json::from_value(value.clone())
+    // Deserialize from a reference (no copy of the tree): the row keeps the message as
+    // received (unknown fields too).
+    let a = Article::deserialize(&value)
         .map_err(|e| Reject::new(SinkRejectReason::InvalidArticle, e.to_string()))?;
     if a.id.is_empty() || a.id.len() > MAX_ID_LEN {
         return Err(Reject::new(

@@ -22,6 +22,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "deferred_search",
         sql: include_str!("../migrations/0002_deferred_search.sql"),
     },
+    Migration {
+        version: 3,
+        name: "lz4_toast",
+        sql: include_str!("../migrations/0003_lz4_toast.sql"),
+    },
 ];
 
 /// First key of the advisory lock (`pg_advisory_xact_lock(LOCK_KEY, hashtext(schema))`):

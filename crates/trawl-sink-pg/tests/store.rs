@@ -30,10 +30,20 @@ async fn migrations_apply_once_even_when_two_sinks_start_together() {
         // Exactly one of them applied migration 1; the other found it done.
         let mut both = [ra.clone(), rb.clone()];
         both.sort();
-        assert_eq!(both, [vec![], vec![1, 2]], "{ra:?} {rb:?}");
+        assert_eq!(both, [vec![], vec![1, 2, 3]], "{ra:?} {rb:?}");
         assert_eq!(a.migrate().await.unwrap(), Vec::<i32>::new());
         let c = client(&schema).await;
-        assert_eq!(scalar(&c, "SELECT count(*) FROM schema_migrations").await, 2);
+        assert_eq!(scalar(&c, "SELECT count(*) FROM schema_migrations").await, 3);
+        // 0003: the large columns are compressed with lz4 (this server is built with it).
+        assert_eq!(
+            scalar(
+                &c,
+                "SELECT count(*) FROM pg_attribute WHERE attrelid = 'articles'::regclass \
+                 AND attname IN ('body', 'message') AND attcompression = 'l'"
+            )
+            .await,
+            2
+        );
         assert_eq!(
             scalar(
                 &c,
@@ -349,7 +359,8 @@ async fn migrating_from_0001_keeps_rows_searchable() {
              INSERT INTO schema_migrations (version, name) VALUES (1, 'articles');
              INSERT INTO articles (id, version, url, title, body, language, is_article, message)
              VALUES ('a', 1, 'https://ex.com/a', 'Parliament elections held', 'Voters were voting.', 'en', true, '{{}}'),
-                    ('b', 1, 'https://ex.com/b', 'Выборы в парламент', 'Избиратели голосовали.', 'ru', true, '{{}}');",
+                    ('b', 1, 'https://ex.com/b', 'Выборы в парламент', 'Избиратели голосовали.', 'ru', true, '{{}}'),
+                    ('old', 1, 'https://ex.com/old', NULL, repeat('Earlier story. ', 600), 'en', true, '{{}}');",
             sql = m1.sql
         ))
         .await
@@ -362,7 +373,7 @@ async fn migrating_from_0001_keeps_rows_searchable() {
             .map(|r| r.get(0))
             .collect();
         let s = store(&schema);
-        assert_eq!(s.migrate().await.unwrap(), vec![2]);
+        assert_eq!(s.migrate().await.unwrap(), vec![2, 3]);
         let c = client(&schema).await;
         // Same vectors, nothing waiting, still found through the GIN index's column.
         let after: Vec<String> = c
@@ -400,6 +411,28 @@ async fn migrating_from_0001_keeps_rows_searchable() {
         assert_eq!(s.search_backlog().await.unwrap(), 1);
         assert_eq!(s.index_search(10).await.unwrap(), 1);
         assert_eq!(found(&c, "floods").await, vec![format!("{:032x}", 3)]);
+        // 0003: values written from now on are compressed with lz4; those stored before
+        // keep pglz, and both read back.
+        let long = "Flooding expected downstream. ".repeat(300);
+        s.write(&[&row(4, 1, "en", "Storm", &long)]).await.unwrap();
+        let compression: Vec<(String, Option<String>, Option<String>, i32)> = c
+            .query(
+                "SELECT id, pg_column_compression(body), pg_column_compression(message),
+                        length(body) FROM articles WHERE length(body) > 5000 ORDER BY id",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect();
+        assert_eq!(
+            compression,
+            vec![
+                (format!("{:032x}", 4), Some("lz4".into()), Some("lz4".into()), long.len() as i32),
+                ("old".into(), Some("pglz".into()), None, 9000),
+            ]
+        );
     })
     .await;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the `is_article` model (crates/trawl-extract/src/is_article_model.json).
+"""Train the `is_article` model (crates/trawl-extract/src/classify/is_article_model.json).
 
 Standard library only (no venv, no downloads); deterministic.
 
@@ -34,12 +34,12 @@ from operator import mul
 from urllib.parse import urlparse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODEL = os.path.join(ROOT, "crates/trawl-extract/src/is_article_model.json")
-CLASSIFY = os.path.join(ROOT, "crates/trawl-extract/src/classify.rs")
+MODEL = os.path.join(ROOT, "crates/trawl-extract/src/classify/is_article_model.json")
+CLASSIFY = os.path.join(ROOT, "crates/trawl-extract/src/classify/mod.rs")
 
 
 def feature_names():
-    """FEATURE_NAMES as classify.rs computes them (the order of the dumped vectors)."""
+    """FEATURE_NAMES as classify/mod.rs computes them (the order of the dumped vectors)."""
     import re
     src = open(CLASSIFY).read()
     start = src.index("pub const FEATURE_NAMES")

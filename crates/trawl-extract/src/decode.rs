@@ -161,12 +161,18 @@ fn misread_byte(c: char) -> Option<u8> {
 pub fn repair_mojibake(text: &str) -> Option<String> {
     // Every misread lead byte (0xC2–0xF4) is a character U+00C2–U+00F4, which
     // UTF-8 encodes as 0xC3 0x82–0xB4: pages without a 0xC3 byte are clean.
-    memchr::memchr(0xC3, text.as_bytes())?;
-    // (start byte, end byte, repaired char) of each misread sequence; no copy of the
-    // text is made unless something is repaired.
+    // Only those characters can start a misread sequence, so only the 0xC3 bytes are
+    // visited (memchr), not every character of the page.
     let mut fixes: Vec<(usize, usize, char)> = Vec::new();
-    let mut it = text.char_indices();
-    while let Some((start, c)) = it.next() {
+    let mut resume = 0;
+    for start in memchr::memchr_iter(0xC3, text.as_bytes()) {
+        if start < resume {
+            continue;
+        }
+        // 0xC3 is always a lead byte in valid UTF-8, so `start` is a char boundary.
+        let Some(c) = text[start..].chars().next() else {
+            continue;
+        };
         let need = match u32::from(c) {
             0xC2..=0xDF => 1,
             0xE0..=0xEF => 2,
@@ -175,13 +181,14 @@ pub fn repair_mojibake(text: &str) -> Option<String> {
         };
         let mut bytes = [0u8; 4];
         bytes[0] = u8::try_from(u32::from(c)).unwrap_or(0);
-        let mut ahead = it.clone();
-        let mut end = start + c.len_utf8();
+        let after = start + c.len_utf8();
+        let mut ahead = text[after..].char_indices();
+        let mut end = after;
         let ok = (1..=need).all(|k| match ahead.next() {
             Some((at, c)) => match misread_byte(c) {
                 Some(b @ 0x80..=0xBF) => {
                     bytes[k] = b;
-                    end = at + c.len_utf8();
+                    end = after + at + c.len_utf8();
                     true
                 }
                 _ => false,
@@ -194,7 +201,7 @@ pub fn repair_mojibake(text: &str) -> Option<String> {
             .and_then(|s| s.chars().next());
         if let Some(r) = repaired {
             fixes.push((start, end, r));
-            it = ahead;
+            resume = end;
         }
     }
     if fixes.len() < 2 {

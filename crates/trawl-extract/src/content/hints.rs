@@ -370,6 +370,32 @@ pub(super) static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasi
             .map(|ac| (ac, cats))
     });
 
+/// Whether a class name with a `hidden`/`hide` token hides the element at every size: no
+/// screen-size or part token (`hidden-xs`, `overflow-hidden`), and no token other than a
+/// state prefix (`is-hidden`, `js-hide`; but `hide-bottom-border` hides a part).
+fn hides_outright(name: &str) -> bool {
+    for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if tok.is_empty()
+            || tok.len() > 12
+            || tok.eq_ignore_ascii_case("hidden")
+            || tok.eq_ignore_ascii_case("hide")
+        {
+            continue;
+        }
+        if !HIDE_PREFIXES.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
+            return false;
+        }
+        if RESPONSIVE_TOKENS
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(tok))
+            || PART_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok))
+        {
+            return false;
+        }
+    }
+    true
+}
+
 pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     let mut cats = 0u8;
     if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
@@ -387,11 +413,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
         let responsive_variant = value.contains(':');
         for name in value.split_ascii_whitespace() {
             let mut hide = false;
-            let mut device = false;
             let mut name_neg = false;
-            // a token other than a state prefix: `hide-bottom-border`,
-            // `overflow-hidden`, `hidden-xs` hide a part or at a size
-            let mut other = false;
             for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if tok.is_empty() || tok.len() > 12 {
                     continue;
@@ -399,16 +421,6 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
                 if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
                     hide = true;
                     continue;
-                }
-                if !HIDE_PREFIXES.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                    other = true;
-                }
-                if RESPONSIVE_TOKENS
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(tok))
-                    || PART_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok))
-                {
-                    device = true;
                 }
                 if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
                     name_neg = true;
@@ -421,7 +433,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
             // `hide-on-desktop`, `hidden-xs`, `hidden-print` only hide at some
             // screen sizes or media, and `overflow-hidden` clips, it does not hide
             if hide {
-                name_neg = !device && !responsive_variant && !other;
+                name_neg = hides_outright(name) && !responsive_variant;
             }
             neg |= name_neg;
         }

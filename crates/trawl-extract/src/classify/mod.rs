@@ -16,7 +16,9 @@
 //!   authors;
 //! - the chosen body ([`crate::content::Content`]): prose paragraphs, words, the
 //!   content scorer's own verdict;
-//! - the URL's shape: depth, slug length, dated path, numeric id, query.
+//! - the URL's shape: depth, slug length, dated path, numeric id, query;
+//! - how the words read ([`style`]): the body's voice ("we", "you", "I"), numbers and
+//!   quotations, and whether the title reads as a headline or as a page name.
 //!
 //! A few explicit overrides hold by construction and run before the model: a search
 //! URL, an error title or a body under 50 words is never an article.
@@ -28,6 +30,9 @@ use scraper::{Html, Node};
 use crate::content::Content;
 use crate::meta::Meta;
 use trawl_core::BlockKind;
+
+mod style;
+pub use style::STYLE_FEATURE_NAMES;
 
 /// Counts gathered in one walk over the DOM.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -543,6 +548,22 @@ pub const FEATURE_NAMES: &[&str] = &[
     "body_share_of_page",
     "log_headings",
     "body_heading_share",
+    // style (style::STYLE_FEATURE_NAMES, same order)
+    "body_digit_runs_per_k",
+    "body_years_per_k",
+    "body_questions_per_k",
+    "body_quotes_per_k",
+    "body_sentence_words",
+    "body_we_per_k",
+    "body_you_per_k",
+    "body_i_per_k",
+    "title_words",
+    "title_chars",
+    "title_starts_with_number",
+    "title_year",
+    "title_colon",
+    "title_question_word",
+    "title_function_share",
 ];
 
 /// `ln(1 + x)`.
@@ -888,6 +909,10 @@ pub fn features(
         lg(s.headings),
         heading_blocks as f64 / (content.blocks.len().max(1) as f64),
     ]);
+    v.extend(style::style_features(
+        meta.title.as_deref().unwrap_or(""),
+        content.blocks.iter().map(|bl| bl.text.as_str()),
+    ));
     debug_assert_eq!(v.len(), FEATURE_NAMES.len());
     v
 }
@@ -1134,5 +1159,11 @@ mod tests {
     #[test]
     fn model_loads_and_matches_features() {
         assert!(!MODEL.index.is_empty() && MODEL.index.len() <= FEATURE_NAMES.len());
+    }
+
+    #[test]
+    fn style_names_close_the_feature_list() {
+        let tail = &FEATURE_NAMES[FEATURE_NAMES.len() - STYLE_FEATURE_NAMES.len()..];
+        assert_eq!(tail, STYLE_FEATURE_NAMES);
     }
 }

@@ -548,6 +548,7 @@ pub const FEATURE_NAMES: &[&str] = &[
     "body_share_of_page",
     "log_headings",
     "body_heading_share",
+    "date_shown",
     // style (style::STYLE_FEATURE_NAMES, same order)
     "body_digit_runs_per_k",
     "body_years_per_k",
@@ -908,6 +909,7 @@ pub fn features(
         (body_chars as f64 / text).min(2.0),
         lg(s.headings),
         heading_blocks as f64 / (content.blocks.len().max(1) as f64),
+        b(sig.date_shown),
     ]);
     v.extend(style::style_features(
         meta.title.as_deref().unwrap_or(""),

@@ -49,6 +49,9 @@ pub struct Signals {
     pub jsonld_all_types: Vec<String>,
     /// Number of `<h1>` elements outside navigation.
     pub h1_count: usize,
+    /// A date is shown to the reader (near the headline, or in a date-role element),
+    /// not only stated in metadata.
+    pub date_shown: bool,
 }
 
 /// Everything [`extract_meta`] finds.
@@ -1265,7 +1268,11 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         .filter(|l| !l.is_empty());
 
     let authors = choose_authors(&w, &ld, after, &site_names);
-    let (published_at, modified_at) = choose_dates(&w, &ld, base, after);
+    let ChosenDates {
+        published_at,
+        modified_at,
+        shown: date_shown,
+    } = choose_dates(&w, &ld, base, after);
 
     let section = w
         .meta("article:section")
@@ -1374,6 +1381,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         jsonld_page_types: ld.page_types.clone(),
         jsonld_all_types: jsonld::all_types(&values),
         h1_count: w.h1s.len() - w.nav_h1s.len(),
+        date_shown,
     };
 
     Meta {

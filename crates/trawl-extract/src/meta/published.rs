@@ -9,12 +9,15 @@ use super::*;
 /// agrees with the visible date wins; when the visible date is all there is,
 /// its year may come from the URL or another date on the page, its offset from
 /// another date on the page — otherwise the date is absent.
-pub(super) fn choose_dates(
-    w: &Walk,
-    ld: &JsonLd,
-    base: &Url,
-    after: usize,
-) -> (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>) {
+/// The page's dates, and whether one of them is shown to the reader (a date near the
+/// headline or in a date-role element), not only stated in metadata.
+pub(super) struct ChosenDates {
+    pub published_at: Option<DateTime<FixedOffset>>,
+    pub modified_at: Option<DateTime<FixedOffset>>,
+    pub shown: bool,
+}
+
+pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> ChosenDates {
     const PUB_META: &[&str] = &[
         "article:published_time",
         "article:published",
@@ -177,7 +180,11 @@ pub(super) fn choose_dates(
         None => pick(&modified, None),
     }
     .filter(|m| published_at.is_none_or(|p| *m >= p));
-    (published_at, modified_at)
+    ChosenDates {
+        published_at,
+        modified_at,
+        shown: shown_pub.is_some() || shown_upd.is_some() || visible.is_some(),
+    }
 }
 
 /// A timed machine value in UTC one day off a shown date-only value: the same

@@ -36,14 +36,21 @@ from urllib.parse import urlparse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = os.path.join(ROOT, "crates/trawl-extract/src/classify/is_article_model.json")
 CLASSIFY = os.path.join(ROOT, "crates/trawl-extract/src/classify/mod.rs")
+STYLE = os.path.join(ROOT, "crates/trawl-extract/src/classify/style.rs")
 
 
 def feature_names():
-    """FEATURE_NAMES as classify/mod.rs computes them (the order of the dumped vectors)."""
+    """FEATURE_NAMES as classify/ computes them (the order of the dumped vectors):
+    PAGE_FEATURE_NAMES (classify/mod.rs), then STYLE_FEATURE_NAMES (classify/style.rs)."""
     import re
-    src = open(CLASSIFY).read()
-    start = src.index("pub const FEATURE_NAMES")
-    return re.findall(r'^\s+"([a-z0-9_]+)",$', src[start:src.index("];", start)], re.M)
+
+    def names(path, const):
+        src = open(path).read()
+        start = src.index("pub const " + const)
+        return re.findall(r'^\s+"([a-z0-9_]+)",$', src[start:src.index("];", start)], re.M)
+    return names(CLASSIFY, "PAGE_FEATURE_NAMES") + names(STYLE, "STYLE_FEATURE_NAMES")
+
+
 TYPES = ["article", "service", "listing", "product", "collection", "forum", "documentation"]
 
 

@@ -457,8 +457,9 @@ impl PageStats {
 
 // ------------------------------------------------------------------ features --
 
-/// The feature names, in the order of [`features`]'s output and of the model's weights.
-pub const FEATURE_NAMES: &[&str] = &[
+/// The names of the page's structure, metadata, body and URL features, in the order of
+/// [`features`]'s output; the style features ([`STYLE_FEATURE_NAMES`]) follow them.
+pub const PAGE_FEATURE_NAMES: &[&str] = &[
     // page structure
     "log_text_chars",
     "page_link_density",
@@ -549,22 +550,6 @@ pub const FEATURE_NAMES: &[&str] = &[
     "log_headings",
     "body_heading_share",
     "date_shown",
-    // style (style::STYLE_FEATURE_NAMES, same order)
-    "body_digit_runs_per_k",
-    "body_years_per_k",
-    "body_questions_per_k",
-    "body_quotes_per_k",
-    "body_sentence_words",
-    "body_we_per_k",
-    "body_you_per_k",
-    "body_i_per_k",
-    "title_words",
-    "title_chars",
-    "title_starts_with_number",
-    "title_year",
-    "title_colon",
-    "title_question_word",
-    "title_function_share",
 ];
 
 /// `ln(1 + x)`.
@@ -788,6 +773,16 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
     }
     out
 }
+
+/// Every feature name, in the order of [`features`]'s output and of the dumped vectors:
+/// [`PAGE_FEATURE_NAMES`], then [`STYLE_FEATURE_NAMES`].
+pub static FEATURE_NAMES: Lazy<Vec<&'static str>> = Lazy::new(|| {
+    PAGE_FEATURE_NAMES
+        .iter()
+        .chain(STYLE_FEATURE_NAMES.iter())
+        .copied()
+        .collect()
+});
 
 /// The feature vector of a page (see [`FEATURE_NAMES`]).
 pub fn features(
@@ -1161,11 +1156,5 @@ mod tests {
     #[test]
     fn model_loads_and_matches_features() {
         assert!(!MODEL.index.is_empty() && MODEL.index.len() <= FEATURE_NAMES.len());
-    }
-
-    #[test]
-    fn style_names_close_the_feature_list() {
-        let tail = &FEATURE_NAMES[FEATURE_NAMES.len() - STYLE_FEATURE_NAMES.len()..];
-        assert_eq!(tail, STYLE_FEATURE_NAMES);
     }
 }

@@ -21,6 +21,7 @@ use crate::robots::{
     origin_key, robots_url, RobotsCache, RobotsDecision, RobotsFetch, RobotsRules, RobotsStatus,
 };
 use crate::ssrf::SsrfGuard;
+use trawl_core::politeness::Response;
 
 /// Why a [`Fetcher`] could not be built. Permanent (fix the configuration).
 #[derive(Debug, Error)]
@@ -350,10 +351,12 @@ impl GateTicket {
                 &mut st,
                 Completion {
                     end,
-                    elapsed: end.saturating_duration_since(self.started),
-                    status,
-                    retry_after,
-                    timed_out,
+                    response: Response {
+                        elapsed: end.saturating_duration_since(self.started),
+                        status,
+                        retry_after,
+                        timed_out,
+                    },
                 },
             );
         }

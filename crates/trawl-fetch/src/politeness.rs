@@ -107,19 +107,14 @@ impl PolitenessConfig {
     }
 }
 
-/// What the policy needs to know about a finished request.
+/// What the policy needs to know about a finished request: when it ended, and what the
+/// shared rule reads of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Completion {
     /// When the request ended (last body byte, or the failure).
     pub end: Instant,
-    /// How long it took.
-    pub elapsed: Duration,
-    /// HTTP status, when a response arrived.
-    pub status: Option<u16>,
-    /// Retry-After from the response, already parsed.
-    pub retry_after: Option<Duration>,
-    /// The request timed out.
-    pub timed_out: bool,
+    /// How long it took, its status, Retry-After and whether it timed out.
+    pub response: Response,
 }
 
 /// Per-host scheduling state. Plain data; cheap to clone and to keep one per host.
@@ -212,16 +207,9 @@ impl PolitenessPolicy {
             Some(prev) => prev.max(c.end),
             None => c.end,
         });
-        let d = self.rule.next_delay(
-            state.delay,
-            state.crawl_delay,
-            &Response {
-                elapsed: c.elapsed,
-                status: c.status,
-                retry_after: c.retry_after,
-                timed_out: c.timed_out,
-            },
-        );
+        let d = self
+            .rule
+            .next_delay(state.delay, state.crawl_delay, &c.response);
         state.consecutive_backoffs = if d.overloaded {
             state.consecutive_backoffs.saturating_add(1)
         } else {
@@ -248,13 +236,18 @@ mod tests {
         }
     }
 
+    fn response(elapsed_ms: u64, status: u16) -> Response {
+        Response {
+            elapsed: Duration::from_millis(elapsed_ms),
+            status: Some(status),
+            ..Response::default()
+        }
+    }
+
     fn done(end: Instant, elapsed_ms: u64, status: u16) -> Completion {
         Completion {
             end,
-            elapsed: Duration::from_millis(elapsed_ms),
-            status: Some(status),
-            retry_after: None,
-            timed_out: false,
+            response: response(elapsed_ms, status),
         }
     }
 
@@ -338,10 +331,11 @@ mod tests {
             &mut s,
             Completion {
                 end: t,
-                elapsed: Duration::from_secs(1),
-                status: None,
-                retry_after: None,
-                timed_out: true,
+                response: Response {
+                    elapsed: Duration::from_secs(1),
+                    timed_out: true,
+                    ..Response::default()
+                },
             },
         );
         assert_eq!(
@@ -374,8 +368,11 @@ mod tests {
         p.on_complete(
             &mut s,
             Completion {
-                retry_after: Some(Duration::from_secs(10)),
-                ..done(end, 5, 429)
+                end,
+                response: Response {
+                    retry_after: Some(Duration::from_secs(10)),
+                    ..response(5, 429)
+                },
             },
         );
         assert_eq!(p.wait(&s, end), Duration::from_secs(10));
@@ -384,8 +381,11 @@ mod tests {
         p.on_complete(
             &mut s,
             Completion {
-                retry_after: Some(Duration::from_secs(86_400)),
-                ..done(tokio::time::Instant::now().into_std(), 5, 503)
+                end: tokio::time::Instant::now().into_std(),
+                response: Response {
+                    retry_after: Some(Duration::from_secs(86_400)),
+                    ..response(5, 503)
+                },
             },
         );
         assert_eq!(
@@ -402,13 +402,19 @@ mod tests {
         // Timeouts, 429s with Retry-After and a slow response: the frontier's business.
         for c in [
             Completion {
-                timed_out: true,
-                status: None,
-                ..done(t, 1_000, 200)
+                end: t,
+                response: Response {
+                    elapsed: Duration::from_secs(1),
+                    timed_out: true,
+                    ..Response::default()
+                },
             },
             Completion {
-                retry_after: Some(Duration::from_secs(600)),
-                ..done(t, 5, 429)
+                end: t,
+                response: Response {
+                    retry_after: Some(Duration::from_secs(600)),
+                    ..response(5, 429)
+                },
             },
             done(t, 20_000, 200),
         ] {

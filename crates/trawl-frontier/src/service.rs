@@ -105,6 +105,28 @@ pub struct Frontier {
     inner: Arc<Inner>,
 }
 
+/// The fetch task a lease is published as: the URL's queue entry, the lease's id, and the
+/// validators (`etag`, `last_modified`) for a conditional GET when the URL has them.
+pub fn task_for_lease(
+    lease: &Lease,
+    etag: Option<String>,
+    last_modified: Option<String>,
+) -> FetchTask {
+    FetchTask {
+        schema_version: MESSAGE_SCHEMA_VERSION,
+        task_id: lease.lease_id.clone(),
+        url: lease.item.url.clone(),
+        host: lease.host.clone(),
+        kind: lease.item.kind,
+        depth: lease.item.depth,
+        attempt: lease.item.attempt,
+        etag,
+        last_modified,
+        enqueued_at: Utc::now().fixed_offset(),
+        update: lease.item.update.clone(),
+    }
+}
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     SystemTime::now()
@@ -541,19 +563,7 @@ impl Frontier {
         } else {
             (None, None)
         };
-        let task = FetchTask {
-            schema_version: MESSAGE_SCHEMA_VERSION,
-            task_id: lease.lease_id.clone(),
-            url: lease.item.url.clone(),
-            host: lease.host.clone(),
-            kind: lease.item.kind,
-            depth: lease.item.depth,
-            attempt: lease.item.attempt,
-            etag,
-            last_modified,
-            enqueued_at: Utc::now().fixed_offset(),
-            update: lease.item.update.clone(),
-        };
+        let task = task_for_lease(&lease, etag, last_modified);
         // The broker counts and times its publishes (`trawl_amqp_publish_total`,
         // `trawl_amqp_call_duration_seconds`).
         match publish_json(inner.broker.as_ref(), WorkQueue::Tasks, &task).await {

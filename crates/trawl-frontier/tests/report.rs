@@ -13,7 +13,7 @@ use trawl_core::{
     DiscoveredLink, FetchOutcome, FetchReport, FetchTask, LinkKind, RedirectHop,
     MESSAGE_SCHEMA_VERSION,
 };
-use trawl_frontier::service::now_ms;
+use trawl_frontier::service::{now_ms, task_for_lease};
 use trawl_frontier::{Frontier, FrontierConfig};
 use trawl_queue::memory::MemoryBroker;
 use trawl_queue::{Broker, WorkQueue};
@@ -521,19 +521,7 @@ async fn a_published_article_is_checked_for_updates_later() {
 
 /// The task of a lease taken from the store directly (what `dispatch_once` would publish).
 fn task_of(lease: &trawl_store::Lease) -> FetchTask {
-    FetchTask {
-        schema_version: MESSAGE_SCHEMA_VERSION,
-        task_id: lease.lease_id.clone(),
-        url: lease.item.url.clone(),
-        host: lease.host.clone(),
-        kind: lease.item.kind,
-        depth: lease.item.depth,
-        attempt: lease.item.attempt,
-        etag: None,
-        last_modified: None,
-        enqueued_at: Utc::now().fixed_offset(),
-        update: lease.item.update.clone(),
-    }
+    task_for_lease(lease, None, None)
 }
 
 /// `f` handles `r`; the host then rests `secs` (± 0.5 s): not leased before, leased after.

@@ -186,7 +186,7 @@ impl BodyCounts {
                 c.count_run(run, &mut year_run, raw);
                 ended = raw.ends_with(['.', '!', '?', '。', '…']);
                 c.sentences += usize::from(ended);
-                let core = raw.trim_matches(|ch: char| !ch.is_alphanumeric());
+                let core = core_of(raw);
                 if core.is_empty() || core.len() > VOICE_MAX_TOKEN_BYTES {
                     continue;
                 }
@@ -229,11 +229,15 @@ fn is_year_run(token: &str) -> bool {
         .any(|run| run.len() == 4 && (run.starts_with("19") || run.starts_with("20")))
 }
 
-/// `raw` lower-cased, its typographic apostrophe made plain, edge punctuation trimmed.
-fn normalise_word(raw: &str, out: &mut String) {
+/// `token` without its edge punctuation ("(we," → "we").
+fn core_of(token: &str) -> &str {
+    token.trim_matches(|ch: char| !ch.is_alphanumeric())
+}
+
+/// `core` (see [`core_of`]) lower-cased, its typographic apostrophe made plain.
+fn normalise_word(core: &str, out: &mut String) {
     out.clear();
-    let trimmed = raw.trim_matches(|ch: char| !ch.is_alphanumeric());
-    for ch in trimmed.chars() {
+    for ch in core.chars() {
         if ch == '’' {
             out.push('\'');
         } else {
@@ -260,7 +264,7 @@ impl TitleShape {
         let mut function = 0;
         let mut first: Option<String> = None;
         for raw in title.split_whitespace() {
-            normalise_word(raw, &mut word);
+            normalise_word(core_of(raw), &mut word);
             if word.is_empty() {
                 continue;
             }

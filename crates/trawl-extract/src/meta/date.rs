@@ -287,6 +287,32 @@ pub(crate) fn month_number(name: &str) -> Option<u32> {
     MONTHS.iter().find(|(n, _)| *n == lower).map(|&(_, m)| m)
 }
 
+/// An English weekday, full or abbreviated ("Sat", "Tues."), as dates start with.
+pub(crate) fn is_weekday(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let lower = lower.trim_end_matches(['.', ',']);
+    matches!(
+        lower,
+        "mon"
+            | "monday"
+            | "tue"
+            | "tues"
+            | "tuesday"
+            | "wed"
+            | "wednesday"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "thursday"
+            | "fri"
+            | "friday"
+            | "sat"
+            | "saturday"
+            | "sun"
+            | "sunday"
+    )
+}
+
 static MONTH_ALT: Lazy<String> = Lazy::new(|| {
     let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));

@@ -136,8 +136,13 @@ struct Frame {
     in_article: bool,
     /// Inside a link to a site's home page (a logo).
     in_home_link: bool,
+    /// Inside readers' comments: a name there is a commenter's.
+    in_comments: bool,
     skip_text: bool,
     container: Option<usize>,
+    /// Position of the element whose class or id made this one navigation-like (a "banner",
+    /// a "sidebar" wrapper); 0 when it is not, or when a `<nav>`/`<aside>`/footer made it.
+    nav_from: usize,
     opened: u8,
 }
 
@@ -160,6 +165,9 @@ struct Walk<'a> {
     /// Positions (at open) of `<h1>`s inside navigation-like containers.
     nav_h1s: Vec<usize>,
     h1_is_nav: bool,
+    /// (position, [`Frame::nav_from`]) of the `<h1>`s inside class-named navigation.
+    h1_nav_from: Vec<(usize, usize)>,
+    h1_nav_src: usize,
     /// Positions of `<h1>`s holding a link to another page: a teaser's headline in a
     /// list of related stories, not this page's.
     teaser_h1s: Vec<usize>,
@@ -283,6 +291,10 @@ enum SegKind {
     Role(Role),
     Nav,
     Image,
+    /// A person's description beside a byline (`author-bio`, `author-description`).
+    Bio,
+    /// Readers' comments and replies (`comment-author` is a commenter, not the author).
+    Comments,
 }
 
 fn classify_segment(seg: &str) -> Option<SegKind> {
@@ -317,20 +329,36 @@ fn classify_segment(seg: &str) -> Option<SegKind> {
         | b"cookie" | b"banner" => SegKind::Nav,
         b"img" | b"image" | b"images" | b"photo" | b"picture" | b"media" | b"figure"
         | b"gallery" | b"slider" | b"illustration" => SegKind::Image,
+        b"bio" | b"biography" | b"description" | b"desc" | b"about" | b"position" | b"jobtitle" => {
+            SegKind::Bio
+        }
+        b"comment" | b"comments" | b"reply" | b"replies" | b"respond" => SegKind::Comments,
         _ => return None,
     })
 }
 
-/// What a class/id attribute names: (role, navigation-like, image container).
-fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
-    let (mut role, mut nav, mut image) = (None, false, false);
+/// What a class or id attribute names.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+struct Named {
+    role: Option<Role>,
+    /// Navigation-like ("menu", "sidebar", "banner").
+    nav: bool,
+    /// An image container.
+    image: bool,
+    /// Readers' comments.
+    comments: bool,
+}
+
+fn classify_name(class_or_id: &str) -> Named {
+    let mut n = Named::default();
     // Utility-class variants and arbitrary values (`md:[grid-area:sidebar]`,
     // `hover:text-nav`) style an element; they do not name its role.
     let named = class_or_id
         .split_ascii_whitespace()
         .filter(|tok| !tok.contains([':', '[']));
-    let mut take = |seg: &str| {
-        match classify_segment(seg) {
+    for tok in named {
+        let (mut role, mut bio) = (None, false);
+        let mut take = |seg: &str| match classify_segment(seg) {
             // Credit, byline and dateline are more specific than date/section/...
             Some(SegKind::Role(r))
                 if !matches!(role, Some(Role::Credit | Role::Byline | Role::Dateline)) =>
@@ -338,23 +366,35 @@ fn classify_name(class_or_id: &str) -> (Option<Role>, bool, bool) {
                 role = Some(r)
             }
             Some(SegKind::Role(_)) => {}
-            Some(SegKind::Nav) => nav = true,
-            Some(SegKind::Image) => image = true,
+            Some(SegKind::Nav) => n.nav = true,
+            Some(SegKind::Image) => n.image = true,
+            Some(SegKind::Bio) => bio = true,
+            Some(SegKind::Comments) => n.comments = true,
             None => {}
+        };
+        for seg in segments(tok) {
+            take(seg);
+            for_camel_parts(seg, &mut take);
         }
-    };
-    for seg in named.flat_map(segments) {
-        take(seg);
-        for_camel_parts(seg, &mut take);
+        // "author-bio", "dynamic-author-description": what the author does, not who.
+        if bio && role == Some(Role::Byline) {
+            continue;
+        }
+        if role.is_some() && !matches!(n.role, Some(Role::Credit | Role::Byline | Role::Dateline)) {
+            n.role = role;
+        }
     }
-    (role, nav, image)
+    n
 }
 
 impl<'a> Walk<'a> {
-    fn run(doc: &'a Html, base: &Url) -> Self {
+    /// `not_nav`: positions of elements whose class or id does not make them navigation
+    /// (the container of the headline, see [`Walk::run_for_headline`]).
+    fn run(doc: &'a Html, base: &Url, not_nav: &[usize]) -> Self {
         let mut k = Walker {
             w: Walk::default(),
             base,
+            not_nav,
             frames: Vec::with_capacity(64),
             active: Vec::new(),
             seen_links: HashSet::new(),
@@ -376,6 +416,23 @@ impl<'a> Walk<'a> {
         k.w
     }
 
+    /// The walk again, when the headline at `after` sits in an element that only its class
+    /// or id made navigation-like ("article-banner", "content-sidebar-wrap", a hero
+    /// "banner"): the element that holds the headline is the article's header, so its
+    /// byline and date count. Up to three nested such containers are lifted.
+    fn run_for_headline(self, doc: &'a Html, base: &Url, after: usize) -> Self {
+        let mut w = self;
+        let mut lifted: Vec<usize> = Vec::new();
+        while lifted.len() < 3 {
+            let Some(&(_, from)) = w.h1_nav_from.iter().find(|(p, _)| *p == after) else {
+                break;
+            };
+            lifted.push(from);
+            w = Walk::run(doc, base, &lifted);
+        }
+        w
+    }
+
     fn finish(&mut self, c: Collector, pos: usize, in_nav: bool) {
         let overflow = c.text.contains('\u{1}');
         match c.sink {
@@ -393,6 +450,9 @@ impl<'a> Walk<'a> {
                     }
                     if self.h1_is_nav {
                         self.nav_h1s.push(pos);
+                    }
+                    if self.h1_nav_src > 0 {
+                        self.h1_nav_from.push((pos, self.h1_nav_src));
                     }
                     if self.h1_is_teaser {
                         self.teaser_h1s.push(pos);
@@ -606,6 +666,7 @@ impl<'a> Attrs<'a> {
 struct Walker<'a, 'u> {
     w: Walk<'a>,
     base: &'u Url,
+    not_nav: &'u [usize],
     /// One frame per open element: what its ancestors say about it.
     frames: Vec<Frame>,
     /// Text collectors open at this point (a headline, a byline, a JSON-LD block, …).
@@ -657,45 +718,54 @@ impl<'a> Walker<'a, '_> {
         let parent = self.frames.last();
         let mut f = Frame {
             in_nav: parent.is_some_and(|p| p.in_nav),
+            nav_from: parent.map_or(0, |p| p.nav_from),
             in_article: parent.is_some_and(|p| p.in_article) || a.marks_article,
             in_home_link: parent.is_some_and(|p| p.in_home_link),
+            in_comments: parent.is_some_and(|p| p.in_comments),
             skip_text: parent.is_some_and(|p| p.skip_text),
             container: parent.and_then(|p| p.container),
             opened: 0,
         };
         match name {
             // An article's own <footer> holds its tags; the page's does not.
-            "footer" if !f.in_article => f.in_nav = true,
-            "nav" | "aside" => f.in_nav = true,
+            "footer" if !f.in_article => (f.in_nav, f.nav_from) = (true, 0),
+            "nav" | "aside" => (f.in_nav, f.nav_from) = (true, 0),
             "article" => f.in_article = true,
             "script" | "style" | "noscript" | "template" | "svg" | "iframe" => f.skip_text = true,
             _ => {}
         }
-        let (class_role, class_nav, class_image) = if a.class.is_empty() {
-            (None, false, false)
+        // `<html>` and `<body>` classes describe the page's layout ("profile-right-sidebar",
+        // "menu-open", "has-cookie-banner"), never a region of it.
+        let page = matches!(name, "html" | "body");
+        let class = if a.class.is_empty() || page {
+            Named::default()
         } else {
             classify_name(a.class)
         };
-        let (id_role, id_nav, _) = if a.id.is_empty() {
-            (None, false, false)
+        let id = if a.id.is_empty() || page {
+            Named::default()
         } else {
             classify_name(a.id)
         };
+        f.in_comments |= class.comments || id.comments;
         // <main> is the page's a.content whatever its class says.
         if name == "main" {
-            f.in_nav = false;
-        } else if class_nav
-            || id_nav
-            || a.role.eq_ignore_ascii_case("navigation")
+            (f.in_nav, f.nav_from) = (false, 0);
+        } else if a.role.eq_ignore_ascii_case("navigation")
             || a.role.eq_ignore_ascii_case("contentinfo")
         {
-            f.in_nav = true;
+            (f.in_nav, f.nav_from) = (true, 0);
+        } else if (class.nav || id.nav) && !f.in_nav && !self.not_nav.contains(&self.pos) {
+            (f.in_nav, f.nav_from) = (true, self.pos);
         }
-        let names_role = matches!(class_role, Some(Role::Credit | Role::Caption));
-        if name == "figure" || (name != "img" && !names_role && class_image) {
+        let names_role = matches!(class.role, Some(Role::Credit | Role::Caption));
+        if name == "figure" || (name != "img" && !names_role && class.image) {
             self.containers += 1;
             f.container = Some(self.containers);
         }
+        // A byline among readers' comments is a commenter's.
+        let role = |r: Option<Role>| r.filter(|r| !(f.in_comments && *r == Role::Byline));
+        let (class_role, id_role) = (role(class.role), role(id.role));
         (f, class_role, id_role)
     }
 
@@ -745,6 +815,7 @@ impl<'a> Walker<'a, '_> {
             "h1" if self.w.h1s.len() < 12 => {
                 self.w.h1_is_home = f.in_home_link;
                 self.w.h1_is_nav = f.in_nav;
+                self.w.h1_nav_src = if f.in_nav { f.nav_from } else { 0 };
                 self.w.h1_is_teaser = false;
                 open(Sink::H1, 2000, f, &mut self.active)
             }
@@ -1191,7 +1262,7 @@ fn clean_topic(t: &str) -> Option<String> {
 
 /// Extract the page's metadata (one walk over the DOM).
 pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
-    let w = Walk::run(doc, base);
+    let w = Walk::run(doc, base, &[]);
     let values: Vec<serde_json::Value> = w
         .jsonld
         .iter()
@@ -1240,6 +1311,7 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
         })
         .or(w.h1s.iter().find(|(_, p)| !w.nav_h1s.contains(p)))
         .map_or(0, |(_, p)| *p);
+    let w = w.run_for_headline(doc, base, after);
 
     let visible = |role: Role, max: usize| -> Option<String> {
         w.roles
@@ -1840,6 +1912,86 @@ mod tests {
     }
 
     #[test]
+    fn layout_classes_do_not_hide_the_article_header() {
+        // A `<body>` class that names the layout ("profile-right-sidebar") makes nothing
+        // navigation: the rel=author link and the date in the article count.
+        let m = meta_of(
+            "<body class='single profile-right-sidebar'><h1>Headline of the story</h1>\
+             <p class='post-date'>Posted on 18 December 2025, posted by \
+             <a href='/about/' rel='author'>John Scalzi</a></p><p>Text of the story.</p></body>",
+            "https://example.com/2025/12/18/story/",
+        );
+        assert_eq!(m.authors, ["John Scalzi"]);
+        assert_eq!(
+            m.published_at
+                .map(|d| d.date_naive().to_string())
+                .as_deref(),
+            Some("2025-12-18")
+        );
+        // The headline inside a "banner" (an article's hero header): the byline and date
+        // beside it count; a real sidebar's do not.
+        let page = |banner: &str| {
+            meta_of(
+                &format!(
+                    "<title>Top 7 Keyboards for Beginners | Shop</title>\
+                     <div class='{banner}'><h1>Top 7 Keyboards for Beginners</h1>\
+                     <div class='article__meta'><p><time>Apr 17, 2025</time></p><p>By Jerry Chu</p></div></div>\
+                     <div class='sidebar'><p>By Other Writer</p><p>May 2, 2024</p></div><p>Text.</p>"
+                ),
+                "https://example.com/blogs/keyboards",
+            )
+        };
+        let m = page("article-banner__content");
+        assert_eq!(m.authors, ["Jerry Chu"]);
+        assert_eq!(
+            m.published_at
+                .map(|d| d.date_naive().to_string())
+                .as_deref(),
+            Some("2025-04-17")
+        );
+        let m = page("article-header");
+        assert_eq!(m.authors, ["Jerry Chu"]);
+    }
+
+    #[test]
+    fn bylines_after_a_date_and_never_a_bio_a_weekday_or_a_commenter() {
+        let page = |inner: &str| {
+            meta_of(
+                &format!("<title>Headline of the story</title><h1>Headline of the story</h1>{inner}<p>Text.</p>"),
+                "https://example.com/blog/story",
+            )
+            .authors
+        };
+        // A meta line that opens with the date.
+        assert_eq!(
+            page("<div class='dateAndAuthorContainer'><span>Dec 17, 2025</span><span>Julian K. Arni</span></div>"),
+            ["Julian K. Arni"]
+        );
+        // A date alone in a byline-named element, time zone and all, names nobody.
+        assert!(page("<div class='author'>Sat, 20 Dec, 2025 - 06:36</div>").is_empty());
+        assert!(page("<div class='author-name'>20 Nov 2019 08:00 GMT</div>").is_empty());
+        // The author's description is not the author.
+        assert!(page(
+            "<div class='dynamic-author-description'>Licensed Q Arabica Grader, M.A. Journalism</div>"
+        )
+        .is_empty());
+        // A commenter is not the author.
+        assert!(page(
+            "<ol class='comment-list'><li><div class='comment-author'>Emma Stone</div><p>Nice.</p></li></ol>"
+        )
+        .is_empty());
+        assert_eq!(
+            people::after_leading_date("Mar 3, 2024 · By Ann Lee"),
+            "By Ann Lee"
+        );
+        assert_eq!(people::after_leading_date("Ann Lee"), "Ann Lee");
+        assert_eq!(
+            people::after_leading_date("May Day Parade"),
+            "May Day Parade"
+        );
+    }
+
+    #[test]
     fn visible_bylines_give_clean_names() {
         // A label in its own element and the name after it.
         let m = meta_of(
@@ -1957,11 +2109,11 @@ mod tests {
     #[test]
     fn camel_case_class_names_name_roles() {
         assert_eq!(
-            classify_name("authorDateBlock_authorName__N6j3Y").0,
+            classify_name("authorDateBlock_authorName__N6j3Y").role,
             Some(Role::Byline)
         );
-        assert_eq!(classify_name("postDate").0, Some(Role::Date));
-        assert_eq!(classify_name("Authorization").0, None);
+        assert_eq!(classify_name("postDate").role, Some(Role::Date));
+        assert_eq!(classify_name("Authorization").role, None);
     }
 
     #[test]

@@ -115,6 +115,77 @@ pub(super) fn plausible_name(s: &str) -> bool {
         && !is_template_key(s)
         && !s.trim_end().ends_with(':')
         && date::month_number(s.trim()).is_none()
+        && !date::is_weekday(s.trim())
+}
+
+/// The text after a date that opens it: "Dec 17, 2025 Julian K. Arni" → "Julian K. Arni",
+/// "Sat, 20 Dec, 2025 - 06:36" → "". A text that does not open with a date (a month,
+/// weekday, day, year or time, with a number among them) is returned whole.
+pub(super) fn after_leading_date(s: &str) -> &str {
+    let sep = |c: char| matches!(c, ',' | '.' | '·' | '|' | '-' | '–' | '—' | '•' | '/');
+    let mut rest = s.trim_start();
+    let (mut words, mut digits) = (0, false);
+    loop {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = rest[..word_end].trim_matches(sep);
+        let lower = word.to_ascii_lowercase();
+        let numeric = !word.is_empty()
+            && word.chars().any(|c| c.is_ascii_digit())
+            && word
+                .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .chars()
+                .all(|c| c.is_ascii_digit() || sep(c) || c == ':' || c == '+');
+        let dateish = numeric
+            || date::month_number(word).is_some()
+            || date::is_weekday(word)
+            || matches!(
+                lower.as_str(),
+                "am" | "pm"
+                    | "at"
+                    | "on"
+                    | "gmt"
+                    | "utc"
+                    | "z"
+                    | "est"
+                    | "edt"
+                    | "cst"
+                    | "cdt"
+                    | "mst"
+                    | "mdt"
+                    | "pst"
+                    | "pdt"
+                    | "bst"
+                    | "cet"
+                    | "cest"
+                    | "eet"
+                    | "eest"
+                    | "msk"
+                    | "ist"
+                    | "jst"
+                    | "aest"
+                    | "aedt"
+            )
+            || ((lower.starts_with("gmt") || lower.starts_with("utc"))
+                && lower[3..].starts_with(['+', '-', '−']));
+        if word.is_empty() && word_end > 0 {
+            // A separator alone ("·", "|", "-").
+        } else if !dateish {
+            break;
+        } else {
+            words += 1;
+            digits |= numeric;
+        }
+        if word_end == rest.len() {
+            rest = "";
+            break;
+        }
+        rest = rest[word_end..].trim_start();
+    }
+    if words >= 2 && digits {
+        rest
+    } else {
+        s
+    }
 }
 
 /// A dotted lower-case identifier (`page.head.extra.author`, `user.name`): a template key or a
@@ -344,7 +415,7 @@ pub(super) fn choose_authors(
     v.sort_by_key(|r| (r.in_nav, r.pos < after, r.pos));
     let names_of = |r: &RoleHit| -> Vec<String> {
         if r.links.is_empty() {
-            clean_visible(std::slice::from_ref(&r.text))
+            clean_visible(&[after_leading_date(&r.text).to_string()])
         } else {
             clean_visible(&[r.links.join(", ")])
         }

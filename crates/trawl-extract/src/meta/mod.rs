@@ -120,6 +120,8 @@ struct RoleHit {
     container: Option<usize>,
     text: String,
     links: Vec<String>,
+    /// The first text inside the element (an author box's name, before the bio).
+    first: String,
 }
 
 #[derive(Debug)]
@@ -216,6 +218,11 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "text by",
         "reported by",
         "author:",
+        "author",
+        "authors",
+        "authors:",
+        "contributor:",
+        "contributors:",
         "authored by",
         "words by",
         "posted by",
@@ -224,7 +231,7 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "par",
     ];
     let l = label.trim();
-    if l.len() <= 12
+    if l.len() <= 14
         && LABELS
             .iter()
             .any(|x| l.eq_ignore_ascii_case(x) || l.to_lowercase() == *x)
@@ -912,6 +919,7 @@ impl<'a> Walker<'a, '_> {
                 container: f.container,
                 text: String::new(),
                 links: Vec::new(),
+                first: String::new(),
             });
             open(
                 Sink::Role(self.w.roles.len() - 1),
@@ -935,6 +943,7 @@ impl<'a> Walker<'a, '_> {
                         container: f.container,
                         text: String::new(),
                         links: Vec::new(),
+                        first: String::new(),
                     });
                     let cap = if role == Role::Tags { 4000 } else { 1000 };
                     open(Sink::Role(self.w.roles.len() - 1), cap, f, &mut self.active);
@@ -987,6 +996,15 @@ impl<'a> Walker<'a, '_> {
                 }
             }
             self.last_short = if tt.len() <= 40 { tt } else { "" };
+            for c in &self.active {
+                if let Sink::Role(i) = c.sink {
+                    if let Some(r) = self.w.roles.get_mut(i) {
+                        if r.first.is_empty() && tt.len() <= 80 {
+                            r.first = tt.to_string();
+                        }
+                    }
+                }
+            }
         }
         if self.w.year_hint_page.is_none()
             && t.len() <= 64
@@ -1980,6 +1998,26 @@ mod tests {
             "<ol class='comment-list'><li><div class='comment-author'>Emma Stone</div><p>Nice.</p></li></ol>"
         )
         .is_empty());
+        // An author box after the article: the name, not the bio.
+        assert_eq!(
+            page("<div class='blog-author'><img src='a.jpg'><div><h4>Bence Kovács</h4>\
+                  <p>Bence is a software developer specializing in audio and game development. He has \
+                  contributed to a wide array of projects, from audio plugins to games and VR.</p></div></div>"),
+            ["Bence Kovács"]
+        );
+        // A label in its own element ("Contributors:") and the name after it.
+        assert_eq!(
+            page("<div><strong>Contributors:</strong> Janet Loughrey</div>"),
+            ["Janet Loughrey"]
+        );
+        // The first byline after the headline may be a handle (a thread's opening post).
+        assert_eq!(
+            page(
+                "<div class='post'><a class='author'>pelex</a> ,</div>\
+                  <div class='post'><a class='author'>CDB</a></div>"
+            ),
+            ["pelex"]
+        );
         assert_eq!(
             people::after_leading_date("Mar 3, 2024 · By Ann Lee"),
             "By Ann Lee"

@@ -407,21 +407,45 @@ pub(super) fn choose_authors(
             r.role == Role::Byline
                 && (!r.in_nav || (after > 0 && r.pos >= after && r.pos <= after + 60))
                 && !r.text.is_empty()
-                && r.text.len() <= 150
         })
         .collect();
     // One inside a navigation-like container (an author column beside the
     // article) counts only right after the headline, when no other does.
     v.sort_by_key(|r| (r.in_nav, r.pos < after, r.pos));
     let names_of = |r: &RoleHit| -> Vec<String> {
-        if r.links.is_empty() {
+        if r.text.len() > 150 {
+            // An author box: the name (two to four words) first, then the bio.
+            let words = r.first.split_whitespace().count();
+            if (2..=4).contains(&words) {
+                clean_visible(std::slice::from_ref(&r.first))
+            } else {
+                Vec::new()
+            }
+        } else if r.links.is_empty() {
             clean_visible(&[after_leading_date(&r.text).to_string()])
         } else {
             clean_visible(&[r.links.join(", ")])
         }
     };
     for (i, r) in v.iter().enumerate().take(12) {
-        let names = names_of(r);
+        let mut names = names_of(r);
+        // The first byline after the headline signs as it likes: a one-word handle
+        // ("pelex", "sara_r") is the author as signed.
+        let handle = r.text.trim().trim_end_matches([',', ':']).trim();
+        if names.is_empty()
+            && i == 0
+            && r.pos >= after
+            && after > 0
+            && !r.in_nav
+            && !handle.contains(char::is_whitespace)
+            && handle.len() <= 30
+            && !is_prose_word(handle)
+            && !["by", "author", "authors", "written", "posted", "from"]
+                .iter()
+                .any(|l| handle.eq_ignore_ascii_case(l))
+        {
+            names = clean(&[handle.to_string()]);
+        }
         if names.is_empty() {
             continue;
         }

@@ -138,10 +138,12 @@ struct Frame {
     in_article: bool,
     /// Inside a link to a site's home page (a logo).
     in_home_link: bool,
-    /// Inside readers' comments: a name there is a commenter's.
-    in_comments: bool,
+    /// Inside readers' comments or related stories: names and dates there are others'.
+    in_others: bool,
     skip_text: bool,
     container: Option<usize>,
+    /// The `<table>` this element is in (numbered from 1), 0 outside tables.
+    table: usize,
     /// Position of the element whose class or id made this one navigation-like (a "banner",
     /// a "sidebar" wrapper); 0 when it is not, or when a `<nav>`/`<aside>`/footer made it.
     nav_from: usize,
@@ -201,6 +203,10 @@ struct TextDate {
     text: String,
     label: String,
     pos: usize,
+    /// Words of other text in the same block (a date inside a sentence has many).
+    block_words: usize,
+    /// The table it is a cell of (numbered from 1), 0 outside tables.
+    table: usize,
 }
 
 const MAX_TEXT_DATES: usize = 300;
@@ -300,8 +306,9 @@ enum SegKind {
     Image,
     /// A person's description beside a byline (`author-bio`, `author-description`).
     Bio,
-    /// Readers' comments and replies (`comment-author` is a commenter, not the author).
-    Comments,
+    /// Readers' comments and related stories: names and dates there are others'
+    /// (`comment-author` is a commenter, `entry-related` holds other stories' dates).
+    Others,
 }
 
 fn classify_segment(seg: &str) -> Option<SegKind> {
@@ -339,7 +346,8 @@ fn classify_segment(seg: &str) -> Option<SegKind> {
         b"bio" | b"biography" | b"description" | b"desc" | b"about" | b"position" | b"jobtitle" => {
             SegKind::Bio
         }
-        b"comment" | b"comments" | b"reply" | b"replies" | b"respond" => SegKind::Comments,
+        b"comment" | b"comments" | b"reply" | b"replies" | b"respond" | b"related"
+        | b"recommended" => SegKind::Others,
         _ => return None,
     })
 }
@@ -352,8 +360,8 @@ struct Named {
     nav: bool,
     /// An image container.
     image: bool,
-    /// Readers' comments.
-    comments: bool,
+    /// Readers' comments or related stories.
+    others: bool,
 }
 
 fn classify_name(class_or_id: &str) -> Named {
@@ -376,7 +384,7 @@ fn classify_name(class_or_id: &str) -> Named {
             Some(SegKind::Nav) => n.nav = true,
             Some(SegKind::Image) => n.image = true,
             Some(SegKind::Bio) => bio = true,
-            Some(SegKind::Comments) => n.comments = true,
+            Some(SegKind::Others) => n.others = true,
             None => {}
         };
         for seg in segments(tok) {
@@ -409,6 +417,10 @@ impl<'a> Walk<'a> {
             pos: 0,
             containers: 0,
             last_short: "",
+            tables: 0,
+            block: 0,
+            block_words: 0,
+            date_block: usize::MAX,
         };
         for edge in doc.tree.root().traverse() {
             match edge {
@@ -686,6 +698,14 @@ struct Walker<'a, 'u> {
     containers: usize,
     /// The last short visible text (a label for a date that follows it).
     last_short: &'a str,
+    /// Tables opened so far.
+    tables: usize,
+    /// Block-level elements opened or closed so far: texts with the same count run together.
+    block: usize,
+    /// Words of text seen in the current block.
+    block_words: usize,
+    /// The block of the last text date.
+    date_block: usize,
 }
 
 /// Start collecting the text of the current element into `sink` (at most `cap` bytes).
@@ -728,9 +748,10 @@ impl<'a> Walker<'a, '_> {
             nav_from: parent.map_or(0, |p| p.nav_from),
             in_article: parent.is_some_and(|p| p.in_article) || a.marks_article,
             in_home_link: parent.is_some_and(|p| p.in_home_link),
-            in_comments: parent.is_some_and(|p| p.in_comments),
+            in_others: parent.is_some_and(|p| p.in_others),
             skip_text: parent.is_some_and(|p| p.skip_text),
             container: parent.and_then(|p| p.container),
+            table: parent.map_or(0, |p| p.table),
             opened: 0,
         };
         match name {
@@ -738,6 +759,10 @@ impl<'a> Walker<'a, '_> {
             "footer" if !f.in_article => (f.in_nav, f.nav_from) = (true, 0),
             "nav" | "aside" => (f.in_nav, f.nav_from) = (true, 0),
             "article" => f.in_article = true,
+            "table" => {
+                self.tables += 1;
+                f.table = self.tables;
+            }
             "script" | "style" | "noscript" | "template" | "svg" | "iframe" => f.skip_text = true,
             _ => {}
         }
@@ -754,7 +779,7 @@ impl<'a> Walker<'a, '_> {
         } else {
             classify_name(a.id)
         };
-        f.in_comments |= class.comments || id.comments;
+        f.in_others |= class.others || id.others;
         // <main> is the page's a.content whatever its class says.
         if name == "main" {
             (f.in_nav, f.nav_from) = (false, 0);
@@ -770,8 +795,10 @@ impl<'a> Walker<'a, '_> {
             self.containers += 1;
             f.container = Some(self.containers);
         }
-        // A byline among readers' comments is a commenter's.
-        let role = |r: Option<Role>| r.filter(|r| !(f.in_comments && *r == Role::Byline));
+        // A byline or date among readers' comments or related stories is another's.
+        let role = |r: Option<Role>| {
+            r.filter(|r| !(f.in_others && matches!(r, Role::Byline | Role::Date)))
+        };
         let (class_role, id_role) = (role(class.role), role(id.role));
         (f, class_role, id_role)
     }
@@ -780,6 +807,10 @@ impl<'a> Walker<'a, '_> {
     /// inline elements run together as shown).
     fn separate(&mut self, name: &str) {
         let inline = is_inline(name);
+        if !inline {
+            self.block += 1;
+            self.block_words = 0;
+        }
         for c in self.active.iter_mut() {
             if c.text.len() < c.cap
                 && !c.text.ends_with(' ')
@@ -833,7 +864,7 @@ impl<'a> Walker<'a, '_> {
             "time" => {
                 if let Some(dt) = a.datetime {
                     if self.w.times.len() < 64 {
-                        self.w.times.push((dt, self.pos, f.in_nav));
+                        self.w.times.push((dt, self.pos, f.in_nav || f.in_others));
                     }
                 }
             }
@@ -892,7 +923,11 @@ impl<'a> Walker<'a, '_> {
                         .any(|r| r.eq_ignore_ascii_case("author"))
                     {
                         open(Sink::RelAuthor, 200, f, &mut self.active);
-                    } else if !f.in_nav && self.w.author_links.len() < 16 && is_author_href(h) {
+                    } else if !f.in_nav
+                        && !f.in_others
+                        && self.w.author_links.len() < 16
+                        && is_author_href(h)
+                    {
                         open(Sink::AuthorLink, 200, f, &mut self.active);
                     }
                     // Links inside a role element (tags, breadcrumbs).
@@ -976,21 +1011,30 @@ impl<'a> Walker<'a, '_> {
         let t: &'a str = t;
         let tt = t.trim();
         if !tt.is_empty() && self.frames.last().is_some_and(|f| !f.skip_text) {
-            if tt.len() <= 100
-                && self.w.text_dates.len() < MAX_TEXT_DATES
-                && self.frames.last().is_some_and(|f| !f.in_nav)
-                && has_year(tt)
-            {
+            let words = tt.split_whitespace().count();
+            // The text around a date in the same block (a sentence that mentions it).
+            if let Some(d) = self.w.text_dates.last_mut() {
+                if self.block == self.date_block {
+                    d.block_words += words;
+                }
+            }
+            // Outside navigation, comments and related stories.
+            let own = self
+                .frames
+                .last()
+                .is_some_and(|f| !f.in_nav && !f.in_others);
+            if tt.len() <= 100 && self.w.text_dates.len() < MAX_TEXT_DATES && own && has_year(tt) {
                 self.w.text_dates.push(TextDate {
                     text: tt.to_string(),
                     label: self.last_short.to_string(),
                     pos: self.pos,
+                    block_words: self.block_words,
+                    table: self.frames.last().map_or(0, |f| f.table),
                 });
+                self.date_block = self.block;
             }
-            if self.frames.last().is_some_and(|f| !f.in_nav)
-                && self.w.text_bylines.len() < 16
-                && tt.len() <= 80
-            {
+            self.block_words += words;
+            if own && self.w.text_bylines.len() < 16 && tt.len() <= 80 {
                 if let Some(name) = byline_text(self.last_short, tt) {
                     self.w.text_bylines.push((name, self.pos));
                 }
@@ -1035,6 +1079,10 @@ impl<'a> Walker<'a, '_> {
         }
         let Some(f) = self.frames.pop() else { return };
         let inline = node.as_element().is_some_and(|e| is_inline(e.name()));
+        if !inline {
+            self.block += 1;
+            self.block_words = 0;
+        }
         for c in self.active.iter_mut() {
             if c.text.len() < c.cap
                 && !c.text.ends_with(' ')
@@ -1822,6 +1870,61 @@ mod tests {
         assert_eq!(
             m.published_at.unwrap().to_rfc3339(),
             "2018-10-08T13:43:00+03:00"
+        );
+    }
+
+    #[test]
+    fn dates_of_others_tables_and_sentences_are_not_the_page_date() {
+        let day = |m: &Meta| m.published_at.map(|d| d.date_naive().to_string());
+        let meta = "<meta property='article:published_time' content='2023-05-30T18:24:00+00:00'>\
+                    <title>Headline of the story</title>";
+        // A related story's <time> or a comment's does not outvote the metadata.
+        for other in ["entry-related", "comments-area"] {
+            let m = meta_of(
+                &format!(
+                    "{meta}<h1>Headline of the story</h1><p>Body text.</p>\
+                     <div class='{other}'><time class='entry-date published' \
+                     datetime='2015-12-07T09:32:03-05:00'>December 7, 2015</time></div>"
+                ),
+                "https://example.com/a",
+            );
+            assert_eq!(day(&m).as_deref(), Some("2023-05-30"), "{other}");
+        }
+        // A table of dates under the headline, or a date inside a sentence's link.
+        let m = meta_of(
+            &format!(
+                "{meta}<h1>Headline of the story</h1><table><tr><td>1/1/2013</td><td>+13%</td></tr>\
+                 <tr><td>2/1/2013</td><td>+12%</td></tr><tr><td>3/1/2013</td><td>+11%</td></tr></table>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(day(&m).as_deref(), Some("2023-05-30"));
+        let m = meta_of(
+            &format!(
+                "{meta}<h1>Headline of the story</h1><p>Japan is looking to switch to a tax refund \
+                 model from <strong>1 November 2026</strong>, which will require tourists to act.</p>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(day(&m).as_deref(), Some("2023-05-30"));
+        // A numeric date the site writes month first: the metadata settles the order.
+        let m = meta_of(
+            "<meta property='article:published_time' content='2024-09-10T16:07:00Z'>\
+             <title>Headline of the story</title><h1>Headline of the story</h1><p>09.10.2024</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(day(&m).as_deref(), Some("2024-09-10"));
+        // A UTC timestamp one day after the shown date is shown in the site's zone.
+        let m = meta_of(
+            "<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>\
+             <title>Headline of the story</title><h1>Headline of the story</h1>\
+             <p class='post-date'>December 18, 2025</p><p>Body text.</p>\
+             <ol class='comment-list'><li><time datetime='2025-12-18T21:46:01-05:00'>9:46 pm</time></li></ol>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2025-12-18T21:41:41-05:00")
         );
     }
 

@@ -73,11 +73,19 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
     );
     modified.extend(w.itemprop("dateModified").and_then(date::parse_machine));
 
-    // The visible date: a date-role element, after the h1 first.
+    // The visible date: a date-role element, after the h1 first; with metadata to settle
+    // on, only one near the headline (not a list of other stories further down).
+    let near = |pos: usize| after == 0 || n_meta == 0 || near_headline(pos, after);
     let mut vis: Vec<&RoleHit> = w
         .roles
         .iter()
-        .filter(|r| r.role == Role::Date && !r.in_nav && !r.text.is_empty() && r.text.len() <= 120)
+        .filter(|r| {
+            r.role == Role::Date
+                && !r.in_nav
+                && !r.text.is_empty()
+                && r.text.len() <= 120
+                && near(r.pos)
+        })
         .collect();
     vis.sort_by_key(|r| (r.pos < after, r.pos));
     let visible = vis
@@ -102,6 +110,12 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
         .or(w.year_hint_page);
 
     let resolve = |d: &PartialDate| d.resolve(year_hint, offset_hint);
+    // The site's time zone as its other timestamps state it (comments included).
+    let page_offset = w
+        .times
+        .iter()
+        .filter_map(|t| date::parse_machine(t.0))
+        .find_map(|d| d.offset.filter(|o| o.local_minus_utc() != 0));
     let pick =
         |cands: &[PartialDate], visible: Option<&PartialDate>| -> Option<DateTime<FixedOffset>> {
             let resolved: Vec<(PartialDate, DateTime<FixedOffset>)> = cands
@@ -127,7 +141,7 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
     // The dates shown next to the headline: what a reader sees wins over
     // machine values for another day; a machine value for the same day is kept
     // (it has the time and offset).
-    let (mut shown_pub, mut shown_upd) = shown_dates(w, after);
+    let (mut shown_pub, mut shown_upd, shown_numeric) = shown_dates(w, after);
     // A machine value for the shown day, timed first.
     let same_day = |cands: &[PartialDate], v: &PartialDate| -> Option<DateTime<FixedOffset>> {
         let days = || cands.iter().filter(|d| d.year.is_some() && d.same_day(v));
@@ -144,6 +158,26 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
         upd.is_some_and(|u| u.same_day(v))
             || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
     };
+    // A numeric date read in the other order ("09.10.2024" for September 10 on a site
+    // that writes month first): the metadata's day settles it.
+    let swapped = |v: PartialDate| -> PartialDate {
+        let sw = PartialDate {
+            month: v.day,
+            day: v.month,
+            ..v
+        };
+        let misread = shown_numeric
+            && v.day <= 12
+            && v.day != v.month
+            && same_day(&published, &v).is_none()
+            && same_day(meta_pub, &sw).is_some();
+        if misread {
+            sw
+        } else {
+            v
+        }
+    };
+    shown_pub = shown_pub.map(swapped);
     if let Some(v) = shown_pub {
         if is_update(&v, shown_upd) {
             shown_pub = None;
@@ -153,7 +187,11 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
     let visible = visible.filter(|v| !is_update(v, shown_upd));
     let published_at = match &shown_pub {
         Some(v) => same_day(&published, v)
-            .or_else(|| near_utc_day(&published, v).and_then(resolve))
+            .or_else(|| {
+                near_utc_day(&published, v)
+                    .and_then(resolve)
+                    .map(|t| in_zone_of_day(t, v, page_offset))
+            })
             .or_else(|| {
                 // A timed visible date for the same day (its year from the hints).
                 visible
@@ -205,6 +243,21 @@ pub(super) fn near_utc_day<'c>(
     })
 }
 
+/// A UTC moment shown as the site's local day `v` (a post at 02:41 UTC on the 19th shown
+/// as "December 18" by a site at UTC−5): the same moment in the site's zone when that
+/// makes it the shown day, else as it is.
+pub(super) fn in_zone_of_day(
+    t: DateTime<FixedOffset>,
+    v: &PartialDate,
+    site: Option<FixedOffset>,
+) -> DateTime<FixedOffset> {
+    use chrono::Datelike;
+    match site.map(|o| t.with_timezone(&o)) {
+        Some(local) if local.day() == v.day && local.month() == v.month => local,
+        _ => t,
+    }
+}
+
 /// Whether the words before a visible date say it is the last update.
 pub(super) fn says_updated(label: &str) -> bool {
     let l = label.to_lowercase();
@@ -247,17 +300,33 @@ pub(super) fn date_prefix(s: &str) -> &str {
     &s[..i]
 }
 
+/// Whether the element at `pos` is near the headline at `after`: at most 60 elements
+/// before it or 150 after.
+pub(super) fn near_headline(pos: usize, after: usize) -> bool {
+    pos + 60 >= after && pos <= after + 150
+}
+
 /// Visible dates near the headline: (the nearest publication-or-plain date,
 /// the nearest "updated" date). A date-role element or a short text with a
 /// full date (year, month, day) counts; after the headline is preferred over
 /// before it, which costs double distance. Without a headline, none.
-pub(super) fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Option<PartialDate>) {
+/// The third value says whether the publication date is written in numbers only
+/// ("09.10.2024"), whose day and month order a site may have meant the other way.
+pub(super) fn shown_dates(
+    w: &Walk,
+    after: usize,
+) -> (Option<PartialDate>, Option<PartialDate>, bool) {
     if after == 0 {
-        return (None, None);
+        return (None, None, false);
     }
-    const BEFORE: usize = 60;
-    const AFTER: usize = 150;
-    let near = |pos: usize| pos + BEFORE >= after && pos <= after + AFTER;
+    let near = |pos: usize| near_headline(pos, after);
+    let dates_in_table = |table: usize| {
+        w.text_dates
+            .iter()
+            .filter(|o| o.table == table && date::parse_visible(&o.text).is_some())
+            .take(3)
+            .count()
+    };
     let dist = |pos: usize| {
         if pos >= after {
             pos - after
@@ -265,16 +334,23 @@ pub(super) fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Optio
             (after - pos) * 2
         }
     };
-    let mut cands: Vec<(usize, bool, PartialDate)> = Vec::new();
+    // No month written in words.
+    let numeric = |t: &str| {
+        !t.split(|c: char| !c.is_alphabetic())
+            .any(|w| date::month_number(w).is_some())
+    };
+    let mut cands: Vec<(usize, bool, PartialDate, bool)> = Vec::new();
     for r in &w.roles {
         if r.role == Role::Date && !r.in_nav && near(r.pos) && r.text.len() <= 120 {
             if let Some(d) = date::parse_visible(&r.text).filter(|d| d.year.is_some()) {
-                cands.push((dist(r.pos), says_updated(date_prefix(&r.text)), d));
+                let upd = says_updated(date_prefix(&r.text));
+                cands.push((dist(r.pos), upd, d, numeric(&r.text)));
             }
         }
     }
     for t in &w.text_dates {
-        if !near(t.pos) {
+        // Not a date mentioned in a sentence, nor a cell of a table of dates.
+        if !near(t.pos) || t.block_words > 8 || (t.table > 0 && dates_in_table(t.table) >= 3) {
             continue;
         }
         // A date line, not a sentence that mentions a date.
@@ -285,11 +361,11 @@ pub(super) fn shown_dates(w: &Walk, after: usize) -> (Option<PartialDate>, Optio
             let prefix = date_prefix(&t.text);
             let upd = says_updated(prefix)
                 || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));
-            cands.push((dist(t.pos), upd, d));
+            cands.push((dist(t.pos), upd, d, numeric(&t.text)));
         }
     }
     cands.sort_by_key(|c| c.0);
-    let pub_ = cands.iter().find(|c| !c.1).map(|c| c.2);
+    let pub_ = cands.iter().find(|c| !c.1);
     let upd = cands.iter().find(|c| c.1).map(|c| c.2);
-    (pub_, upd)
+    (pub_.map(|c| c.2), upd, pub_.is_some_and(|c| c.3))
 }

@@ -63,6 +63,7 @@ impl<'a> Arena<'a> {
             nodes: Vec::with_capacity(doc.tree.values().len()),
             chunks,
             inlined: Vec::new(),
+            hint_cache: rustc_hash::FxHashMap::default(),
         };
         b.walk(start, NONE, 0, 0, 0);
         Arena { nodes: b.nodes }
@@ -76,6 +77,8 @@ pub(super) struct Builder<'a> {
     pub(super) chunks: Vec<(&'a str, NodeRef<'a, Node>)>,
     /// Chunks already moved to their placeholder.
     pub(super) inlined: Vec<ego_tree::NodeId>,
+    /// The hints of each class or id value seen so far (templates repeat them).
+    pub(super) hint_cache: rustc_hash::FxHashMap<&'a str, Hints>,
 }
 
 /// Streamed chunks nest (a chunk holds placeholders of later ones); this bounds it.
@@ -143,7 +146,7 @@ impl<'a> Builder<'a> {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()
                             } else {
-                                element_hints(e)
+                                element_hints(e, &mut self.hint_cache)
                             };
                             let idx = self.nodes.len() as u32;
                             self.nodes.push(ANode {

@@ -457,13 +457,32 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     }
 }
 
-pub(super) fn element_hints(el: &scraper::node::Element) -> Hints {
-    let mut h = Hints::default();
-    if let Some(c) = el.attr("class") {
-        attr_hints(c, &mut h);
+impl Hints {
+    /// Add what another attribute's hints say (hints add up, attribute by attribute).
+    fn add(&mut self, o: Hints) {
+        self.neg |= o.neg;
+        self.pos |= o.pos;
+        self.strong_pos |= o.strong_pos;
+        self.weight += o.weight;
+        self.related |= o.related;
+        self.force |= o.force;
+        self.embed |= o.embed;
     }
-    if let Some(i) = el.attr("id") {
-        attr_hints(i, &mut h);
+}
+
+/// The hints of an element's class, id, role and itemprop; `cache` keeps each class or id
+/// value's hints for the rest of the page.
+pub(super) fn element_hints<'a>(
+    el: &'a scraper::node::Element,
+    cache: &mut rustc_hash::FxHashMap<&'a str, Hints>,
+) -> Hints {
+    let mut h = Hints::default();
+    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        h.add(*cache.entry(v).or_insert_with(|| {
+            let mut one = Hints::default();
+            attr_hints(v, &mut one);
+            one
+        }));
     }
     if let Some(role) = el.attr("role") {
         if matches!(

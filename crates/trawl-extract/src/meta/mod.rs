@@ -203,8 +203,8 @@ struct TextDate {
     text: String,
     label: String,
     pos: usize,
-    /// Words of other text in the same block (a date inside a sentence has many).
-    block_words: usize,
+    /// Bytes of other text in the same block (a date inside a sentence has many).
+    block_len: usize,
     /// The table it is a cell of (numbered from 1), 0 outside tables.
     table: usize,
 }
@@ -419,7 +419,8 @@ impl<'a> Walk<'a> {
             last_short: "",
             tables: 0,
             block: 0,
-            block_words: 0,
+            block_len: 0,
+            named: rustc_hash::FxHashMap::default(),
             date_block: usize::MAX,
         };
         for edge in doc.tree.root().traverse() {
@@ -702,8 +703,10 @@ struct Walker<'a, 'u> {
     tables: usize,
     /// Block-level elements opened or closed so far: texts with the same count run together.
     block: usize,
-    /// Words of text seen in the current block.
-    block_words: usize,
+    /// Bytes of text seen in the current block.
+    block_len: usize,
+    /// What each class or id value seen so far names (templates repeat them).
+    named: rustc_hash::FxHashMap<&'a str, Named>,
     /// The block of the last text date.
     date_block: usize,
 }
@@ -741,7 +744,7 @@ impl<'a> Walker<'a, '_> {
     /// The new element's frame: inherited from its parent, then navigation, article, skipped
     /// text and image container as its name and attributes say; with the roles its class and
     /// id name.
-    fn frame(&mut self, name: &str, a: &Attrs) -> (Frame, Option<Role>, Option<Role>) {
+    fn frame(&mut self, name: &str, a: &Attrs<'a>) -> (Frame, Option<Role>, Option<Role>) {
         let parent = self.frames.last();
         let mut f = Frame {
             in_nav: parent.is_some_and(|p| p.in_nav),
@@ -772,12 +775,12 @@ impl<'a> Walker<'a, '_> {
         let class = if a.class.is_empty() || page {
             Named::default()
         } else {
-            classify_name(a.class)
+            self.classify(a.class)
         };
         let id = if a.id.is_empty() || page {
             Named::default()
         } else {
-            classify_name(a.id)
+            self.classify(a.id)
         };
         f.in_others |= class.others || id.others;
         // <main> is the page's a.content whatever its class says.
@@ -803,13 +806,21 @@ impl<'a> Walker<'a, '_> {
         (f, class_role, id_role)
     }
 
+    /// [`classify_name`], once per distinct value.
+    fn classify(&mut self, value: &'a str) -> Named {
+        *self
+            .named
+            .entry(value)
+            .or_insert_with(|| classify_name(value))
+    }
+
     /// A separator so that adjacent elements' texts do not run together (in a headline,
     /// inline elements run together as shown).
     fn separate(&mut self, name: &str) {
         let inline = is_inline(name);
         if !inline {
             self.block += 1;
-            self.block_words = 0;
+            self.block_len = 0;
         }
         for c in self.active.iter_mut() {
             if c.text.len() < c.cap
@@ -1011,11 +1022,10 @@ impl<'a> Walker<'a, '_> {
         let t: &'a str = t;
         let tt = t.trim();
         if !tt.is_empty() && self.frames.last().is_some_and(|f| !f.skip_text) {
-            let words = tt.split_whitespace().count();
             // The text around a date in the same block (a sentence that mentions it).
-            if let Some(d) = self.w.text_dates.last_mut() {
-                if self.block == self.date_block {
-                    d.block_words += words;
+            if self.block == self.date_block {
+                if let Some(d) = self.w.text_dates.last_mut() {
+                    d.block_len += tt.len();
                 }
             }
             // Outside navigation, comments and related stories.
@@ -1028,12 +1038,12 @@ impl<'a> Walker<'a, '_> {
                     text: tt.to_string(),
                     label: self.last_short.to_string(),
                     pos: self.pos,
-                    block_words: self.block_words,
+                    block_len: self.block_len,
                     table: self.frames.last().map_or(0, |f| f.table),
                 });
                 self.date_block = self.block;
             }
-            self.block_words += words;
+            self.block_len += tt.len();
             if own && self.w.text_bylines.len() < 16 && tt.len() <= 80 {
                 if let Some(name) = byline_text(self.last_short, tt) {
                     self.w.text_bylines.push((name, self.pos));
@@ -1081,7 +1091,7 @@ impl<'a> Walker<'a, '_> {
         let inline = node.as_element().is_some_and(|e| is_inline(e.name()));
         if !inline {
             self.block += 1;
-            self.block_words = 0;
+            self.block_len = 0;
         }
         for c in self.active.iter_mut() {
             if c.text.len() < c.cap
@@ -1914,6 +1924,18 @@ mod tests {
             "https://example.com/a",
         );
         assert_eq!(day(&m).as_deref(), Some("2024-09-10"));
+        // A shown update later on the publication day leaves the publication shown.
+        let m = meta_of(
+            "<script type='application/ld+json'>{\"@type\":\"NewsArticle\",\
+             \"datePublished\":\"2019-11-19T09:01:42+05:30\"}</script>\
+             <title>Headline of the story</title><h1>Headline of the story</h1>\
+             <p>Tuesday, November 19, 2019 08:38 AM</p><p>Updated: 19 November 2019, 09:01 AM</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2019-11-19T09:01:42+05:30")
+        );
         // A UTC timestamp one day after the shown date is shown in the site's zone.
         let m = meta_of(
             "<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>\

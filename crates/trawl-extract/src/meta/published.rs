@@ -154,9 +154,11 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
     // publication day), or the day of a shown "updated" date, is the update
     // the page shows: publication then comes from the metadata.
     let meta_pub = &published[..n_meta];
+    // (A shown update later on the same day as a shown publication leaves it one.)
     let is_update = |v: &PartialDate, upd: Option<PartialDate>| {
-        upd.is_some_and(|u| u.same_day(v))
-            || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
+        upd.is_some_and(|u| {
+            u.same_day(v) && (u.time.is_none() || v.time.is_none() || u.time == v.time)
+        }) || (same_day(meta_pub, v).is_none() && same_day(&modified, v).is_some())
     };
     // A numeric date read in the other order ("09.10.2024" for September 10 on a site
     // that writes month first): the metadata's day settles it.
@@ -350,7 +352,7 @@ pub(super) fn shown_dates(
     }
     for t in &w.text_dates {
         // Not a date mentioned in a sentence, nor a cell of a table of dates.
-        if !near(t.pos) || t.block_words > 8 || (t.table > 0 && dates_in_table(t.table) >= 3) {
+        if !near(t.pos) || t.block_len > 80 || (t.table > 0 && dates_in_table(t.table) >= 3) {
             continue;
         }
         // A date line, not a sentence that mentions a date.

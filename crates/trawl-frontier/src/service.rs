@@ -105,6 +105,15 @@ pub struct Frontier {
     inner: Arc<Inner>,
 }
 
+/// A host's delays as [`Frontier::host_delays`] reads them for a report.
+#[derive(Debug, Clone, Copy)]
+struct HostDelays {
+    /// robots.txt's Crawl-delay, when the host has one.
+    crawl_delay: Option<Duration>,
+    /// The politeness rule's current adaptive delay (zero when none is stored).
+    current: Duration,
+}
+
 /// The fetch task a lease is published as: the URL's queue entry, the lease's id, and the
 /// validators (`etag`, `last_modified`) for a conditional GET when the URL has them.
 pub fn task_for_lease(
@@ -586,7 +595,8 @@ impl Frontier {
     ///    (`mark_names_seen`);
     /// 3. admit the links it discovered (`admit_discovered`) and note the page's hub
     ///    yield (`note_page_yield`);
-    /// 4. record the host's crawl delay (`host_crawl_delay`);
+    /// 4. record the host's crawl delay and read its delays in one round trip
+    ///    (`host_delays`);
     /// 5. finish, retry or dead-letter the URL (`dispose`): a finished URL may be
     ///    scheduled for a re-poll or an update check;
     /// 6. free the host until its politeness delay has passed (`release_host`).
@@ -600,9 +610,9 @@ impl Frontier {
         let new_articles = self.admit_discovered(report).await?;
         self.note_page_yield(report, new_articles, reached_known)
             .await?;
-        let crawl_delay = self.host_crawl_delay(report).await?;
+        let delays = self.host_delays(report).await?;
         self.dispose(report, new_articles, now).await?;
-        self.release_host(report, crawl_delay, now).await
+        self.release_host(report, delays, now).await
     }
 
     /// Count the fetch by outcome (and as an article when it was one) in the summary.
@@ -700,35 +710,50 @@ impl Frontier {
             .await
     }
 
-    /// The host's crawl delay: the one robots.txt gave with this report (stored in the host's
-    /// metadata, `crawl_delay_ms`, for later reports), else the one stored before.
-    async fn host_crawl_delay(
-        &self,
-        report: &FetchReport,
-    ) -> Result<Option<Duration>, FrontierError> {
+    /// The host's delays, read in one round trip: its crawl delay (the one robots.txt gave
+    /// with this report, stored in the host's metadata as `crawl_delay_ms` for later reports,
+    /// else the one stored before) and its current adaptive delay (`delay_ms`, see
+    /// [`Self::release_host`]).
+    async fn host_delays(&self, report: &FetchReport) -> Result<HostDelays, FrontierError> {
         let store = &self.inner.store;
-        if let Some(cd) = report
+        let ms = |v: Option<String>| {
+            v.and_then(|v| v.parse::<u64>().ok())
+                .map(Duration::from_millis)
+        };
+        match report
             .crawl_delay_seconds
             .filter(|s| s.is_finite() && *s >= 0.0)
         {
-            store
-                .host_meta_set(
-                    &report.host,
-                    &HostField::CrawlDelayMs,
-                    &((cd * 1000.0) as u64).to_string(),
-                )
-                .await?;
-        }
-        Ok(match report.crawl_delay_seconds {
-            Some(cd) if cd.is_finite() && cd >= 0.0 => {
-                Some(Duration::from_secs_f64(cd.min(86_400.0)))
+            Some(cd) => {
+                store
+                    .host_meta_set(
+                        &report.host,
+                        &HostField::CrawlDelayMs,
+                        &((cd * 1000.0) as u64).to_string(),
+                    )
+                    .await?;
+                let current = store
+                    .host_meta_get(&report.host, &HostField::DelayMs)
+                    .await?;
+                Ok(HostDelays {
+                    crawl_delay: Some(Duration::from_secs_f64(cd.min(86_400.0))),
+                    current: ms(current).unwrap_or_default(),
+                })
             }
-            _ => store
-                .host_meta_get(&report.host, &HostField::CrawlDelayMs)
-                .await?
-                .and_then(|v| v.parse::<u64>().ok())
-                .map(Duration::from_millis),
-        })
+            None => {
+                let mut v = store
+                    .host_meta_get_many(
+                        &report.host,
+                        &[HostField::CrawlDelayMs, HostField::DelayMs],
+                    )
+                    .await?
+                    .into_iter();
+                Ok(HostDelays {
+                    crawl_delay: ms(v.next().flatten()),
+                    current: ms(v.next().flatten()).unwrap_or_default(),
+                })
+            }
+        }
     }
 
     /// Apply [`schedule::disposition`]: the URL is done ([`Self::finish`]), retried
@@ -822,24 +847,22 @@ impl Frontier {
     ///
     /// The delay is the one politeness rule (`trawl_core::politeness`, with
     /// [`FrontierConfig::politeness_rule`]): the host's current adaptive delay is kept in its
-    /// metadata (`delay_ms`: one read per report, a write only when the rule changed it), so a
+    /// metadata (`delay_ms`: read with the crawl delay by [`Self::host_delays`], one round trip
+    /// per report; a write only when the rule changed it), so a
     /// restart keeps it and every replica shares it; the host is due at
     /// `now + max(delay, Retry-After hold)`.
     async fn release_host(
         &self,
         report: &FetchReport,
-        crawl_delay: Option<Duration>,
+        delays: HostDelays,
         now: u64,
     ) -> Result<(), FrontierError> {
         let inner = &self.inner;
         let rule = inner.cfg.politeness_rule();
-        let current = inner
-            .store
-            .host_meta_get(&report.host, &HostField::DelayMs)
-            .await?
-            .and_then(|v| v.parse::<u64>().ok())
-            .map(Duration::from_millis)
-            .unwrap_or_default();
+        let HostDelays {
+            crawl_delay,
+            current,
+        } = delays;
         let decision = rule.next_delay(current, crawl_delay, &schedule::report_response(report));
         if decision.delay != rule.delay(current, crawl_delay) {
             inner

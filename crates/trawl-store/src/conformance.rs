@@ -432,6 +432,22 @@ pub async fn host_meta_sets_and_validators(store: Store) {
     );
     let admitted = HostField::Admitted;
     assert_eq!(store.host_meta_incr(h, &admitted, 2).await.unwrap(), 2);
+    // Several fields at once, in the order asked, a missing one as None.
+    assert_eq!(
+        store
+            .host_meta_get_many(h, &[admitted.clone(), HostField::DelayMs, poll.clone()])
+            .await
+            .unwrap(),
+        [Some("2".to_string()), None, Some("ok".to_string())]
+    );
+    assert_eq!(
+        store
+            .host_meta_get_many("http://b.test", std::slice::from_ref(&poll))
+            .await
+            .unwrap(),
+        [None]
+    );
+    assert!(store.host_meta_get_many(h, &[]).await.unwrap().is_empty());
     assert_eq!(store.host_meta_incr(h, &admitted, -5).await.unwrap(), -3);
     assert_eq!(
         store.host_meta_get(h, &admitted).await.unwrap().as_deref(),

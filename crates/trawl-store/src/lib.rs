@@ -200,6 +200,18 @@ pub trait FrontierStore: Send + Sync + 'static {
         host: &str,
         field: &HostField,
     ) -> Result<Option<String>, StoreError>;
+    /// Several fields of one host's metadata in one round trip, in the order asked.
+    async fn host_meta_get_many(
+        &self,
+        host: &str,
+        fields: &[HostField],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let mut out = Vec::with_capacity(fields.len());
+        for f in fields {
+            out.push(self.host_meta_get(host, f).await?);
+        }
+        Ok(out)
+    }
     async fn host_meta_set(
         &self,
         host: &str,

@@ -559,6 +559,19 @@ impl FrontierStore for MemoryStore {
             .cloned())
     }
 
+    async fn host_meta_get_many(
+        &self,
+        host: &str,
+        fields: &[HostField],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        let g = self.lock();
+        let m = g.meta.get(host);
+        Ok(fields
+            .iter()
+            .map(|f| m.and_then(|m| m.get(f.name().as_ref())).cloned())
+            .collect())
+    }
+
     async fn host_meta_set(
         &self,
         host: &str,

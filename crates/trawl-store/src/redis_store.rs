@@ -1019,6 +1019,25 @@ impl FrontierStore for RedisStore {
             .map_err(map_err)
     }
 
+    async fn host_meta_get_many(
+        &self,
+        host: &str,
+        fields: &[HostField],
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        if fields.is_empty() {
+            return Ok(Vec::new());
+        }
+        let _timer = trawl_metrics::global().redis_timer("host_meta_get");
+        let key = format!("{}:meta:{host}", self.tag(self.shard_of(host)));
+        let mut con = self.con.clone();
+        let mut cmd = redis::cmd("HMGET");
+        cmd.arg(key);
+        for f in fields {
+            cmd.arg(f.name().as_ref());
+        }
+        cmd.query_async(&mut con).await.map_err(map_err)
+    }
+
     async fn host_meta_set(
         &self,
         host: &str,

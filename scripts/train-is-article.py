@@ -273,11 +273,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--features")
     ap.add_argument("--write", action="store_true")
-    ap.add_argument("--l2", type=float, default=20.0)
+    ap.add_argument("--l2", type=float, default=15.0)
     ap.add_argument("--recall", type=float, default=0.98,
                     help="target recall on article pages when choosing the threshold")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--min-weight", type=float, default=0.15,
+    ap.add_argument("--min-weight", type=float, default=0.1,
                     help="keep features whose standardised weight in a first fit is at least this")
     ap.add_argument("--errors", help="write the out-of-fold mistakes to this TSV")
     a = ap.parse_args()

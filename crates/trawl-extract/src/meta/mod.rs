@@ -2056,6 +2056,7 @@ mod tests {
 
     #[test]
     fn layout_classes_do_not_hide_the_article_header() {
+        let day = |m: &Meta| m.published_at.map(|d| d.date_naive().to_string());
         // A `<body>` class that names the layout ("profile-right-sidebar") makes nothing
         // navigation: the rel=author link and the date in the article count.
         let m = meta_of(
@@ -2065,12 +2066,7 @@ mod tests {
             "https://example.com/2025/12/18/story/",
         );
         assert_eq!(m.authors, ["John Scalzi"]);
-        assert_eq!(
-            m.published_at
-                .map(|d| d.date_naive().to_string())
-                .as_deref(),
-            Some("2025-12-18")
-        );
+        assert_eq!(day(&m).as_deref(), Some("2025-12-18"));
         // The headline inside a "banner" (an article's hero header): the byline and date
         // beside it count; a real sidebar's do not.
         let page = |banner: &str| {
@@ -2086,12 +2082,7 @@ mod tests {
         };
         let m = page("article-banner__content");
         assert_eq!(m.authors, ["Jerry Chu"]);
-        assert_eq!(
-            m.published_at
-                .map(|d| d.date_naive().to_string())
-                .as_deref(),
-            Some("2025-04-17")
-        );
+        assert_eq!(day(&m).as_deref(), Some("2025-04-17"));
         let m = page("article-header");
         assert_eq!(m.authors, ["Jerry Chu"]);
     }

@@ -283,6 +283,8 @@ impl PageStats {
         let mut stack: Vec<(Open, usize, usize)> = Vec::with_capacity(64);
         let mut in_title = false;
         let mut in_h1 = false;
+        let mut groups_of: rustc_hash::FxHashMap<&str, [bool; HINT_GROUPS]> =
+            rustc_hash::FxHashMap::default();
         for edge in doc.tree.root().traverse() {
             match edge {
                 Edge::Open(node) => match node.value() {
@@ -354,10 +356,14 @@ impl PageStats {
                                 if v.len() > 200 {
                                     continue;
                                 }
-                                let mut seen = [false; HINT_GROUPS];
-                                for m in HINTS.find_overlapping_iter(v) {
-                                    seen[HINT_GROUP[m.pattern().as_usize()]] = true;
-                                }
+                                // Templates repeat their class names: match each value once.
+                                let seen = *groups_of.entry(v).or_insert_with(|| {
+                                    let mut seen = [false; HINT_GROUPS];
+                                    for m in HINTS.find_overlapping_iter(v) {
+                                        seen[HINT_GROUP[m.pattern().as_usize()]] = true;
+                                    }
+                                    seen
+                                });
                                 let counters = [
                                     &mut s.shop_hints,
                                     &mut s.thread_hints,

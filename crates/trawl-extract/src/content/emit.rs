@@ -90,7 +90,7 @@ pub(super) fn is_card_furniture(n: &ANode) -> bool {
 }
 
 pub(super) fn dedup_related(v: &mut Vec<RelatedLink>) {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     v.retain(|r| seen.insert(r.url.clone()));
 }
 

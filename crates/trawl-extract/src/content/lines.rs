@@ -16,7 +16,8 @@ pub(super) fn drop_repeated_passages(blocks: &mut Vec<Block>) {
     if blocks.len() < 4 {
         return;
     }
-    let mut seen: HashSet<u64> = HashSet::with_capacity(blocks.len());
+    let mut seen: HashSet<u64> =
+        HashSet::with_capacity_and_hasher(blocks.len(), Default::default());
     let hashes: Vec<u64> = blocks
         .iter()
         .map(|b| {

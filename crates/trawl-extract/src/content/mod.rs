@@ -40,7 +40,7 @@
 //!    different long paragraphs: responsive variants rendered side by side,
 //!    infinite-scroll repeats).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use ego_tree::NodeRef;
 use scraper::{Html, Node};

@@ -21,7 +21,7 @@ mod people;
 mod published;
 mod title;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use chrono::{DateTime, FixedOffset};
 use ego_tree::iter::Edge;
@@ -412,8 +412,8 @@ impl<'a> Walk<'a> {
             not_nav,
             frames: Vec::with_capacity(64),
             active: Vec::new(),
-            seen_links: HashSet::new(),
-            seen_raw: HashSet::new(),
+            seen_links: HashSet::default(),
+            seen_raw: HashSet::default(),
             pos: 0,
             containers: 0,
             last_short: "",

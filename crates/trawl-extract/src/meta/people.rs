@@ -201,7 +201,7 @@ pub(super) fn is_template_key(s: &str) -> bool {
 }
 
 pub(super) fn dedupe(items: impl IntoIterator<Item = String>, limit: usize) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for i in items {
         if out.len() >= limit {

@@ -760,7 +760,9 @@ impl<'a> Walker<'a, '_> {
         match name {
             // An article's own <footer> holds its tags; the page's does not.
             "footer" if !f.in_article => (f.in_nav, f.nav_from) = (true, 0),
-            "nav" | "aside" => (f.in_nav, f.nav_from) = (true, 0),
+            "nav" => (f.in_nav, f.nav_from) = (true, 0),
+            // An article's own <aside> holds its details (date, author); the page's does not.
+            "aside" if !f.in_article => (f.in_nav, f.nav_from) = (true, 0),
             "article" => f.in_article = true,
             "table" => {
                 self.tables += 1;
@@ -2083,6 +2085,15 @@ mod tests {
         let m = page("article-banner__content");
         assert_eq!(m.authors, ["Jerry Chu"]);
         assert_eq!(day(&m).as_deref(), Some("2025-04-17"));
+        // An article's own <aside> holds its details; the page's aside does not.
+        let m = meta_of(
+            "<title>Headline of the story</title><aside><p>By Side Writer</p></aside><article>\
+             <h1>Headline of the story</h1><aside><time datetime='2021-06-06'>June 6, 2021</time>\
+             <h3>Author</h3><p>Lisa D. Ellis</p></aside><p>Text of the story.</p></article>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.authors, ["Lisa D. Ellis"]);
+        assert_eq!(day(&m).as_deref(), Some("2021-06-06"));
         let m = page("article-header");
         assert_eq!(m.authors, ["Jerry Chu"]);
     }

@@ -2132,6 +2132,14 @@ mod tests {
                   contributed to a wide array of projects, from audio plugins to games and VR.</p></div></div>"),
             ["Bence Kovács"]
         );
+        // Microdata's author as signed.
+        assert_eq!(
+            page(
+                "<div itemscope itemtype='https://schema.org/BlogPosting'>\
+                  <meta itemprop='author' content='annette thurmon'></div>"
+            ),
+            ["annette thurmon"]
+        );
         // A label in its own element ("Contributors:") and the name after it.
         assert_eq!(
             page("<div><strong>Contributors:</strong> Janet Loughrey</div>"),

@@ -378,6 +378,8 @@ pub(super) fn choose_authors(
     ]
     .iter()
     .flat_map(|k| w.metas_all(k))
+    // Microdata: `<meta itemprop="author" content="…">`.
+    .chain(w.itemprop("author"))
     .filter(|v| !v.contains("://"))
     .map(str::to_string)
     .collect();

@@ -2132,6 +2132,17 @@ mod tests {
                   contributed to a wide array of projects, from audio plugins to games and VR.</p></div></div>"),
             ["Bence Kovács"]
         );
+        // The site signing as itself in the metadata, a person in the byline beside the
+        // headline: the person. Without such a byline the site stays.
+        let site = "<meta property='og:site_name' content='USA TODAY'>\
+                    <meta name='author' content='USA TODAY'>";
+        assert_eq!(
+            page(&format!(
+                "{site}<div class='article-author'>Brian Truitt</div>"
+            )),
+            ["Brian Truitt"]
+        );
+        assert_eq!(page(site), ["USA TODAY"]);
         // Microdata's author as signed.
         assert_eq!(
             page(

@@ -393,12 +393,40 @@ pub(super) fn choose_authors(
             meta.extend(w.meta(&format!("twitter:data{n}")).map(str::to_string));
         }
     }
-    for source in [&ld.authors, &meta, &w.rel_authors] {
-        let v = clean(source);
-        if !v.is_empty() {
-            return v;
-        }
+    let machine = [&ld.authors, &meta, &w.rel_authors]
+        .into_iter()
+        .map(|source| clean(source))
+        .find(|v| !v.is_empty());
+    let site = |n: &String| sites.contains(&squash(n));
+    match machine {
+        // The site signing as itself ("USA TODAY", "Cleveland Clinic") while the page
+        // shows a person's byline beside the headline: the person wrote it.
+        Some(v) if v.iter().all(site) => match visible_authors(w, after, &clean, &clean_visible) {
+            Some((shown, pos))
+                if after > 0
+                    && pos + 60 >= after
+                    && pos <= after + 60
+                    && !shown.iter().any(site) =>
+            {
+                shown
+            }
+            _ => v,
+        },
+        Some(v) => v,
+        None => visible_authors(w, after, &clean, &clean_visible)
+            .map(|(names, _)| names)
+            .unwrap_or_default(),
     }
+}
+
+/// Authors from the visible page (see [`choose_authors`]); `clean` and `clean_visible` turn
+/// texts into clean names (any plausible name, or names that look like names).
+fn visible_authors(
+    w: &Walk,
+    after: usize,
+    clean: &dyn Fn(&[String]) -> Vec<String>,
+    clean_visible: &dyn Fn(&[String]) -> Vec<String>,
+) -> Option<(Vec<String>, usize)> {
     // Visible bylines: byline-role elements, after the h1 first, nearest first;
     // of nested ones (an author box holding the name, a title and a date) the
     // innermost that is a name.
@@ -457,7 +485,7 @@ pub(super) fn choose_authors(
             .filter(|o| o.text.len() < r.text.len() && r.text.contains(o.text.as_str()))
             .map(|o| names_of(o))
             .find(|n| !n.is_empty());
-        return inner.unwrap_or(names);
+        return Some((inner.unwrap_or(names), r.pos));
     }
     // A "By" / "Written by" label and the name that follows it; a link to an
     // author page near the headline.
@@ -472,12 +500,12 @@ pub(super) fn choose_authors(
         .collect();
     t.sort_by_key(|(_, p)| (*p < after, *p));
     t.into_iter()
-        .map(|(s, _)| {
+        .map(|(s, pos)| {
             let names = clean_visible(std::slice::from_ref(s));
             // After an explicit label or in an author link, a one-word handle
             // ("ibby", "h.szeyee") is the author as signed.
             let handle = s.trim();
-            if names.is_empty()
+            let names = if names.is_empty()
                 && !handle.contains(char::is_whitespace)
                 && handle.len() <= 30
                 && !is_prose_word(handle)
@@ -485,10 +513,10 @@ pub(super) fn choose_authors(
                 clean(std::slice::from_ref(s))
             } else {
                 names
-            }
+            };
+            (names, *pos)
         })
-        .find(|n| !n.is_empty())
-        .unwrap_or_default()
+        .find(|(n, _)| !n.is_empty())
 }
 
 /// A lower-case word that continues a sentence after "by" ("by the 15th

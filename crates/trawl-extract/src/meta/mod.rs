@@ -374,12 +374,7 @@ fn classify_name(class_or_id: &str) -> Named {
     for tok in named {
         let (mut role, mut bio) = (None, false);
         let mut take = |seg: &str| match classify_segment(seg) {
-            // Credit, byline and dateline are more specific than date/section/...
-            Some(SegKind::Role(r))
-                if !matches!(role, Some(Role::Credit | Role::Byline | Role::Dateline)) =>
-            {
-                role = Some(r)
-            }
+            Some(SegKind::Role(r)) if overrides(r, role) => role = Some(r),
             Some(SegKind::Role(_)) => {}
             Some(SegKind::Nav) => n.nav = true,
             Some(SegKind::Image) => n.image = true,
@@ -395,11 +390,22 @@ fn classify_name(class_or_id: &str) -> Named {
         if bio && role == Some(Role::Byline) {
             continue;
         }
-        if role.is_some() && !matches!(n.role, Some(Role::Credit | Role::Byline | Role::Dateline)) {
-            n.role = role;
+        if let Some(r) = role.filter(|r| overrides(*r, n.role)) {
+            n.role = Some(r);
         }
     }
     n
+}
+
+/// Whether a role named later in a class or id replaces the one named before: the later
+/// wins, except over the more specific credit, byline and dateline, and a section never
+/// replaces a date ("date-section-header").
+fn overrides(new: Role, old: Option<Role>) -> bool {
+    match old {
+        Some(Role::Credit | Role::Byline | Role::Dateline) => false,
+        Some(Role::Date) => new != Role::Section,
+        _ => true,
+    }
 }
 
 impl<'a> Walk<'a> {
@@ -1938,6 +1944,29 @@ mod tests {
             m.published_at.map(|d| d.to_rfc3339()).as_deref(),
             Some("2019-11-19T09:01:42+05:30")
         );
+        // A UTC timestamp late on the next day is not the shown day seen from any zone.
+        let m = meta_of(
+            "<meta property='article:published_time' content='2025-12-19T22:02:58Z'>\
+             <title>Headline of the story</title><h1>Headline of the story</h1>\
+             <div>Dec 18, 2025</div><p>Body text.</p>",
+            "https://example.com/a",
+        );
+        assert_eq!(day(&m).as_deref(), Some("2025-12-18"));
+        // A timestamp shown as it is; a `published` meta in words.
+        let m = meta_of(
+            "<title>Headline of the story</title><h1>Headline of the story</h1>\
+             <p><span class='Author_publicationTime'>2022-11-23T08:10+02:00 </span></p>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.published_at.map(|d| d.to_rfc3339()).as_deref(),
+            Some("2022-11-23T08:10:00+02:00")
+        );
+        let m = meta_of(
+            "<meta name='published' content='July 17, 2025'><title>Headline of the story</title>",
+            "https://example.com/a",
+        );
+        assert_eq!(day(&m).as_deref(), Some("2025-07-17"));
         // A UTC timestamp one day after the shown date is shown in the site's zone.
         let m = meta_of(
             "<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>\

@@ -27,6 +27,12 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
         "pubdate",
         "publishdate",
         "publish-date",
+        "published",
+        "published-date",
+        "published_date",
+        "publication-date",
+        "publication_date",
+        "date-published",
         "parsely-pub-date",
         "sailthru.date",
         "dc.date.issued",
@@ -234,14 +240,26 @@ pub(super) fn near_utc_day<'c>(
     cands: &'c [PartialDate],
     v: &PartialDate,
 ) -> Option<&'c PartialDate> {
-    use chrono::NaiveDate;
+    use chrono::{NaiveDate, NaiveTime};
     let vd = NaiveDate::from_ymd_opt(v.year?, v.month, v.day)?;
+    // Time zones run from UTC−12 to UTC+14: a moment is the previous local day only
+    // before 12:00 UTC, the next local day only from 10:00 UTC.
+    let noon = NaiveTime::from_hms_opt(12, 0, 0)?;
+    let ten = NaiveTime::from_hms_opt(10, 0, 0)?;
     cands.iter().find(|d| {
-        d.time.is_some()
-            && d.offset.is_some_and(|o| o.local_minus_utc() == 0)
-            && d.year
-                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day))
-                .is_some_and(|dd| (dd - vd).num_days().abs() == 1)
+        let (Some(t), Some(dd)) = (
+            d.time,
+            d.year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, d.month, d.day)),
+        ) else {
+            return false;
+        };
+        d.offset.is_some_and(|o| o.local_minus_utc() == 0)
+            && match (dd - vd).num_days() {
+                1 => t < noon,
+                -1 => t >= ten,
+                _ => false,
+            }
     })
 }
 
@@ -359,7 +377,9 @@ pub(super) fn shown_dates(
         if t.text.split_whitespace().count() > 10 {
             continue;
         }
-        if let Some(d) = date::parse_visible(&t.text).filter(|d| d.year.is_some()) {
+        // A timestamp shown as it is ("2022-11-23T08:10+02:00") reads as metadata does.
+        let parsed = date::parse_visible(&t.text).or_else(|| date::parse_machine(t.text.trim()));
+        if let Some(d) = parsed.filter(|d| d.year.is_some()) {
             let prefix = date_prefix(&t.text);
             let upd = says_updated(prefix)
                 || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));

@@ -287,7 +287,11 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         if is_readalso_line(&text) {
             return;
         }
-        if is_boiler_line(&text) {
+        // A byline or date line at the top of the body belongs to the metadata (a heading
+        // "By Audience" and the bylines of teasers further down stay).
+        if is_boiler_line(&text)
+            || (kind != BlockKind::Heading && self.blocks.len() < 3 && is_top_meta_line(&text))
+        {
             return;
         }
         if in_table {

@@ -175,7 +175,7 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     if n > 80 {
         return false;
     }
-    if is_date_line(&lower) {
+    if is_date_line(&lower) || is_reading_time(&lower) {
         return true;
     }
     const LINES: &[&str] = &[
@@ -280,6 +280,16 @@ pub(super) fn is_n_of_m(lower: &str) -> bool {
 /// A line that is only a date/time ("November 20, 2019", "22 de janeiro de 2018 às 0:13"):
 /// at least two digit groups, one of them a year, at most six words, no sentence end.
 pub(super) fn is_date_line(lower: &str) -> bool {
+    date_line(lower, false)
+}
+
+/// A line of the article's metadata at the top of its body: a byline ([`is_byline_line`]) or
+/// a date line, ordinal days included ("Last Updated: December 15th 2025").
+pub(super) fn is_top_meta_line(text: &str) -> bool {
+    is_byline_line(text) || date_line(&text.to_lowercase(), true)
+}
+
+fn date_line(lower: &str, ordinals: bool) -> bool {
     if lower.ends_with('.') && !lower.ends_with("m.") {
         return false;
     }
@@ -290,7 +300,18 @@ pub(super) fn is_date_line(lower: &str) -> bool {
         if tok.is_empty() {
             continue;
         }
-        if tok.chars().all(|c| c.is_ascii_digit()) {
+        // An ordinal day counts as a number ("15th", "1st") when asked.
+        let num = match ordinals {
+            true => tok
+                .strip_suffix("st")
+                .or_else(|| tok.strip_suffix("nd"))
+                .or_else(|| tok.strip_suffix("rd"))
+                .or_else(|| tok.strip_suffix("th"))
+                .filter(|n| (1..=2).contains(&n.len()))
+                .unwrap_or(tok),
+            false => tok,
+        };
+        if num.chars().all(|c| c.is_ascii_digit()) {
             digit_groups += 1;
             if tok.len() == 4 && (tok.starts_with("19") || tok.starts_with("20")) {
                 year = true;
@@ -300,6 +321,52 @@ pub(super) fn is_date_line(lower: &str) -> bool {
         }
     }
     year && digit_groups >= 2 && words <= 6
+}
+
+/// A byline on a line of its own ("By Rick Steves", "Written by Ann Lee and Bob Stone",
+/// "September 1st, 2023 By Emily Norwood"): a label, then at most eight words that are
+/// capitalized names (or "and", "&" and name particles), no sentence after them.
+pub(super) fn is_byline_line(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    let Some((start, at)) = ["written by ", "posted by ", "words by ", "story by ", "by "]
+        .iter()
+        .find_map(|l| lower.find(l).map(|i| (i, i + l.len())))
+    else {
+        return false;
+    };
+    // What comes before the label: nothing, or a date ("September 1st, 2023").
+    let before = lower[..start].trim_end_matches([' ', ',', '|', '·', '-', '—', '–']);
+    if !before.is_empty() && !date_line(before, true) {
+        return false;
+    }
+    // (Lower-casing keeps the byte offsets of these ASCII labels only for ASCII text
+    // before them; otherwise leave the line alone.)
+    if !lower[..at].is_ascii() || !t.is_char_boundary(at) {
+        return false;
+    }
+    let names: Vec<&str> = t[at..].split_whitespace().collect();
+    (1..=8).contains(&names.len())
+        && !t.ends_with(['.', '!', '?', ':'])
+        && names.iter().all(|w| {
+            let w = w.trim_matches([',', '&']);
+            w.is_empty()
+                || matches!(w, "and" | "de" | "van" | "von" | "der" | "da" | "la" | "le")
+                || w.chars().next().is_some_and(|c| c.is_uppercase())
+        })
+}
+
+/// A reading-time line: "Reading Time: 11 minutes", "5 min read", "12 minute read".
+pub(super) fn is_reading_time(lower: &str) -> bool {
+    let t = lower.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.len() > 5 || !words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+        return false;
+    }
+    t.starts_with("reading time")
+        || t.starts_with("read time")
+        || ((t.ends_with(" read") || t.ends_with(" read time"))
+            && words.iter().any(|w| w.starts_with("min")))
 }
 
 /// Remove unrendered template placeholders such as `{{item.group_date}}`.

@@ -1173,6 +1173,42 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn metadata_lines_at_the_top_of_the_body() {
+        for line in [
+            "By Rick Steves",
+            "Written by Cassidy Horton",
+            "September 1st, 2023 By Emily Norwood",
+            "Last Updated: December 15th 2025",
+            "By Ann Lee and Bob Stone",
+        ] {
+            assert!(is_top_meta_line(line), "{line}");
+        }
+        for line in [
+            "By the way, the council approved the budget",
+            "Pride and Prejudice by Jane Austen",
+            "By clicking Accept you agree.",
+            "Deadline to apply: March 1st, 2026 for all students who enrolled before the summer.",
+        ] {
+            assert!(!is_top_meta_line(line), "{line}");
+        }
+        assert!(is_boiler_line("Reading Time: 11 minutes"));
+        assert!(is_boiler_line("5 min read"));
+        assert!(!is_boiler_line("Read the 5 minutes that changed it"));
+        // An ordinal date counts only at the top of the body (elsewhere it may be content).
+        assert!(!is_boiler_line("Deadline to apply: March 1st, 2026"));
+        // In the body: the byline at the top goes, a teaser's byline further down stays.
+        let p = "<p>The council approved the 2025 budget after a long debate on Tuesday evening, \
+                 officials said, and the mayor welcomed it.</p>";
+        let page = format!(
+            "<html><body><article><h1>Budget approved</h1><p>By Rick Steves</p>{p}{p}{p}\
+             <p>By Other Writer</p>{p}</article></body></html>"
+        );
+        let body = body(&run(&page, Some("Budget approved")));
+        assert!(!body.contains("By Rick Steves"), "{body}");
+        assert!(body.contains("By Other Writer"), "{body}");
+    }
+
+    #[test]
     fn boilerplate_lines() {
         assert!(is_boiler_line("November 20, 2019"));
         assert!(is_boiler_line(

@@ -150,6 +150,13 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     if is_credit_line(&lower, n) {
         return true;
     }
+    // a site's copyright line: "Copyright © 2025 WABC-TV. All Rights Reserved."
+    if n <= 200
+        && lower.contains("all rights reserved")
+        && (lower.contains('©') || lower.contains("copyright") || lower.contains("(c)"))
+    {
+        return true;
+    }
     // gallery chrome: "Image 3 of 5"
     if n <= 30 && is_n_of_m(&lower) {
         return true;
@@ -193,6 +200,18 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "related",
         "related articles",
         "related posts",
+        "recommended",
+        "recommended stories",
+        "recommended for you",
+        "read next",
+        "what to read next",
+        "up next",
+        "you may also like",
+        "you might also like",
+        "more stories",
+        "more like this",
+        "popular posts",
+        "most popular",
         "more",
         "back to top",
         "print",

@@ -1191,6 +1191,13 @@ line 2</pre><p>{P3}</p></div></main>"#
         ] {
             assert!(!is_top_meta_line(line), "{line}");
         }
+        assert!(is_boiler_line(
+            "Copyright © 2025 WABC-TV. All Rights Reserved."
+        ));
+        assert!(is_boiler_line("You may also like..."));
+        assert!(!is_boiler_line(
+            "All rights reserved, the company said of its patents."
+        ));
         assert!(is_boiler_line("Reading Time: 11 minutes"));
         assert!(is_boiler_line("5 min read"));
         assert!(!is_boiler_line("Read the 5 minutes that changed it"));

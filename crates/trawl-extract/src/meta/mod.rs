@@ -2172,6 +2172,16 @@ mod tests {
             ["Brian Truitt"]
         );
         assert_eq!(page(site), ["USA TODAY"]);
+        // A name that starts with a month is a name; a reviewer credited beside the byline
+        // is not the author.
+        assert_eq!(
+            page("<a rel='author' href='/people/april-fulton'>April Fulton</a>"),
+            ["April Fulton"]
+        );
+        assert_eq!(
+            page("<div class='byline'>By Shelby Loos, DVM . Reviewed by Molly Price, DVM</div>"),
+            ["Shelby Loos, DVM"]
+        );
         // Microdata's author as signed.
         assert_eq!(
             page(

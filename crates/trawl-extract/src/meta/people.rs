@@ -4,6 +4,26 @@ use super::*;
 
 pub(super) fn split_people(s: &str) -> Vec<String> {
     let mut s = s.trim();
+    // A reviewer, editor or illustrator credited beside the byline is not its author:
+    // "By Shelby Loos, DVM. Reviewed by Molly Price, DVM" → "By Shelby Loos, DVM".
+    let lower = s.to_ascii_lowercase();
+    if let Some(i) = [
+        "reviewed by",
+        "fact checked by",
+        "fact-checked by",
+        "edited by",
+        "illustrated by",
+        "illustrations by",
+    ]
+    .iter()
+    .filter_map(|l| lower.find(l))
+    .min()
+    {
+        if !s.is_char_boundary(i) {
+            return Vec::new();
+        }
+        s = s[..i].trim_end_matches([' ', '.', ',', '|', '·', '-', '–', '—']);
+    }
     for p in [
         "written by",
         "by:",
@@ -71,10 +91,14 @@ pub(super) fn cut_at_date_word(s: &str) -> &str {
     ];
     let mut pos = 0;
     for w in s.split(|c: char| !c.is_alphanumeric()) {
-        if !w.is_empty()
-            && (WORDS.iter().any(|x| w.eq_ignore_ascii_case(x))
-                || w.bytes().all(|b| b.is_ascii_digit()))
-        {
+        // A month or weekday starts a date only when a number follows ("April Fulton" is
+        // a name; "Jeff Foust Monday, November 18" runs on into a date).
+        let date_word = WORDS.iter().any(|x| w.eq_ignore_ascii_case(x))
+            && (matches!(
+                w.to_ascii_lowercase().as_str(),
+                "updated" | "published" | "posted"
+            ) || s[pos..].bytes().any(|b| b.is_ascii_digit()));
+        if !w.is_empty() && (date_word || w.bytes().all(|b| b.is_ascii_digit())) {
             return s[..pos].trim_end_matches([' ', ',', '-', '|', '·']).trim();
         }
         pos += w.len() + s[pos + w.len()..].chars().next().map_or(0, char::len_utf8);

@@ -1944,6 +1944,21 @@ mod tests {
             m.published_at.map(|d| d.to_rfc3339()).as_deref(),
             Some("2019-11-19T09:01:42+05:30")
         );
+        // With no other date anywhere, a labelled date line far below the headline.
+        let filler =
+            "<p>Body text of the page, long enough to be a paragraph of its own.</p>".repeat(80);
+        let m = meta_of(
+            &format!(
+                "<title>Webcams</title><h1>Webcams</h1>{filler}\
+                 <p style='text-align:right'>Last updated: November 13, 2025</p>"
+            ),
+            "https://example.com/a",
+        );
+        assert_eq!(m.published_at, None);
+        assert_eq!(
+            m.modified_at.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2025-11-13")
+        );
         // A UTC timestamp late on the next day is not the shown day seen from any zone.
         let m = meta_of(
             "<meta property='article:published_time' content='2025-12-19T22:02:58Z'>\

@@ -226,11 +226,46 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
         None => pick(&modified, None),
     }
     .filter(|m| published_at.is_none_or(|p| *m >= p));
+    // Nothing anywhere else: a labelled date line anywhere on the page ("Last updated:
+    // November 13, 2025" at the foot of a park's page), outside navigation and comments.
+    if published_at.is_none() && modified_at.is_none() {
+        if let Some((d, upd)) = labelled_date_line(w) {
+            let at = resolve(&d);
+            return ChosenDates {
+                published_at: if upd { None } else { at },
+                modified_at: if upd { at } else { None },
+                // Far from the headline: not the date shown with the article.
+                shown: false,
+            };
+        }
+    }
     ChosenDates {
         published_at,
         modified_at,
         shown: shown_pub.is_some() || shown_upd.is_some() || visible.is_some(),
     }
+}
+
+/// The first short line on the page that is a full date after a "Published"/"Posted" or
+/// "Updated" label (in the line or the short text before it), and whether it is an update.
+fn labelled_date_line(w: &Walk) -> Option<(PartialDate, bool)> {
+    w.text_dates
+        .iter()
+        .filter(|t| t.block_len <= 80 && t.text.split_whitespace().count() <= 10)
+        .find_map(|t| {
+            let prefix = date_prefix(&t.text);
+            let label = if prefix.trim().is_empty() {
+                t.label.as_str()
+            } else {
+                prefix
+            };
+            let (publ, upd) = (says_published(label), says_updated(label));
+            if !publ && !upd {
+                return None;
+            }
+            let d = date::parse_visible(&t.text).filter(|d| d.year.is_some())?;
+            Some((d, upd && !publ))
+        })
 }
 
 /// A timed machine value in UTC one day off a shown date-only value: the same

@@ -355,6 +355,18 @@ static TZ: Lazy<Regex> = Lazy::new(|| {
     .expect("static regex")
 });
 
+/// A time-zone word as dates carry it: `UTC`, `GMT` (also `GMT+3`, `UTC-05:00`), an
+/// abbreviation [`named_zone`] knows, or `IST` (ambiguous, but still a zone).
+pub(crate) fn is_zone_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let offset = |p: &str| {
+        lower
+            .strip_prefix(p)
+            .is_some_and(|r| r.is_empty() || r.starts_with(['+', '-', '−']))
+    };
+    offset("utc") || offset("gmt") || lower == "ist" || named_zone(&lower).is_some()
+}
+
 fn named_zone(name: &str) -> Option<i32> {
     let h = match name.to_lowercase().as_str() {
         "msk" | "мск" => 3,

@@ -741,7 +741,7 @@ impl<'a> Walker<'a, '_> {
             self.w.html_lang = a.lang;
         }
         let (mut f, class_role, id_role) = self.frame(name, &a);
-        self.separate(name);
+        self.boundary(is_inline(name));
         self.collect(name, &a, &mut f);
         self.start_roles(name, &a, class_role.or(id_role), &mut f);
         self.frames.push(f);
@@ -822,10 +822,11 @@ impl<'a> Walker<'a, '_> {
             .or_insert_with(|| classify_name(value))
     }
 
-    /// A separator so that adjacent elements' texts do not run together (in a headline,
-    /// inline elements run together as shown).
-    fn separate(&mut self, name: &str) {
-        let inline = is_inline(name);
+    /// An element starts or ends: a block-level one ends the current block (texts with the
+    /// same block count run together), and the texts being collected get a separator so
+    /// that adjacent elements' texts do not run together (in a headline, inline elements
+    /// run together as shown).
+    fn boundary(&mut self, inline: bool) {
         if !inline {
             self.block += 1;
             self.block_len = 0;
@@ -1096,19 +1097,7 @@ impl<'a> Walker<'a, '_> {
             return;
         }
         let Some(f) = self.frames.pop() else { return };
-        let inline = node.as_element().is_some_and(|e| is_inline(e.name()));
-        if !inline {
-            self.block += 1;
-            self.block_len = 0;
-        }
-        for c in self.active.iter_mut() {
-            if c.text.len() < c.cap
-                && !c.text.ends_with(' ')
-                && !(inline && matches!(c.sink, Sink::H1 | Sink::H2))
-            {
-                c.text.push(' ');
-            }
-        }
+        self.boundary(node.as_element().is_some_and(|e| is_inline(e.name())));
         for _ in 0..f.opened {
             let Some(c) = self.active.pop() else { break };
             self.w.finish(c, self.pos, f.in_nav);

@@ -162,35 +162,8 @@ pub(super) fn after_leading_date(s: &str) -> &str {
         let dateish = numeric
             || date::month_number(word).is_some()
             || date::is_weekday(word)
-            || matches!(
-                lower.as_str(),
-                "am" | "pm"
-                    | "at"
-                    | "on"
-                    | "gmt"
-                    | "utc"
-                    | "z"
-                    | "est"
-                    | "edt"
-                    | "cst"
-                    | "cdt"
-                    | "mst"
-                    | "mdt"
-                    | "pst"
-                    | "pdt"
-                    | "bst"
-                    | "cet"
-                    | "cest"
-                    | "eet"
-                    | "eest"
-                    | "msk"
-                    | "ist"
-                    | "jst"
-                    | "aest"
-                    | "aedt"
-            )
-            || ((lower.starts_with("gmt") || lower.starts_with("utc"))
-                && lower[3..].starts_with(['+', '-', '−']));
+            || matches!(lower.as_str(), "am" | "pm" | "at" | "on")
+            || date::is_zone_word(word);
         if word.is_empty() && word_end > 0 {
             // A separator alone ("·", "|", "-").
         } else if !dateish {
@@ -491,12 +464,7 @@ fn visible_authors(
             && r.pos >= after
             && after > 0
             && !r.in_nav
-            && !handle.contains(char::is_whitespace)
-            && handle.len() <= 30
-            && !is_prose_word(handle)
-            && !["by", "author", "authors", "written", "posted", "from"]
-                .iter()
-                .any(|l| handle.eq_ignore_ascii_case(l))
+            && is_handle(handle)
         {
             names = clean(&[handle.to_string()]);
         }
@@ -528,12 +496,7 @@ fn visible_authors(
             let names = clean_visible(std::slice::from_ref(s));
             // After an explicit label or in an author link, a one-word handle
             // ("ibby", "h.szeyee") is the author as signed.
-            let handle = s.trim();
-            let names = if names.is_empty()
-                && !handle.contains(char::is_whitespace)
-                && handle.len() <= 30
-                && !is_prose_word(handle)
-            {
+            let names = if names.is_empty() && is_handle(s.trim()) {
                 clean(std::slice::from_ref(s))
             } else {
                 names
@@ -541,6 +504,17 @@ fn visible_authors(
             (names, *pos)
         })
         .find(|(n, _)| !n.is_empty())
+}
+
+/// One word that may be a handle signing a byline ("ibby", "h.szeyee", "pelex"): up to
+/// 30 bytes, neither a word that continues a sentence nor a byline label.
+fn is_handle(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && s.len() <= 30
+        && !is_prose_word(s)
+        && !["by", "author", "authors", "written", "posted", "from"]
+            .iter()
+            .any(|l| s.eq_ignore_ascii_case(l))
 }
 
 /// A lower-case word that continues a sentence after "by" ("by the 15th

@@ -251,21 +251,40 @@ pub(super) fn choose_dates(w: &Walk, ld: &JsonLd, base: &Url, after: usize) -> C
 fn labelled_date_line(w: &Walk) -> Option<(PartialDate, bool)> {
     w.text_dates
         .iter()
-        .filter(|t| t.block_len <= 80 && t.text.split_whitespace().count() <= 10)
+        .filter(|t| stands_alone(t))
         .find_map(|t| {
-            let prefix = date_prefix(&t.text);
-            let label = if prefix.trim().is_empty() {
-                t.label.as_str()
-            } else {
-                prefix
-            };
-            let (publ, upd) = (says_published(label), says_updated(label));
-            if !publ && !upd {
-                return None;
-            }
-            let d = date::parse_visible(&t.text).filter(|d| d.year.is_some())?;
-            Some((d, upd && !publ))
+            let r = read_text_date(t)?;
+            (r.published || r.updated).then_some((r.date, r.updated))
         })
+}
+
+/// A text date that stands as a line of its own: at most ten words, and not inside a
+/// sentence (at most 80 bytes of other text in its block).
+fn stands_alone(t: &TextDate) -> bool {
+    t.block_len <= 80 && t.text.split_whitespace().count() <= 10
+}
+
+/// A text date as read: the date with a year (as a reader reads it, or a timestamp shown as
+/// it is), and whether its label — in the text, or the short text before it when the text
+/// has none of its own — says publication or update.
+struct TextDateReading {
+    date: PartialDate,
+    published: bool,
+    updated: bool,
+}
+
+fn read_text_date(t: &TextDate) -> Option<TextDateReading> {
+    let date = date::parse_visible(&t.text)
+        .or_else(|| date::parse_machine(t.text.trim()))
+        .filter(|d| d.year.is_some())?;
+    let prefix = date_prefix(&t.text);
+    let own = says_published(prefix) || says_updated(prefix);
+    let label_counts = !own && prefix.len() <= 12;
+    Some(TextDateReading {
+        date,
+        published: says_published(prefix) || (label_counts && says_published(&t.label)),
+        updated: says_updated(prefix) || (label_counts && says_updated(&t.label)),
+    })
 }
 
 /// A timed machine value in UTC one day off a shown date-only value: the same
@@ -404,21 +423,12 @@ pub(super) fn shown_dates(
         }
     }
     for t in &w.text_dates {
-        // Not a date mentioned in a sentence, nor a cell of a table of dates.
-        if !near(t.pos) || t.block_len > 80 || (t.table > 0 && dates_in_table(t.table) >= 3) {
+        // A date line, not a sentence that mentions a date, nor a cell of a table of dates.
+        if !near(t.pos) || !stands_alone(t) || (t.table > 0 && dates_in_table(t.table) >= 3) {
             continue;
         }
-        // A date line, not a sentence that mentions a date.
-        if t.text.split_whitespace().count() > 10 {
-            continue;
-        }
-        // A timestamp shown as it is ("2022-11-23T08:10+02:00") reads as metadata does.
-        let parsed = date::parse_visible(&t.text).or_else(|| date::parse_machine(t.text.trim()));
-        if let Some(d) = parsed.filter(|d| d.year.is_some()) {
-            let prefix = date_prefix(&t.text);
-            let upd = says_updated(prefix)
-                || (!says_published(prefix) && prefix.len() <= 12 && says_updated(&t.label));
-            cands.push((dist(t.pos), upd, d, numeric(&t.text)));
+        if let Some(r) = read_text_date(t) {
+            cands.push((dist(t.pos), r.updated, r.date, numeric(&t.text)));
         }
     }
     cands.sort_by_key(|c| c.0);

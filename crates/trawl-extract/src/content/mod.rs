@@ -197,6 +197,11 @@ impl<'a, 'b> Extractor<'a, 'b> {
         while i < n {
             let node = &self.a.nodes[i];
             if node.tag == Tag::Text {
+                // template placeholder text ("Lorem ipsum dolor sit amet…") left in an unused
+                // section of a page builder is never content
+                if node.chars >= 11 && is_placeholder_text(node.node.value()) {
+                    self.removed[i] = true;
+                }
                 i += 1;
                 continue;
             }
@@ -709,6 +714,13 @@ impl<'a, 'b> Extractor<'a, 'b> {
     }
 }
 
+/// Lorem-ipsum filler: a text run that starts "Lorem ipsum" (any case).
+fn is_placeholder_text(node: &Node) -> bool {
+    let Node::Text(t) = node else { return false };
+    let s = t.text.trim_start().as_bytes();
+    s.len() >= 11 && s[..11].eq_ignore_ascii_case(b"lorem ipsum")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,6 +817,18 @@ line 2</pre><p>{P3}</p></div></main>"#
         assert_eq!(c.blocks[1].text, "What changes");
         assert_eq!(c.blocks[6].text, "line 1\nline 2");
         assert!(!body(&c).contains("Budget approved"));
+    }
+
+    #[test]
+    fn lorem_ipsum_filler_sections_are_not_the_article() {
+        let lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua, ut enim ad minim veniam, quis nostrud.";
+        let html = page(&format!(
+            r#"<section class="row"><h3>Lorem Ipsum</h3><p>{lorem}</p><p>{lorem}</p><p>{lorem}</p><p>{lorem}</p></section>
+            <section class="row"><h3>What changes</h3><p>{P1}</p><p>{P2}</p></section>
+            <section class="row"><p>LOREM IPSUM dolor sit amet, consectetur, adipiscing, elit.</p></section>"#
+        ));
+        let c = run(&html, None);
+        assert_eq!(body(&c), format!("What changes\n\n{P1}\n\n{P2}"));
     }
 
     #[test]

@@ -115,8 +115,45 @@ pub fn extract_with_features(
     let meta = meta::extract_meta(&doc, &base);
     let content = content::extract_content(&doc, &base, meta.title.as_deref());
     let stats = classify::PageStats::from_doc(&doc);
+    let verdict = judge(url, &meta, &content, &stats);
+    // A page that is not one article keeps its main region's text, lists and all.
+    let page_blocks = (!verdict.is_article)
+        .then(|| content::extract_page_text(&doc, &base, meta.title.as_deref()));
     drop(doc);
-    Ok(compose(url, meta, content, &stats))
+    Ok(compose(url, meta, content, page_blocks, verdict))
+}
+
+/// The `is_article` verdict and the model's feature vector (from the article method's body).
+struct Verdict {
+    is_article: bool,
+    features: Vec<f64>,
+}
+
+fn judge(
+    url: &str,
+    meta: &meta::Meta,
+    content: &content::Content,
+    stats: &classify::PageStats,
+) -> Verdict {
+    let word_count = u32::try_from(count_words(&join_blocks(&content.blocks))).unwrap_or(u32::MAX);
+    let features = classify::features(url, stats, meta, content, word_count);
+    let is_article =
+        !classify::overruled(url, meta, word_count) && classify::model_says_article(&features);
+    Verdict {
+        is_article,
+        features,
+    }
+}
+
+fn join_blocks(blocks: &[trawl_core::Block]) -> String {
+    let mut body = String::new();
+    for b in blocks {
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&b.text);
+    }
+    body
 }
 
 /// The URL relative references in `doc` resolve against (HTML "document base URL"): the
@@ -171,21 +208,17 @@ fn compose(
     url: &str,
     meta: meta::Meta,
     content: content::Content,
-    stats: &classify::PageStats,
+    page_blocks: Option<Vec<trawl_core::Block>>,
+    verdict: Verdict,
 ) -> (Article, Vec<f64>) {
-    let mut body = String::new();
-    for b in &content.blocks {
-        if !body.is_empty() {
-            body.push_str("\n\n");
-        }
-        body.push_str(&b.text);
-    }
+    let Verdict {
+        is_article,
+        features,
+    } = verdict;
+    let blocks = page_blocks.unwrap_or(content.blocks);
+    let body = join_blocks(&blocks);
     let word_count = u32::try_from(count_words(&body)).unwrap_or(u32::MAX);
-    let features = classify::features(url, stats, &meta, &content, word_count);
-    let is_article =
-        !classify::overruled(url, &meta, word_count) && classify::model_says_article(&features);
-    let dateline = content
-        .blocks
+    let dateline = blocks
         .first()
         .and_then(|b| meta::dateline_from_text(&b.text))
         .or(meta.dateline);
@@ -208,7 +241,7 @@ fn compose(
         dateline,
         language,
         body,
-        paragraphs: content.blocks,
+        paragraphs: blocks,
         word_count,
         image: meta.image,
         related: content.related,

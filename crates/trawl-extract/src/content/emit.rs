@@ -114,6 +114,8 @@ pub(super) struct Emitter<'x, 'a, 'b> {
     pub(super) table_end: u32,
     /// The best-scoring candidate (before widening), never dropped.
     pub(super) best: u32,
+    /// Page mode ([`extract_page_text`]): no in-body cleaning.
+    pub(super) page: bool,
 }
 
 impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
@@ -138,6 +140,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             table_blocks: 0,
             table_end: 0,
             best: NONE,
+            page: false,
         }
     }
 
@@ -278,6 +281,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         // short link-heavy lines (bare "Read more" links) and link-only runs of any
         // length (tag lists, "more stories" strips)
         if chars > 0
+            && !self.page
             && kind != BlockKind::Heading
             && ((link as f32 >= 0.6 * chars as f32 && chars < 120)
                 || link as f32 >= 0.85 * chars as f32)
@@ -365,7 +369,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                 }
                 t => {
                     // in-body "Read also" box: links to related
-                    if i != root && self.is_readalso_box(i) {
+                    if i != root && !self.page && self.is_readalso_box(i) {
                         collect_links(a, i, self.ex.base, &mut self.related);
                         i = node.end as usize;
                         continue;
@@ -378,7 +382,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         i += 1;
                         continue;
                     }
-                    if i != root && self.drop_container(i) {
+                    if i != root && !self.page && self.drop_container(i) {
                         if *DEBUG {
                             if let Node::Element(e) = node.node.value() {
                                 eprintln!(

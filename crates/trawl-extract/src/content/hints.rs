@@ -313,6 +313,8 @@ pub(super) struct Hints {
     pub(super) force: bool,
     /// class/id names an embed (`twitter-tweet`, `social-embed`, `instagram-media`).
     pub(super) embed: bool,
+    /// a negative hint naming site chrome ([`CHROME_SUBSTR`], [`CHROME_TOKENS`]).
+    pub(super) chrome: bool,
 }
 
 pub(super) const CAT_NEG: u8 = 1;
@@ -320,6 +322,52 @@ pub(super) const CAT_POS: u8 = 2;
 pub(super) const CAT_RELATED: u8 = 4;
 pub(super) const CAT_EMBED: u8 = 8;
 pub(super) const CAT_FORCE: u8 = 16;
+pub(super) const CAT_CHROME: u8 = 32;
+
+/// Substring hints of site chrome (navigation, ads, sharing, consent, sign-up boxes): what
+/// no page's main text holds, unlike comments, teasers, bylines or captions, which are a
+/// listing's or a forum's content.
+pub(super) const CHROME_SUBSTR: &[&str] = &[
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "consent",
+    "gdpr",
+    "breadcrumb",
+    "advert",
+    "outbrain",
+    "taboola",
+    "popup",
+    "signup",
+    "masthead",
+    "toolbar",
+    "skiplink",
+];
+
+/// Token hints of site chrome (see [`CHROME_SUBSTR`]).
+pub(super) const CHROME_TOKENS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "adsense",
+    "advertising",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "modal",
+    "overlay",
+    "login",
+    "footer",
+    "foot",
+    "print",
+    "rss",
+    "skyscraper",
+];
 
 /// One automaton for every substring hint, built once: each class/id value is
 /// scanned a single time, case-insensitively, without allocating.
@@ -334,6 +382,7 @@ pub(super) static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasi
             }
         };
         add(NEG_SUBSTR, CAT_NEG);
+        add(CHROME_SUBSTR, CAT_CHROME);
         add(POS_SUBSTR, CAT_POS);
         add(
             &[
@@ -404,6 +453,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
         }
     }
     let mut neg = cats & CAT_NEG != 0;
+    let mut chrome = cats & CAT_CHROME != 0;
     let mut pos = cats & CAT_POS != 0;
     if pos {
         h.strong_pos = true;
@@ -424,6 +474,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
                 }
                 if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
                     name_neg = true;
+                    chrome |= CHROME_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok));
                 }
                 if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
                     pos = true;
@@ -434,6 +485,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
             // screen sizes or media, and `overflow-hidden` clips, it does not hide
             if hide {
                 name_neg = hides_outright(name) && !responsive_variant;
+                chrome |= name_neg;
             }
             neg |= name_neg;
         }
@@ -450,6 +502,7 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     if neg {
         h.weight -= 25;
         h.neg = true;
+        h.chrome |= chrome;
     }
     if pos {
         h.weight += 25;
@@ -467,6 +520,7 @@ impl Hints {
         self.related |= o.related;
         self.force |= o.force;
         self.embed |= o.embed;
+        self.chrome |= o.chrome;
     }
 }
 

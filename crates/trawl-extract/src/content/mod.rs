@@ -75,6 +75,21 @@ pub fn extract_content(doc: &Html, base: &Url, title: Option<&str>) -> Content {
     ex.run()
 }
 
+/// The main text of a page that is not one article (a listing, a forum thread, a product,
+/// service or documentation page): everything in its main region (`<main>`, else
+/// `role="main"`, else the body) that is not navigation, header, footer, sidebar or another
+/// boilerplate box, lists, cards and posts included. The article method's in-body
+/// cleaning (conditional cleaning of containers, link-heavy lines, "Read also" boxes) is
+/// what an article needs and such a page does not: its content is those lists.
+pub fn extract_page_text(doc: &Html, base: &Url, title: Option<&str>) -> Vec<Block> {
+    let arena = Arena::build(doc);
+    if arena.nodes.is_empty() {
+        return Vec::new();
+    }
+    let mut ex = Extractor::new(&arena, base, title);
+    ex.run_page()
+}
+
 mod arena;
 mod emit;
 mod hints;
@@ -165,6 +180,47 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
     }
 
+    /// [`extract_page_text`]: pruning as for an article, then every block of the main region.
+    fn run_page(&mut self) -> Vec<Block> {
+        let s0 = compute_stats(self.a, &self.removed);
+        self.content_classes = self.content_classes(&s0);
+        self.prune_chrome(&s0);
+        drop(s0);
+        let s = compute_stats(self.a, &self.removed);
+        let root = self.main_region(&s);
+        let n = self.a.nodes.len();
+        let (score, is_cand) = (vec![0f32; n], vec![false; n]);
+        let mut em = Emitter::new(self, &s, &score, &is_cand);
+        em.page = true;
+        em.walk(root);
+        let mut blocks = em.blocks;
+        drop_repeated_passages(&mut blocks);
+        self.drop_headline(&mut blocks);
+        blocks
+    }
+
+    /// The page's main region: its `<main>` (the largest, when a template nests or repeats
+    /// them), else the element with `role="main"`, else the whole body; one that was
+    /// pruned or holds under a third of the page's text does not count.
+    fn main_region(&self, s: &Stats) -> usize {
+        let s_text = |i: usize| s.text[i];
+        let mut best: Option<usize> = None;
+        for (i, node) in self.a.nodes.iter().enumerate() {
+            if self.removed[i] {
+                continue;
+            }
+            let is_main = node.tag == Tag::Main
+                || matches!(node.node.value(), Node::Element(e) if e.attr("role") == Some("main"));
+            if is_main && best.is_none_or(|b| s_text(i) > s_text(b)) {
+                best = Some(i);
+            }
+        }
+        match best {
+            Some(b) if s_text(b) * 3 >= s.text[0] => b,
+            _ => 0,
+        }
+    }
+
     /// Classes of hinted blocks that together hold most of the page's prose (`s0`: before
     /// pruning): its content (a list article whose every item is an "excerpt" box), not
     /// boilerplate around it; comments and related boxes excepted.
@@ -239,6 +295,35 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 if h.related {
                     self.related_boxes.push(i as u32);
                 }
+                i = node.end as usize;
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    /// Page mode's pruning: the boilerplate tags and boxes hinted as site chrome (not
+    /// comments, teasers or bylines, which are a forum's or a listing's content).
+    fn prune_chrome(&mut self, s0: &Stats) {
+        let total_prose = s0.prose[0];
+        let mut i = 0usize;
+        while i < self.a.nodes.len() {
+            let node = &self.a.nodes[i];
+            if node.tag == Tag::Text {
+                if node.chars >= 11 && is_placeholder_text(node.node.value()) {
+                    self.removed[i] = true;
+                }
+                i += 1;
+                continue;
+            }
+            let h = node.hints;
+            let boiler_tag = matches!(node.tag, Tag::Header | Tag::Footer | Tag::Aside);
+            let chrome = h.chrome && !h.strong_pos && !self.is_embedded_post(i);
+            if (boiler_tag || chrome)
+                && !matches!(node.tag, Tag::Body | Tag::Main)
+                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
+            {
+                self.removed[i] = true;
                 i = node.end as usize;
                 continue;
             }

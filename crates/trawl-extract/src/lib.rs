@@ -113,14 +113,58 @@ pub fn extract_with_features(
     // document's base: `<base href>` when present, else the page's (final) URL.
     let base = document_base(&doc, &base);
     let meta = meta::extract_meta(&doc, &base);
-    let content = content::extract_content(&doc, &base, meta.title.as_deref());
-    let stats = classify::PageStats::from_doc(&doc);
+    let mut content = content::extract_content(&doc, &base, meta.title.as_deref());
+    let mut stats = classify::PageStats::from_doc(&doc);
+    // A client-rendered page that shows next to no text but ships its content for readers
+    // without script in a `<noscript>` (Discourse forums, other script apps): the body
+    // comes from that markup (when it shows more than twice the page's text), the
+    // metadata from the page.
+    let mut fallback = None;
+    if block_words(&content.blocks) < classify::MIN_ARTICLE_WORDS as usize {
+        if let Some(alt) = noscript_document(&doc) {
+            let alt_stats = classify::PageStats::from_doc(&alt);
+            if alt_stats.text_chars > 2 * stats.text_chars {
+                content = content::extract_content(&alt, &base, meta.title.as_deref());
+                stats = alt_stats;
+                fallback = Some(alt);
+            }
+        }
+    }
+    let body_doc = fallback.as_ref().unwrap_or(&doc);
     let verdict = judge(url, &meta, &content, &stats);
     // A page that is not one article keeps its main region's text, lists and all.
     let page_blocks = (!verdict.is_article)
-        .then(|| content::extract_page_text(&doc, &base, meta.title.as_deref()));
+        .then(|| content::extract_page_text(body_doc, &base, meta.title.as_deref()));
+    drop(fallback);
     drop(doc);
     Ok(compose(url, meta, content, page_blocks, verdict))
+}
+
+/// The markup of the page's largest `<noscript>` (which the parser, as a browser running
+/// scripts does, keeps as raw text), parsed as a document, when it holds a page's worth of
+/// markup (at least 2,000 bytes with paragraphs or boxes in it).
+fn noscript_document(doc: &scraper::Html) -> Option<scraper::Html> {
+    const MIN_BYTES: usize = 2_000;
+    let mut best: Option<&str> = None;
+    for node in doc.tree.nodes() {
+        let scraper::Node::Element(e) = node.value() else {
+            continue;
+        };
+        if e.name() != "noscript" {
+            continue;
+        }
+        for child in node.children() {
+            if let scraper::Node::Text(t) = child.value() {
+                let text: &str = &t.text;
+                if text.len() >= MIN_BYTES && best.is_none_or(|b| text.len() > b.len()) {
+                    best = Some(text);
+                }
+            }
+        }
+    }
+    let markup = best?;
+    (markup.contains("<p") || markup.contains("<div"))
+        .then(|| scraper::Html::parse_document(markup))
 }
 
 /// The `is_article` verdict and the model's feature vector (from the article method's body).
@@ -135,7 +179,7 @@ fn judge(
     content: &content::Content,
     stats: &classify::PageStats,
 ) -> Verdict {
-    let word_count = u32::try_from(count_words(&join_blocks(&content.blocks))).unwrap_or(u32::MAX);
+    let word_count = u32::try_from(block_words(&content.blocks)).unwrap_or(u32::MAX);
     let features = classify::features(url, stats, meta, content, word_count);
     let is_article =
         !classify::overruled(url, meta, word_count) && classify::model_says_article(&features);
@@ -143,6 +187,11 @@ fn judge(
         is_article,
         features,
     }
+}
+
+/// The words of the blocks joined into a body (no word spans two blocks).
+fn block_words(blocks: &[trawl_core::Block]) -> usize {
+    blocks.iter().map(|b| count_words(&b.text)).sum()
 }
 
 fn join_blocks(blocks: &[trawl_core::Block]) -> String {
@@ -344,6 +393,83 @@ mod tests {
         assert!(!looks_like_markup(
             "<\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}"
         ));
+    }
+
+    #[test]
+    fn a_script_app_page_takes_its_body_from_its_noscript_markup() {
+        let mut posts = String::new();
+        for i in 0..12 {
+            posts.push_str(&format!(
+                "<div class=\"post\"><span class=\"creator\">user{i}</span><p>Reply number {i}: \
+                 I upgraded the resolver last week, and the build, which used to fail, now passes \
+                 on every platform we test.</p></div>"
+            ));
+        }
+        let page = format!(
+            "<html><head><title>Confusing resolver structure - Forum</title></head><body>\
+             <noscript><style>#splash{{display:none}}</style></noscript>\
+             <div id=\"app\"></div><noscript data-path=\"/t/confusing-resolver/1\">\
+             <header><a href=\"/\">Forum</a></header><div id=\"main-outlet\">\
+             <h1>Confusing resolver structure</h1>{posts}</div><footer>Powered by a forum</footer>\
+             </noscript><script>start()</script></body></html>"
+        );
+        let a = extract(
+            page.as_bytes(),
+            "https://forum.example/t/confusing-resolver/1",
+            None,
+        )
+        .unwrap();
+        assert!(a.word_count > 150, "{a:?}");
+        assert!(a.body.contains("Reply number 0: I upgraded"), "{}", a.body);
+        assert!(a.body.contains("Reply number 11:"), "{}", a.body);
+        assert!(!a.body.contains("Powered by"), "{}", a.body);
+        // a page with text of its own keeps it; a small noscript box does not replace it
+        let own = page.replace(
+            "<div id=\"app\"></div>",
+            &format!(
+                "<div id=\"app\"><p>{}</p></div>",
+                "The page's own words. ".repeat(60)
+            ),
+        );
+        let b = extract(
+            own.as_bytes(),
+            "https://forum.example/t/confusing-resolver/1",
+            None,
+        )
+        .unwrap();
+        assert!(b.body.contains("The page's own words."), "{}", b.body);
+        assert!(!b.body.contains("Reply number"), "{}", b.body);
+    }
+
+    #[test]
+    fn a_page_that_is_not_an_article_keeps_its_lists_and_cards() {
+        let mut cards = String::new();
+        for i in 0..15 {
+            cards.push_str(&format!(
+                "<li class=\"card\"><a href=\"/story/{i}\">Headline number {i} about the city budget</a>\
+                 <span class=\"date\">2 hours ago</span></li>"
+            ));
+        }
+        let page = format!(
+            "<html><head><title>Latest news - Example</title></head><body>\
+             <nav><a href=\"/\">Home</a><a href=\"/world\">World</a></nav>\
+             <div class=\"share-tools\"><a href=\"/share\">Share this page with a friend today</a></div>\
+             <main><h1>Latest news</h1><ul class=\"stories\">{cards}</ul></main>\
+             <footer><p>Copyright Example News, all rights reserved.</p></footer></body></html>"
+        );
+        let a = extract(page.as_bytes(), "https://news.example/latest", None).unwrap();
+        assert!(!a.is_article);
+        for i in [0, 7, 14] {
+            assert!(
+                a.body
+                    .contains(&format!("Headline number {i} about the city budget")),
+                "{}",
+                a.body
+            );
+        }
+        assert!(!a.body.contains("Share this page"), "{}", a.body);
+        assert!(!a.body.contains("Copyright"), "{}", a.body);
+        assert!(!a.body.contains("World"), "{}", a.body);
     }
 
     #[test]

@@ -142,7 +142,7 @@ impl<'a> Builder<'a> {
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {
-                        if !is_hidden(e) {
+                        if !is_hidden(e) || is_loading_guard(n, e, open.len()) {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()
                             } else {
@@ -227,6 +227,36 @@ impl<'a> Builder<'a> {
             self.nodes[idx as usize].end = end;
         }
     }
+}
+
+/// A page-wide wrapper hidden until the page's scripts and styles load (a flash-of-unstyled-
+/// content guard, `<div id="__next"><div style="visibility:hidden">…the whole page…`): styled
+/// `visibility:hidden`, within three levels of `<body>`, and the only element child of its
+/// parent. Readers see its content once the page has loaded.
+pub(super) fn is_loading_guard(
+    n: NodeRef<'_, Node>,
+    e: &scraper::node::Element,
+    depth: usize,
+) -> bool {
+    if depth > 3 || e.attr("hidden").is_some() {
+        return false;
+    }
+    let Some(style) = e.attr("style") else {
+        return false;
+    };
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if !compact.contains("visibility:hidden") || compact.contains("display:none") {
+        return false;
+    }
+    let siblings = n
+        .parent()
+        .map(|p| p.children().filter(|c| c.value().is_element()).count())
+        .unwrap_or(0);
+    siblings == 1
 }
 
 /// Non-whitespace chars and commas of a text.

@@ -905,6 +905,20 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn a_page_wide_loading_guard_does_not_hide_the_page() {
+        let article = format!("<article><p>{P1}</p><p>{P2}</p><p>{P3}</p></article>");
+        let guarded = page(&format!(
+            r#"<div id="__next"><div style="visibility: hidden; min-height: 100vh">{article}</div></div>"#
+        ));
+        assert_eq!(body(&run(&guarded, None)), format!("{P1}\n\n{P2}\n\n{P3}"));
+        // a hidden box beside other content stays hidden
+        let boxed = page(&format!(
+            r#"<div><div style="visibility:hidden"><p>{P3}</p></div><article><p>{P1}</p><p>{P2}</p></article></div>"#
+        ));
+        assert_eq!(body(&run(&boxed, None)), format!("{P1}\n\n{P2}"));
+    }
+
+    #[test]
     fn lorem_ipsum_filler_sections_are_not_the_article() {
         let lorem = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua, ut enim ad minim veniam, quis nostrud.";
         let html = page(&format!(

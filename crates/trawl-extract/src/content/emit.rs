@@ -361,6 +361,11 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                     self.flush();
                     i += 1;
                 }
+                // a page's figures hold its quotes and cards (its content); an article's,
+                // images and their captions
+                Tag::Figure if self.page => {
+                    i += 1;
+                }
                 Tag::Figure | Tag::Figcaption => {
                     i = node.end as usize;
                 }

@@ -113,29 +113,25 @@ pub fn extract_with_features(
     // document's base: `<base href>` when present, else the page's (final) URL.
     let base = document_base(&doc, &base);
     let meta = meta::extract_meta(&doc, &base);
-    let mut content = content::extract_content(&doc, &base, meta.title.as_deref());
-    let mut stats = classify::PageStats::from_doc(&doc);
-    // A client-rendered page that shows next to no text but ships its content for readers
-    // without script in a `<noscript>` (Discourse forums, other script apps): the body
-    // comes from that markup (when it shows more than twice the page's text), the
-    // metadata from the page.
-    let mut fallback = None;
-    if block_words(&content.blocks) < classify::MIN_ARTICLE_WORDS as usize {
-        if let Some(alt) = noscript_document(&doc) {
-            let alt_stats = classify::PageStats::from_doc(&alt);
-            if alt_stats.text_chars > 2 * stats.text_chars {
-                content = content::extract_content(&alt, &base, meta.title.as_deref());
-                stats = alt_stats;
-                fallback = Some(alt);
-            }
-        }
-    }
-    let body_doc = fallback.as_ref().unwrap_or(&doc);
+    let content = content::extract_content(&doc, &base, meta.title.as_deref());
+    let stats = classify::PageStats::from_doc(&doc);
     let verdict = judge(url, &meta, &content, &stats);
     // A page that is not one article keeps its main region's text, lists and all.
-    let page_blocks = (!verdict.is_article)
-        .then(|| content::extract_page_text(body_doc, &base, meta.title.as_deref()));
-    drop(fallback);
+    let page_blocks = (!verdict.is_article).then(|| {
+        // A client-rendered page that shows next to no text but ships its content for
+        // readers without script in a `<noscript>` (Discourse forums, other script apps):
+        // the body comes from that markup when it shows more than twice the page's text.
+        // The verdict and the metadata stay the page's own.
+        let fallback = (block_words(&content.blocks) < classify::MIN_ARTICLE_WORDS as usize)
+            .then(|| noscript_document(&doc))
+            .flatten()
+            .filter(|alt| classify::PageStats::from_doc(alt).text_chars > 2 * stats.text_chars);
+        content::extract_page_text(
+            fallback.as_ref().unwrap_or(&doc),
+            &base,
+            meta.title.as_deref(),
+        )
+    });
     drop(doc);
     Ok(compose(url, meta, content, page_blocks, verdict))
 }

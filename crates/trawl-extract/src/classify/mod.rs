@@ -295,9 +295,12 @@ impl PageStats {
                                 Open::Skip
                             }
                             "title" => Open::Title,
-                            "a" if el.attr("href").is_some() => {
+                            "a" if crate::dom::attr(el, "href").is_some() => {
                                 s.links += 1;
-                                let h = el.attr("href").unwrap_or("").trim_start().as_bytes();
+                                let h = crate::dom::attr(el, "href")
+                                    .unwrap_or("")
+                                    .trim_start()
+                                    .as_bytes();
                                 if h.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"tel:"))
                                     || h.get(..7)
                                         .is_some_and(|p| p.eq_ignore_ascii_case(b"mailto:"))
@@ -331,7 +334,7 @@ impl PageStats {
                             "time" => s.times += 1,
                             "form" => s.forms += 1,
                             "input" => {
-                                let t = el.attr("type").unwrap_or("text");
+                                let t = crate::dom::attr(el, "type").unwrap_or("text");
                                 if !matches!(
                                     t.to_ascii_lowercase().as_str(),
                                     "hidden" | "submit" | "button" | "image" | "reset"
@@ -352,7 +355,10 @@ impl PageStats {
                         }
                         if skip == 0 {
                             s.elements += 1;
-                            for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+                            for v in [crate::dom::attr(el, "class"), crate::dom::attr(el, "id")]
+                                .into_iter()
+                                .flatten()
+                            {
                                 if v.len() > 200 {
                                     continue;
                                 }
@@ -378,7 +384,7 @@ impl PageStats {
                                     *c += usize::from(hit);
                                 }
                             }
-                            if let Some(it) = el.attr("itemtype") {
+                            if let Some(it) = crate::dom::attr(el, "itemtype") {
                                 if any_ci(it, &["product", "offer"]) {
                                     s.md_product = true;
                                 }

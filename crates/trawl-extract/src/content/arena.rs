@@ -51,8 +51,9 @@ impl<'a> Arena<'a> {
         let mut chunks: Vec<(&'a str, NodeRef<'a, Node>)> = Vec::new();
         for c in start.children() {
             if let Node::Element(e) = c.value() {
-                if e.name() == "div" && e.attr("hidden").is_some() {
-                    if let Some(n) = e.attr("id").and_then(|id| id.strip_prefix("S:")) {
+                if e.name() == "div" && crate::dom::attr(e, "hidden").is_some() {
+                    if let Some(n) = crate::dom::attr(e, "id").and_then(|id| id.strip_prefix("S:"))
+                    {
                         chunks.push((n, c));
                     }
                 }
@@ -123,8 +124,7 @@ impl<'a> Builder<'a> {
                 }
                 Node::Element(e) if e.name() == "template" && chunk_depth < MAX_CHUNK_DEPTH => {
                     // a streaming placeholder: the chunk's content goes here
-                    let chunk = e
-                        .attr("id")
+                    let chunk = crate::dom::attr(e, "id")
                         .and_then(|id| id.strip_prefix("B:").or_else(|| id.strip_prefix("P:")))
                         .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
                     if let Some(c) = chunk {
@@ -138,7 +138,7 @@ impl<'a> Builder<'a> {
                 }
                 Node::Element(e)
                     if e.name() == "div"
-                        && e.attr("hidden").is_some()
+                        && crate::dom::attr(e, "hidden").is_some()
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {

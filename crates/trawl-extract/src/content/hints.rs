@@ -477,14 +477,17 @@ pub(super) fn element_hints<'a>(
     cache: &mut rustc_hash::FxHashMap<&'a str, Hints>,
 ) -> Hints {
     let mut h = Hints::default();
-    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for v in [crate::dom::attr(el, "class"), crate::dom::attr(el, "id")]
+        .into_iter()
+        .flatten()
+    {
         h.add(*cache.entry(v).or_insert_with(|| {
             let mut one = Hints::default();
             attr_hints(v, &mut one);
             one
         }));
     }
-    if let Some(role) = el.attr("role") {
+    if let Some(role) = crate::dom::attr(el, "role") {
         if matches!(
             role,
             "navigation"
@@ -501,7 +504,7 @@ pub(super) fn element_hints<'a>(
             h.weight -= 25;
         }
     }
-    if let Some(ip) = el.attr("itemprop") {
+    if let Some(ip) = crate::dom::attr(el, "itemprop") {
         if ip.contains("articleBody") || ip.contains("articlebody") {
             h.pos = true;
             h.strong_pos = true;
@@ -516,15 +519,18 @@ pub(super) fn is_hidden(el: &scraper::node::Element) -> bool {
     // them into place with a script: their content is the page as readers see it
     // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
     // its toggle; `hidden="until-found"`) is content a reader opens with one click
-    if (el.attr("role") == Some("region") && el.attr("aria-labelledby").is_some())
-        || el.attr("hidden") == Some("until-found")
+    if (crate::dom::attr(el, "role") == Some("region")
+        && crate::dom::attr(el, "aria-labelledby").is_some())
+        || crate::dom::attr(el, "hidden") == Some("until-found")
     {
         return false;
     }
-    if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
+    if crate::dom::attr(el, "hidden").is_some()
+        && !crate::dom::attr(el, "id").is_some_and(|id| id.starts_with("S:"))
+    {
         return true;
     }
-    if let Some(style) = el.attr("style") {
+    if let Some(style) = crate::dom::attr(el, "style") {
         let s = style.as_bytes();
         // cheap, allocation-free check for display:none / visibility:hidden
         let mut compact = [0u8; 64];

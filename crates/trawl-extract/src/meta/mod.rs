@@ -1126,13 +1126,38 @@ fn links_elsewhere(base: &Url, canonical: Option<&str>, href: &str) -> bool {
             .is_some_and(|c| same(&c)))
 }
 
+/// Whether the absolute (`http://`, `https://`) or scheme-relative (`//`) URL `h` plainly
+/// has a path other than the root: one of only letters, digits, `/`, `-`, `_` and `~`
+/// with something besides `/`. No URL normalization turns such a path into `/` (that
+/// takes dot segments, percent-encoded dots, backslashes or stripped tabs), so
+/// [`is_home_href`] need not parse it.
+fn has_plain_path(h: &str) -> bool {
+    let Some(rest) = h
+        .strip_prefix("//")
+        .or_else(|| h.strip_prefix("https://"))
+        .or_else(|| h.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    // `http:///host` is `http://host`: the host's end is not found that simply.
+    let Some(at) = rest.find(['/', '\\', '?', '#']).filter(|&i| i > 0) else {
+        return false;
+    };
+    let path = rest[at..].split(['?', '#']).next().unwrap_or("");
+    path.starts_with('/')
+        && path.bytes().any(|b| b != b'/')
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'~'))
+}
+
 /// A link to a home page: the root path, no query.
 fn is_home_href(base: &Url, href: &str) -> bool {
     let h = href.trim();
     if h == "/" {
         return true;
     }
-    if !(h.starts_with("http") || h.starts_with("//")) {
+    if !(h.starts_with("http") || h.starts_with("//")) || has_plain_path(h) {
         return false;
     }
     base.join(h)

@@ -142,11 +142,12 @@ impl<'a> Builder<'a> {
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {
-                        if !is_hidden(e) {
+                        let a = crate::dom::Common::read(e);
+                        if !is_hidden(&a) {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()
                             } else {
-                                element_hints(e, &mut self.hint_cache)
+                                element_hints(&a, &mut self.hint_cache)
                             };
                             let idx = self.nodes.len() as u32;
                             self.nodes.push(ANode {

@@ -470,24 +470,21 @@ impl Hints {
     }
 }
 
-/// The hints of an element's class, id, role and itemprop; `cache` keeps each class or id
-/// value's hints for the rest of the page.
+/// The hints of an element's class, id, role and itemprop (`a`: its attributes); `cache`
+/// keeps each class or id value's hints for the rest of the page.
 pub(super) fn element_hints<'a>(
-    el: &'a scraper::node::Element,
+    a: &crate::dom::Common<'a>,
     cache: &mut rustc_hash::FxHashMap<&'a str, Hints>,
 ) -> Hints {
     let mut h = Hints::default();
-    for v in [crate::dom::attr(el, "class"), crate::dom::attr(el, "id")]
-        .into_iter()
-        .flatten()
-    {
+    for v in [a.class, a.id].into_iter().flatten() {
         h.add(*cache.entry(v).or_insert_with(|| {
             let mut one = Hints::default();
             attr_hints(v, &mut one);
             one
         }));
     }
-    if let Some(role) = crate::dom::attr(el, "role") {
+    if let Some(role) = a.role {
         if matches!(
             role,
             "navigation"
@@ -504,7 +501,7 @@ pub(super) fn element_hints<'a>(
             h.weight -= 25;
         }
     }
-    if let Some(ip) = crate::dom::attr(el, "itemprop") {
+    if let Some(ip) = a.itemprop {
         if ip.contains("articleBody") || ip.contains("articlebody") {
             h.pos = true;
             h.strong_pos = true;
@@ -514,23 +511,20 @@ pub(super) fn element_hints<'a>(
     h
 }
 
-pub(super) fn is_hidden(el: &scraper::node::Element) -> bool {
+/// Whether an element with the attributes `a` is hidden from readers.
+pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
     // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
     // them into place with a script: their content is the page as readers see it
     // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
     // its toggle; `hidden="until-found"`) is content a reader opens with one click
-    if (crate::dom::attr(el, "role") == Some("region")
-        && crate::dom::attr(el, "aria-labelledby").is_some())
-        || crate::dom::attr(el, "hidden") == Some("until-found")
+    if (a.role == Some("region") && a.aria_labelledby.is_some()) || a.hidden == Some("until-found")
     {
         return false;
     }
-    if crate::dom::attr(el, "hidden").is_some()
-        && !crate::dom::attr(el, "id").is_some_and(|id| id.starts_with("S:"))
-    {
+    if a.hidden.is_some() && !a.id.is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
-    if let Some(style) = crate::dom::attr(el, "style") {
+    if let Some(style) = a.style {
         let s = style.as_bytes();
         // cheap, allocation-free check for display:none / visibility:hidden
         let mut compact = [0u8; 64];

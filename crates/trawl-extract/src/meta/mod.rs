@@ -1127,10 +1127,10 @@ fn links_elsewhere(base: &Url, canonical: Option<&str>, href: &str) -> bool {
 }
 
 /// Whether the absolute (`http://`, `https://`) or scheme-relative (`//`) URL `h` plainly
-/// has a path other than the root: one of only letters, digits, `/`, `-`, `_` and `~`
-/// with something besides `/`. No URL normalization turns such a path into `/` (that
-/// takes dot segments, percent-encoded dots, backslashes or stripped tabs), so
-/// [`is_home_href`] need not parse it.
+/// has a path other than the root: one of only letters, digits, `/`, `-`, `_`, `~` and
+/// `.`, with a segment that is not empty, `.` or `..`. No URL normalization turns such a
+/// path into `/` (that takes dot segments, percent-encoded dots, backslashes or stripped
+/// tabs), so [`is_home_href`] need not parse it.
 fn has_plain_path(h: &str) -> bool {
     let Some(rest) = h
         .strip_prefix("//")
@@ -1145,10 +1145,11 @@ fn has_plain_path(h: &str) -> bool {
     };
     let path = rest[at..].split(['?', '#']).next().unwrap_or("");
     path.starts_with('/')
-        && path.bytes().any(|b| b != b'/')
         && path
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'~'))
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'~' | b'.'))
+        && path.split('/').any(|seg| !seg.is_empty())
+        && !path.split('/').any(|seg| seg == "." || seg == "..")
 }
 
 /// A link to a home page: the root path, no query.
@@ -1574,6 +1575,45 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_paths_are_not_home() {
+        let base = Url::parse("https://x.example/news/a.html").unwrap();
+        let parsed = |h: &str| {
+            base.join(h.trim())
+                .is_ok_and(|u| u.path() == "/" && u.query().is_none())
+        };
+        for h in [
+            "https://x.example/",
+            "https://x.example",
+            "https://x.example/news/story-1.html",
+            "https://x.example/a/..",
+            "https://x.example/a/../",
+            "https://x.example/./",
+            "https://x.example/%2e/",
+            "https://x.example/a/%2E%2E/",
+            "http:///x.example/",
+            "http:///x.example/a",
+            "https://x.example\\a\\..",
+            "https://x.example/a\\..",
+            "https://x.example/a/\t..",
+            "https://x.example/?q=1",
+            "https://x.example/a?q=/",
+            "https://x.example/#top",
+            "https://x.example/a#/",
+            "//x.example/",
+            "//x.example/a.b/c",
+            "///x.example/a",
+            "https://user:pw@x.example/a",
+            "https://x.example:8080/a",
+            "https://x.example/.../",
+            "https://x.example/a/.../..",
+        ] {
+            assert_eq!(is_home_href(&base, h), parsed(h), "{h:?}");
+        }
+        assert!(has_plain_path("https://x.example/news/story-1.html"));
+        assert!(!has_plain_path("https://x.example/a/.."));
+    }
 
     fn meta_of(html: &str, url: &str) -> Meta {
         let doc = Html::parse_document(html);

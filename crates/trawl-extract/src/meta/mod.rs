@@ -237,11 +237,12 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "par",
     ];
     let l = label.trim();
-    if l.len() <= 14
-        && LABELS
+    if l.len() <= 14 && {
+        let lower = l.to_lowercase();
+        LABELS
             .iter()
-            .any(|x| l.eq_ignore_ascii_case(x) || l.to_lowercase() == *x)
-    {
+            .any(|x| l.eq_ignore_ascii_case(x) || lower == *x)
+    } {
         return Some(t.to_string());
     }
     for p in ["by ", "written by ", "author: ", "posted by "] {
@@ -606,20 +607,22 @@ fn is_author_href(href: &str) -> bool {
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let mut segs = path.split('/').filter(|s| !s.is_empty());
     while let Some(seg) = segs.next() {
-        if matches!(
-            seg.to_ascii_lowercase().as_str(),
-            "author"
-                | "authors"
-                | "autor"
-                | "autoren"
-                | "auteur"
-                | "writer"
-                | "writers"
-                | "contributor"
-                | "contributors"
-                | "columnist"
-                | "columnists"
-        ) {
+        if [
+            "author",
+            "authors",
+            "autor",
+            "autoren",
+            "auteur",
+            "writer",
+            "writers",
+            "contributor",
+            "contributors",
+            "columnist",
+            "columnists",
+        ]
+        .iter()
+        .any(|k| seg.eq_ignore_ascii_case(k))
+        {
             return segs.next().is_some();
         }
     }

@@ -396,6 +396,16 @@ fn hides_outright(name: &str) -> bool {
     true
 }
 
+/// [`NEG_TOKENS`] and [`POS_TOKENS`] as sets, for the tokens of each class/id value.
+#[allow(clippy::type_complexity)]
+static TOKEN_SETS: once_cell::sync::Lazy<(
+    rustc_hash::FxHashSet<&'static [u8]>,
+    rustc_hash::FxHashSet<&'static [u8]>,
+)> = once_cell::sync::Lazy::new(|| {
+    let set = |list: &[&'static str]| list.iter().map(|t| t.as_bytes()).collect();
+    (set(NEG_TOKENS), set(POS_TOKENS))
+});
+
 pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     let mut cats = 0u8;
     if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
@@ -422,11 +432,19 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
                     hide = true;
                     continue;
                 }
-                if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                    name_neg = true;
-                }
-                if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                    pos = true;
+                if !name_neg || !pos {
+                    // `tok` is ASCII alphanumeric, at most 12 bytes: its lower case is
+                    // what `eq_ignore_ascii_case` compares with the (lower-case) lists.
+                    let mut buf = [0u8; 12];
+                    let lower = &mut buf[..tok.len()];
+                    lower.copy_from_slice(tok.as_bytes());
+                    lower.make_ascii_lowercase();
+                    if !name_neg && TOKEN_SETS.0.contains(&*lower) {
+                        name_neg = true;
+                    }
+                    if !pos && TOKEN_SETS.1.contains(&*lower) {
+                        pos = true;
+                    }
                 }
             }
             // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
@@ -547,4 +565,22 @@ pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_lists_are_lower_case_and_short() {
+        // `attr_hints` looks tokens up lower-cased, and skips those over 12 bytes.
+        for t in NEG_TOKENS.iter().chain(POS_TOKENS) {
+            assert!(t.len() <= 12, "{t}");
+            assert!(
+                t.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{t}"
+            );
+        }
+    }
 }

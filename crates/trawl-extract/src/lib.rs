@@ -13,6 +13,7 @@
 pub mod classify;
 pub mod content;
 pub mod decode;
+mod dom;
 pub mod guard;
 pub mod meta;
 pub mod simhash;
@@ -205,12 +206,13 @@ fn join_blocks(blocks: &[trawl_core::Block]) -> String {
 /// first `<base href>`, itself resolved against the page URL, when it is an http(s) URL;
 /// otherwise the page URL.
 pub fn document_base(doc: &scraper::Html, page: &url::Url) -> url::Url {
-    use once_cell::sync::Lazy;
-    static BASE: Lazy<scraper::Selector> =
-        Lazy::new(|| scraper::Selector::parse("base[href]").expect("static selector"));
-    doc.select(&BASE)
-        .next()
-        .and_then(|b| b.value().attr("href"))
+    // The first `base[href]` in document order (a selector match, without the selector).
+    doc.tree
+        .root()
+        .descendants()
+        .filter_map(|n| n.value().as_element())
+        .find(|e| e.name() == "base" && dom::attr(e, "href").is_some())
+        .and_then(|b| dom::attr(b, "href"))
         .and_then(|href| page.join(href.trim()).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .unwrap_or_else(|| page.clone())

@@ -41,7 +41,11 @@ pub fn simhash64(text: &str) -> u64 {
                     }
                     start = Some(norm.len());
                 }
-                norm.extend(c.to_lowercase());
+                if c.is_ascii() {
+                    norm.push(c.to_ascii_lowercase());
+                } else {
+                    norm.extend(c.to_lowercase());
+                }
             }
         } else {
             close(&mut norm, &mut start);
@@ -51,30 +55,86 @@ pub fn simhash64(text: &str) -> u64 {
     if words.is_empty() {
         return 0;
     }
-    let mut counts = [0i32; 64];
-    let mut add = |h: u64| {
-        for (bit, c) in counts.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *c += 1;
-            } else {
-                *c -= 1;
-            }
-        }
-    };
+    let mut counts = BitCounts::new();
     if words.len() < SHINGLE {
-        add(xxh3_64(norm.as_bytes()));
+        counts.add(xxh3_64(norm.as_bytes()));
     } else {
         for w in words.windows(SHINGLE) {
-            add(xxh3_64(&norm.as_bytes()[w[0].0..w[SHINGLE - 1].1]));
+            counts.add(xxh3_64(&norm.as_bytes()[w[0].0..w[SHINGLE - 1].1]));
         }
     }
-    let mut out = 0u64;
-    for (bit, c) in counts.iter().enumerate() {
-        if *c > 0 {
-            out |= 1 << bit;
+    counts.majority()
+}
+
+/// `SPREAD[b]` holds bit `j` of `b` in its byte `j`: adding it counts eight bits at once.
+static SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut j = 0;
+        while j < 8 {
+            if b >> j & 1 == 1 {
+                t[b] |= 1 << (8 * j);
+            }
+            j += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// How many of the hashes added have each bit set: the hashes' bytes are counted in
+/// eight byte-wide lanes per word (through [`SPREAD`]), moved to `ones` before a lane
+/// can overflow.
+struct BitCounts {
+    ones: [u64; 64],
+    lanes: [u64; 8],
+    pending: u32,
+    total: u64,
+}
+
+impl BitCounts {
+    fn new() -> BitCounts {
+        BitCounts {
+            ones: [0; 64],
+            lanes: [0; 8],
+            pending: 0,
+            total: 0,
         }
     }
-    out
+
+    fn add(&mut self, h: u64) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[(h >> (8 * k) & 0xff) as usize];
+        }
+        self.total += 1;
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            for j in 0..8 {
+                self.ones[8 * k + j] += *lane >> (8 * j) & 0xff;
+            }
+            *lane = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// Bit `i` set when more hashes have bit `i` set than not.
+    fn majority(mut self) -> u64 {
+        self.flush();
+        let mut out = 0u64;
+        for (bit, ones) in self.ones.iter().enumerate() {
+            if 2 * ones > self.total {
+                out |= 1 << bit;
+            }
+        }
+        out
+    }
 }
 
 /// Hamming distance between two fingerprints.

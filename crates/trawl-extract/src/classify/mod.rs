@@ -290,14 +290,15 @@ impl PageStats {
                 Edge::Open(node) => match node.value() {
                     Node::Element(el) => {
                         let name = el.name();
+                        let a = crate::dom::Common::read(el);
                         let kind = match name {
                             "script" | "style" | "noscript" | "template" | "svg" | "head" => {
                                 Open::Skip
                             }
                             "title" => Open::Title,
-                            "a" if el.attr("href").is_some() => {
+                            "a" if a.href.is_some() => {
                                 s.links += 1;
-                                let h = el.attr("href").unwrap_or("").trim_start().as_bytes();
+                                let h = a.href.unwrap_or("").trim_start().as_bytes();
                                 if h.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"tel:"))
                                     || h.get(..7)
                                         .is_some_and(|p| p.eq_ignore_ascii_case(b"mailto:"))
@@ -331,7 +332,7 @@ impl PageStats {
                             "time" => s.times += 1,
                             "form" => s.forms += 1,
                             "input" => {
-                                let t = el.attr("type").unwrap_or("text");
+                                let t = a.kind.unwrap_or("text");
                                 if !matches!(
                                     t.to_ascii_lowercase().as_str(),
                                     "hidden" | "submit" | "button" | "image" | "reset"
@@ -352,7 +353,7 @@ impl PageStats {
                         }
                         if skip == 0 {
                             s.elements += 1;
-                            for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+                            for v in [a.class, a.id].into_iter().flatten() {
                                 if v.len() > 200 {
                                     continue;
                                 }
@@ -378,7 +379,7 @@ impl PageStats {
                                     *c += usize::from(hit);
                                 }
                             }
-                            if let Some(it) = el.attr("itemtype") {
+                            if let Some(it) = a.itemtype {
                                 if any_ci(it, &["product", "offer"]) {
                                     s.md_product = true;
                                 }

@@ -238,7 +238,9 @@ fn core_of(token: &str) -> &str {
 fn normalise_word(core: &str, out: &mut String) {
     out.clear();
     for ch in core.chars() {
-        if ch == '’' {
+        if ch.is_ascii() {
+            out.push(ch.to_ascii_lowercase());
+        } else if ch == '’' {
             out.push('\'');
         } else {
             out.extend(ch.to_lowercase());

@@ -51,8 +51,9 @@ impl<'a> Arena<'a> {
         let mut chunks: Vec<(&'a str, NodeRef<'a, Node>)> = Vec::new();
         for c in start.children() {
             if let Node::Element(e) = c.value() {
-                if e.name() == "div" && e.attr("hidden").is_some() {
-                    if let Some(n) = e.attr("id").and_then(|id| id.strip_prefix("S:")) {
+                if e.name() == "div" && crate::dom::attr(e, "hidden").is_some() {
+                    if let Some(n) = crate::dom::attr(e, "id").and_then(|id| id.strip_prefix("S:"))
+                    {
                         chunks.push((n, c));
                     }
                 }
@@ -123,8 +124,7 @@ impl<'a> Builder<'a> {
                 }
                 Node::Element(e) if e.name() == "template" && chunk_depth < MAX_CHUNK_DEPTH => {
                     // a streaming placeholder: the chunk's content goes here
-                    let chunk = e
-                        .attr("id")
+                    let chunk = crate::dom::attr(e, "id")
                         .and_then(|id| id.strip_prefix("B:").or_else(|| id.strip_prefix("P:")))
                         .and_then(|k| self.chunks.iter().find(|(n, _)| *n == k).map(|(_, c)| *c));
                     if let Some(c) = chunk {
@@ -138,15 +138,16 @@ impl<'a> Builder<'a> {
                 }
                 Node::Element(e)
                     if e.name() == "div"
-                        && e.attr("hidden").is_some()
+                        && crate::dom::attr(e, "hidden").is_some()
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
                     if let Class::Keep(tag) = classify(e.name()) {
-                        if !is_hidden(e) || is_loading_guard(n, e, open.len()) {
+                        let a = crate::dom::Common::read(e);
+                        if !is_hidden(&a) || is_loading_guard(n, &a, open.len()) {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()
                             } else {
-                                element_hints(e, &mut self.hint_cache)
+                                element_hints(&a, &mut self.hint_cache)
                             };
                             let idx = self.nodes.len() as u32;
                             self.nodes.push(ANode {
@@ -235,13 +236,13 @@ impl<'a> Builder<'a> {
 /// parent. Readers see its content once the page has loaded.
 pub(super) fn is_loading_guard(
     n: NodeRef<'_, Node>,
-    e: &scraper::node::Element,
+    a: &crate::dom::Common<'_>,
     depth: usize,
 ) -> bool {
-    if depth > 3 || e.attr("hidden").is_some() {
+    if depth > 3 || a.hidden.is_some() {
         return false;
     }
-    let Some(style) = e.attr("style") else {
+    let Some(style) = a.style else {
         return false;
     };
     let compact: String = style
@@ -263,6 +264,19 @@ pub(super) fn is_loading_guard(
 pub(super) fn text_stats(s: &str) -> (u32, u16) {
     let mut chars = 0u32;
     let mut commas = 0u16;
+    if s.is_ascii() {
+        // the same count, byte by byte (ASCII whitespace as `char::is_whitespace` has it)
+        for b in s.bytes() {
+            if matches!(b, b' ' | b'\t'..=b'\r') {
+                continue;
+            }
+            chars += 1;
+            if b == b',' {
+                commas = commas.saturating_add(1);
+            }
+        }
+        return (chars, commas);
+    }
     for c in s.chars() {
         if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
             continue;

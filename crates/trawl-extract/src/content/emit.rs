@@ -6,7 +6,9 @@ use super::*;
 
 pub(super) fn node_class<'a>(n: &ANode<'a>) -> Option<&'a str> {
     match n.node.value() {
-        Node::Element(e) => e.attr("class").map(str::trim).filter(|c| !c.is_empty()),
+        Node::Element(e) => crate::dom::attr(e, "class")
+            .map(str::trim)
+            .filter(|c| !c.is_empty()),
         _ => None,
     }
 }
@@ -39,7 +41,7 @@ pub(super) fn collect_links(a: &Arena, i: usize, base: &Url, out: &mut Vec<Relat
         let node = &a.nodes[c];
         if node.tag == Tag::A {
             if let Node::Element(e) = node.node.value() {
-                if let Some(href) = e.attr("href") {
+                if let Some(href) = crate::dom::attr(e, "href") {
                     let mut title = String::new();
                     // the link's text, without captions/dates/labels inside a teaser card
                     let ae = node.end as usize;
@@ -81,7 +83,7 @@ pub(super) fn is_card_furniture(n: &ANode) -> bool {
     let Node::Element(e) = n.node.value() else {
         return false;
     };
-    let class = e.attr("class").unwrap_or("");
+    let class = crate::dom::attr(e, "class").unwrap_or("");
     [
         "caption", "credit", "date", "time", "categor", "label", "kicker",
     ]
@@ -393,8 +395,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                                 eprintln!(
                                     "DROP {} class={:?} id={:?} text={} prose={} link={} txt={:?}",
                                     e.name(),
-                                    e.attr("class"),
-                                    e.attr("id"),
+                                    crate::dom::attr(e, "class"),
+                                    crate::dom::attr(e, "id"),
                                     self.s.text[i],
                                     self.s.prose[i],
                                     self.s.link[i],

@@ -445,6 +445,16 @@ fn hides_outright(name: &str) -> bool {
     true
 }
 
+/// [`NEG_TOKENS`] and [`POS_TOKENS`] as sets, for the tokens of each class/id value.
+#[allow(clippy::type_complexity)]
+static TOKEN_SETS: once_cell::sync::Lazy<(
+    rustc_hash::FxHashSet<&'static [u8]>,
+    rustc_hash::FxHashSet<&'static [u8]>,
+)> = once_cell::sync::Lazy::new(|| {
+    let set = |list: &[&'static str]| list.iter().map(|t| t.as_bytes()).collect();
+    (set(NEG_TOKENS), set(POS_TOKENS))
+});
+
 pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     let mut cats = 0u8;
     if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
@@ -472,12 +482,20 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
                     hide = true;
                     continue;
                 }
-                if !name_neg && NEG_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                    name_neg = true;
-                    chrome |= CHROME_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok));
-                }
-                if !pos && POS_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(tok)) {
-                    pos = true;
+                if !name_neg || !pos {
+                    // `tok` is ASCII alphanumeric, at most 12 bytes: its lower case is
+                    // what `eq_ignore_ascii_case` compares with the (lower-case) lists.
+                    let mut buf = [0u8; 12];
+                    let lower = &mut buf[..tok.len()];
+                    lower.copy_from_slice(tok.as_bytes());
+                    lower.make_ascii_lowercase();
+                    if !name_neg && TOKEN_SETS.0.contains(&*lower) {
+                        name_neg = true;
+                        chrome |= CHROME_TOKENS.iter().any(|t| t.as_bytes() == &*lower);
+                    }
+                    if !pos && TOKEN_SETS.1.contains(&*lower) {
+                        pos = true;
+                    }
                 }
             }
             // `hidden` alone hides; `hidden-mobile`, `elementor-hidden-tablet`,
@@ -524,21 +542,21 @@ impl Hints {
     }
 }
 
-/// The hints of an element's class, id, role and itemprop; `cache` keeps each class or id
-/// value's hints for the rest of the page.
+/// The hints of an element's class, id, role and itemprop (`a`: its attributes); `cache`
+/// keeps each class or id value's hints for the rest of the page.
 pub(super) fn element_hints<'a>(
-    el: &'a scraper::node::Element,
+    a: &crate::dom::Common<'a>,
     cache: &mut rustc_hash::FxHashMap<&'a str, Hints>,
 ) -> Hints {
     let mut h = Hints::default();
-    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+    for v in [a.class, a.id].into_iter().flatten() {
         h.add(*cache.entry(v).or_insert_with(|| {
             let mut one = Hints::default();
             attr_hints(v, &mut one);
             one
         }));
     }
-    if let Some(role) = el.attr("role") {
+    if let Some(role) = a.role {
         if matches!(
             role,
             "navigation"
@@ -555,7 +573,7 @@ pub(super) fn element_hints<'a>(
             h.weight -= 25;
         }
     }
-    if let Some(ip) = el.attr("itemprop") {
+    if let Some(ip) = a.itemprop {
         if ip.contains("articleBody") || ip.contains("articlebody") {
             h.pos = true;
             h.strong_pos = true;
@@ -565,20 +583,20 @@ pub(super) fn element_hints<'a>(
     h
 }
 
-pub(super) fn is_hidden(el: &scraper::node::Element) -> bool {
+/// Whether an element with the attributes `a` is hidden from readers.
+pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
     // React streaming SSR sends late chunks as `<div hidden id="S:0">` and moves
     // them into place with a script: their content is the page as readers see it
     // a collapsed accordion/disclosure panel (WAI-ARIA pattern: a region labelled by
     // its toggle; `hidden="until-found"`) is content a reader opens with one click
-    if (el.attr("role") == Some("region") && el.attr("aria-labelledby").is_some())
-        || el.attr("hidden") == Some("until-found")
+    if (a.role == Some("region") && a.aria_labelledby.is_some()) || a.hidden == Some("until-found")
     {
         return false;
     }
-    if el.attr("hidden").is_some() && !el.attr("id").is_some_and(|id| id.starts_with("S:")) {
+    if a.hidden.is_some() && !a.id.is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
-    if let Some(style) = el.attr("style") {
+    if let Some(style) = a.style {
         let s = style.as_bytes();
         // cheap, allocation-free check for display:none / visibility:hidden
         let mut compact = [0u8; 64];
@@ -601,4 +619,22 @@ pub(super) fn is_hidden(el: &scraper::node::Element) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_lists_are_lower_case_and_short() {
+        // `attr_hints` looks tokens up lower-cased, and skips those over 12 bytes.
+        for t in NEG_TOKENS.iter().chain(POS_TOKENS) {
+            assert!(t.len() <= 12, "{t}");
+            assert!(
+                t.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{t}"
+            );
+        }
+    }
 }

@@ -280,8 +280,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
                         eprintln!(
                             "PRUNE {} class={:?} id={:?} prose={} total={} text={:?}",
                             e.name(),
-                            e.attr("class"),
-                            e.attr("id"),
+                            crate::dom::attr(e, "class"),
+                            crate::dom::attr(e, "id"),
                             s0.prose[i],
                             total_prose,
                             normalize_ws(&raw_text(self.a, i, &self.removed))
@@ -563,8 +563,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
             eprintln!(
                 "TOP {} class={:?} id={:?} score={} prose={}",
                 e.name(),
-                e.attr("class"),
-                e.attr("id"),
+                crate::dom::attr(e, "class"),
+                crate::dom::attr(e, "id"),
                 score[top],
                 s.prose[top]
             );
@@ -574,8 +574,8 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 eprintln!(
                     "  CAND {} class={:?} id={:?} score={} prose={}",
                     e.name(),
-                    e.attr("class"),
-                    e.attr("id"),
+                    crate::dom::attr(e, "class"),
+                    crate::dom::attr(e, "id"),
                     f,
                     s.prose[*c]
                 );
@@ -769,21 +769,23 @@ impl<'a, 'b> Extractor<'a, 'b> {
             return false;
         }
         match (nx.node.value(), ny.node.value()) {
-            (Node::Element(ex), Node::Element(ey)) => match (ex.attr("class"), ey.attr("class")) {
-                (Some(cx), Some(cy)) => {
-                    // without instance names such as `elementor-element-a77952e`,
-                    // `block-580fb349`, `post-3767` (a last segment of 4+ chars with
-                    // a digit); `mt-5`, `col-sm-8` are layout and stay
-                    let kind = |c: &'a str| {
-                        c.split_ascii_whitespace().filter(|n| {
-                            let last = n.rsplit(['-', '_']).next().unwrap_or(n);
-                            !(last.len() >= 4 && last.bytes().any(|b| b.is_ascii_digit()))
-                        })
-                    };
-                    kind(cx).next().is_some() && kind(cx).eq(kind(cy))
+            (Node::Element(ex), Node::Element(ey)) => {
+                match (crate::dom::attr(ex, "class"), crate::dom::attr(ey, "class")) {
+                    (Some(cx), Some(cy)) => {
+                        // without instance names such as `elementor-element-a77952e`,
+                        // `block-580fb349`, `post-3767` (a last segment of 4+ chars with
+                        // a digit); `mt-5`, `col-sm-8` are layout and stay
+                        let kind = |c: &'a str| {
+                            c.split_ascii_whitespace().filter(|n| {
+                                let last = n.rsplit(['-', '_']).next().unwrap_or(n);
+                                !(last.len() >= 4 && last.bytes().any(|b| b.is_ascii_digit()))
+                            })
+                        };
+                        kind(cx).next().is_some() && kind(cx).eq(kind(cy))
+                    }
+                    _ => false,
                 }
-                _ => false,
-            },
+            }
             _ => false,
         }
     }

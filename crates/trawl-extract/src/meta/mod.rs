@@ -237,11 +237,12 @@ fn byline_text(label: &str, t: &str) -> Option<String> {
         "par",
     ];
     let l = label.trim();
-    if l.len() <= 14
-        && LABELS
+    if l.len() <= 14 && {
+        let lower = l.to_lowercase();
+        LABELS
             .iter()
-            .any(|x| l.eq_ignore_ascii_case(x) || l.to_lowercase() == *x)
-    {
+            .any(|x| l.eq_ignore_ascii_case(x) || lower == *x)
+    } {
         return Some(t.to_string());
     }
     for p in ["by ", "written by ", "author: ", "posted by "] {
@@ -606,20 +607,22 @@ fn is_author_href(href: &str) -> bool {
     let path = href.split(['?', '#']).next().unwrap_or(href);
     let mut segs = path.split('/').filter(|s| !s.is_empty());
     while let Some(seg) = segs.next() {
-        if matches!(
-            seg.to_ascii_lowercase().as_str(),
-            "author"
-                | "authors"
-                | "autor"
-                | "autoren"
-                | "auteur"
-                | "writer"
-                | "writers"
-                | "contributor"
-                | "contributors"
-                | "columnist"
-                | "columnists"
-        ) {
+        if [
+            "author",
+            "authors",
+            "autor",
+            "autoren",
+            "auteur",
+            "writer",
+            "writers",
+            "contributor",
+            "contributors",
+            "columnist",
+            "columnists",
+        ]
+        .iter()
+        .any(|k| seg.eq_ignore_ascii_case(k))
+        {
             return segs.next().is_some();
         }
     }
@@ -1126,13 +1129,39 @@ fn links_elsewhere(base: &Url, canonical: Option<&str>, href: &str) -> bool {
             .is_some_and(|c| same(&c)))
 }
 
+/// Whether the absolute (`http://`, `https://`) or scheme-relative (`//`) URL `h` plainly
+/// has a path other than the root: one of only letters, digits, `/`, `-`, `_`, `~` and
+/// `.`, with a segment that is not empty, `.` or `..`. No URL normalization turns such a
+/// path into `/` (that takes dot segments, percent-encoded dots, backslashes or stripped
+/// tabs), so [`is_home_href`] need not parse it.
+fn has_plain_path(h: &str) -> bool {
+    let Some(rest) = h
+        .strip_prefix("//")
+        .or_else(|| h.strip_prefix("https://"))
+        .or_else(|| h.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    // `http:///host` is `http://host`: the host's end is not found that simply.
+    let Some(at) = rest.find(['/', '\\', '?', '#']).filter(|&i| i > 0) else {
+        return false;
+    };
+    let path = rest[at..].split(['?', '#']).next().unwrap_or("");
+    path.starts_with('/')
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'~' | b'.'))
+        && path.split('/').any(|seg| !seg.is_empty())
+        && !path.split('/').any(|seg| seg == "." || seg == "..")
+}
+
 /// A link to a home page: the root path, no query.
 fn is_home_href(base: &Url, href: &str) -> bool {
     let h = href.trim();
     if h == "/" {
         return true;
     }
-    if !(h.starts_with("http") || h.starts_with("//")) {
+    if !(h.starts_with("http") || h.starts_with("//")) || has_plain_path(h) {
         return false;
     }
     base.join(h)
@@ -1549,6 +1578,45 @@ pub fn extract_meta(doc: &Html, base: &Url) -> Meta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_paths_are_not_home() {
+        let base = Url::parse("https://x.example/news/a.html").unwrap();
+        let parsed = |h: &str| {
+            base.join(h.trim())
+                .is_ok_and(|u| u.path() == "/" && u.query().is_none())
+        };
+        for h in [
+            "https://x.example/",
+            "https://x.example",
+            "https://x.example/news/story-1.html",
+            "https://x.example/a/..",
+            "https://x.example/a/../",
+            "https://x.example/./",
+            "https://x.example/%2e/",
+            "https://x.example/a/%2E%2E/",
+            "http:///x.example/",
+            "http:///x.example/a",
+            "https://x.example\\a\\..",
+            "https://x.example/a\\..",
+            "https://x.example/a/\t..",
+            "https://x.example/?q=1",
+            "https://x.example/a?q=/",
+            "https://x.example/#top",
+            "https://x.example/a#/",
+            "//x.example/",
+            "//x.example/a.b/c",
+            "///x.example/a",
+            "https://user:pw@x.example/a",
+            "https://x.example:8080/a",
+            "https://x.example/.../",
+            "https://x.example/a/.../..",
+        ] {
+            assert_eq!(is_home_href(&base, h), parsed(h), "{h:?}");
+        }
+        assert!(has_plain_path("https://x.example/news/story-1.html"));
+        assert!(!has_plain_path("https://x.example/a/.."));
+    }
 
     fn meta_of(html: &str, url: &str) -> Meta {
         let doc = Html::parse_document(html);

@@ -39,6 +39,7 @@ CLASSIFY = os.path.join(ROOT, "crates/trawl-extract/src/classify/mod.rs")
 STYLE = os.path.join(ROOT, "crates/trawl-extract/src/classify/style.rs")
 
 
+@__import__("functools").lru_cache(maxsize=None)
 def feature_names():
     """FEATURE_NAMES as classify/ computes them (the order of the dumped vectors):
     PAGE_FEATURE_NAMES (classify/mod.rs), then STYLE_FEATURE_NAMES (classify/style.rs)."""
@@ -83,6 +84,16 @@ def run_extractor(out_dir, shared):
                            stdout=out, env=env, check=True)
 
 
+def verdict_words(rec):
+    """The words of the article method's body, which the verdict reads (a page judged not an
+    article outputs its page text instead, so `word_count` is not it): from the `log_words`
+    feature, ln(1 + words)."""
+    feats = rec.get("features")
+    if feats is None:
+        return rec.get("word_count", 0)
+    return round(math.expm1(feats[feature_names().index("log_words")]))
+
+
 def overruled(rec):
     """The extractor's explicit overrides (classify::overruled): a body under 50 words
     (MIN_ARTICLE_WORDS), a search URL or an error title is never an article."""
@@ -93,7 +104,7 @@ def overruled(rec):
         k in ("q", "query", "s") for k, _ in parse_qsl(u.query, keep_blank_values=True))
     error = ("404" in title or "not found" in title or "page unavailable" in title
              or title.startswith("error"))
-    return rec.get("word_count", 0) < 50 or search or error
+    return verdict_words(rec) < 50 or search or error
 
 
 def load(feat_dir, shared):

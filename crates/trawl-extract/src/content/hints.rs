@@ -124,49 +124,31 @@ pub(super) fn classify(name: &str) -> Class {
 // Class/id hints
 
 /// Long hints, matched anywhere in the lower-cased class/id (catches `relatedArticles`,
-/// `sharebar`, `commentlist`).
+/// `commentlist`); with [`CHROME_SUBSTR`] (`sharebar`), the negative substring hints.
 pub(super) const NEG_SUBSTR: &[&str] = &[
     "comment",
     "disqus",
     "related",
     "recommend",
-    "sidebar",
-    "share",
-    "sharing",
-    "social",
-    "newsletter",
-    "subscri",
-    "cookie",
-    "consent",
-    "gdpr",
-    "breadcrumb",
     "promo",
     "sponsor",
-    "advert",
-    "outbrain",
-    "taboola",
-    "popup",
     "trending",
     "mostread",
     "most-read",
     "most_read",
     "popular",
-    "signup",
     "banner",
     // not bare "widget": page builders (Elementor, HubSpot, Next.js component
     // libraries) wrap every block of the article in `…-widget-…` containers
     "widget-area",
     "widgetarea",
     "widget_area",
-    "masthead",
-    "toolbar",
     "pagination",
     "byline",
     "dateline",
     "timestamp",
     "caption",
     "copyright",
-    "skiplink",
     "readmore",
     "read-more",
     "readalso",
@@ -382,7 +364,7 @@ pub(super) static HINT_AC: once_cell::sync::Lazy<Option<(aho_corasick::AhoCorasi
             }
         };
         add(NEG_SUBSTR, CAT_NEG);
-        add(CHROME_SUBSTR, CAT_CHROME);
+        add(CHROME_SUBSTR, CAT_NEG | CAT_CHROME);
         add(POS_SUBSTR, CAT_POS);
         add(
             &[

@@ -135,7 +135,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         // Where the prose is before pruning: hinted boxes that hold most of it are content.
         let s0 = compute_stats(self.a, &self.removed);
         self.content_classes = self.content_classes(&s0);
-        self.prune_boilerplate(&s0);
+        self.prune(&s0, false);
         drop(s0);
         let s = compute_stats(self.a, &self.removed);
         let (mut score, is_cand) = self.score_blocks(&s);
@@ -180,11 +180,10 @@ impl<'a, 'b> Extractor<'a, 'b> {
         }
     }
 
-    /// [`extract_page_text`]: pruning as for an article, then every block of the main region.
+    /// [`extract_page_text`]: page-mode pruning, then every block of the main region.
     fn run_page(&mut self) -> Vec<Block> {
         let s0 = compute_stats(self.a, &self.removed);
-        self.content_classes = self.content_classes(&s0);
-        self.prune_chrome(&s0);
+        self.prune(&s0, true);
         drop(s0);
         let s = compute_stats(self.a, &self.removed);
         let root = self.main_region(&s);
@@ -245,8 +244,10 @@ impl<'a, 'b> Extractor<'a, 'b> {
 
     /// Stage 2: mark boilerplate subtrees removed (boilerplate tags, hinted boxes, forms of
     /// little prose), keeping any that holds half the page's prose; remember pruned
-    /// related-links boxes.
-    fn prune_boilerplate(&mut self, s0: &Stats) {
+    /// related-links boxes. In page mode (`page`), only the boilerplate tags and boxes
+    /// hinted as site chrome: comments, teasers and bylines are a forum's or a listing's
+    /// content.
+    fn prune(&mut self, s0: &Stats, page: bool) {
         let n = self.a.nodes.len();
         let total_prose = s0.prose[0];
         let mut i = 0usize;
@@ -262,14 +263,18 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 continue;
             }
             let h = node.hints;
-            let boiler_tag = matches!(
-                node.tag,
-                Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
-            );
-            let hinted =
-                h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i);
-            let form_boiler = node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
-            let content_class = hinted && self.is_content_class(i);
+            let boiler_tag = match node.tag {
+                Tag::Header | Tag::Footer | Tag::Aside => true,
+                Tag::Figcaption => !page,
+                _ => false,
+            };
+            let hinted = if page {
+                h.chrome && !h.strong_pos && !self.is_embedded_post(i)
+            } else {
+                h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i)
+            };
+            let form_boiler = !page && node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
+            let content_class = !page && hinted && self.is_content_class(i);
             if (boiler_tag || hinted || form_boiler)
                 && !content_class
                 && !matches!(node.tag, Tag::Body | Tag::Main)
@@ -295,35 +300,6 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 if h.related {
                     self.related_boxes.push(i as u32);
                 }
-                i = node.end as usize;
-                continue;
-            }
-            i += 1;
-        }
-    }
-
-    /// Page mode's pruning: the boilerplate tags and boxes hinted as site chrome (not
-    /// comments, teasers or bylines, which are a forum's or a listing's content).
-    fn prune_chrome(&mut self, s0: &Stats) {
-        let total_prose = s0.prose[0];
-        let mut i = 0usize;
-        while i < self.a.nodes.len() {
-            let node = &self.a.nodes[i];
-            if node.tag == Tag::Text {
-                if node.chars >= 11 && is_placeholder_text(node.node.value()) {
-                    self.removed[i] = true;
-                }
-                i += 1;
-                continue;
-            }
-            let h = node.hints;
-            let boiler_tag = matches!(node.tag, Tag::Header | Tag::Footer | Tag::Aside);
-            let chrome = h.chrome && !h.strong_pos && !self.is_embedded_post(i);
-            if (boiler_tag || chrome)
-                && !matches!(node.tag, Tag::Body | Tag::Main)
-                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
-            {
-                self.removed[i] = true;
                 i = node.end as usize;
                 continue;
             }

@@ -166,41 +166,25 @@ pub(super) const NEG_SUBSTR: &[&str] = &[
 ];
 
 /// Short hints, matched as whole tokens of the class/id (so `shadow`, `navigable`,
-/// `header-ad-free` do not match `ad`/`nav` unless they are a token).
+/// `header-ad-free` do not match `ad`/`nav` unless they are a token); with
+/// [`CHROME_TOKENS`], the negative token hints.
 pub(super) const NEG_TOKENS: &[&str] = &[
     "dek",
     "lede",
-    "ad",
-    "ads",
-    "adv",
-    "adsense",
-    "advertising",
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
     "tags",
     "tag",
     "tools",
     "tool",
-    "modal",
-    "overlay",
     "credit",
     "credits",
     "author",
     "authors",
     "meta",
     "date",
-    "print",
-    "rss",
-    "login",
     "search",
-    "foot",
-    "footer",
     "pager",
     "combx",
     "shoutbox",
-    "skyscraper",
     "supplemental",
     "cta",
     "more",
@@ -427,14 +411,21 @@ fn hides_outright(name: &str) -> bool {
     true
 }
 
-/// [`NEG_TOKENS`] and [`POS_TOKENS`] as sets, for the tokens of each class/id value.
+/// The negative tokens ([`NEG_TOKENS`] and [`CHROME_TOKENS`]), the chrome tokens and
+/// [`POS_TOKENS`] as sets, for the tokens of each class/id value.
 #[allow(clippy::type_complexity)]
 static TOKEN_SETS: once_cell::sync::Lazy<(
     rustc_hash::FxHashSet<&'static [u8]>,
     rustc_hash::FxHashSet<&'static [u8]>,
+    rustc_hash::FxHashSet<&'static [u8]>,
 )> = once_cell::sync::Lazy::new(|| {
     let set = |list: &[&'static str]| list.iter().map(|t| t.as_bytes()).collect();
-    (set(NEG_TOKENS), set(POS_TOKENS))
+    let neg = NEG_TOKENS
+        .iter()
+        .chain(CHROME_TOKENS)
+        .map(|t| t.as_bytes())
+        .collect();
+    (neg, set(CHROME_TOKENS), set(POS_TOKENS))
 });
 
 pub(super) fn attr_hints(value: &str, h: &mut Hints) {
@@ -473,9 +464,9 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
                     lower.make_ascii_lowercase();
                     if !name_neg && TOKEN_SETS.0.contains(&*lower) {
                         name_neg = true;
-                        chrome |= CHROME_TOKENS.iter().any(|t| t.as_bytes() == &*lower);
+                        chrome |= TOKEN_SETS.1.contains(&*lower);
                     }
-                    if !pos && TOKEN_SETS.1.contains(&*lower) {
+                    if !pos && TOKEN_SETS.2.contains(&*lower) {
                         pos = true;
                     }
                 }
@@ -610,7 +601,7 @@ mod tests {
     #[test]
     fn token_lists_are_lower_case_and_short() {
         // `attr_hints` looks tokens up lower-cased, and skips those over 12 bytes.
-        for t in NEG_TOKENS.iter().chain(POS_TOKENS) {
+        for t in NEG_TOKENS.iter().chain(CHROME_TOKENS).chain(POS_TOKENS) {
             assert!(t.len() <= 12, "{t}");
             assert!(
                 t.bytes()

@@ -228,6 +228,12 @@ async fn batches_commit_then_ack_and_refusals_are_dead_lettered() {
             .await,
             20
         );
+        // The counter moves just after the indexer's transaction commits, which the query
+        // above may see first.
+        eventually(WAIT, || async {
+            sink.metrics.sink_search_indexed_total.get() >= 100
+        })
+        .await;
         let indexed = sink.metrics.sink_search_indexed_total.get();
         assert!(
             (100..=120).contains(&indexed),

@@ -24,6 +24,7 @@ features) instead of building and running extract_dir. --write: write the model 
 Env: SHARED (default ../shared), CARGO_TARGET_DIR as usual.
 """
 import argparse
+import functools
 import json
 import math
 import os
@@ -39,7 +40,7 @@ CLASSIFY = os.path.join(ROOT, "crates/trawl-extract/src/classify/mod.rs")
 STYLE = os.path.join(ROOT, "crates/trawl-extract/src/classify/style.rs")
 
 
-@__import__("functools").lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=None)
 def feature_names():
     """FEATURE_NAMES as classify/ computes them (the order of the dumped vectors):
     PAGE_FEATURE_NAMES (classify/mod.rs), then STYLE_FEATURE_NAMES (classify/style.rs)."""

@@ -123,7 +123,7 @@ pub fn extract_with_features(
         // readers without script in a `<noscript>` (Discourse forums, other script apps):
         // the body comes from that markup when it shows more than twice the page's text.
         // The verdict and the metadata stay the page's own.
-        let fallback = (block_words(&content.blocks) < classify::MIN_ARTICLE_WORDS as usize)
+        let fallback = (verdict.words < classify::MIN_ARTICLE_WORDS)
             .then(|| noscript_document(&doc))
             .flatten()
             .filter(|alt| classify::PageStats::from_doc(alt).text_chars > 2 * stats.text_chars);
@@ -168,6 +168,8 @@ fn noscript_document(doc: &scraper::Html) -> Option<scraper::Html> {
 struct Verdict {
     is_article: bool,
     features: Vec<f64>,
+    /// The article method's word count (the body's, unless page text replaces it).
+    words: u32,
 }
 
 fn judge(
@@ -183,6 +185,7 @@ fn judge(
     Verdict {
         is_article,
         features,
+        words: word_count,
     }
 }
 
@@ -211,8 +214,7 @@ pub fn document_base(doc: &scraper::Html, page: &url::Url) -> url::Url {
         .root()
         .descendants()
         .filter_map(|n| n.value().as_element())
-        .find(|e| e.name() == "base" && dom::attr(e, "href").is_some())
-        .and_then(|b| dom::attr(b, "href"))
+        .find_map(|e| (e.name() == "base").then(|| dom::attr(e, "href")).flatten())
         .and_then(|href| page.join(href.trim()).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .unwrap_or_else(|| page.clone())
@@ -261,10 +263,16 @@ fn compose(
     let Verdict {
         is_article,
         features,
+        words,
     } = verdict;
-    let blocks = page_blocks.unwrap_or(content.blocks);
+    let (blocks, word_count) = match page_blocks {
+        Some(page) => {
+            let words = u32::try_from(block_words(&page)).unwrap_or(u32::MAX);
+            (page, words)
+        }
+        None => (content.blocks, words),
+    };
     let body = join_blocks(&blocks);
-    let word_count = u32::try_from(count_words(&body)).unwrap_or(u32::MAX);
     let dateline = blocks
         .first()
         .and_then(|b| meta::dateline_from_text(&b.text))

@@ -242,15 +242,10 @@ pub(super) fn is_loading_guard(
     if depth > 3 || a.hidden.is_some() {
         return false;
     }
-    let Some(style) = a.style else {
-        return false;
-    };
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if !compact.contains("visibility:hidden") || compact.contains("display:none") {
+    if !a
+        .style
+        .is_some_and(|s| style_hides(s) == StyleHide::Visibility)
+    {
         return false;
     }
     let siblings = n

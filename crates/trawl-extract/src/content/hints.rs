@@ -569,34 +569,69 @@ pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
     if a.hidden.is_some() && !a.id.is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
-    if let Some(style) = a.style {
-        let s = style.as_bytes();
-        // cheap, allocation-free check for display:none / visibility:hidden
-        let mut compact = [0u8; 64];
-        let mut n = 0;
-        for &b in s.iter() {
-            if b.is_ascii_whitespace() {
-                continue;
-            }
-            if n == compact.len() {
-                // long style attribute: shift window
-                compact.copy_within(32.., 0);
-                n = 32;
-            }
-            compact[n] = b.to_ascii_lowercase();
-            n += 1;
-            let w = &compact[..n];
-            if w.ends_with(b"display:none") || w.ends_with(b"visibility:hidden") {
-                return true;
-            }
+    a.style
+        .is_some_and(|style| style_hides(style) != StyleHide::No)
+}
+
+/// What an inline style hides.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum StyleHide {
+    No,
+    /// `display:none` (alone or with `visibility:hidden`).
+    Display,
+    /// `visibility:hidden` only: the element keeps its place (a loading guard may reveal it).
+    Visibility,
+}
+
+/// Reads `display:none` / `visibility:hidden` in an inline style (any case and spacing),
+/// without allocating.
+pub(super) fn style_hides(style: &str) -> StyleHide {
+    let mut compact = [0u8; 64];
+    let mut n = 0;
+    let mut visibility = false;
+    for &b in style.as_bytes() {
+        if b.is_ascii_whitespace() {
+            continue;
         }
+        if n == compact.len() {
+            // long style attribute: shift window
+            compact.copy_within(32.., 0);
+            n = 32;
+        }
+        compact[n] = b.to_ascii_lowercase();
+        n += 1;
+        let w = &compact[..n];
+        if w.ends_with(b"display:none") {
+            return StyleHide::Display;
+        }
+        visibility |= w.ends_with(b"visibility:hidden");
     }
-    false
+    if visibility {
+        StyleHide::Visibility
+    } else {
+        StyleHide::No
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_styles_that_hide() {
+        assert_eq!(style_hides("color: red"), StyleHide::No);
+        assert_eq!(style_hides("Display : None"), StyleHide::Display);
+        assert_eq!(
+            style_hides("visibility:hidden; display:none"),
+            StyleHide::Display
+        );
+        assert_eq!(
+            style_hides("visibility: hidden; min-height: 100vh"),
+            StyleHide::Visibility
+        );
+        let long = format!("{}visibility:hidden", "margin:0;".repeat(20));
+        assert_eq!(style_hides(&long), StyleHide::Visibility);
+    }
 
     #[test]
     fn token_lists_are_lower_case_and_short() {

@@ -202,20 +202,20 @@ impl<'a, 'b> Extractor<'a, 'b> {
     /// them), else the element with `role="main"`, else the whole body; one that was
     /// pruned or holds under a third of the page's text does not count.
     fn main_region(&self, s: &Stats) -> usize {
-        let s_text = |i: usize| s.text[i];
         let mut best: Option<usize> = None;
         for (i, node) in self.a.nodes.iter().enumerate() {
             if self.removed[i] {
                 continue;
             }
             let is_main = node.tag == Tag::Main
-                || matches!(node.node.value(), Node::Element(e) if e.attr("role") == Some("main"));
-            if is_main && best.is_none_or(|b| s_text(i) > s_text(b)) {
+                || matches!(node.node.value(),
+                    Node::Element(e) if crate::dom::attr(e, "role") == Some("main"));
+            if is_main && best.is_none_or(|b| s.text[i] > s.text[b]) {
                 best = Some(i);
             }
         }
         match best {
-            Some(b) if s_text(b) * 3 >= s.text[0] => b,
+            Some(b) if s.text[b] * 3 >= s.text[0] => b,
             _ => 0,
         }
     }
@@ -268,11 +268,12 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 Tag::Figcaption => !page,
                 _ => false,
             };
-            let hinted = if page {
-                h.chrome && !h.strong_pos && !self.is_embedded_post(i)
+            let named = if page {
+                h.chrome
             } else {
-                h.neg && (h.related || !h.pos) && !h.strong_pos && !self.is_embedded_post(i)
+                h.neg && (h.related || !h.pos)
             };
+            let hinted = named && !h.strong_pos && !self.is_embedded_post(i);
             let form_boiler = !page && node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
             let content_class = !page && hinted && self.is_content_class(i);
             if (boiler_tag || hinted || form_boiler)

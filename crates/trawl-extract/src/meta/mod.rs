@@ -1781,6 +1781,35 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_with_characters_lost_to_question_marks_takes_the_metadata_spelling() {
+        let m = meta_of(
+            "<meta property='og:title' content=\"Basics Of Event Planning: Beginner's Guide\">\
+             <h1>Basics Of Event Planning? Beginner? Guide</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Basics Of Event Planning: Beginner's Guide")
+        );
+        assert!(title::lost_characters_of(
+            "Caf\u{FFFD} culture",
+            "Café culture"
+        ));
+        // A real question keeps its heading: the metadata differs in words, not marks.
+        assert!(!title::lost_characters_of(
+            "Is the budget fair?",
+            "Is the budget fairer"
+        ));
+        assert!(!title::lost_characters_of("Why now?", "Why now"));
+        assert!(!title::lost_characters_of("A? B", "Ab B"));
+        let m = meta_of(
+            "<title>Is the budget fair? | Example Times</title><h1>Is the budget fair?</h1>",
+            "https://example.com/a",
+        );
+        assert_eq!(m.title.as_deref(), Some("Is the budget fair?"));
+    }
+
+    #[test]
     fn metadata_title_keeps_its_longest_part_when_no_heading_confirms_it() {
         // A section before, a section after: the headline is the part with most words.
         let m = meta_of(

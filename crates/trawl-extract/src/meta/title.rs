@@ -81,6 +81,11 @@ pub(super) fn choose_title(w: &Walk, ld: &JsonLd, site_names: &[String]) -> Opti
         if let Some(c) = candidates.iter().find(|c| dated_heading_of(h, c)) {
             return Some(finish(c));
         }
+        // A heading whose characters outside ASCII were lost on the way ("Planning?
+        // Beginner? Guide", "Caf\u{FFFD}"): the metadata title that reads the same around them.
+        if let Some(c) = candidates.iter().find(|c| lost_characters_of(h, c)) {
+            return Some(finish(c));
+        }
         return Some(finish(h));
     }
     // 3. The page's only headline, though the metadata words it differently, as long as
@@ -162,6 +167,44 @@ pub(super) fn dated_heading_of(heading: &str, title: &str) -> bool {
                 || w.chars().all(|c| c.is_ascii_digit() || ".:/-".contains(c))
                 || date::month_number(w).is_some()
                 || w.len() <= 3 && w.chars().all(char::is_alphabetic)
+        })
+}
+
+/// Whether `heading` is `title` with some characters lost to `?` or U+FFFD (a server that
+/// wrote the page in a charset without them): each mark stands for one to three characters
+/// of the title, the first of them not an ASCII letter or digit ("Beginner's" read as
+/// "Beginner?", "Café" as "Caf?"), and the rest agrees.
+pub(super) fn lost_characters_of(heading: &str, title: &str) -> bool {
+    let lost = |c: char| c == '?' || c == '\u{FFFD}';
+    if !heading.contains(lost) || heading == title {
+        return false;
+    }
+    let mut parts = heading.split(lost);
+    let first = parts.next().unwrap_or_default();
+    let parts: Vec<&str> = parts.collect();
+    title
+        .strip_prefix(first)
+        .is_some_and(|rest| follows_with_gaps(rest, &parts))
+}
+
+/// Whether `rest` is, for each part, a gap of one to three characters (the first not an
+/// ASCII letter or digit) and then the part, with nothing left over.
+fn follows_with_gaps(rest: &str, parts: &[&str]) -> bool {
+    let Some((part, more)) = parts.split_first() else {
+        return rest.is_empty();
+    };
+    if rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    rest.char_indices()
+        .skip(1)
+        .take(3)
+        .map(|(at, _)| at)
+        .chain((!rest.is_empty() && rest.chars().count() <= 3).then_some(rest.len()))
+        .any(|at| {
+            rest[at..]
+                .strip_prefix(part)
+                .is_some_and(|tail| follows_with_gaps(tail, more))
         })
 }
 

@@ -92,6 +92,24 @@ pub(super) const READ_ALSO: &[&str] = &[
     "관련기사",
 ];
 
+/// Teasers after the article: a run of two or more paragraphs at the end of the body, each
+/// an excerpt cut off with an ellipsis ("… is urging people to report cases o..."), as
+/// a news template lists its other stories under the article. The article before them
+/// keeps at least three blocks; an ellipsis inside the article is rarely at the end of two
+/// paragraphs in a row.
+pub(super) fn drop_trailing_teasers(blocks: &mut Vec<Block>) {
+    let cut = |b: &Block| {
+        let t = b.text.trim_end();
+        b.kind == BlockKind::Paragraph
+            && (t.ends_with("...") || t.ends_with('…'))
+            && t.split_whitespace().nth(5).is_some()
+    };
+    let run = blocks.iter().rev().take_while(|b| cut(b)).count();
+    if run >= 2 && blocks.len() >= run + 3 {
+        blocks.truncate(blocks.len() - run);
+    }
+}
+
 pub(super) fn starts_with_readalso(text: &str) -> bool {
     let lower = text.chars().take(40).collect::<String>().to_lowercase();
     READ_ALSO.iter().any(|m| lower.starts_with(m))

@@ -169,6 +169,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
         let mut blocks = em.blocks;
         let mut related = em.related;
         drop_repeated_passages(&mut blocks);
+        drop_trailing_teasers(&mut blocks);
         self.collect_pruned_related(top, &mut related);
         dedup_related(&mut related);
         self.drop_headline(&mut blocks);
@@ -1315,6 +1316,39 @@ line 2</pre><p>{P3}</p></div></main>"#
         let body = body(&run(&page, Some("Budget approved")));
         assert!(!body.contains("By Rick Steves"), "{body}");
         assert!(body.contains("By Other Writer"), "{body}");
+    }
+
+    #[test]
+    fn teaser_excerpts_after_the_article_are_dropped_one_ellipsis_stays() {
+        let para = |t: &str| Block {
+            kind: BlockKind::Paragraph,
+            text: t.to_string(),
+        };
+        let article = [
+            "The council voted on Tuesday to extend the programme.",
+            "Its members said the money would come from reserves.",
+            "The vote was close, and the debate went on for hours.",
+        ];
+        let teasers = [
+            "MEMBERS of the Traffic department won the Police Carolling Contest for the third ...",
+            "WHEN YOU DONATE blood, you not only help to save a life, you are given a full…",
+        ];
+        let mut blocks: Vec<Block> = article.iter().chain(&teasers).map(|t| para(t)).collect();
+        drop_trailing_teasers(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, article);
+        // One paragraph ending in an ellipsis is the article's own.
+        let mut blocks: Vec<Block> = article
+            .iter()
+            .chain(&teasers[..1])
+            .map(|t| para(t))
+            .collect();
+        drop_trailing_teasers(&mut blocks);
+        assert_eq!(blocks.len(), 4);
+        // A body of excerpts only is not cut to nothing.
+        let mut blocks: Vec<Block> = teasers.iter().map(|t| para(t)).collect();
+        drop_trailing_teasers(&mut blocks);
+        assert_eq!(blocks.len(), 2);
     }
 
     #[test]

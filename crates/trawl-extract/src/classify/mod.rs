@@ -641,7 +641,42 @@ fn url_shape(url: &url::Url) -> [f64; 8] {
 /// post, story…), docs, forum, product, listing (tag, category, archive…), service;
 /// then whether the path ends in such a word (`/news`, `/blog/`: a section's front page);
 /// last, whether the last segment is a slug with a service word (`…-consulting-services`).
+/// A subdomain label counts too for the first four kinds (`docs.`, `forum.`, `shop.`,
+/// `blog.`: the site's software for that kind of page).
 fn url_keywords(url: &url::Url) -> [bool; 8] {
+    /// Subdomain labels of an article, docs, forum or shop host.
+    const HOST_GROUPS: [&[&str]; 4] = [
+        &["blog", "blogs", "news", "press", "magazine", "journal"],
+        &[
+            "docs",
+            "doc",
+            "developer",
+            "developers",
+            "learn",
+            "wiki",
+            "support",
+            "help",
+            "kb",
+            "manual",
+            "api",
+            "devcenter",
+            "reference",
+        ],
+        &[
+            "forum",
+            "forums",
+            "community",
+            "communities",
+            "bbs",
+            "discuss",
+            "discourse",
+            "talk",
+            "answers",
+            "board",
+            "boards",
+        ],
+        &["shop", "store", "buy", "products"],
+    ];
     const GROUPS: [&[&str]; 6] = [
         &[
             "news",
@@ -756,6 +791,20 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         })
         .unwrap_or_default();
     let mut out = [false; 8];
+    if let Some(host) = url
+        .host_str()
+        .filter(|h| url.domain().is_some() && h.contains('.'))
+    {
+        // Every label before the registrable name (two labels: an approximation that a
+        // `co.uk` host only makes generous, as `co` is in no group).
+        let labels: Vec<&str> = host.split('.').collect();
+        for label in &labels[..labels.len().saturating_sub(2)] {
+            let label = label.to_ascii_lowercase();
+            for (g, words) in HOST_GROUPS.iter().enumerate() {
+                out[g] |= words.contains(&label.as_str());
+            }
+        }
+    }
     for (i, seg) in segs.iter().enumerate() {
         let last = i + 1 == segs.len();
         let stem = seg.rsplit_once('.').map_or(seg.as_str(), |(a, _)| a);
@@ -1035,6 +1084,21 @@ mod tests {
         assert!(shows_price("£ 9"));
         assert!(!shows_price("US$ and more"));
         assert!(!shows_price("2024"));
+    }
+
+    #[test]
+    fn url_keywords_read_path_segments_and_subdomains() {
+        let kw = |u: &str| url_keywords(&url::Url::parse(u).unwrap());
+        // [article, docs, forum, product, listing, service, ends in section, service slug]
+        assert!(kw("https://docs.example.org/3/tutorial/intro.html")[1]);
+        assert!(kw("https://forum.example.com/t/how-do-i-start/123")[2]);
+        assert!(kw("https://blog.example.com/2024/05/a-long-post-title")[0]);
+        assert!(kw("https://shop.example.co.uk/red-scarf")[3]);
+        // The registrable name is not a subdomain, nor is an IP address.
+        assert_eq!(kw("https://docs.com/a-page"), [false; 8]);
+        assert!(!kw("https://news.example/a-page")[0]);
+        assert_eq!(kw("http://127.0.0.1/a-page"), [false; 8]);
+        assert!(kw("https://example.com/news/")[0] && kw("https://example.com/news/")[6]);
     }
 
     #[test]

@@ -133,6 +133,36 @@ pub(super) fn is_readalso_line(text: &str) -> bool {
     })
 }
 
+/// "By <doing something>, you agree / accept / consent …": the small print of a form.
+fn is_consent_line(lower: &str) -> bool {
+    const ACTS: &[&str] = &[
+        "signing up",
+        "subscribing",
+        "submitting",
+        "clicking",
+        "entering",
+        "registering",
+        "providing",
+        "continuing",
+        "creating",
+        "using this",
+    ];
+    lower.strip_prefix("by ").is_some_and(|rest| {
+        ACTS.iter().any(|a| rest.starts_with(a))
+            && ["agree", "accept", "consent", "terms", "privacy"]
+                .iter()
+                .any(|k| lower.contains(k))
+    })
+}
+
+/// A short sign-up promise: "Get the latest articles … delivered to your inbox", "Get
+/// editor selected deals texted right to your phone!".
+fn is_inbox_promo(lower: &str, n: usize) -> bool {
+    n <= 150
+        && (lower.contains("to your inbox") || lower.contains("to your phone"))
+        && (lower.starts_with("get ") || lower.contains("sign up") || lower.contains("subscribe"))
+}
+
 pub(super) fn is_boiler_line(text: &str) -> bool {
     let n = text.chars().count();
     if n > 300 {
@@ -143,6 +173,12 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     if lower.contains("newsletter")
         && (lower.contains("sign up") || lower.contains("subscribe") || lower.contains("signup"))
     {
+        return true;
+    }
+    // the consent line under a sign-up or comment form ("By signing up, you agree to …",
+    // "By clicking “Post Your Answer”, you agree …", "By providing my email, I am
+    // consenting …") and the promise above it ("Get … delivered right to your inbox")
+    if is_consent_line(&lower) || is_inbox_promo(&lower, n) {
         return true;
     }
     // author contact / follow-us lines

@@ -1371,6 +1371,21 @@ line 2</pre><p>{P3}</p></div></main>"#
             "He said he would follow the rules, as Twitter users demanded."
         ));
         assert!(is_boiler_line("Sign up for our free daily newsletter."));
+        assert!(is_boiler_line(
+            "By signing up, you agree to receive recurring automated SMS marketing messages."
+        ));
+        assert!(is_boiler_line(
+            "By clicking “Post Your Answer”, you agree to our terms of service."
+        ));
+        assert!(is_boiler_line(
+            "Get the latest articles and workbooks delivered to your inbox."
+        ));
+        assert!(!is_boiler_line(
+            "By signing up early, the city secured a lower price for the buses."
+        ));
+        assert!(!is_boiler_line(
+            "Readers told us which stories they want delivered to your inbox, and why."
+        ));
         assert!(is_readalso_line("READ MORE: Council approves the budget"));
         assert!(!is_readalso_line("Read more books, the mayor said."));
     }

@@ -334,6 +334,72 @@ pub(super) fn is_credit_line(lower: &str, n: usize) -> bool {
     if n <= 160 && LABELS.iter().any(|l| lower.starts_with(l)) {
         return true;
     }
+    // "Getty Images / Holger Leue", "Reuters/Jane Doe", "AFP via Getty Images": an agency,
+    // then the photographer or the distributor.
+    const AGENCIES: &[&str] = &[
+        "getty images",
+        "getty",
+        "shutterstock",
+        "istockphoto",
+        "istock",
+        "reuters",
+        "ap photo",
+        "afp",
+        "alamy",
+        "unsplash",
+        "pexels",
+        "epa-efe",
+        "epa",
+        "dpa",
+        "adobe stock",
+        "pa images",
+        "pa wire",
+        "associated press",
+        "nurphoto",
+        "anadolu",
+        "tass",
+        "ria novosti",
+    ];
+    if n <= 80 && !lower.trim_end().ends_with('.') {
+        let agency_then = |rest: &str| {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with('/') || rest.starts_with("via ")
+        };
+        if AGENCIES
+            .iter()
+            .any(|a| lower.strip_prefix(a).is_some_and(agency_then))
+        {
+            return true;
+        }
+    }
+    // A caption that ends with its credit in brackets: "… in 2004 (Picture credit: Getty)".
+    if n <= 250 {
+        if let Some(open) = lower
+            .trim_end()
+            .strip_suffix(')')
+            .and_then(|t| t.rfind('('))
+        {
+            let inside = &lower[open + 1..];
+            let credit = [
+                "photo",
+                "photos",
+                "picture",
+                "image",
+                "images",
+                "credit",
+                "photo credit",
+                "picture credit",
+                "image credit",
+            ];
+            if inside.len() <= 70
+                && inside
+                    .split_once(':')
+                    .is_some_and(|(label, _)| credit.contains(&label.trim()))
+            {
+                return true;
+            }
+        }
+    }
     n <= 160 && lower.contains('©') && !lower.trim_end().ends_with(['.', '!', '?'])
         || n <= 160 && lower.starts_with('©')
 }

@@ -1371,6 +1371,15 @@ line 2</pre><p>{P3}</p></div></main>"#
             "He said he would follow the rules, as Twitter users demanded."
         ));
         assert!(is_boiler_line("Sign up for our free daily newsletter."));
+        assert!(is_boiler_line("Getty Images / Holger Leue"));
+        assert!(is_boiler_line("AFP via Getty Images"));
+        assert!(is_boiler_line(
+            "A portrait of the Queen in 2004 (Picture credit: Getty)"
+        ));
+        assert!(!is_boiler_line("Reuters reported the deal on Monday."));
+        assert!(!is_boiler_line(
+            "The council met on Monday (see the minutes: page 4)"
+        ));
         assert!(is_boiler_line(
             "By signing up, you agree to receive recurring automated SMS marketing messages."
         ));

@@ -133,6 +133,58 @@ pub(super) fn is_readalso_line(text: &str) -> bool {
     })
 }
 
+/// What a blog plugin or template leaves in the text: a view counter ("(Visited 1,902 times,
+/// 364 visits today)"), a rating widget ("Average rating 5 / 5. Vote count: 1"), a
+/// slideshow's no-script notice, a page list ("Pages: 1 2 3"), an unrendered shortcode
+/// ("[convertkit form=1630175]", "[CTA_MODULE]"), an obfuscated address ("[email&#160;protected]").
+fn is_widget_leftover(text: &str, lower: &str) -> bool {
+    let t = lower.trim();
+    if t.starts_with("(visited ") && t.ends_with(" today)") {
+        return true;
+    }
+    if t.starts_with("average rating") && t.contains("vote count") {
+        return true;
+    }
+    if t == "this slideshow requires javascript."
+        || t == "[email\u{a0}protected]"
+        || t == "[email protected]"
+    {
+        return true;
+    }
+    if let Some(rest) = t.strip_prefix("pages:").or_else(|| t.strip_prefix("page:")) {
+        if !rest.trim().is_empty()
+            && rest
+                .split_whitespace()
+                .all(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return true;
+        }
+    }
+    // A shortcode: `[name key=value …]`, or `[NAME_IN_CAPS]`.
+    let raw = text.trim();
+    if let Some(inner) = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let name_ok = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_alphabetic())
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        let mut words = inner.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let attrs: Vec<&str> = words.collect();
+        if name_ok(name)
+            && (!attrs.is_empty() && attrs.iter().all(|a| a.contains('='))
+                || attrs.is_empty()
+                    && name.contains('_')
+                    && !name.bytes().any(|b| b.is_ascii_lowercase()))
+        {
+            return true;
+        }
+    }
+    t.starts_with("image used under licen")
+        || t.starts_with("images used under licen")
+        || t.starts_with("photo used under licen")
+}
+
 /// "By <doing something>, you agree / accept / consent …": the small print of a form.
 fn is_consent_line(lower: &str) -> bool {
     const ACTS: &[&str] = &[
@@ -179,6 +231,9 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     // "By clicking “Post Your Answer”, you agree …", "By providing my email, I am
     // consenting …") and the promise above it ("Get … delivered right to your inbox")
     if is_consent_line(&lower) || is_inbox_promo(&lower, n) {
+        return true;
+    }
+    if n <= 120 && is_widget_leftover(text, &lower) {
         return true;
     }
     // author contact / follow-us lines

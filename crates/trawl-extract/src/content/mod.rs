@@ -1372,6 +1372,25 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         assert!(is_boiler_line("Sign up for our free daily newsletter."));
         assert!(is_boiler_line("Getty Images / Holger Leue"));
+        for leftover in [
+            "(Visited 1,902 times, 364 visits today)",
+            "Average rating 5 / 5. Vote count: 1",
+            "This slideshow requires JavaScript.",
+            "Pages: 1 2 3",
+            "[convertkit form=1630175]",
+            "[CTA_MODULE]",
+            "Image used under license from Shutterstock",
+        ] {
+            assert!(is_boiler_line(leftover), "{leftover}");
+        }
+        for text in [
+            "[edit]",
+            "[New York Times]",
+            "Pages: the first three",
+            "[Sources]",
+        ] {
+            assert!(!is_boiler_line(text), "{text}");
+        }
         assert!(is_boiler_line("AFP via Getty Images"));
         assert!(is_boiler_line(
             "A portrait of the Queen in 2004 (Picture credit: Getty)"

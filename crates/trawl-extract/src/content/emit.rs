@@ -96,6 +96,36 @@ pub(super) fn dedup_related(v: &mut Vec<RelatedLink>) {
     v.retain(|r| seen.insert(r.url.clone()));
 }
 
+/// An introduction to other pages rather than to the article's own list: "You may also be
+/// interested in the following articles:", "Related articles and links:", "If you liked
+/// this post you might also like:", "This might be interesting to you:".
+fn points_elsewhere(intro: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "related",
+        "also like",
+        "also enjoy",
+        "also be interested",
+        "also read",
+        "interested in",
+        "interesting to you",
+        "might like",
+        "may like",
+        "read more",
+        "further reading",
+        "more from",
+        "more articles",
+        "more posts",
+        "more stories",
+        "recommended",
+        "popular",
+        "similar",
+        "check out",
+        "see also",
+    ];
+    let lower = intro.to_lowercase();
+    MARKERS.iter().any(|m| lower.contains(m))
+}
+
 pub(super) struct Emitter<'x, 'a, 'b> {
     pub(super) ex: &'x Extractor<'a, 'b>,
     pub(super) s: &'x Stats,
@@ -118,6 +148,11 @@ pub(super) struct Emitter<'x, 'a, 'b> {
     pub(super) best: u32,
     /// Page mode ([`extract_page_text`]): no in-body cleaning.
     pub(super) page: bool,
+    /// End of a list the article introduces ("Many patches were sent for review:"): its
+    /// items are content however many links they hold.
+    pub(super) intro_list_end: u32,
+    /// The buffered text sits in such a list.
+    pub(super) buf_in_intro_list: bool,
 }
 
 impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
@@ -143,6 +178,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             table_end: 0,
             best: NONE,
             page: false,
+            intro_list_end: 0,
+            buf_in_intro_list: false,
         }
     }
 
@@ -275,6 +312,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         self.buf_chars = 0;
         self.buf_link_chars = 0;
         let in_table = std::mem::take(&mut self.buf_in_table);
+        let in_intro_list = std::mem::take(&mut self.buf_in_intro_list);
         if text.chars().all(is_invisible) {
             // empty or only zero-width characters (`<p>&zwj;</p>` spacers)
             return;
@@ -284,6 +322,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         // length (tag lists, "more stories" strips)
         if chars > 0
             && !self.page
+            && !in_intro_list
             && kind != BlockKind::Heading
             && ((link as f32 >= 0.6 * chars as f32 && chars < 120)
                 || link as f32 >= 0.85 * chars as f32)
@@ -346,6 +385,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         if (i as u32) < self.table_end {
                             self.buf_in_table = true;
                         }
+                        if (i as u32) < self.intro_list_end {
+                            self.buf_in_intro_list = true;
+                        }
                     }
                     i += 1;
                 }
@@ -389,7 +431,14 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                         i += 1;
                         continue;
                     }
-                    if i != root && !self.page && self.drop_container(i) {
+                    if matches!(t, Tag::Ul | Tag::Ol) && !self.page && self.introduced_list() {
+                        self.intro_list_end = self.intro_list_end.max(node.end);
+                    }
+                    if i != root
+                        && !self.page
+                        && (i as u32) >= self.intro_list_end
+                        && self.drop_container(i)
+                    {
                         if *DEBUG {
                             if let Node::Element(e) = node.node.value() {
                                 eprintln!(
@@ -435,6 +484,21 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             self.flush();
         }
         self.flush();
+    }
+
+    /// Whether the list starting here follows a paragraph of the body that introduces it
+    /// (a sentence of three or more words ending in a colon, not a "Read also" label).
+    fn introduced_list(&self) -> bool {
+        self.buf.is_empty()
+            && self.blocks.last().is_some_and(|b| {
+                let t = b.text.trim_end();
+                b.kind == BlockKind::Paragraph
+                    && t.ends_with(':')
+                    && t.split_whitespace().nth(2).is_some()
+                    && !is_readalso_line(t)
+                    && !is_boiler_line(t)
+                    && !points_elsewhere(t)
+            })
     }
 
     /// A small box whose text starts with a "Read also"-style marker and holds links.

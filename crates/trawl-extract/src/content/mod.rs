@@ -1169,6 +1169,23 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn a_list_the_article_introduces_is_kept_however_many_links_it_holds() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <p>Many patches were sent for review this month:</p>
+               <ul><li><a href="/pull/97">libgccjit: support floating point types</a></li><li><a href="/pull/98">libgccjit: allow casts between integers and pointers</a></li></ul>
+               <p>{P3}</p>
+               <p>You may also be interested in the following articles:</p>
+               <ul><li><a href="/c">Another story about the council budget</a></li><li><a href="/d">The mayor's new bus routes</a></li></ul>
+               </div></article>"#
+        ));
+        let c = run(&html, None);
+        let b = body(&c);
+        assert!(b.contains("libgccjit: allow casts between integers"), "{b}");
+        assert!(!b.contains("Another story"), "{b}");
+    }
+
+    #[test]
     fn hinted_boxes_of_one_class_holding_most_prose_are_the_content() {
         // a list article: every item's text sits in an "excerpt" box
         let html = page(&format!(

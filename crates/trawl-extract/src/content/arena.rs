@@ -141,8 +141,16 @@ impl<'a> Builder<'a> {
                         && crate::dom::attr(e, "hidden").is_some()
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
-                    if let Class::Keep(tag) = classify(e.name()) {
+                    if let Class::Keep(mut tag) = classify(e.name()) {
                         let a = crate::dom::Common::read(e);
+                        // A task list's ticks (`<li><input type="checkbox" disabled> …`, as
+                        // Markdown renders `- [ ]`) are not a form to fill in.
+                        if tag == Tag::Input
+                            && a.kind.is_some_and(|k| k.eq_ignore_ascii_case("checkbox"))
+                            && crate::dom::attr(e, "disabled").is_some()
+                        {
+                            tag = Tag::Inline;
+                        }
                         if !is_hidden(&a) || is_loading_guard(n, &a, open.len()) {
                             let hints = if tag == Tag::Br || tag == Tag::Img {
                                 Hints::default()

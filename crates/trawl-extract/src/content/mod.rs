@@ -1186,6 +1186,23 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn a_task_list_with_disabled_checkboxes_is_not_a_form() {
+        let html = page(&format!(
+            r#"<article><div class="entry-content"><p>{P1}</p><p>{P2}</p>
+               <h3>Venue and rentals</h3>
+               <ul><li><input disabled type="checkbox"> Venue rental fee, about six thousand</li>
+               <li><input disabled type="checkbox"> Tables, chairs and linens if not included</li>
+               <li><input disabled type="checkbox"> Dance floor, lighting and sound</li></ul>
+               <p>{P3}</p>
+               <form><ul><li><input type="checkbox" name="a"> Email me news</li><li><input type="checkbox" name="b"> Email me offers</li></ul></form>
+               </div></article>"#
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains("Tables, chairs and linens"), "{b}");
+        assert!(!b.contains("Email me offers"), "{b}");
+    }
+
+    #[test]
     fn hinted_boxes_of_one_class_holding_most_prose_are_the_content() {
         // a list article: every item's text sits in an "excerpt" box
         let html = page(&format!(

@@ -480,7 +480,49 @@ pub(super) fn is_date_line(lower: &str) -> bool {
 /// A line of the article's metadata at the top of its body: a byline ([`is_byline_line`]) or
 /// a date line, ordinal days included ("Last Updated: December 15th 2025").
 pub(super) fn is_top_meta_line(text: &str) -> bool {
-    is_byline_line(text) || date_line(&text.to_lowercase(), true)
+    let lower = text.to_lowercase();
+    is_byline_line(text) || date_line(&lower, true) || is_meta_strip(&lower)
+}
+
+/// A strip of the article's metadata: a date and a labelled author, section or tags, joined
+/// by separators ("05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde", "On
+/// Behalf of Smith PLLC | Apr 21, 2017 | Products Liability", "Fitzg | Posted in General
+/// Discussion on February 24, 2006").
+fn is_meta_strip(lower: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "posted by",
+        "posted in",
+        "published by",
+        "published in",
+        "written by",
+        "on behalf of",
+        "publicado por",
+        "publicado em",
+        "publicado en",
+        "veröffentlicht von",
+        "publié par",
+        "category:",
+        "categories:",
+        "categoria:",
+        "categoría:",
+        "tags:",
+        "filed under",
+    ];
+    if lower.chars().count() > 200 || lower.trim_end().ends_with('.') {
+        return false;
+    }
+    if !LABELS.iter().any(|l| lower.contains(l)) {
+        return false;
+    }
+    // Dashes separate only with spaces around them (an ISO date keeps its own).
+    let strip = lower
+        .replace(" - ", "|")
+        .replace(" – ", "|")
+        .replace(" — ", "|");
+    strip
+        .split(['|', '•', '·'])
+        .flat_map(|part| part.split(" on "))
+        .any(|part| date_line(part.trim(), true))
 }
 
 fn date_line(lower: &str, ordinals: bool) -> bool {

@@ -1386,6 +1386,24 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn metadata_strips_at_the_top_are_not_body() {
+        for line in [
+            "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad",
+            "On Behalf of Smith Tunstall PLLC | Apr 21, 2017 | Products Liability",
+            "Fitzg | Posted in General Discussion on February 24, 2006 02:01am",
+            "Posted in News · 2024-05-12",
+        ] {
+            assert!(is_top_meta_line(line), "{line}");
+        }
+        for line in [
+            "Posted in 2019, the report - later revised - changed the rules.",
+            "The category: winners of the 2021 prize - all 12 of them",
+        ] {
+            assert!(!is_top_meta_line(line), "{line}");
+        }
+    }
+
+    #[test]
     fn boilerplate_lines() {
         assert!(is_boiler_line("November 20, 2019"));
         assert!(is_boiler_line(

@@ -291,7 +291,9 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     if n > 80 {
         return false;
     }
-    if is_date_line(&lower) || is_reading_time(&lower) {
+    // (An embedded post's attribution, "— Jane Doe (@jdoe) November 18, 2019", is the
+    // post's, not a date line.)
+    if (is_date_line(&lower) && !lower.contains("(@")) || is_reading_time(&lower) {
         return true;
     }
     const LINES: &[&str] = &[

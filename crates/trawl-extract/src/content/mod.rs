@@ -1406,6 +1406,9 @@ line 2</pre><p>{P3}</p></div></main>"#
     #[test]
     fn boilerplate_lines() {
         assert!(is_boiler_line("November 20, 2019"));
+        assert!(!is_boiler_line(
+            "— Governor Kristi Noem (@govkristinoem) November 18, 2019"
+        ));
         assert!(is_boiler_line(
             "segunda-feira, 22 de janeiro de 2018 às 0:13"
         ));

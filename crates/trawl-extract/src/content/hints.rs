@@ -432,6 +432,16 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
     let mut cats = 0u8;
     if let Some((ac, pat_cats)) = HINT_AC.as_ref() {
         for m in ac.find_overlapping_iter(value) {
+            // Not inside a Tailwind variant (`print:…`, `[.sidebar-open_&]:…`): a colon
+            // after the match, in the same class name, makes it one.
+            let rest = &value.as_bytes()[m.end()..];
+            let name_rest = rest
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(rest, |i| &rest[..i]);
+            if name_rest.contains(&b':') {
+                continue;
+            }
             cats |= pat_cats[m.pattern().as_usize()];
         }
     }
@@ -447,7 +457,10 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
         for name in value.split_ascii_whitespace() {
             let mut hide = false;
             let mut name_neg = false;
-            for tok in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+            // The class proper, after any Tailwind variants (`print:break-inside-avoid`
+            // is not a print-only box, `xl:hidden` still reads as `hidden`).
+            let utility = name.rsplit(':').next().unwrap_or(name);
+            for tok in utility.split(|c: char| !c.is_ascii_alphanumeric()) {
                 if tok.is_empty() || tok.len() > 12 {
                     continue;
                 }

@@ -933,6 +933,32 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn tailwind_variants_are_not_the_class_they_prefix() {
+        let hints = |v: &str| {
+            let mut h = Hints::default();
+            hints::attr_hints(v, &mut h);
+            h
+        };
+        // A paragraph that avoids page breaks when printed, in a page whose sidebar is filled.
+        let h = hints("mx-auto print:break-inside-avoid [html.sidebar-filled_&]:bg-tint");
+        assert!(!h.neg && !h.chrome);
+        assert!(!hints("xl:hidden lg:block").neg);
+        assert!(hints("sidebar-left").chrome);
+        assert!(hints("print-only").chrome);
+        // Page mode keeps such paragraphs.
+        let html = page(&format!(
+            r#"<main><p class="print:break-inside-avoid">{P1}</p><p class="print:break-inside-avoid">{P2}</p></main>"#
+        ));
+        let doc = Html::parse_document(&html);
+        let base = Url::parse("https://example.com/a").unwrap();
+        let text: Vec<String> = extract_page_text(&doc, &base, None)
+            .into_iter()
+            .map(|b| b.text)
+            .collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+    }
+
+    #[test]
     fn page_builder_widgets_and_responsive_visibility_keep_the_article() {
         // every block of the article in its own `…-widget-…` wrapper, a paragraph
         // shown only on desktop; a truly hidden box and a call-to-action box dropped

@@ -45,8 +45,11 @@ fn main() {
         let Ok(body) = std::fs::read(&path) else {
             continue;
         };
+        // A page listed without a URL (a few WCXB pages record none) is a page without
+        // one: its canonical link, else a placeholder, as `trawl extract` does.
         let url = urls
             .get(&stem)
+            .filter(|u| !u.trim().is_empty())
             .cloned()
             .or_else(|| trawl_extract::sniff_canonical_url(&body))
             .unwrap_or_else(|| format!("http://localhost/{stem}.html"));

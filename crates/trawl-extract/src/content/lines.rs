@@ -349,7 +349,22 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "anzeige",
         "광고",
         "広告",
+        // interface labels: a loading spinner's, skip links, a listing's sort and filter bar
+        "loading",
+        "skip to content",
+        "skip to main content",
+        "skip to search results",
+        "skip to navigation",
+        "skip to main navigation",
+        "sort by",
+        "filter",
+        "filters",
+        "view",
     ];
+    // a bare number: a pager's page, a counter, a carousel's slide
+    if (1..=4).contains(&n) && text.trim().bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)
 }

@@ -360,7 +360,36 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "filter",
         "filters",
         "view",
+        "compare",
+        "add to cart",
+        "shop now",
+        "back",
+        "top",
+        "home",
+        "help",
+        // a forum's furniture: its links, a post's folding and its author's card
+        "click to expand",
+        "new posts",
+        "search forums",
+        "similar threads",
+        "related topics",
+        "go to topic listing",
+        "ask question",
+        "explore related questions",
+        "replies",
+        "views",
+        "joined",
+        "member",
+        "status",
     ];
+    // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
+    let t = lower.trim();
+    if t.strip_suffix(" likes")
+        .or_else(|| t.strip_suffix(" like"))
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return true;
+    }
     // a bare number: a pager's page, a counter, a carousel's slide
     if (1..=4).contains(&n) && text.trim().bytes().all(|b| b.is_ascii_digit()) {
         return true;

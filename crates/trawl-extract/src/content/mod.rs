@@ -1444,10 +1444,19 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         assert!(is_boiler_line("Tags: politics, economy"));
         assert!(is_boiler_line("Advertisement"));
-        for ui in ["Loading...", "Skip to main content", "Sort by:", "Filters", "12"] {
+        for ui in [
+            "Loading...",
+            "Skip to main content",
+            "Sort by:",
+            "Filters",
+            "12",
+            "Click to expand...",
+            "1 like",
+        ] {
             assert!(is_boiler_line(ui), "{ui}");
         }
         assert!(!is_boiler_line("12 dead"));
+        assert!(!is_boiler_line("#3"));
         assert!(!is_boiler_line("2024 was the hottest year on record."));
         assert!(is_boiler_line("Image 3 of 5"));
         assert!(is_boiler_line(

@@ -185,6 +185,35 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
         || t.starts_with("photo used under licen")
 }
 
+/// A forum's furniture around the posts: the log-in prompts ("You must log in or register to
+/// reply here.", "Already have an account? Sign in here."), a Q&A site's prompts ("Find the
+/// answer to your question by asking.", "See similar questions with these tags."), a thread's
+/// state ("Not open for further replies."), a poster's counts ("Posts: 1,024", "12 silver
+/// badges 3 bronze badges"). `t`: the trimmed lower-case line.
+fn is_forum_furniture(t: &str) -> bool {
+    const PROMPTS: &[&str] = &[
+        "you must log in",
+        "you must be logged in",
+        "you need to be a member",
+        "create an account or sign in",
+        "already have an account?",
+        "sign up for a new account",
+        "find the answer to your question by asking",
+        "see similar questions with these tags",
+        "sorted by: reset to default",
+        "not open for further replies",
+    ];
+    let n = t.chars().count();
+    (n <= 160 && PROMPTS.iter().any(|p| t.starts_with(p)))
+        || (n <= 80 && t.contains("silver badge") && t.contains("bronze badge"))
+        || t.strip_prefix("posts:").is_some_and(|c| {
+            let c = c.trim();
+            !c.is_empty()
+                && c.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        })
+}
+
 /// "By <doing something>, you agree / accept / consent …": the small print of a form.
 fn is_consent_line(lower: &str) -> bool {
     const ACTS: &[&str] = &[
@@ -381,9 +410,24 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "joined",
         "member",
         "status",
+        "messages",
+        "location",
+        "author",
+        "top bottom",
+        "post reply",
+        "your answer",
+        "recommended posts",
+        "start asking to get answers",
+        "sign in",
+        "sign in now",
+        "create an account",
+        "register a new account",
     ];
     // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
     let t = lower.trim();
+    if is_forum_furniture(t) {
+        return true;
+    }
     if t.strip_suffix(" likes")
         .or_else(|| t.strip_suffix(" like"))
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))

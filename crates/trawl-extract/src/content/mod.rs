@@ -1452,6 +1452,10 @@ line 2</pre><p>{P3}</p></div></main>"#
             "12",
             "Click to expand...",
             "1 like",
+            "You must log in or register to reply here.",
+            "Posts: 1,024",
+            "1,234 5 gold badges 12 silver badges 30 bronze badges",
+            "Sign in",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

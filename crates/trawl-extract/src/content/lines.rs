@@ -192,6 +192,7 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
 /// badges 3 bronze badges"). `t`: the trimmed lower-case line.
 fn is_forum_furniture(t: &str) -> bool {
     const PROMPTS: &[&str] = &[
+        "your browser does not support the video",
         "you must log in",
         "you must be logged in",
         "you need to be a member",
@@ -422,6 +423,24 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "sign in now",
         "create an account",
         "register a new account",
+        // a shop's and a listing's controls
+        "view all",
+        "show more",
+        "out of stock",
+        "write a review",
+        "quantity",
+        "price low to high",
+        // a cookie preference centre's labels
+        "strictly necessary cookies",
+        "targeting cookies",
+        "functional cookies",
+        "performance cookies",
+        "cookie list",
+        "always active",
+        // a site footer's links, where no footer element holds them
+        "about us",
+        "careers",
+        "privacy policy",
     ];
     // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
     let t = lower.trim();

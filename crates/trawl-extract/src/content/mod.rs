@@ -1456,6 +1456,9 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Posts: 1,024",
             "1,234 5 gold badges 12 silver badges 30 bronze badges",
             "Sign in",
+            "View all",
+            "Strictly Necessary Cookies",
+            "Your browser does not support the video tag.",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

@@ -129,7 +129,6 @@ pub(super) const NEG_SUBSTR: &[&str] = &[
     "comment",
     "disqus",
     "related",
-    "recommend",
     "promo",
     "sponsor",
     "trending",
@@ -312,6 +311,17 @@ pub(super) const CHROME_SUBSTR: &[&str] = &[
     "masthead",
     "toolbar",
     "skiplink",
+    // a shop's carousels of other products
+    "recommend",
+    "recently-viewed",
+    "recentlyviewed",
+    "recently_viewed",
+    "upsell",
+    "cross-sell",
+    "crosssell",
+    "also-like",
+    "alsolike",
+    "also-bought",
 ];
 
 /// Token hints of site chrome (see [`CHROME_SUBSTR`]).

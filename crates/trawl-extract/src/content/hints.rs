@@ -334,6 +334,9 @@ pub(super) const CHROME_TOKENS: &[&str] = &[
     "nav",
     "navbar",
     "navigation",
+    // DocBook's page header and footer (PostgreSQL's and many manuals' "Prev | Up | Next")
+    "navheader",
+    "navfooter",
     "menu",
     "modal",
     "overlay",

@@ -193,6 +193,18 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
 fn is_forum_furniture(t: &str) -> bool {
     const PROMPTS: &[&str] = &[
         "your browser does not support the video",
+        // a consent dialog's purposes, worded by the IAB's framework for every site using it
+        "we care about your privacy",
+        "we and our partners process data",
+        "store and/or access information on a device",
+        "use limited data to select",
+        "use profiles to select personalised",
+        "create profiles for personalised",
+        "create profiles to personalise",
+        "measure advertising performance",
+        "measure content performance",
+        "understand audiences through statistics",
+        "develop and improve services",
         "you must log in",
         "you must be logged in",
         "you need to be a member",
@@ -206,6 +218,10 @@ fn is_forum_furniture(t: &str) -> bool {
     ];
     let n = t.chars().count();
     (n <= 160 && PROMPTS.iter().any(|p| t.starts_with(p)))
+        // "Show 3 more comments" under a Q&A site's post
+        || (n <= 40
+            && t.trim_start_matches(['|', ' ']).starts_with("show ")
+            && t.ends_with(" more comments"))
         || (n <= 80 && t.contains("silver badge") && t.contains("bronze badge"))
         || t.strip_prefix("posts:").is_some_and(|c| {
             let c = c.trim();
@@ -429,7 +445,9 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "out of stock",
         "write a review",
         "quantity",
-        "price low to high",
+        "price: low to high",
+        // a Discourse topic list's header row
+        "topic | | replies | views | activity",
         // a cookie preference centre's labels
         "strictly necessary cookies",
         "targeting cookies",

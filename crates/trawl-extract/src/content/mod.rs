@@ -1459,6 +1459,9 @@ line 2</pre><p>{P3}</p></div></main>"#
             "View all",
             "Strictly Necessary Cookies",
             "Your browser does not support the video tag.",
+            "Use limited data to select advertising",
+            "| Show 2 more comments",
+            "Price: Low to High",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

@@ -439,6 +439,15 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "sign in now",
         "create an account",
         "register a new account",
+        // call-to-action buttons
+        "sign up",
+        "subscribe",
+        "get a quote",
+        "start free trial",
+        "get started for free",
+        "apply now",
+        "download now",
+        "pin this for later",
         // a shop's and a listing's controls
         "view all",
         "show more",

@@ -1462,6 +1462,7 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Use limited data to select advertising",
             "| Show 2 more comments",
             "Price: Low to High",
+            "Start free trial",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

@@ -127,11 +127,26 @@ pub fn extract_with_features(
             .then(|| noscript_document(&doc))
             .flatten()
             .filter(|alt| classify::PageStats::from_doc(alt).text_chars > 2 * stats.text_chars);
-        content::extract_page_text(
-            fallback.as_ref().unwrap_or(&doc),
-            &base,
-            meta.title.as_deref(),
-        )
+        let title = meta.title.as_deref();
+        let blocks = content::extract_page_text(fallback.as_ref().unwrap_or(&doc), &base, title);
+        // A page whose content waits, hidden with `display:none`, for a script to reveal it
+        // (a shop's access or deferred-loading app): with next to no text of its own, the page
+        // text comes from the largest such block when that gives at least 100 words and more
+        // than twice the page's own.
+        let own = block_words(&blocks);
+        if fallback.is_none()
+            && verdict.words < classify::MIN_ARTICLE_WORDS
+            && own < classify::MIN_ARTICLE_WORDS as usize
+        {
+            if let Some(alt) = revealed_document(&doc) {
+                let revealed = content::extract_page_text(&alt, &base, title);
+                let words = block_words(&revealed);
+                if words >= 100 && words > 2 * own {
+                    return revealed;
+                }
+            }
+        }
+        blocks
     });
     drop(doc);
     Ok(compose(url, meta, content, page_blocks, verdict))
@@ -162,6 +177,51 @@ fn noscript_document(doc: &scraper::Html) -> Option<scraper::Html> {
     let markup = best?;
     (markup.contains("<p") || markup.contains("<div"))
         .then(|| scraper::Html::parse_document(markup))
+}
+
+/// The children of the page's largest `display:none` block (by the text it holds outside
+/// scripts and styles, at least 1,000 bytes), as a document of their own.
+fn revealed_document(doc: &scraper::Html) -> Option<scraper::Html> {
+    const MIN_TEXT: usize = 1_000;
+    let mut best: Option<(usize, ego_tree::NodeRef<'_, scraper::Node>)> = None;
+    for node in doc.tree.nodes() {
+        let scraper::Node::Element(e) = node.value() else {
+            continue;
+        };
+        if !dom::attr(e, "style").is_some_and(content::style_hides_element) {
+            continue;
+        }
+        // Text outside scripts and styles, in one walk of the subtree.
+        let mut text = 0usize;
+        let mut edges = node.traverse();
+        let mut skip = 0usize;
+        for edge in edges.by_ref() {
+            match edge {
+                ego_tree::iter::Edge::Open(n) => match n.value() {
+                    scraper::Node::Element(c)
+                        if matches!(c.name(), "script" | "style" | "template") =>
+                    {
+                        skip += 1
+                    }
+                    scraper::Node::Text(t) if skip == 0 => text += t.trim().len(),
+                    _ => {}
+                },
+                ego_tree::iter::Edge::Close(n) => {
+                    if let scraper::Node::Element(c) = n.value() {
+                        if matches!(c.name(), "script" | "style" | "template") {
+                            skip -= 1;
+                        }
+                    }
+                }
+            }
+        }
+        if text >= MIN_TEXT && best.is_none_or(|(b, _)| text > b) {
+            best = Some((text, node));
+        }
+    }
+    let (_, node) = best?;
+    let inner = scraper::ElementRef::wrap(node)?.inner_html();
+    Some(scraper::Html::parse_document(&inner))
 }
 
 /// The `is_article` verdict and the model's feature vector (from the article method's body).
@@ -399,6 +459,50 @@ mod tests {
         assert!(!looks_like_markup(
             "<\u{0}\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{e}\u{f}\u{10}\u{11}"
         ));
+    }
+
+    #[test]
+    fn a_page_whose_content_waits_hidden_for_a_script_takes_its_body_from_that_block() {
+        let specs: String = (0..12)
+            .map(|i| {
+                format!(
+                    "<li>Feature {i}: a roast of arabica beans for flavour and robusta for strength, \
+                     ground for drip machines.</li>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<html><head><title>Dark Roast Coffee - Shop</title>\
+             <script type=\"application/ld+json\">{{\"@type\":\"Product\",\"name\":\"Dark Roast Coffee\"}}</script>\
+             </head><body><header><a href=\"/\">Shop</a></header>\
+             <main><div class=\"lockdown-content\" style=\"display: none;\">\
+             <h1>Dark Roast Coffee</h1><p>$19.99</p><div class=\"product__description\">\
+             <p>Meet the yin to your yang: a bold dark roast that has your back all day long.</p>\
+             <ul>{specs}</ul></div></div></main>\
+             <div style=\"display:none\" class=\"modal\"><p>Sign up for offers.</p></div>\
+             <footer>Shop footer</footer></body></html>"
+        );
+        let url = "https://shop.example/products/dark-roast";
+        let a = extract(page.as_bytes(), url, None).unwrap();
+        assert!(!a.is_article, "{a:?}");
+        assert!(a.body.contains("Meet the yin to your yang"), "{}", a.body);
+        assert!(a.body.contains("Feature 11: a roast"), "{}", a.body);
+        assert!(!a.body.contains("Sign up for offers"), "{}", a.body);
+        // A page with text of its own keeps it: the hidden block does not replace it.
+        let own = page.replace(
+            "<main>",
+            &format!(
+                "<main><p>{}</p>",
+                "The shop's own visible words. ".repeat(40)
+            ),
+        );
+        let b = extract(own.as_bytes(), url, None).unwrap();
+        assert!(
+            b.body.contains("The shop's own visible words."),
+            "{}",
+            b.body
+        );
+        assert!(!b.body.contains("Meet the yin"), "{}", b.body);
     }
 
     #[test]

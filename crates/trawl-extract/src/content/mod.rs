@@ -75,6 +75,12 @@ pub fn extract_content(doc: &Html, base: &Url, title: Option<&str>) -> Content {
     ex.run()
 }
 
+/// Whether an inline style hides its element outright (`display:none`, any case and
+/// spacing).
+pub fn style_hides_element(style: &str) -> bool {
+    hints::style_hides(style) == hints::StyleHide::Display
+}
+
 /// The main text of a page that is not one article (a listing, a forum thread, a product,
 /// service or documentation page): everything in its main region (`<main>`, else
 /// `role="main"`, else the body) that is not navigation, header, footer, sidebar or another

@@ -180,43 +180,49 @@ fn noscript_document(doc: &scraper::Html) -> Option<scraper::Html> {
 }
 
 /// The children of the page's largest `display:none` block (by the text it holds outside
-/// scripts and styles, at least 1,000 bytes), as a document of their own.
+/// scripts and styles, at least 1,000 bytes), as a document of their own. One walk of the
+/// page: a hidden block inside another is part of the outer one's text, never larger.
 fn revealed_document(doc: &scraper::Html) -> Option<scraper::Html> {
+    use ego_tree::iter::Edge;
     const MIN_TEXT: usize = 1_000;
+    let hidden = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
+        n.value()
+            .as_element()
+            .and_then(|e| dom::attr(e, "style"))
+            .is_some_and(content::style_hides_element)
+    };
+    let no_text = |n: &ego_tree::NodeRef<'_, scraper::Node>| {
+        n.value()
+            .as_element()
+            .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+    };
     let mut best: Option<(usize, ego_tree::NodeRef<'_, scraper::Node>)> = None;
-    for node in doc.tree.nodes() {
-        let scraper::Node::Element(e) = node.value() else {
-            continue;
-        };
-        if !dom::attr(e, "style").is_some_and(content::style_hides_element) {
-            continue;
-        }
-        // Text outside scripts and styles, in one walk of the subtree.
-        let mut text = 0usize;
-        let mut edges = node.traverse();
-        let mut skip = 0usize;
-        for edge in edges.by_ref() {
-            match edge {
-                ego_tree::iter::Edge::Open(n) => match n.value() {
-                    scraper::Node::Element(c)
-                        if matches!(c.name(), "script" | "style" | "template") =>
-                    {
-                        skip += 1
-                    }
-                    scraper::Node::Text(t) if skip == 0 => text += t.trim().len(),
-                    _ => {}
-                },
-                ego_tree::iter::Edge::Close(n) => {
-                    if let scraper::Node::Element(c) = n.value() {
-                        if matches!(c.name(), "script" | "style" | "template") {
-                            skip -= 1;
-                        }
-                    }
+    // The outermost hidden block open now, and the text seen in it so far.
+    let mut open: Option<(ego_tree::NodeId, usize)> = None;
+    let mut skip = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if no_text(&n) {
+                    skip += 1;
+                } else if open.is_none() && hidden(&n) {
+                    open = Some((n.id(), 0));
+                } else if let (Some((_, text)), scraper::Node::Text(t), 0) =
+                    (open.as_mut(), n.value(), skip)
+                {
+                    *text += t.trim().len();
                 }
             }
-        }
-        if text >= MIN_TEXT && best.is_none_or(|(b, _)| text > b) {
-            best = Some((text, node));
+            Edge::Close(n) => {
+                if no_text(&n) {
+                    skip -= 1;
+                } else if let Some((_, text)) = open.filter(|(id, _)| *id == n.id()) {
+                    if text >= MIN_TEXT && best.is_none_or(|(b, _)| text > b) {
+                        best = Some((text, n));
+                    }
+                    open = None;
+                }
+            }
         }
     }
     let (_, node) = best?;

@@ -798,10 +798,10 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         // Every label before the registrable name (two labels: an approximation that a
         // `co.uk` host only makes generous, as `co` is in no group).
         let labels: Vec<&str> = host.split('.').collect();
+        // (`url` lower-cases a domain host already.)
         for label in &labels[..labels.len().saturating_sub(2)] {
-            let label = label.to_ascii_lowercase();
             for (g, words) in HOST_GROUPS.iter().enumerate() {
-                out[g] |= words.contains(&label.as_str());
+                out[g] |= words.contains(label);
             }
         }
     }

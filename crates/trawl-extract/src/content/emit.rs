@@ -487,7 +487,8 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
     }
 
     /// Whether the list starting here follows a paragraph of the body that introduces it
-    /// (a sentence of three or more words ending in a colon, not a "Read also" label).
+    /// (a sentence of three or more words ending in a colon that does not point elsewhere;
+    /// "Read also" and boilerplate lines never reach `blocks`).
     fn introduced_list(&self) -> bool {
         self.buf.is_empty()
             && self.blocks.last().is_some_and(|b| {
@@ -495,8 +496,6 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                 b.kind == BlockKind::Paragraph
                     && t.ends_with(':')
                     && t.split_whitespace().nth(2).is_some()
-                    && !is_readalso_line(t)
-                    && !is_boiler_line(t)
                     && !points_elsewhere(t)
             })
     }

@@ -145,10 +145,8 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
     if t.starts_with("average rating") && t.contains("vote count") {
         return true;
     }
-    if t == "this slideshow requires javascript."
-        || t == "[email\u{a0}protected]"
-        || t == "[email protected]"
-    {
+    // (Text is whitespace-normalized: Cloudflare's `[email&#160;protected]` reads so too.)
+    if t == "this slideshow requires javascript." || t == "[email protected]" {
         return true;
     }
     if let Some(rest) = t.strip_prefix("pages:").or_else(|| t.strip_prefix("page:")) {
@@ -185,12 +183,13 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
         || t.starts_with("photo used under licen")
 }
 
-/// A forum's furniture around the posts: the log-in prompts ("You must log in or register to
-/// reply here.", "Already have an account? Sign in here."), a Q&A site's prompts ("Find the
-/// answer to your question by asking.", "See similar questions with these tags."), a thread's
+/// The prompts and counters a site's software prints around the content: a forum's log-in
+/// prompts ("You must log in or register to reply here.", "Already have an account? Sign in
+/// here."), a Q&A site's prompts ("Find the answer to your question by asking."), a thread's
 /// state ("Not open for further replies."), a poster's counts ("Posts: 1,024", "12 silver
-/// badges 3 bronze badges"). `t`: the trimmed lower-case line.
-fn is_forum_furniture(t: &str) -> bool {
+/// badges 3 bronze badges"), a consent dialog's purposes and a player's no-video notice.
+/// `t`: the trimmed lower-case line.
+fn is_site_prompt(t: &str) -> bool {
     const PROMPTS: &[&str] = &[
         "your browser does not support the video",
         // a consent dialog's purposes, worded by the IAB's framework for every site using it
@@ -469,13 +468,14 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "careers",
         "privacy policy",
     ];
-    // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
-    let t = lower.trim();
-    if is_forum_furniture(t) {
+    let trimmed = lower.trim();
+    if is_site_prompt(trimmed) {
         return true;
     }
-    if t.strip_suffix(" likes")
-        .or_else(|| t.strip_suffix(" like"))
+    // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
+    if trimmed
+        .strip_suffix(" likes")
+        .or_else(|| trimmed.strip_suffix(" like"))
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
     {
         return true;

@@ -741,7 +741,9 @@ pub(super) fn is_reading_time(lower: &str) -> bool {
             && words.iter().any(|w| w.starts_with("min")))
 }
 
-/// Remove unrendered template placeholders such as `{{item.group_date}}`.
+/// Remove unrendered template placeholders such as `{{item.group_date}}`. A
+/// placeholder that never closes (a page cut short inside one) takes the rest
+/// of the line with it, as a closed one takes what it encloses.
 pub(super) fn strip_placeholders(text: String) -> String {
     if !text.contains("{{") && !text.contains("{%") {
         return text;
@@ -763,10 +765,7 @@ pub(super) fn strip_placeholders(text: String) -> String {
         out.push_str(&rest[..start]);
         match rest[start..].find(close) {
             Some(e) => rest = &rest[start + e + 2..],
-            None => {
-                out.push_str(&rest[start..]);
-                break;
-            }
+            None => break,
         }
     }
     normalize_ws(&out)

@@ -1339,6 +1339,10 @@ line 2</pre><p>{P3}</p></div></main>"#
             strip_placeholders("x {{item.group_date}} y".to_string()),
             "x y"
         );
+        assert_eq!(
+            strip_placeholders("News {{lter-title\">Feed".to_string()),
+            "News"
+        );
     }
 
     #[test]

@@ -49,6 +49,10 @@ use url::Url;
 
 /// `TRAWL_CONTENT_DEBUG=1` prints the pruning and candidate decisions to stderr
 /// (a development aid for improving the method).
+/// Prose (characters of paragraph-like text) a `<main>` needs for the site furniture outside it
+/// to be pruned whatever it holds.
+const MAIN_MIN_PROSE: u32 = 150;
+
 static DEBUG: once_cell::sync::Lazy<bool> =
     once_cell::sync::Lazy::new(|| std::env::var_os("TRAWL_CONTENT_DEBUG").is_some());
 
@@ -257,6 +261,13 @@ impl<'a, 'b> Extractor<'a, 'b> {
     fn prune(&mut self, s0: &Stats, page: bool) {
         let n = self.a.nodes.len();
         let total_prose = s0.prose[0];
+        // A `<main>` with prose of its own: a site footer, header or aside outside it is
+        // boilerplate even when it holds most of the page's prose (a long legal disclaimer
+        // under a short article).
+        let main = (0..n)
+            .filter(|&i| self.a.nodes[i].tag == Tag::Main && s0.prose[i] >= MAIN_MIN_PROSE)
+            .max_by_key(|&i| s0.prose[i])
+            .map(|i| (i, self.a.nodes[i].end as usize));
         let mut i = 0usize;
         while i < n {
             let node = &self.a.nodes[i];
@@ -282,11 +293,15 @@ impl<'a, 'b> Extractor<'a, 'b> {
             };
             let hinted = named && !h.strong_pos && !self.is_embedded_post(i);
             let form_boiler = !page && node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
-            let content_class = !page && hinted && self.is_content_class(i);
+            // (before or after the main region, never around it: an unclosed `<aside>` can hold
+            // the whole page)
+            let site_furniture =
+                boiler_tag && main.is_some_and(|(m, end)| (node.end as usize) <= m || i >= end);
+            let content_class = !page && hinted && !site_furniture && self.is_content_class(i);
             if (boiler_tag || hinted || form_boiler)
                 && !content_class
                 && !matches!(node.tag, Tag::Body | Tag::Main)
-                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose)
+                && !(total_prose > 0 && s0.prose[i] * 2 >= total_prose && !site_furniture)
             {
                 if *DEBUG {
                     if let Node::Element(e) = node.node.value() {
@@ -849,6 +864,23 @@ mod tests {
             "Council election results announced today"
         );
         assert_eq!(c.related[0].url, "https://example.com/x");
+    }
+
+    #[test]
+    fn a_site_footer_outside_main_is_pruned_whatever_it_holds() {
+        let disclaimer = "This material is not intended to replace the advice of a qualified advisor, and information has been obtained from sources believed to be reliable. ";
+        let footer = |wrap: &str| {
+            format!(
+                r#"<!doctype html><html><body>{wrap}<main><div class="text"><p>{P1}</p><p>{P2}</p></div></main>
+                <footer class="l-footer"><div class="text"><p>{}</p></div></footer></body></html>"#,
+                disclaimer.repeat(6)
+            )
+        };
+        let b = body(&run(&footer(""), None));
+        assert_eq!(b, format!("{P1}\n\n{P2}"));
+        // An unclosed `<aside>` around the whole page is not furniture outside the main region.
+        let b = body(&run(&footer("<aside class=\"banner\">"), None));
+        assert!(b.contains(P1) && b.contains(P2), "{b}");
     }
 
     #[test]
@@ -1532,6 +1564,39 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         assert!(is_readalso_line("READ MORE: Council approves the budget"));
         assert!(!is_readalso_line("Read more books, the mayor said."));
+    }
+
+    #[test]
+    fn furniture_lines_in_other_languages() {
+        for line in [
+            "Поделиться",
+            "Комментарии",
+            "Kommentare",
+            "Lire la suite →",
+            "Compartir",
+            "Czytaj więcej",
+            "Torna su ↑",
+            "Reklama",
+        ] {
+            assert!(is_boiler_line(line), "{line}");
+        }
+        for line in [
+            "Поделиться мнением с журналистами он отказался.",
+            "Die Kommentare des Ministers lösten eine Debatte aus.",
+            "Lire la suite du rapport prendra des semaines, selon le juge.",
+        ] {
+            assert!(!is_boiler_line(line), "{line}");
+        }
+        assert!(is_readalso_line("Читайте також: Уряд ухвалив бюджет"));
+        assert!(is_readalso_line(
+            "Siehe auch: Der Stadtrat beschließt den Haushalt"
+        ));
+        assert!(is_readalso_line(
+            "Zobacz także - Rada miasta przyjęła budżet"
+        ));
+        assert!(!is_readalso_line(
+            "Siehe auch die Antwort der Regierung vom Montag."
+        ));
     }
 
     #[test]

@@ -473,8 +473,23 @@ pub(super) fn attr_hints(value: &str, h: &mut Hints) {
             // The class proper, after any Tailwind variants (`print:break-inside-avoid`
             // is not a print-only box, `xl:hidden` still reads as `hidden`).
             let utility = name.rsplit(':').next().unwrap_or(name);
-            for tok in utility.split(|c: char| !c.is_ascii_alphanumeric()) {
-                if tok.is_empty() || tok.len() > 12 {
+            let mut toks = utility
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|t| !t.is_empty())
+                .peekable();
+            while let Some(tok) = toks.next() {
+                if tok.len() > 12 {
+                    continue;
+                }
+                // `adv-heading…`: a block plugin's "advanced heading" (Kadence's
+                // `kt-adv-heading356_…` holds every heading and paragraph of its pages), not
+                // an advert
+                if tok.eq_ignore_ascii_case("adv")
+                    && toks.peek().is_some_and(|n| {
+                        n.get(..7)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("heading"))
+                    })
+                {
                     continue;
                 }
                 if tok.eq_ignore_ascii_case("hidden") || tok.eq_ignore_ascii_case("hide") {
@@ -657,6 +672,18 @@ mod tests {
         );
         let long = format!("{}visibility:hidden", "margin:0;".repeat(20));
         assert_eq!(style_hides(&long), StyleHide::Visibility);
+    }
+
+    #[test]
+    fn an_advanced_heading_is_not_an_advert() {
+        let hints = |v: &str| {
+            let mut h = Hints::default();
+            attr_hints(v, &mut h);
+            h
+        };
+        assert!(!hints("kt-adv-heading356_9c83af-2d wp-block-kadence-advancedheading").neg);
+        assert!(hints("adv-slot").chrome);
+        assert!(hints("box adv").chrome);
     }
 
     #[test]

@@ -282,7 +282,11 @@ impl<'a, 'b> Extractor<'a, 'b> {
             }
             let h = node.hints;
             let boiler_tag = match node.tag {
-                Tag::Header | Tag::Footer | Tag::Aside => true,
+                // in page mode, an `<article>`'s own header that holds a heading is a teaser's
+                // (a listing's cards are `<article><header><h2>title</h2>excerpt</header>`)
+                Tag::Header => !(page && self.has_heading(i) && self.inside_article(i)),
+                Tag::Footer => true,
+                Tag::Aside => true,
                 Tag::Figcaption => !page,
                 _ => false,
             };
@@ -328,6 +332,26 @@ impl<'a, 'b> Extractor<'a, 'b> {
             }
             i += 1;
         }
+    }
+
+    /// Whether node `i` holds a heading (`<h1>`–`<h6>`).
+    fn has_heading(&self, i: usize) -> bool {
+        let end = self.a.nodes[i].end as usize;
+        self.a.nodes[i + 1..end]
+            .iter()
+            .any(|n| matches!(n.tag, Tag::H(_)))
+    }
+
+    /// Whether node `i` has an `<article>` ancestor.
+    fn inside_article(&self, i: usize) -> bool {
+        let mut p = self.a.nodes[i].parent;
+        while p != NONE {
+            if self.a.nodes[p as usize].tag == Tag::Article {
+                return true;
+            }
+            p = self.a.nodes[p as usize].parent;
+        }
+        false
     }
 
     /// Stage 3: every block with 25+ characters of its own text scores
@@ -994,6 +1018,33 @@ line 2</pre><p>{P3}</p></div></main>"#
             .map(|b| b.text)
             .collect();
         assert_eq!(text.len(), 2, "{text:?}");
+    }
+
+    #[test]
+    fn page_mode_keeps_teaser_cards_headed_inside_their_article() {
+        // a listing's cards: `<article><header><h2>title</h2><p>excerpt</p></header>`; a
+        // forum post's header (poster, date: no heading) and the site header stay out
+        let html = page(&format!(
+            r#"<main><article><header><h2><a href="/1">Council approves the budget</a></h2><p>{P1}</p></header></article>
+               <article><header><h2><a href="/2">Opponents warn of a shortfall</a></h2><p>{P2}</p></header></article>
+               <article class="post"><header><a href="/u/jo">jo_smith</a> <span>3 days ago</span></header><p>{P3}</p></article></main>"#
+        ));
+        let doc = Html::parse_document(&html);
+        let base = Url::parse("https://example.com/topic/budget").unwrap();
+        let text: Vec<String> = extract_page_text(&doc, &base, None)
+            .into_iter()
+            .map(|b| b.text)
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "Council approves the budget",
+                P1,
+                "Opponents warn of a shortfall",
+                P2,
+                P3
+            ],
+        );
     }
 
     #[test]

@@ -601,6 +601,19 @@ pub(super) fn is_credit_line(lower: &str, n: usize) -> bool {
         "fotos:",
         "фото:",
         "bild:",
+        // the same labels in the languages of the larger news markets
+        "photo :",
+        "crédit photo",
+        "crédits photo",
+        "credit foto",
+        "fot.",
+        "fot:",
+        "fotografía:",
+        "imagen:",
+        "imagem:",
+        "фотография:",
+        "фото —",
+        "фото -",
     ];
     if n <= 160 && LABELS.iter().any(|l| lower.starts_with(l)) {
         return true;
@@ -630,6 +643,14 @@ pub(super) fn is_credit_line(lower: &str, n: usize) -> bool {
         "anadolu",
         "tass",
         "ria novosti",
+        "pap",
+        "ansa",
+        "efe",
+        "kyodo",
+        "xinhua",
+        "yonhap",
+        "тасс",
+        "риа новости",
     ];
     if n <= 80 && !lower.trim_end().ends_with('.') {
         let agency_then = |rest: &str| {

@@ -1352,11 +1352,18 @@ line 2</pre><p>{P3}</p></div></main>"#
             "© Jane Doe/Agency",
             "The harbour at dawn. © Jane Doe",
             "Image credit: NASA",
+            "Photo : Jean Dupont / AFP",
+            "Fot. Jan Kowalski/PAP",
+            "Фото — Иван Петров",
+            "EFE / Juan Pérez",
+            "ТАСС",
         ] {
             assert!(is_boiler_line(line), "{line}");
         }
         for line in [
             "Photography is the art of capturing light, and it has changed a lot.",
+            "Apple shares rose after the results.",
+            "EFEKT: the council said the plan worked.",
             "The company said the logo © was registered in 1999.",
         ] {
             assert!(!is_boiler_line(line), "{line}");

@@ -1551,6 +1551,10 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Filters",
             "12",
             "Click to expand...",
+            "Click to shrink...",
+            "Reaction score",
+            "Well-known member",
+            "Original Poster",
             "1 like",
             "You must log in or register to reply here.",
             "Posts: 1,024",
@@ -1568,6 +1572,9 @@ line 2</pre><p>{P3}</p></div></main>"#
         }
         assert!(!is_boiler_line("12 dead"));
         assert!(!is_boiler_line("#3"));
+        assert!(!is_boiler_line(
+            "Members of the council voted against the plan."
+        ));
         assert!(!is_boiler_line("2024 was the hottest year on record."));
         assert!(is_boiler_line("Image 3 of 5"));
         assert!(is_boiler_line(

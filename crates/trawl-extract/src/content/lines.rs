@@ -495,6 +495,10 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         // a forum's furniture: its links, a post's folding and its author's card
         "click to expand",
         "click to shrink",
+        "follow",
+        // a consent dialog's controls
+        "checkbox label label",
+        "leg.interest",
         "jump to",
         "forum jump",
         "reaction score",
@@ -577,9 +581,30 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     {
         return true;
     }
-    // a bare number: a pager's page, a counter, a carousel's slide
-    if (1..=4).contains(&n) && text.trim().bytes().all(|b| b.is_ascii_digit()) {
+    // a bare number: a pager's page, a counter, a carousel's slide, a post's vote score
+    // ("-3"); a pager's run of them ("1 2 3")
+    let bare = text.trim();
+    let digits = bare.strip_prefix('-').unwrap_or(bare);
+    if (1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         return true;
+    }
+    if n <= 30
+        && bare.contains(' ')
+        && bare
+            .split(' ')
+            .all(|w| (1..=4).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return true;
+    }
+    // a product's review count ("128 reviews"; not "1,113 ratings", which a repair guide's
+    // page keeps)
+    if let Some(count) = trimmed
+        .strip_suffix(" reviews")
+        .or_else(|| trimmed.strip_suffix(" review"))
+    {
+        if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+            return true;
+        }
     }
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)

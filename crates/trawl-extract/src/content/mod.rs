@@ -1553,6 +1553,11 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Click to expand...",
             "Click to shrink...",
             "Reaction score",
+            "-3",
+            "1 2 3 4",
+            "1,284 reviews",
+            "Follow",
+            "Leg.Interest",
             "Well-known member",
             "Original Poster",
             "1 like",
@@ -1571,6 +1576,9 @@ line 2</pre><p>{P3}</p></div></main>"#
             assert!(is_boiler_line(ui), "{ui}");
         }
         assert!(!is_boiler_line("12 dead"));
+        assert!(!is_boiler_line("1,113 ratings"));
+        assert!(!is_boiler_line("-12.5"));
+        assert!(!is_boiler_line("Follow the money, the auditor said."));
         assert!(!is_boiler_line("#3"));
         assert!(!is_boiler_line(
             "Members of the council voted against the plan."

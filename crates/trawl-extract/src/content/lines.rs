@@ -204,6 +204,17 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
 fn is_site_prompt(t: &str) -> bool {
     const PROMPTS: &[&str] = &[
         "your browser does not support the video",
+        "sorry, your browser doesn’t support embedded video",
+        "sorry, your browser doesn't support embedded video",
+        // a post's edit note (phpBB: "Last edited by Minoa on Wed Aug 28, 2019 11:24 am, edited
+        // 1 time in total.")
+        "last edited by ",
+        // a site builder's form messages, shipped hidden beside every form
+        "oops! something went wrong while submitting the form",
+        "thank you! your submission has been received",
+        // a privacy footer link
+        "do not sell or share my personal information",
+        "do not sell my personal information",
         // a consent dialog's purposes, worded by the IAB's framework for every site using it
         "we care about your privacy",
         "we and our partners process data",

@@ -849,6 +849,26 @@ mod tests {
             .join("\n\n")
     }
 
+    /// The blocks' text of `html` in page mode.
+    fn page_text(html: &str, url: &str) -> Vec<String> {
+        let doc = Html::parse_document(html);
+        let base = Url::parse(url).unwrap();
+        extract_page_text(&doc, &base, None)
+            .into_iter()
+            .map(|b| b.text)
+            .collect()
+    }
+
+    /// Every line of `boiler` is furniture, no line of `kept` is.
+    fn boiler_lines(boiler: &[&str], kept: &[&str]) {
+        for line in boiler {
+            assert!(is_boiler_line(line), "{line}");
+        }
+        for line in kept {
+            assert!(!is_boiler_line(line), "{line}");
+        }
+    }
+
     const P1: &str = "The city council voted on Tuesday to approve the new budget, which raises spending on schools, roads and public transport by almost ten percent over last year.";
     const P2: &str = "Opponents said the plan, drafted in a hurry, would leave the city exposed if tax receipts fall, while supporters argued that the investment was long overdue.";
     const P3: &str = "The mayor, who campaigned on the promise of better buses, said the first new routes would open in the spring, with more to follow later in the year.";
@@ -1011,12 +1031,7 @@ line 2</pre><p>{P3}</p></div></main>"#
         let html = page(&format!(
             r#"<main><p class="print:break-inside-avoid">{P1}</p><p class="print:break-inside-avoid">{P2}</p></main>"#
         ));
-        let doc = Html::parse_document(&html);
-        let base = Url::parse("https://example.com/a").unwrap();
-        let text: Vec<String> = extract_page_text(&doc, &base, None)
-            .into_iter()
-            .map(|b| b.text)
-            .collect();
+        let text = page_text(&html, "https://example.com/a");
         assert_eq!(text.len(), 2, "{text:?}");
     }
 
@@ -1029,12 +1044,7 @@ line 2</pre><p>{P3}</p></div></main>"#
                <article><header><h2><a href="/2">Opponents warn of a shortfall</a></h2><p>{P2}</p></header></article>
                <article class="post"><header><a href="/u/jo">jo_smith</a> <span>3 days ago</span></header><p>{P3}</p></article></main>"#
         ));
-        let doc = Html::parse_document(&html);
-        let base = Url::parse("https://example.com/topic/budget").unwrap();
-        let text: Vec<String> = extract_page_text(&doc, &base, None)
-            .into_iter()
-            .map(|b| b.text)
-            .collect();
+        let text = page_text(&html, "https://example.com/topic/budget");
         assert_eq!(
             text,
             [
@@ -1346,28 +1356,26 @@ line 2</pre><p>{P3}</p></div></main>"#
 
     #[test]
     fn photo_credits_are_not_body() {
-        for line in [
-            "Photo: Jane Doe/Reuters",
-            "Photograph by John Smith for The Paper",
-            "© Jane Doe/Agency",
-            "The harbour at dawn. © Jane Doe",
-            "Image credit: NASA",
-            "Photo : Jean Dupont / AFP",
-            "Fot. Jan Kowalski/PAP",
-            "Фото — Иван Петров",
-            "EFE / Juan Pérez",
-            "ТАСС",
-        ] {
-            assert!(is_boiler_line(line), "{line}");
-        }
-        for line in [
-            "Photography is the art of capturing light, and it has changed a lot.",
-            "Apple shares rose after the results.",
-            "EFEKT: the council said the plan worked.",
-            "The company said the logo © was registered in 1999.",
-        ] {
-            assert!(!is_boiler_line(line), "{line}");
-        }
+        boiler_lines(
+            &[
+                "Photo: Jane Doe/Reuters",
+                "Photograph by John Smith for The Paper",
+                "© Jane Doe/Agency",
+                "The harbour at dawn. © Jane Doe",
+                "Image credit: NASA",
+                "Photo : Jean Dupont / AFP",
+                "Fot. Jan Kowalski/PAP",
+                "Фото — Иван Петров",
+                "EFE / Juan Pérez",
+                "ТАСС",
+            ],
+            &[
+                "Photography is the art of capturing light, and it has changed a lot.",
+                "Apple shares rose after the results.",
+                "EFEKT: the council said the plan worked.",
+                "The company said the logo © was registered in 1999.",
+            ],
+        );
     }
 
     #[test]
@@ -1597,25 +1605,23 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         assert!(is_boiler_line("Sign up for our free daily newsletter."));
         assert!(is_boiler_line("Getty Images / Holger Leue"));
-        for leftover in [
-            "(Visited 1,902 times, 364 visits today)",
-            "Average rating 5 / 5. Vote count: 1",
-            "This slideshow requires JavaScript.",
-            "Pages: 1 2 3",
-            "[convertkit form=1630175]",
-            "[CTA_MODULE]",
-            "Image used under license from Shutterstock",
-        ] {
-            assert!(is_boiler_line(leftover), "{leftover}");
-        }
-        for text in [
-            "[edit]",
-            "[New York Times]",
-            "Pages: the first three",
-            "[Sources]",
-        ] {
-            assert!(!is_boiler_line(text), "{text}");
-        }
+        boiler_lines(
+            &[
+                "(Visited 1,902 times, 364 visits today)",
+                "Average rating 5 / 5. Vote count: 1",
+                "This slideshow requires JavaScript.",
+                "Pages: 1 2 3",
+                "[convertkit form=1630175]",
+                "[CTA_MODULE]",
+                "Image used under license from Shutterstock",
+            ],
+            &[
+                "[edit]",
+                "[New York Times]",
+                "Pages: the first three",
+                "[Sources]",
+            ],
+        );
         assert!(is_boiler_line("AFP via Getty Images"));
         assert!(is_boiler_line(
             "A portrait of the Queen in 2004 (Picture credit: Getty)"
@@ -1645,25 +1651,23 @@ line 2</pre><p>{P3}</p></div></main>"#
 
     #[test]
     fn furniture_lines_in_other_languages() {
-        for line in [
-            "Поделиться",
-            "Комментарии",
-            "Kommentare",
-            "Lire la suite →",
-            "Compartir",
-            "Czytaj więcej",
-            "Torna su ↑",
-            "Reklama",
-        ] {
-            assert!(is_boiler_line(line), "{line}");
-        }
-        for line in [
-            "Поделиться мнением с журналистами он отказался.",
-            "Die Kommentare des Ministers lösten eine Debatte aus.",
-            "Lire la suite du rapport prendra des semaines, selon le juge.",
-        ] {
-            assert!(!is_boiler_line(line), "{line}");
-        }
+        boiler_lines(
+            &[
+                "Поделиться",
+                "Комментарии",
+                "Kommentare",
+                "Lire la suite →",
+                "Compartir",
+                "Czytaj więcej",
+                "Torna su ↑",
+                "Reklama",
+            ],
+            &[
+                "Поделиться мнением с журналистами он отказался.",
+                "Die Kommentare des Ministers lösten eine Debatte aus.",
+                "Lire la suite du rapport prendra des semaines, selon le juge.",
+            ],
+        );
         assert!(is_readalso_line("Читайте також: Уряд ухвалив бюджет"));
         assert!(is_readalso_line(
             "Siehe auch: Der Stadtrat beschließt den Haushalt"

@@ -1583,6 +1583,10 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Use limited data to select advertising",
             "| Show 2 more comments",
             "Price: Low to High",
+            "Select a size",
+            "Choose Options",
+            "Add to Wishlist",
+            "Qty:",
             "Start free trial",
         ] {
             assert!(is_boiler_line(ui), "{ui}");

@@ -255,6 +255,42 @@ fn judge(
     }
 }
 
+/// Drops an author's bio after the article: one of the last three paragraphs (of five or more
+/// blocks) that opens with an author's full name and a predicate ("Rebecca Norris is a
+/// full-time freelance writer …", "Scott Levine has no position in …"). Whether any went.
+fn drop_author_bios(blocks: &mut Vec<trawl_core::Block>, authors: &[String]) -> bool {
+    const PREDICATES: &[&str] = &[
+        " is ", " has ", " was ", " writes ", " covers ", " joined ", " serves ", " holds ",
+        " lives ", ", a ", ", an ", ", the ",
+    ];
+    if blocks.len() < 5 {
+        return false;
+    }
+    let names: Vec<&str> = authors
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| a.split_whitespace().nth(1).is_some())
+        .collect();
+    if names.is_empty() {
+        return false;
+    }
+    let from = blocks.len() - 3;
+    let before = blocks.len();
+    let mut i = 0;
+    blocks.retain(|b| {
+        let tail = i >= from;
+        i += 1;
+        !(tail
+            && b.kind == trawl_core::BlockKind::Paragraph
+            && names.iter().any(|n| {
+                b.text
+                    .strip_prefix(n)
+                    .is_some_and(|rest| PREDICATES.iter().any(|p| rest.starts_with(p)))
+            }))
+    });
+    blocks.len() != before
+}
+
 /// The words of the blocks joined into a body (no word spans two blocks).
 fn block_words(blocks: &[trawl_core::Block]) -> usize {
     blocks.iter().map(|b| count_words(&b.text)).sum()
@@ -336,7 +372,15 @@ fn compose(
             let words = u32::try_from(block_words(&page)).unwrap_or(u32::MAX);
             (page, words)
         }
-        None => (content.blocks, words),
+        None => {
+            let mut blocks = content.blocks;
+            if drop_author_bios(&mut blocks, &meta.authors) {
+                let words = u32::try_from(block_words(&blocks)).unwrap_or(u32::MAX);
+                (blocks, words)
+            } else {
+                (blocks, words)
+            }
+        }
     };
     let body = join_blocks(&blocks);
     let dateline = blocks
@@ -586,6 +630,45 @@ mod tests {
         assert!(!a.body.contains("Share this page"), "{}", a.body);
         assert!(!a.body.contains("Copyright"), "{}", a.body);
         assert!(!a.body.contains("World"), "{}", a.body);
+    }
+
+    #[test]
+    fn an_authors_bio_after_the_article_is_not_body() {
+        let para = |n: u32| {
+            format!(
+                "<p>Paragraph {n} of the story says that the council approved the budget on Tuesday, \
+                 after a long debate about schools, roads and the buses of the city.</p>"
+            )
+        };
+        let paras: String = (1..=5).map(para).collect();
+        let page = format!(
+            "<html><head><title>Council approves the budget</title>\
+             <meta name=\"author\" content=\"Rebecca Norris\"></head><body><article>\
+             <h1>Council approves the budget</h1>{paras}\
+             <p>Rebecca Norris is a freelance writer living in the Washington, D.C. metro area.</p>\
+             </article></body></html>"
+        );
+        let a = extract(page.as_bytes(), "https://news.example/2024/budget", None).unwrap();
+        assert_eq!(a.authors, ["Rebecca Norris"]);
+        assert!(a.body.contains("Paragraph 5 of the story"), "{}", a.body);
+        assert!(!a.body.contains("freelance writer"), "{}", a.body);
+        assert_eq!(a.word_count as usize, count_words(&a.body));
+        // The same sentence inside the story, or naming someone else, stays.
+        let mut blocks: Vec<trawl_core::Block> = ["Jane Roe is the mayor.", "a", "b", "c", "d"]
+            .iter()
+            .map(|t| trawl_core::Block {
+                kind: trawl_core::BlockKind::Paragraph,
+                text: t.to_string(),
+            })
+            .collect();
+        assert!(!drop_author_bios(&mut blocks, &["Jane Roe".into()]));
+        blocks.push(trawl_core::Block {
+            kind: trawl_core::BlockKind::Paragraph,
+            text: "John Doe is a reporter.".into(),
+        });
+        assert!(!drop_author_bios(&mut blocks, &["Jane Roe".into()]));
+        assert!(drop_author_bios(&mut blocks, &["John Doe".into()]));
+        assert_eq!(blocks.len(), 5);
     }
 
     #[test]

@@ -374,12 +374,12 @@ fn compose(
         }
         None => {
             let mut blocks = content.blocks;
-            if drop_author_bios(&mut blocks, &meta.authors) {
-                let words = u32::try_from(block_words(&blocks)).unwrap_or(u32::MAX);
-                (blocks, words)
+            let words = if drop_author_bios(&mut blocks, &meta.authors) {
+                u32::try_from(block_words(&blocks)).unwrap_or(u32::MAX)
             } else {
-                (blocks, words)
-            }
+                words
+            };
+            (blocks, words)
         }
     };
     let body = join_blocks(&blocks);

@@ -47,12 +47,12 @@ use scraper::{Html, Node};
 use trawl_core::{Block, BlockKind, RelatedLink};
 use url::Url;
 
-/// `TRAWL_CONTENT_DEBUG=1` prints the pruning and candidate decisions to stderr
-/// (a development aid for improving the method).
 /// Prose (characters of paragraph-like text) a `<main>` needs for the site furniture outside it
 /// to be pruned whatever it holds.
 const MAIN_MIN_PROSE: u32 = 150;
 
+/// `TRAWL_CONTENT_DEBUG=1` prints the pruning and candidate decisions to stderr
+/// (a development aid for improving the method).
 static DEBUG: once_cell::sync::Lazy<bool> =
     once_cell::sync::Lazy::new(|| std::env::var_os("TRAWL_CONTENT_DEBUG").is_some());
 
@@ -285,8 +285,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
                 // in page mode, an `<article>`'s own header that holds a heading is a teaser's
                 // (a listing's cards are `<article><header><h2>title</h2>excerpt</header>`)
                 Tag::Header => !(page && self.has_heading(i) && self.inside_article(i)),
-                Tag::Footer => true,
-                Tag::Aside => true,
+                Tag::Footer | Tag::Aside => true,
                 Tag::Figcaption => !page,
                 _ => false,
             };

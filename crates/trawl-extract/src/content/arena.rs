@@ -141,7 +141,20 @@ impl<'a> Builder<'a> {
                         && crate::dom::attr(e, "hidden").is_some()
                         && self.inlined.contains(&n.id()) => {}
                 Node::Element(e) => {
-                    if let Class::Keep(mut tag) = classify(e.name()) {
+                    let class = match classify(e.name()) {
+                        // An open accordion's toggle (`<h3><button aria-expanded="true"
+                        // aria-controls="faq-1">How long does it take?</button></h3>`, the WAI-ARIA
+                        // accordion pattern): its label heads the panel shown below it.
+                        Class::Skip
+                            if e.name() == "button"
+                                && crate::dom::attr(e, "aria-expanded")
+                                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) =>
+                        {
+                            Class::Keep(Tag::Inline)
+                        }
+                        c => c,
+                    };
+                    if let Class::Keep(mut tag) = class {
                         let a = crate::dom::Common::read(e);
                         // A task list's ticks (`<li><input type="checkbox" disabled> …`, as
                         // Markdown renders `- [ ]`) are not a form to fill in.

@@ -927,6 +927,23 @@ mod tests {
     }
 
     #[test]
+    fn an_open_accordion_keeps_its_question() {
+        let html = page(&format!(
+            r#"<article><p>{P1}</p><p>{P2}</p>
+               <h3><button aria-expanded="true" aria-controls="q1">How long does the budget last?</button></h3>
+               <div id="q1"><p>{P3}</p></div>
+               <h3><button aria-expanded="false" aria-controls="q2">Who voted against the plan?</button></h3>
+               <div id="q2" hidden><p>Four members of the council voted against it, citing the cost of buses.</p></div>
+               <button class="share" aria-label="Share">Share on Facebook</button></article>"#
+        ));
+        let b = body(&run(&html, None));
+        assert!(b.contains("How long does the budget last?"), "{b}");
+        assert!(b.contains(P3), "{b}");
+        assert!(!b.contains("Who voted against"), "{b}");
+        assert!(!b.contains("Share on Facebook"), "{b}");
+    }
+
+    #[test]
     fn br_separated_text_in_divs() {
         let html = page(&format!(
             r#"<div id="story">{P1}<br><br>{P2}<br/><br/>{P3}</div>"#

@@ -317,7 +317,15 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             // empty or only zero-width characters (`<p>&zwj;</p>` spacers)
             return;
         }
-        // very short link-heavy lines (bare "Read more" links, tag clouds)
+        // a line of glyphs alone: an icon's arrow ("→", "►"), a close button's "×", a toggle's
+        // "+" (not code, whose braces stand alone, nor a table's cell, nor a wire story's "___"
+        // section rule)
+        if kind != BlockKind::Preformatted
+            && !in_table
+            && !text.chars().any(|c| c.is_alphanumeric() || c == '_')
+        {
+            return;
+        }
         // short link-heavy lines (bare "Read more" links) and link-only runs of any
         // length (tag lists, "more stories" strips)
         if chars > 0

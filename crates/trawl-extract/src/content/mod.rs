@@ -944,6 +944,20 @@ mod tests {
     }
 
     #[test]
+    fn glyph_only_lines_are_not_body() {
+        let html = page(&format!(
+            r#"<article><p>{P1}</p><p>→</p><div>×</div><p>___</p><p>{P2}</p>
+               <pre>fn main() {{
+}}</pre><pre>}}</pre><p>{P3}</p></article>"#
+        ));
+        let c = run(&html, None);
+        let texts: Vec<&str> = c.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(!texts.contains(&"→") && !texts.contains(&"×"), "{texts:?}");
+        assert!(texts.contains(&"___"), "{texts:?}");
+        assert!(texts.contains(&"}"), "{texts:?}");
+    }
+
+    #[test]
     fn br_separated_text_in_divs() {
         let html = page(&format!(
             r#"<div id="story">{P1}<br><br>{P2}<br/><br/>{P3}</div>"#

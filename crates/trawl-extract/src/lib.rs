@@ -274,20 +274,17 @@ fn drop_author_bios(blocks: &mut Vec<trawl_core::Block>, authors: &[String]) -> 
     if names.is_empty() {
         return false;
     }
-    let from = blocks.len() - 3;
-    let before = blocks.len();
-    let mut i = 0;
-    blocks.retain(|b| {
-        let tail = i >= from;
-        i += 1;
-        !(tail
-            && b.kind == trawl_core::BlockKind::Paragraph
+    let is_bio = |b: &trawl_core::Block| {
+        b.kind == trawl_core::BlockKind::Paragraph
             && names.iter().any(|n| {
                 b.text
                     .strip_prefix(n)
                     .is_some_and(|rest| PREDICATES.iter().any(|p| rest.starts_with(p)))
-            }))
-    });
+            })
+    };
+    let before = blocks.len();
+    let tail = blocks.split_off(before - 3);
+    blocks.extend(tail.into_iter().filter(|b| !is_bio(b)));
     blocks.len() != before
 }
 

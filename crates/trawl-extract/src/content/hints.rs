@@ -655,7 +655,7 @@ pub(super) fn style_hides(style: &str) -> StyleHide {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[test]
@@ -674,13 +674,16 @@ mod tests {
         assert_eq!(style_hides(&long), StyleHide::Visibility);
     }
 
+    /// The hints of one class or id value.
+    pub(in crate::content) fn hints_of(value: &str) -> Hints {
+        let mut h = Hints::default();
+        attr_hints(value, &mut h);
+        h
+    }
+
     #[test]
     fn an_advanced_heading_is_not_an_advert() {
-        let hints = |v: &str| {
-            let mut h = Hints::default();
-            attr_hints(v, &mut h);
-            h
-        };
+        let hints = hints_of;
         assert!(!hints("kt-adv-heading356_9c83af-2d wp-block-kadence-advancedheading").neg);
         assert!(hints("adv-slot").chrome);
         assert!(hints("box adv").chrome);

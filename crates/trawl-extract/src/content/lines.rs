@@ -198,8 +198,10 @@ fn is_widget_leftover(text: &str, lower: &str) -> bool {
 /// The prompts and counters a site's software prints around the content: a forum's log-in
 /// prompts ("You must log in or register to reply here.", "Already have an account? Sign in
 /// here."), a Q&A site's prompts ("Find the answer to your question by asking."), a thread's
-/// state ("Not open for further replies."), a poster's counts ("Posts: 1,024", "12 silver
-/// badges 3 bronze badges"), a consent dialog's purposes and a player's no-video notice.
+/// state ("Not open for further replies."), a post's edit note ("Last edited by …"), a
+/// poster's counts ("Posts: 1,024", "12 silver badges 3 bronze badges"), a site builder's
+/// form messages, a consent dialog's purposes, a privacy footer link and a player's no-video
+/// notice.
 /// `t`: the trimmed lower-case line.
 fn is_site_prompt(t: &str) -> bool {
     const PROMPTS: &[&str] = &[
@@ -608,38 +610,23 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
     if is_site_prompt(trimmed) {
         return true;
     }
-    // a post's likes ("1 like", "12 likes"); not a "#3", which ranks a chart's entries too
-    if trimmed
-        .strip_suffix(" likes")
-        .or_else(|| trimmed.strip_suffix(" like"))
-        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-    {
+    // a count and its label: a post's likes ("1 like", "12 likes"), a product's reviews ("1,284
+    // reviews"; not "1,113 ratings", which a repair guide's page keeps)
+    if ["like", "likes", "review", "reviews"].iter().any(|label| {
+        trimmed
+            .strip_suffix(label)
+            .and_then(|c| c.strip_suffix(' '))
+            .is_some_and(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit() || b == b','))
+    }) {
         return true;
     }
     // a bare number: a pager's page, a counter, a carousel's slide, a post's vote score
-    // ("-3"); a pager's run of them ("1 2 3")
-    let bare = text.trim();
-    let digits = bare.strip_prefix('-').unwrap_or(bare);
-    if (1..=4).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    if n <= 30
-        && bare.contains(' ')
-        && bare
-            .split(' ')
-            .all(|w| (1..=4).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
+    // ("-3"); a pager's run of them ("1 2 3"); not a "#3", which ranks a chart's entries too
+    let number = |w: &str| (1..=4).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit());
+    if number(trimmed.strip_prefix('-').unwrap_or(trimmed))
+        || (n <= 30 && trimmed.contains(' ') && trimmed.split(' ').all(number))
     {
         return true;
-    }
-    // a product's review count ("128 reviews"; not "1,113 ratings", which a repair guide's
-    // page keeps)
-    if let Some(count) = trimmed
-        .strip_suffix(" reviews")
-        .or_else(|| trimmed.strip_suffix(" review"))
-    {
-        if !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit() || b == b',') {
-            return true;
-        }
     }
     let t = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LINES.contains(&t)

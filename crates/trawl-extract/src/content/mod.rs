@@ -1046,11 +1046,7 @@ line 2</pre><p>{P3}</p></div></main>"#
 
     #[test]
     fn tailwind_variants_are_not_the_class_they_prefix() {
-        let hints = |v: &str| {
-            let mut h = Hints::default();
-            hints::attr_hints(v, &mut h);
-            h
-        };
+        let hints = hints::tests::hints_of;
         // A paragraph that avoids page breaks when printed, in a page whose sidebar is filled.
         let h = hints("mx-auto print:break-inside-avoid [html.sidebar-filled_&]:bg-tint");
         assert!(!h.neg && !h.chrome);

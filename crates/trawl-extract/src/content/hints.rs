@@ -610,8 +610,43 @@ pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
     if a.hidden.is_some() && !a.id.is_some_and(|id| id.starts_with("S:")) {
         return true;
     }
+    if a.class.is_some_and(is_screen_reader_only) {
+        return true;
+    }
     a.style
         .is_some_and(|style| style_hides(style) != StyleHide::No)
+}
+
+/// The class names of the common "visually hidden" utilities (Bootstrap `sr-only`,
+/// `visually-hidden`; WordPress `screen-reader-text`; Foundation `show-for-sr`; Drupal
+/// `element-invisible`; HTML5 Boilerplate `visuallyhidden`; SUIT/BEM `u-visually-hidden`):
+/// text clipped to a 1-pixel box for screen readers ("Opens in a new window", a repeated
+/// price or title, "Image", a form label). A sighted reader never sees it.
+const SCREEN_READER_ONLY: &[&str] = &[
+    "sr-only",
+    "sr-only-focusable",
+    "screen-reader-text",
+    "screen-reader-only",
+    "screenreader-only",
+    "visually-hidden",
+    "visually-hidden-focusable",
+    "visuallyhidden",
+    "is-visually-hidden",
+    "u-visually-hidden",
+    "u-hidden-visually",
+    "show-for-sr",
+    "element-invisible",
+    "assistive-text",
+    "clipped",
+];
+
+/// Whether a class attribute names a screen-reader-only utility ([`SCREEN_READER_ONLY`]).
+fn is_screen_reader_only(class: &str) -> bool {
+    class.split_ascii_whitespace().any(|name| {
+        SCREEN_READER_ONLY
+            .iter()
+            .any(|sr| sr.eq_ignore_ascii_case(name))
+    })
 }
 
 /// What an inline style hides.

@@ -104,6 +104,41 @@ pub(super) const READ_ALSO: &[&str] = &[
     "관련기사",
 ];
 
+/// The heading of a shop's recommendations: other products bought, viewed or liked
+/// alongside this one.
+pub(super) fn is_recommendation_heading(text: &str) -> bool {
+    const STARTS: &[&str] = &[
+        "related products",
+        "related items",
+        "similar items",
+        "similar products",
+        "you may also like",
+        "you might also like",
+        "you may also be interested",
+        "you might be interested",
+        "frequently bought together",
+        "complete the look",
+        "shop the look",
+        "recently viewed",
+        "recommended for you",
+        "recommended products",
+        "more from this seller",
+        "sponsored items",
+    ];
+    const CONTAINS: &[&str] = &[
+        "also viewed",
+        "also bought",
+        "also purchased",
+        "also liked",
+        "also like",
+    ];
+    let lower = text.trim().to_lowercase();
+    if lower.chars().count() > 60 {
+        return false;
+    }
+    STARTS.iter().any(|m| lower.starts_with(m)) || CONTAINS.iter().any(|m| lower.contains(m))
+}
+
 /// Teasers after the article: a run of two or more paragraphs at the end of the body, each
 /// an excerpt cut off with an ellipsis ("… is urging people to report cases o..."), as
 /// a news template lists its other stories under the article. The article before them

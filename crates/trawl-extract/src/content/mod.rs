@@ -195,6 +195,7 @@ impl<'a, 'b> Extractor<'a, 'b> {
     fn run_page(&mut self) -> Vec<Block> {
         let s0 = compute_stats(self.a, &self.removed);
         self.prune(&s0, true);
+        self.prune_recommendations(&s0);
         drop(s0);
         let s = compute_stats(self.a, &self.removed);
         let root = self.main_region(&s);
@@ -331,6 +332,82 @@ impl<'a, 'b> Extractor<'a, 'b> {
             }
             i += 1;
         }
+    }
+
+    /// Page mode: a shop's recommendation carousel ("You may also like", "Customers also
+    /// viewed", "Frequently bought together", "Similar items") is other products, not this
+    /// page's. The section a recommendation heading titles goes: the largest ancestor whose
+    /// text starts with the heading, holding less than half the page's text, when it holds
+    /// more than the heading.
+    fn prune_recommendations(&mut self, s0: &Stats) {
+        let n = self.a.nodes.len();
+        let mut i = 0usize;
+        while i < n {
+            let node = &self.a.nodes[i];
+            if self.removed[i] {
+                i = node.end as usize;
+                continue;
+            }
+            if !matches!(node.tag, Tag::H(_)) || s0.text[i] == 0 || s0.text[i] > 80 {
+                i += 1;
+                continue;
+            }
+            let heading = normalize_ws(&raw_text(self.a, i, &self.removed));
+            if !is_recommendation_heading(&heading) {
+                i = node.end as usize;
+                continue;
+            }
+            let mut section = i;
+            let mut p = node.parent;
+            while p != NONE {
+                let pi = p as usize;
+                let pn = &self.a.nodes[pi];
+                if matches!(pn.tag, Tag::Body | Tag::Main)
+                    || s0.text[pi] * 2 > s0.text[0]
+                    || self
+                        .first_text(pi)
+                        .is_none_or(|t| t < i || t >= node.end as usize)
+                {
+                    break;
+                }
+                section = pi;
+                p = pn.parent;
+            }
+            // a heading with no section of its own (it opens a larger block, or its cards
+            // are not in a box with it) stays: it may title the page's own text
+            if s0.text[section] <= s0.text[i] {
+                i = node.end as usize;
+                continue;
+            }
+            if *DEBUG {
+                eprintln!(
+                    "PRUNE recommendations {heading:?}: {} chars",
+                    s0.text[section]
+                );
+            }
+            self.removed[section] = true;
+            i = self.a.nodes[section].end as usize;
+        }
+    }
+
+    /// The first text node with visible characters in node `i`'s subtree (removed parts
+    /// skipped).
+    fn first_text(&self, i: usize) -> Option<usize> {
+        let end = self.a.nodes[i].end as usize;
+        let mut c = i + 1;
+        while c < end {
+            if self.removed[c] {
+                c = self.a.nodes[c].end as usize;
+                continue;
+            }
+            if let Node::Text(t) = self.a.nodes[c].node.value() {
+                if !t.text.trim().is_empty() {
+                    return Some(c);
+                }
+            }
+            c += 1;
+        }
+        None
     }
 
     /// Whether node `i` holds a heading (`<h1>`–`<h6>`).
@@ -1059,6 +1136,44 @@ line 2</pre><p>{P3}</p></div></main>"#
         ));
         let text = page_text(&html, "https://example.com/a");
         assert_eq!(text.len(), 2, "{text:?}");
+    }
+
+    #[test]
+    fn page_mode_drops_a_shops_recommendations_section() {
+        // the carousel a recommendation heading titles goes, heading and cards; a heading that
+        // merely mentions a related product, and the product's own text, stay
+        let html = page(&format!(
+            r#"<main><h1>Trail running shoe</h1><p>{P1}</p>
+               <h2>Related product care</h2><p>{P2}</p>
+               <section class="carousel"><div class="head"><h2>Customers also viewed</h2></div>
+                 <ul><li><a href="/p/1">Road shoe</a> $89.00</li><li><a href="/p/2">Hiking boot</a> $129.00</li></ul></section>
+               <div><h3>You may also like</h3><div class="card"><a href="/p/3">Socks, three pairs</a></div></div></main>"#
+        ));
+        let text = page_text(&html, "https://example.com/p/trail-shoe");
+        assert_eq!(text, ["Trail running shoe", P1, "Related product care", P2],);
+    }
+
+    #[test]
+    fn page_mode_keeps_a_recommendation_heading_that_opens_the_main_content() {
+        // a heading at the start of a section holding most of the page is not a carousel
+        let html = page(&format!(
+            r#"<main><div><h2>Similar items</h2><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></main>"#
+        ));
+        let text = page_text(&html, "https://example.com/similar");
+        assert_eq!(text, ["Similar items", P1, P2, P3]);
+    }
+
+    #[test]
+    fn screen_reader_only_text_is_not_body() {
+        // a visually hidden label repeats the price or title for screen readers; a sighted
+        // reader, and so the body, sees it once
+        let html = page(&format!(
+            r#"<main><h1>Trail running shoe</h1><p>{P1}<span class="sr-only"> (opens in a new window)</span></p>
+               <p>$89.00<span class="visually-hidden">Current price is: $89.00</span></p>
+               <p class="screen-reader-text">Skip to the reviews</p><p>{P2}</p></main>"#
+        ));
+        let text = page_text(&html, "https://example.com/p/trail-shoe");
+        assert_eq!(text, ["Trail running shoe", P1, "$89.00", P2]);
     }
 
     #[test]

@@ -245,6 +245,10 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         let embed = s.embed[i];
         let ld = link_density(s, i);
         let len = s.text[i];
+        // a section of the article whose sentences cite their sources (a ranking's entries,
+        // a changelog's links, a guide's steps): 200+ characters of prose, links under half
+        // its text
+        let prose_with_links = s.prose[i] >= 200 && ld < 0.5;
         if node.tag == Tag::Figure && !self.figure_holds_content(i) {
             return true;
         }
@@ -252,7 +256,7 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             || self.teaser_grid(i)
             || input > (p / 3.0).floor()
             || (!is_list && len < 25 && (img == 0.0 || img > 2.0))
-            || (!is_list && weight < 25.0 && ld > 0.2)
+            || (!is_list && weight < 25.0 && ld > 0.2 && !prose_with_links)
             || (weight >= 25.0 && ld > 0.5)
             || (embed == 1 && len < 75)
             || embed > 1

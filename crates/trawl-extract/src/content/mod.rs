@@ -987,6 +987,23 @@ mod tests {
     }
 
     #[test]
+    fn a_section_whose_sentences_cite_links_stays_a_link_box_goes() {
+        // a ranking's entry: a linked heading, a paragraph, a line of links (links about 45% of
+        // its text, prose under 60%): the article's. A box with as much prose and more links
+        // than prose (links over half its text) is a link box.
+        let entry = r#"<div class="rank"><h2><a href="/harbour">2. Harbour School of Business</a></h2><p>The school, founded in 1908, is known for its finance programme and its ties to the city's banks, which hire a third of each class; its exchange scheme sends students abroad for a term, and its new library, opened last spring, stays open through the night.</p><p><a href="/h/admissions">Admissions and deadlines</a> <a href="/h/tuition">Tuition and financial aid</a> <a href="/h/profile">Class profile and outcomes</a> <a href="/h/visit">Visit the campus</a> <a href="/h/faculty">Faculty and research</a> <a href="/h/alumni">Alumni network</a> <a href="/h/grants">Scholarships and grants</a> <a href="/h/careers">Careers service</a></p></div>"#;
+        let links = r#"<div class="guides"><p>Our other guides cover the schools in the rest of the country, with their fees, their deadlines and the jobs their graduates take, updated every spring by our editors, who visit each campus, talk to its students and staff and read its annual accounts.</p><p><a href="/a">Northern Institute of Management: fees and deadlines</a> <a href="/b">Eastern Business Academy: rankings explained in full</a> <a href="/c">Western College of Commerce: the admissions guide</a> <a href="/d">Southern School of Economics: what graduates earn</a> <a href="/e">Central Academy of Finance: the scholarships on offer</a> <a href="/f">Coastal School of Trade: student life and housing</a></p></div>"#;
+        let html = page(&format!(
+            r#"<article><h1>Budget approved</h1><div class="article-body"><p>{P1}</p>{entry}<p>{P2}</p>{links}<p>{P3}</p></div></article>"#
+        ));
+        let text = body(&run(&html, Some("Budget approved")));
+        assert!(text.contains("known for its finance programme"), "{text}");
+        assert!(text.contains("2. Harbour School of Business"), "{text}");
+        assert!(!text.contains("Our other guides"), "{text}");
+        assert!(text.ends_with(P3), "{text}");
+    }
+
+    #[test]
     fn a_site_footer_outside_main_is_pruned_whatever_it_holds() {
         let disclaimer = "This material is not intended to replace the advice of a qualified advisor, and information has been obtained from sources believed to be reliable. ";
         let footer = |wrap: &str| {

@@ -184,8 +184,9 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
     }
 
     /// Conditional cleaning (readability's `_cleanConditionally`): should this
-    /// container inside the chosen content be dropped?
-    pub(super) fn drop_container(&self, i: usize) -> bool {
+    /// container inside the chosen content be dropped? `Some(rule)` names the rule that drops
+    /// it (shown by `TRAWL_CONTENT_DEBUG`).
+    pub(super) fn drop_container(&self, i: usize) -> Option<&'static str> {
         let a = self.ex.a;
         let node = &a.nodes[i];
         let s = self.s;
@@ -203,27 +204,27 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                 | Tag::Article
         );
         if !container {
-            return false;
+            return None;
         }
         // never drop what holds the best candidate, nor a box that is mostly prose,
         // nor an embedded post
         if self.ex.is_embedded_post(i) || self.ex.is_content_class(i) {
-            return false;
+            return None;
         }
         if (i as u32) < self.best && self.best < node.end {
-            return false;
+            return None;
         }
         // nor a box holding most of the page's prose (as in pruning: a hint such as
         // `node--promoted` on the article's own wrapper does not make it boilerplate)
         if s.prose[i] * 2 >= s.prose[0].max(1) && s.prose[i] as f32 >= 0.6 * s.text[i] as f32 {
-            return false;
+            return None;
         }
         if s.prose[i] as f32 >= 0.6 * s.text[i] as f32
             && s.prose[i] >= 150
             && node.hints.weight >= 0
             && (s.img[i] as u32) * 2 <= s.prose_blocks[i]
         {
-            return false;
+            return None;
         }
         let weight = node.hints.weight as f32;
         // the content score, without the negative tag prior of lists and forms (a
@@ -234,10 +235,10 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
             0.0
         };
         if weight + cs < 0.0 {
-            return true;
+            return Some("negative score");
         }
         if s.commas[i] >= 10 {
-            return false;
+            return None;
         }
         let p = s.p[i] as f32;
         let img = s.img[i] as f32;
@@ -249,18 +250,33 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
         // a changelog's links, a guide's steps): 200+ characters of prose, links under half
         // its text
         let prose_with_links = s.prose[i] >= 200 && ld < 0.5;
+        // a data table with a column of links (a comparison's "click for review" names)
+        let table_with_links = node.tag == Tag::Table && ld <= 0.5;
         if node.tag == Tag::Figure && !self.figure_holds_content(i) {
-            return true;
+            return Some("image figure");
         }
-        (img > 1.0 && p / img < 0.5 && s.prose[i] < 200)
-            || self.teaser_grid(i)
-            || input > (p / 3.0).floor()
-            || (!is_list && len < 25 && (img == 0.0 || img > 2.0))
-            || (!is_list && weight < 25.0 && ld > 0.2 && !prose_with_links)
-            || (weight >= 25.0 && ld > 0.5)
-            || (embed == 1 && len < 75)
-            || embed > 1
-            || (is_list && ld > 0.5 && !(ld < 0.8 && self.inside_best(i)))
+        let rule = if img > 1.0 && p / img < 0.5 && s.prose[i] < 200 {
+            "images"
+        } else if self.teaser_grid(i) {
+            "teaser grid"
+        } else if input > (p / 3.0).floor() {
+            "inputs"
+        } else if !is_list && len < 25 && (img == 0.0 || img > 2.0) {
+            "short"
+        } else if !is_list && weight < 25.0 && ld > 0.2 && !prose_with_links && !table_with_links {
+            "link density"
+        } else if weight >= 25.0 && ld > 0.5 {
+            "link density (hinted)"
+        } else if embed == 1 && len < 75 {
+            "embed"
+        } else if embed > 1 {
+            "embeds"
+        } else if is_list && ld > 0.5 && !(ld < 0.8 && self.inside_best(i)) {
+            "link list"
+        } else {
+            return None;
+        };
+        Some(rule)
     }
 
     /// Whether `i` lies inside the best-scoring candidate.
@@ -446,15 +462,14 @@ impl<'x, 'a, 'b> Emitter<'x, 'a, 'b> {
                     if matches!(t, Tag::Ul | Tag::Ol) && !self.page && self.introduced_list() {
                         self.intro_list_end = self.intro_list_end.max(node.end);
                     }
-                    if i != root
-                        && !self.page
-                        && (i as u32) >= self.intro_list_end
-                        && self.drop_container(i)
-                    {
+                    let dropped = (i != root && !self.page && (i as u32) >= self.intro_list_end)
+                        .then(|| self.drop_container(i))
+                        .flatten();
+                    if let Some(rule) = dropped {
                         if *DEBUG {
                             if let Node::Element(e) = node.node.value() {
                                 eprintln!(
-                                    "DROP {} class={:?} id={:?} text={} prose={} link={} txt={:?}",
+                                    "DROP {} ({rule}) class={:?} id={:?} text={} prose={} link={} txt={:?}",
                                     e.name(),
                                     crate::dom::attr(e, "class"),
                                     crate::dom::attr(e, "id"),

@@ -1004,6 +1004,21 @@ mod tests {
     }
 
     #[test]
+    fn a_comparison_table_with_a_column_of_links_stays() {
+        // a buyer's guide's table: each row's name links to its review (links about a third
+        // of the table's text)
+        let table = r#"<table><tr><th>Shoe</th><th>Score</th><th>Price</th><th>Weight</th></tr>
+            <tr><td><a href="/r/1">Speedgoat 7</a></td><td>9.6</td><td>$165</td><td>9.1 oz, cushioned</td></tr>
+            <tr><td><a href="/r/2">Peregrine 15</a></td><td>9.2</td><td>$140</td><td>9.8 oz, grippy</td></tr>
+            <tr><td><a href="/r/3">Mafate X</a></td><td>9.0</td><td>$225</td><td>10.2 oz, plated</td></tr></table>"#;
+        let html = page(&format!(
+            r#"<article><h1>Budget approved</h1><div class="article-body"><p>{P1}</p>{table}<p>{P2}</p><p>{P3}</p></div></article>"#
+        ));
+        let text = body(&run(&html, Some("Budget approved")));
+        assert!(text.contains("Speedgoat 7 | 9.6 | $165"), "{text}");
+    }
+
+    #[test]
     fn a_site_footer_outside_main_is_pruned_whatever_it_holds() {
         let disclaimer = "This material is not intended to replace the advice of a qualified advisor, and information has been obtained from sources believed to be reliable. ";
         let footer = |wrap: &str| {

@@ -533,6 +533,12 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "skip to navigation",
         "skip to main navigation",
         "sort by",
+        "read more",
+        "see more",
+        "next page",
+        "free shipping",
+        "verified buyer",
+        "sort",
         "filter",
         "filters",
         "view",
@@ -630,6 +636,9 @@ pub(super) fn is_boiler_line(text: &str) -> bool {
         "add to wish list",
         "notify me",
         "price: low to high",
+        "price: high to low",
+        "price high to low",
+        "price low to high",
         // a Discourse topic list's header row
         "topic | | replies | views | activity",
         // a cookie preference centre's labels

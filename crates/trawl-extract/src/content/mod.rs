@@ -1764,6 +1764,13 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Add to Wishlist",
             "Qty:",
             "Start free trial",
+            "Read more",
+            "See more »",
+            "Next page",
+            "Free Shipping",
+            "Verified Buyer",
+            "Price: High to Low",
+            "Sort",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

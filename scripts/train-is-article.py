@@ -97,7 +97,8 @@ def verdict_words(rec):
 
 def overruled(rec):
     """The extractor's explicit overrides (classify::overruled): a body under 50 words
-    (MIN_ARTICLE_WORDS), a search URL or an error title is never an article."""
+    (MIN_ARTICLE_WORDS), a search URL, an error title or a front page (the `url_front_page`
+    feature) without an article in its JSON-LD is never an article."""
     from urllib.parse import parse_qsl
     title = (rec.get("title") or "").lower()
     u = urlparse(rec.get("url") or "")
@@ -105,7 +106,11 @@ def overruled(rec):
         k in ("q", "query", "s") for k, _ in parse_qsl(u.query, keep_blank_values=True))
     error = ("404" in title or "not found" in title or "page unavailable" in title
              or title.startswith("error"))
-    return verdict_words(rec) < 50 or search or error
+    feats = rec.get("features") or []
+    names = feature_names()
+    front = bool(feats) and feats[names.index("url_front_page")] > 0 \
+        and feats[names.index("ld_article")] == 0
+    return verdict_words(rec) < 50 or search or error or front
 
 
 def load(feat_dir, shared):

@@ -557,6 +557,7 @@ pub const PAGE_FEATURE_NAMES: &[&str] = &[
     "log_headings",
     "body_heading_share",
     "date_shown",
+    "url_front_page",
 ];
 
 /// `ln(1 + x)`.
@@ -636,6 +637,114 @@ fn url_shape(url: &url::Url) -> [f64; 8] {
     ]
 }
 
+/// The conventional section words of a URL path, by kind: article (news, blog, post, story…),
+/// docs, forum, product, listing (tag, category, archive…), service.
+const SECTION_GROUPS: [&[&str]; 6] = [
+    &[
+        "news",
+        "blog",
+        "blogs",
+        "article",
+        "articles",
+        "post",
+        "posts",
+        "story",
+        "stories",
+        "opinion",
+        "magazine",
+        "column",
+        "columns",
+        "editorial",
+        "press",
+        "stories",
+    ],
+    &[
+        "docs",
+        "doc",
+        "documentation",
+        "api",
+        "reference",
+        "manual",
+        "wiki",
+        "help",
+        "support",
+        "kb",
+        "knowledge-base",
+        "knowledgebase",
+        "sdk",
+        "glossary",
+        "developers",
+        "developer",
+        "handbook",
+        "faq",
+        "faqs",
+    ],
+    &[
+        "forum",
+        "forums",
+        "thread",
+        "threads",
+        "community",
+        "discussion",
+        "discussions",
+        "questions",
+        "question",
+        "t",
+        "r",
+        "viewtopic.php",
+        "showthread.php",
+        "topic",
+        "answers",
+        "comments",
+        "board",
+        "boards",
+    ],
+    &[
+        "product", "products", "shop", "store", "item", "items", "p", "dp", "buy", "cart",
+    ],
+    &[
+        "tag",
+        "tags",
+        "category",
+        "categories",
+        "topics",
+        "archive",
+        "archives",
+        "author",
+        "authors",
+        "section",
+        "page",
+        "list",
+        "lists",
+        "collections",
+        "collection",
+        "search",
+        "browse",
+        "index",
+    ],
+    &[
+        "service",
+        "services",
+        "solutions",
+        "solution",
+        "consulting",
+        "pricing",
+        "contact",
+        "about",
+        "company",
+        "careers",
+        "industries",
+        "industry",
+        "features",
+        "platform",
+        "programs",
+        "program",
+        "locations",
+        "practice-areas",
+        "what-we-do",
+    ],
+];
+
 /// Which conventional section words the URL path uses (whole directory segments, or a
 /// one-word last segment; a title slug's words do not count): article (news, blog,
 /// post, story…), docs, forum, product, listing (tag, category, archive…), service;
@@ -677,111 +786,6 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         ],
         &["shop", "store", "buy", "products"],
     ];
-    const GROUPS: [&[&str]; 6] = [
-        &[
-            "news",
-            "blog",
-            "blogs",
-            "article",
-            "articles",
-            "post",
-            "posts",
-            "story",
-            "stories",
-            "opinion",
-            "magazine",
-            "column",
-            "columns",
-            "editorial",
-            "press",
-            "stories",
-        ],
-        &[
-            "docs",
-            "doc",
-            "documentation",
-            "api",
-            "reference",
-            "manual",
-            "wiki",
-            "help",
-            "support",
-            "kb",
-            "knowledge-base",
-            "knowledgebase",
-            "sdk",
-            "glossary",
-            "developers",
-            "developer",
-            "handbook",
-            "faq",
-            "faqs",
-        ],
-        &[
-            "forum",
-            "forums",
-            "thread",
-            "threads",
-            "community",
-            "discussion",
-            "discussions",
-            "questions",
-            "question",
-            "t",
-            "r",
-            "viewtopic.php",
-            "showthread.php",
-            "topic",
-            "answers",
-            "comments",
-            "board",
-            "boards",
-        ],
-        &[
-            "product", "products", "shop", "store", "item", "items", "p", "dp", "buy", "cart",
-        ],
-        &[
-            "tag",
-            "tags",
-            "category",
-            "categories",
-            "topics",
-            "archive",
-            "archives",
-            "author",
-            "authors",
-            "section",
-            "page",
-            "list",
-            "lists",
-            "collections",
-            "collection",
-            "search",
-            "browse",
-            "index",
-        ],
-        &[
-            "service",
-            "services",
-            "solutions",
-            "solution",
-            "consulting",
-            "pricing",
-            "contact",
-            "about",
-            "company",
-            "careers",
-            "industries",
-            "industry",
-            "features",
-            "platform",
-            "programs",
-            "program",
-            "locations",
-            "practice-areas",
-            "what-we-do",
-        ],
-    ];
     let segs: Vec<String> = url
         .path_segments()
         .map(|s| {
@@ -810,10 +814,12 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         let stem = seg.rsplit_once('.').map_or(seg.as_str(), |(a, _)| a);
         if last && stem.contains(['-', '_']) {
             // A title slug: only a service word among its words counts, apart.
-            out[7] = stem.split(['-', '_']).any(|w| GROUPS[5].contains(&w));
+            out[7] = stem
+                .split(['-', '_'])
+                .any(|w| SECTION_GROUPS[5].contains(&w));
             continue;
         }
-        for (g, words) in GROUPS.iter().enumerate() {
+        for (g, words) in SECTION_GROUPS.iter().enumerate() {
             // The whole segment, or one of its words (`technology-solutions`).
             if words.contains(&seg.as_str())
                 || words.contains(&stem)
@@ -828,6 +834,38 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         }
     }
     out
+}
+
+/// A site's or a section's front page: the site root, or a path whose last segment is a
+/// section word (`/news`, `/blog/`, `/forums`, `/services`; `/news/index.html` too) with no
+/// query (`/article?id=12` is one article). Such a page lists the site's articles; it is not
+/// one, unless its JSON-LD says so.
+pub fn is_front_page(url: &url::Url) -> bool {
+    let segs: Vec<String> = url
+        .path_segments()
+        .map(|s| {
+            s.filter(|x| !x.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    let stem = |seg: &str| seg.rsplit_once('.').map_or(seg, |(a, _)| a).to_string();
+    let Some(last) = segs.last() else {
+        return true;
+    };
+    if url.query().is_some_and(|q| !q.is_empty()) {
+        return false;
+    }
+    let mut section = stem(last);
+    if matches!(section.as_str(), "index" | "default" | "home") {
+        match segs.len() {
+            1 => return true,
+            n => section = stem(&segs[n - 2]),
+        }
+    }
+    SECTION_GROUPS
+        .iter()
+        .any(|words| words.contains(&section.as_str()))
 }
 
 /// Every feature name, in the order of [`features`]'s output and of the dumped vectors:
@@ -961,6 +999,7 @@ pub fn features(
         lg(s.headings),
         heading_blocks as f64 / (content.blocks.len().max(1) as f64),
         b(sig.date_shown),
+        b(parsed.as_ref().is_some_and(is_front_page)),
     ]);
     v.extend(style::style_features(
         meta.title.as_deref().unwrap_or(""),
@@ -1032,8 +1071,9 @@ pub fn model_says_article(x: &[f64]) -> bool {
 /// extraction), not an article, whatever it looks like.
 pub const MIN_ARTICLE_WORDS: u32 = 50;
 
-/// Overrides that hold by construction: a search-results URL, an error page or a body
-/// shorter than [`MIN_ARTICLE_WORDS`] is not an article, whatever it looks like.
+/// Overrides that hold by construction: a search-results URL, an error page, a front page
+/// ([`is_front_page`]) without an article in its JSON-LD, or a body shorter than
+/// [`MIN_ARTICLE_WORDS`] is not an article, whatever it looks like.
 pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
     let error_page = meta.title.as_deref().is_some_and(|t| {
         let t = t.to_ascii_lowercase();
@@ -1049,7 +1089,10 @@ pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
             || u.query_pairs()
                 .any(|(k, _)| k == "q" || k == "query" || k == "s")
     });
-    error_page || search || words < MIN_ARTICLE_WORDS
+    // a site's or a section's front page lists articles (unless its JSON-LD says it is one)
+    let front = url::Url::parse(url).is_ok_and(|u| is_front_page(&u))
+        && !(meta.signals.jsonld_article || LdTypes::of(&meta.signals.jsonld_all_types).article);
+    error_page || search || front || words < MIN_ARTICLE_WORDS
 }
 
 #[cfg(test)]
@@ -1099,6 +1142,32 @@ mod tests {
         assert!(!kw("https://news.example/a-page")[0]);
         assert_eq!(kw("http://127.0.0.1/a-page"), [false; 8]);
         assert!(kw("https://example.com/news/")[0] && kw("https://example.com/news/")[6]);
+    }
+
+    #[test]
+    fn front_pages_are_roots_and_section_paths() {
+        let front = |u: &str| is_front_page(&url::Url::parse(u).unwrap());
+        for u in [
+            "https://example.com/",
+            "https://example.com/index.html",
+            "https://example.com/news",
+            "https://example.com/blog/",
+            "https://example.com/en/news/index.php",
+            "https://forum.example.com/forums/",
+            "https://example.com/services",
+        ] {
+            assert!(front(u), "{u}");
+        }
+        for u in [
+            "https://example.com/news/2024/05/12/city-votes-on-budget",
+            "https://example.com/blog/a-long-post-title/",
+            "https://example.com/article?id=1024",
+            "https://example.com/index.php?option=com_content&view=article&id=7",
+            "https://example.com/2023/homelab/index.html",
+            "https://example.com/news/1024890",
+        ] {
+            assert!(!front(u), "{u}");
+        }
     }
 
     #[test]

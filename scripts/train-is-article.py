@@ -97,8 +97,9 @@ def verdict_words(rec):
 
 def overruled(rec):
     """The extractor's explicit overrides (classify::overruled): a body under 50 words
-    (MIN_ARTICLE_WORDS), a search URL, an error title or a front page (the `url_front_page`
-    feature) without an article in its JSON-LD is never an article."""
+    (MIN_ARTICLE_WORDS), a search URL, an error title, a front page (the `url_front_page`
+    feature) without an article in its JSON-LD or an `og:type` product (`og_product`) is
+    never an article."""
     from urllib.parse import parse_qsl
     title = (rec.get("title") or "").lower()
     u = urlparse(rec.get("url") or "")
@@ -110,7 +111,8 @@ def overruled(rec):
     names = feature_names()
     front = bool(feats) and feats[names.index("url_front_page")] > 0 \
         and feats[names.index("ld_article")] == 0
-    return verdict_words(rec) < 50 or search or error or front
+    product = bool(feats) and feats[names.index("og_product")] > 0
+    return verdict_words(rec) < 50 or search or error or front or product
 
 
 def load(feat_dir, shared):

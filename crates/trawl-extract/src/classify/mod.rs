@@ -836,12 +836,32 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
     out
 }
 
-/// A site's or a section's front page: the site root, or a path whose last segment is a
-/// section word (`/news`, `/blog/`, `/forums`, `/services`; `/news/index.html` too) with no
-/// query (`/article?id=12` is one article). Such a page lists the site's articles; it is not
-/// one, unless its JSON-LD says so.
+/// The taxonomy archives of a CMS: `/category/<name>`, `/tag/<name>`, `/author/<name>`
+/// (WordPress), `/sections/<name>`, `/archive/<name>`, `/label/<name>` (Blogger),
+/// `/subjects/<name>`. ("topic" is not one: an encyclopedia's `/topic/<entry>` is an article.)
+const TAXONOMY: &[&str] = &[
+    "category",
+    "categories",
+    "tag",
+    "tags",
+    "author",
+    "authors",
+    "section",
+    "sections",
+    "archive",
+    "archives",
+    "label",
+    "labels",
+    "subject",
+    "subjects",
+];
+
+/// A site's or a section's front page, which lists articles and is not one: the site root;
+/// a path whose last segment is a section word (`/news`, `/blog/`, `/forums`, `/services`;
+/// `/news/index.html` too) with no query (`/article?id=12` is one article); a CMS taxonomy
+/// archive ([`TAXONOMY`]: `/category/science/`); any of them paged (`/blog/page/2`).
 pub fn is_front_page(url: &url::Url) -> bool {
-    let segs: Vec<String> = url
+    let mut segs: Vec<String> = url
         .path_segments()
         .map(|s| {
             s.filter(|x| !x.is_empty())
@@ -849,10 +869,21 @@ pub fn is_front_page(url: &url::Url) -> bool {
                 .collect()
         })
         .unwrap_or_default();
+    // a listing's later pages: `…/page/2`
+    if let [.., page, n] = segs.as_slice() {
+        if page == "page" && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            segs.truncate(segs.len() - 2);
+        }
+    }
     let stem = |seg: &str| seg.rsplit_once('.').map_or(seg, |(a, _)| a).to_string();
     let Some(last) = segs.last() else {
-        return true;
+        return url.query().is_none_or(str::is_empty);
     };
+    if let [.., taxonomy, _] = segs.as_slice() {
+        if TAXONOMY.contains(&taxonomy.as_str()) {
+            return true;
+        }
+    }
     if url.query().is_some_and(|q| !q.is_empty()) {
         return false;
     }
@@ -1072,8 +1103,9 @@ pub fn model_says_article(x: &[f64]) -> bool {
 pub const MIN_ARTICLE_WORDS: u32 = 50;
 
 /// Overrides that hold by construction: a search-results URL, an error page, a front page
-/// ([`is_front_page`]) without an article in its JSON-LD, or a body shorter than
-/// [`MIN_ARTICLE_WORDS`] is not an article, whatever it looks like.
+/// ([`is_front_page`]) without an article in its JSON-LD, a page whose `og:type` is a
+/// product, or a body shorter than [`MIN_ARTICLE_WORDS`] is not an article, whatever it
+/// looks like.
 pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
     let error_page = meta.title.as_deref().is_some_and(|t| {
         let t = t.to_ascii_lowercase();
@@ -1092,7 +1124,13 @@ pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
     // a site's or a section's front page lists articles (unless its JSON-LD says it is one)
     let front = url::Url::parse(url).is_ok_and(|u| is_front_page(&u))
         && !(meta.signals.jsonld_article || LdTypes::of(&meta.signals.jsonld_all_types).article);
-    error_page || search || front || words < MIN_ARTICLE_WORDS
+    // a page whose Open Graph type says it is a product (`og:type` `product`, `product.item`)
+    let product = meta
+        .signals
+        .og_type
+        .as_deref()
+        .is_some_and(|t| t.to_ascii_lowercase().contains("product"));
+    error_page || search || front || product || words < MIN_ARTICLE_WORDS
 }
 
 #[cfg(test)]
@@ -1155,6 +1193,10 @@ mod tests {
             "https://example.com/en/news/index.php",
             "https://forum.example.com/forums/",
             "https://example.com/services",
+            "https://example.com/category/science/",
+            "https://example.com/magazine/tag/space-flight",
+            "https://example.com/blog/page/3",
+            "https://example.com/author/jane-doe/page/2/",
         ] {
             assert!(front(u), "{u}");
         }
@@ -1165,6 +1207,9 @@ mod tests {
             "https://example.com/index.php?option=com_content&view=article&id=7",
             "https://example.com/2023/homelab/index.html",
             "https://example.com/news/1024890",
+            "https://example.com/?p=123",
+            "https://example.com/topic/history-of-coffee",
+            "https://example.com/category/science/why-the-sky-is-blue/",
         ] {
             assert!(!front(u), "{u}");
         }

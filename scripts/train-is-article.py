@@ -98,8 +98,9 @@ def verdict_words(rec):
 def overruled(rec):
     """The extractor's explicit overrides (classify::overruled): a body under 50 words
     (MIN_ARTICLE_WORDS), a search URL, an error title, a front page (the `url_front_page`
-    feature) without an article in its JSON-LD or an `og:type` product (`og_product`) is
-    never an article."""
+    feature) without an article in its JSON-LD, a page whose JSON-LD declares a discussion, Q&A
+    or collection page and no article, or an `og:type` product (`og_product`) is never an
+    article."""
     from urllib.parse import parse_qsl
     title = (rec.get("title") or "").lower()
     u = urlparse(rec.get("url") or "")
@@ -112,7 +113,9 @@ def overruled(rec):
     front = bool(feats) and feats[names.index("url_front_page")] > 0 \
         and feats[names.index("ld_article")] == 0
     product = bool(feats) and feats[names.index("og_product")] > 0
-    return verdict_words(rec) < 50 or search or error or front or product
+    declared = bool(feats) and feats[names.index("ld_article")] == 0 and (
+        feats[names.index("ld_discussion")] > 0 or feats[names.index("ld_collection_page")] > 0)
+    return verdict_words(rec) < 50 or search or error or front or declared or product
 
 
 def load(feat_dir, shared):

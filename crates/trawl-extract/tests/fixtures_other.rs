@@ -103,3 +103,39 @@ fn search_and_error_pages_are_not_articles() {
     .unwrap();
     assert!(!error.is_article);
 }
+
+/// The TASS article, its JSON-LD type replaced by `ld_type`.
+fn tass_as(ld_type: &str) -> String {
+    include_str!("fixtures/tass-kim-jong-un.html").replacen(
+        "\"@type\": \"NewsArticle\"",
+        &format!("\"@type\": \"{ld_type}\""),
+        1,
+    )
+}
+
+#[test]
+fn a_front_page_is_not_an_article_unless_its_json_ld_says_so() {
+    let plain = tass_as("WebPage");
+    let at = |page: &str, url: &str| extract(page.as_bytes(), url, Some("text/html")).unwrap();
+    assert!(at(&plain, "http://tass.com/politics/1024890").is_article);
+    // the same page served as the site's root, a section's front or a taxonomy archive
+    for front in [
+        "http://tass.com/",
+        "http://tass.com/news",
+        "http://tass.com/category/politics/",
+        "http://tass.com/news/page/2",
+    ] {
+        assert!(!at(&plain, front).is_article, "{front}");
+    }
+    // an article object in the JSON-LD outweighs the URL
+    assert!(at(&tass_as("NewsArticle"), "http://tass.com/news").is_article);
+}
+
+#[test]
+fn a_page_declared_a_forum_discussion_or_collection_is_not_an_article() {
+    for declared in ["DiscussionForumPosting", "QAPage", "CollectionPage"] {
+        let page = tass_as(declared);
+        let a = extract(page.as_bytes(), "http://tass.com/politics/1024890", None).unwrap();
+        assert!(!a.is_article, "{declared}");
+    }
+}

@@ -118,6 +118,11 @@ pub struct LdTypes {
     pub list: bool,
     pub video: bool,
     pub person: bool,
+    /// The page declares itself a forum discussion or a question and its answers
+    /// (`DiscussionForumPosting`, `QAPage`), not the FAQ entries an article may carry.
+    pub discussion: bool,
+    /// The page declares itself a collection (`CollectionPage`: an archive, a category).
+    pub collection_page: bool,
 }
 
 impl LdTypes {
@@ -145,12 +150,18 @@ impl LdTypes {
             "techarticle" | "apireference" => self.tech_article = true,
             "product" | "offer" | "aggregateoffer" | "productgroup" | "individualproduct"
             | "productmodel" | "car" | "vehicle" => self.product = true,
-            "discussionforumposting" | "qapage" | "question" | "answer" | "comment" => {
-                self.thread = true
+            "discussionforumposting" | "qapage" => {
+                self.thread = true;
+                self.discussion = true;
             }
+            "question" | "answer" | "comment" => self.thread = true,
             "faqpage" => self.faq = true,
-            "collectionpage" | "searchresultspage" | "profilepage" | "itempage"
-            | "mediagallery" | "imagegallery" | "videogallery" => self.collection = true,
+            "collectionpage" => {
+                self.collection = true;
+                self.collection_page = true;
+            }
+            "searchresultspage" | "profilepage" | "itempage" | "mediagallery" | "imagegallery"
+            | "videogallery" => self.collection = true,
             "webpage" | "aboutpage" | "contactpage" | "checkoutpage" => self.webpage = true,
             "howto" | "recipe" => self.howto = true,
             "organization"
@@ -558,6 +569,8 @@ pub const PAGE_FEATURE_NAMES: &[&str] = &[
     "body_heading_share",
     "date_shown",
     "url_front_page",
+    "ld_discussion",
+    "ld_collection_page",
 ];
 
 /// `ln(1 + x)`.
@@ -1031,6 +1044,8 @@ pub fn features(
         heading_blocks as f64 / (content.blocks.len().max(1) as f64),
         b(sig.date_shown),
         b(parsed.as_ref().is_some_and(is_front_page)),
+        b(ld.discussion),
+        b(ld.collection_page),
     ]);
     v.extend(style::style_features(
         meta.title.as_deref().unwrap_or(""),
@@ -1103,8 +1118,9 @@ pub fn model_says_article(x: &[f64]) -> bool {
 pub const MIN_ARTICLE_WORDS: u32 = 50;
 
 /// Overrides that hold by construction: a search-results URL, an error page, a front page
-/// ([`is_front_page`]) without an article in its JSON-LD, a page whose `og:type` is a
-/// product, or a body shorter than [`MIN_ARTICLE_WORDS`] is not an article, whatever it
+/// ([`is_front_page`]) without an article in its JSON-LD, a page whose JSON-LD declares a
+/// forum discussion, a Q&A page or a collection page (and no article), a page whose `og:type`
+/// is a product, or a body shorter than [`MIN_ARTICLE_WORDS`] is not an article, whatever it
 /// looks like.
 pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
     let error_page = meta.title.as_deref().is_some_and(|t| {
@@ -1121,16 +1137,20 @@ pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
             || u.query_pairs()
                 .any(|(k, _)| k == "q" || k == "query" || k == "s")
     });
+    let ld = LdTypes::of(&meta.signals.jsonld_all_types);
+    let ld_article = meta.signals.jsonld_article || ld.article;
     // a site's or a section's front page lists articles (unless its JSON-LD says it is one)
-    let front = url::Url::parse(url).is_ok_and(|u| is_front_page(&u))
-        && !(meta.signals.jsonld_article || LdTypes::of(&meta.signals.jsonld_all_types).article);
+    let front = url::Url::parse(url).is_ok_and(|u| is_front_page(&u)) && !ld_article;
+    // a page whose JSON-LD says it is a forum discussion, a Q&A page or a collection (and
+    // names no article)
+    let declared = (ld.discussion || ld.collection_page) && !ld_article;
     // a page whose Open Graph type says it is a product (`og:type` `product`, `product.item`)
     let product = meta
         .signals
         .og_type
         .as_deref()
         .is_some_and(|t| t.to_ascii_lowercase().contains("product"));
-    error_page || search || front || product || words < MIN_ARTICLE_WORDS
+    error_page || search || front || declared || product || words < MIN_ARTICLE_WORDS
 }
 
 #[cfg(test)]

@@ -892,8 +892,9 @@ pub fn is_front_page(url: &url::Url) -> bool {
     let Some(last) = segs.last() else {
         return url.query().is_none_or(str::is_empty);
     };
-    if let [.., taxonomy, _] = segs.as_slice() {
-        if TAXONOMY.contains(&taxonomy.as_str()) {
+    // (a number after it is an item's id: WordPress's numeric permalinks are `/archives/123`)
+    if let [.., taxonomy, name] = segs.as_slice() {
+        if TAXONOMY.contains(&taxonomy.as_str()) && !name.bytes().all(|b| b.is_ascii_digit()) {
             return true;
         }
     }
@@ -1230,6 +1231,7 @@ mod tests {
             "https://example.com/?p=123",
             "https://example.com/topic/history-of-coffee",
             "https://example.com/category/science/why-the-sky-is-blue/",
+            "https://example.com/archives/1234",
         ] {
             assert!(!front(u), "{u}");
         }

@@ -911,7 +911,30 @@ pub fn is_front_page(url: &url::Url) -> bool {
     SECTION_GROUPS
         .iter()
         .any(|words| words.contains(&section.as_str()))
+        || NEWS_FRONTS.contains(&section.as_str())
 }
+
+/// "News" as a section path in the languages of the larger news markets (`/nachrichten`,
+/// `/noticias`, `/novosti`): a front page, as `/news` is.
+const NEWS_FRONTS: &[&str] = &[
+    "nachrichten",
+    "noticias",
+    "noticies",
+    "novosti",
+    "novini",
+    "novyny",
+    "actualites",
+    "actualite",
+    "notizie",
+    "nieuws",
+    "wiadomosci",
+    "aktualnosci",
+    "haberler",
+    "nyheter",
+    "nyheder",
+    "uutiset",
+    "zpravy",
+];
 
 /// Every feature name, in the order of [`features`]'s output and of the dumped vectors:
 /// [`PAGE_FEATURE_NAMES`], then [`STYLE_FEATURE_NAMES`].
@@ -1218,6 +1241,7 @@ mod tests {
             "https://example.com/magazine/tag/space-flight",
             "https://example.com/blog/page/3",
             "https://example.com/author/jane-doe/page/2/",
+            "https://example.de/nachrichten/",
         ] {
             assert!(front(u), "{u}");
         }

@@ -337,6 +337,11 @@ pub(super) const CHROME_TOKENS: &[&str] = &[
     // DocBook's page header and footer (PostgreSQL's and many manuals' "Prev | Up | Next")
     "navheader",
     "navfooter",
+    // MediaWiki's furniture around an article (Wikipedia, Fandom, ArchWiki and every other wiki
+    // on it): the "From <wiki>" tagline, the "Retrieved from …" print footer, the category links
+    "sitesub",
+    "printfooter",
+    "catlinks",
     "menu",
     "modal",
     "overlay",

@@ -1196,6 +1196,18 @@ line 2</pre><p>{P3}</p></div></main>"#
     }
 
     #[test]
+    fn page_mode_drops_a_wikis_tagline_print_footer_and_category_links() {
+        // MediaWiki's furniture around the page: "From <wiki>", "Retrieved from …", categories
+        let html = page(&format!(
+            r#"<main><h1>Portage</h1><div id="siteSub">From ExampleWiki</div><p>{P1}</p><p>{P2}</p>
+               <div class="printfooter">Retrieved from "https://wiki.example/index.php?title=Portage&amp;oldid=1"</div>
+               <div id="catlinks" class="catlinks"><a href="/c">Categories</a>: <a href="/c/1">Package managers</a></div></main>"#
+        ));
+        let text = page_text(&html, "https://wiki.example/wiki/Portage");
+        assert_eq!(text, ["Portage", P1, P2]);
+    }
+
+    #[test]
     fn screen_reader_only_text_is_not_body() {
         // a visually hidden label repeats the price or title for screen readers; a sighted
         // reader, and so the body, sees it once
@@ -1771,6 +1783,7 @@ line 2</pre><p>{P3}</p></div></main>"#
             "Verified Buyer",
             "Price: High to Low",
             "Sort",
+            "Jump to navigationJump to search",
         ] {
             assert!(is_boiler_line(ui), "{ui}");
         }

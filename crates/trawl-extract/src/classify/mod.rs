@@ -799,14 +799,7 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
         ],
         &["shop", "store", "buy", "products"],
     ];
-    let segs: Vec<String> = url
-        .path_segments()
-        .map(|s| {
-            s.filter(|x| !x.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect()
-        })
-        .unwrap_or_default();
+    let segs = lower_segments(url);
     let mut out = [false; 8];
     if let Some(host) = url
         .host_str()
@@ -849,6 +842,17 @@ fn url_keywords(url: &url::Url) -> [bool; 8] {
     out
 }
 
+/// The URL's non-empty path segments, lower-cased.
+fn lower_segments(url: &url::Url) -> Vec<String> {
+    url.path_segments()
+        .map(|s| {
+            s.filter(|x| !x.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The taxonomy archives of a CMS: `/category/<name>`, `/tag/<name>`, `/author/<name>`
 /// (WordPress), `/sections/<name>`, `/archive/<name>`, `/label/<name>` (Blogger),
 /// `/subjects/<name>`. ("topic" is not one: an encyclopedia's `/topic/<entry>` is an article.)
@@ -874,14 +878,7 @@ const TAXONOMY: &[&str] = &[
 /// `/news/index.html` too) with no query (`/article?id=12` is one article); a CMS taxonomy
 /// archive ([`TAXONOMY`]: `/category/science/`); any of them paged (`/blog/page/2`).
 pub fn is_front_page(url: &url::Url) -> bool {
-    let mut segs: Vec<String> = url
-        .path_segments()
-        .map(|s| {
-            s.filter(|x| !x.is_empty())
-                .map(str::to_ascii_lowercase)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut segs = lower_segments(url);
     // a listing's later pages: `…/page/2`
     if let [.., page, n] = segs.as_slice() {
         if page == "page" && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {

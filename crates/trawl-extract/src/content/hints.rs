@@ -624,7 +624,8 @@ pub(super) fn is_hidden(a: &crate::dom::Common) -> bool {
 
 /// The class names of the common "visually hidden" utilities (Bootstrap `sr-only`,
 /// `visually-hidden`; WordPress `screen-reader-text`; Foundation `show-for-sr`; Drupal
-/// `element-invisible`; HTML5 Boilerplate `visuallyhidden`; SUIT/BEM `u-visually-hidden`):
+/// `element-invisible`; HTML5 Boilerplate `visuallyhidden`; SUIT/BEM `u-visually-hidden`; the
+/// Skin design system's `clipped`):
 /// text clipped to a 1-pixel box for screen readers ("Opens in a new window", a repeated
 /// price or title, "Image", a form label). A sighted reader never sees it.
 const SCREEN_READER_ONLY: &[&str] = &[

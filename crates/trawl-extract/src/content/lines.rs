@@ -128,13 +128,7 @@ pub(super) fn is_recommendation_heading(text: &str) -> bool {
         "more from this seller",
         "sponsored items",
     ];
-    const CONTAINS: &[&str] = &[
-        "also viewed",
-        "also bought",
-        "also purchased",
-        "also liked",
-        "also like",
-    ];
+    const CONTAINS: &[&str] = &["also viewed", "also bought", "also purchased", "also liked"];
     let lower = text.trim().to_lowercase();
     if lower.chars().count() > 60 {
         return false;

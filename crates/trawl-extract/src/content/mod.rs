@@ -359,7 +359,11 @@ impl<'a, 'b> Extractor<'a, 'b> {
             }
             let mut section = i;
             let mut p = node.parent;
-            while p != NONE {
+            // (a carousel's heading sits a few wrappers deep; the climb is bounded so a
+            // pathological page cannot make it quadratic)
+            let mut levels = 0;
+            while p != NONE && levels < 12 {
+                levels += 1;
                 let pi = p as usize;
                 let pn = &self.a.nodes[pi];
                 if matches!(pn.tag, Tag::Body | Tag::Main)

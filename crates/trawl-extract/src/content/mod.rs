@@ -295,7 +295,9 @@ impl<'a, 'b> Extractor<'a, 'b> {
             } else {
                 h.neg && (h.related || !h.pos)
             };
-            let hinted = named && !h.strong_pos && !self.is_embedded_post(i);
+            // (inside `<pre>`, classes are a syntax highlighter's: `hljs-comment` and Prism's
+            // `token comment` mark a code comment, not a comment thread)
+            let hinted = named && !h.strong_pos && !node.in_pre && !self.is_embedded_post(i);
             let form_boiler = !page && node.tag == Tag::Form && s0.prose[i] * 2 < s0.text[i].max(1);
             // (before or after the main region, never around it: an unclosed `<aside>` can hold
             // the whole page)
@@ -1005,6 +1007,26 @@ mod tests {
         assert!(text.contains("2. Harbour School of Business"), "{text}");
         assert!(!text.contains("Our other guides"), "{text}");
         assert!(text.ends_with(P3), "{text}");
+    }
+
+    #[test]
+    fn a_code_blocks_highlighted_comments_stay() {
+        // highlight.js and Prism mark a code comment `hljs-comment` / `token comment`: the
+        // "comment" hint is a comment thread's, not a code block's
+        let code = r#"<pre><code><span class="hljs-comment"># initialize the repository</span>
+git init
+<span class="token comment"># stage every modified file</span>
+git add .</code></pre>"#;
+        let html = page(&format!(
+            r#"<article><h1>Budget approved</h1><div class="article-body"><p>{P1}</p>{code}<p>{P2}</p><p>{P3}</p></div></article>"#
+        ));
+        let text = body(&run(&html, Some("Budget approved")));
+        assert!(
+            text.contains(
+                "# initialize the repository\ngit init\n# stage every modified file\ngit add ."
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -885,7 +885,9 @@ pub fn is_front_page(url: &url::Url) -> bool {
             segs.truncate(segs.len() - 2);
         }
     }
-    let stem = |seg: &str| seg.rsplit_once('.').map_or(seg, |(a, _)| a).to_string();
+    fn stem(seg: &str) -> &str {
+        seg.rsplit_once('.').map_or(seg, |(a, _)| a)
+    }
     let Some(last) = segs.last() else {
         return url.query().is_none_or(str::is_empty);
     };
@@ -899,16 +901,13 @@ pub fn is_front_page(url: &url::Url) -> bool {
         return false;
     }
     let mut section = stem(last);
-    if matches!(section.as_str(), "index" | "default" | "home") {
+    if matches!(section, "index" | "default" | "home") {
         match segs.len() {
             1 => return true,
             n => section = stem(&segs[n - 2]),
         }
     }
-    SECTION_GROUPS
-        .iter()
-        .any(|words| words.contains(&section.as_str()))
-        || NEWS_FRONTS.contains(&section.as_str())
+    SECTION_GROUPS.iter().any(|words| words.contains(&section)) || NEWS_FRONTS.contains(&section)
 }
 
 /// "News" as a section path in the languages of the larger news markets (`/nachrichten`,
@@ -957,7 +956,7 @@ pub fn features(
     let ld = LdTypes::of(&sig.jsonld_all_types);
     let og = sig.og_type.as_deref().unwrap_or("");
     let og_article = og.starts_with("article") || og == "blog" || og == "news";
-    let og_product = og.contains("product");
+    let og_product = is_og_product(og);
     let og_website = og == "website";
     let mut long_paras = 0usize;
     let mut prose_chars = 0usize;
@@ -1016,7 +1015,7 @@ pub fn features(
         b(s.md_product),
         b(s.md_article),
         b(s.md_thread),
-        b(ld.article || sig.jsonld_article),
+        b(names_an_article(sig, &ld)),
         b(ld.tech_article),
         b(ld.product),
         b(ld.thread),
@@ -1138,6 +1137,16 @@ pub fn model_says_article(x: &[f64]) -> bool {
 /// extraction), not an article, whatever it looks like.
 pub const MIN_ARTICLE_WORDS: u32 = 50;
 
+/// Whether the page's JSON-LD (or its metadata stage's reading of it) names an article.
+fn names_an_article(sig: &crate::meta::Signals, ld: &LdTypes) -> bool {
+    sig.jsonld_article || ld.article
+}
+
+/// Whether an `og:type` (lower-cased by the metadata stage) is a product's.
+fn is_og_product(og: &str) -> bool {
+    og.contains("product")
+}
+
 /// Overrides that hold by construction: a search-results URL, an error page, a front page
 /// ([`is_front_page`]) without an article in its JSON-LD, a page whose JSON-LD declares a
 /// forum discussion, a Q&A page or a collection page (and no article), a page whose `og:type`
@@ -1151,26 +1160,24 @@ pub fn overruled(url: &str, meta: &Meta, words: u32) -> bool {
             || t.contains("page unavailable")
             || t.starts_with("error")
     });
-    let search = url::Url::parse(url).is_ok_and(|u| {
+    let parsed = url::Url::parse(url).ok();
+    let search = parsed.as_ref().is_some_and(|u| {
         u.path()
             .split('/')
             .any(|seg| seg.eq_ignore_ascii_case("search"))
             || u.query_pairs()
                 .any(|(k, _)| k == "q" || k == "query" || k == "s")
     });
-    let ld = LdTypes::of(&meta.signals.jsonld_all_types);
-    let ld_article = meta.signals.jsonld_article || ld.article;
+    let sig = &meta.signals;
+    let ld = LdTypes::of(&sig.jsonld_all_types);
+    let ld_article = names_an_article(sig, &ld);
     // a site's or a section's front page lists articles (unless its JSON-LD says it is one)
-    let front = url::Url::parse(url).is_ok_and(|u| is_front_page(&u)) && !ld_article;
+    let front = parsed.as_ref().is_some_and(is_front_page) && !ld_article;
     // a page whose JSON-LD says it is a forum discussion, a Q&A page or a collection (and
     // names no article)
     let declared = (ld.discussion || ld.collection_page) && !ld_article;
     // a page whose Open Graph type says it is a product (`og:type` `product`, `product.item`)
-    let product = meta
-        .signals
-        .og_type
-        .as_deref()
-        .is_some_and(|t| t.to_ascii_lowercase().contains("product"));
+    let product = sig.og_type.as_deref().is_some_and(is_og_product);
     error_page || search || front || declared || product || words < MIN_ARTICLE_WORDS
 }
 
